@@ -1,0 +1,96 @@
+"""The ``edu-chain`` command line. ``edu-chain --help`` lists the subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from . import __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return 0
+    try:
+        return args.handler(args) or 0
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+        return 130
+    except CliError as error:
+        print(f"edu-chain {args.command}: {error}", file=sys.stderr)
+        return 2
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed without a traceback."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="edu-chain",
+        description="edu_chain: a proof-of-work blockchain you build step by step "
+                    "and run as a network.")
+    parser.add_argument("--version", action="version", version=f"edu_chain {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    lab = commands.add_parser("lab", help="open JupyterLab on the notebooks")
+    lab.add_argument("--notebooks", type=Path, default=None,
+                     help="folder of notebooks (default: the kit's notebooks/)")
+    lab.add_argument("--dry-run", action="store_true",
+                     help="print the JupyterLab command instead of running it")
+    lab.set_defaults(handler=run_lab)
+
+    bench = commands.add_parser("bench", help="measure this machine's mining speed")
+    bench.add_argument("--seconds", type=float, default=2.0, help="time per method (default 2)")
+    bench.add_argument("--workers", type=int, default=2, help="processes for the parallel run")
+    bench.add_argument("--json", action="store_true",
+                       help="also print the figures as one JSON object on the last line")
+    bench.set_defaults(handler=run_bench)
+
+    from . import cli_network  # noqa: WPS433 (the network layer adds its own commands)
+    cli_network.add_commands(commands)
+    return parser
+
+
+def notebooks_folder(given: Path | None) -> Path:
+    if given is not None:
+        return given
+    for candidate in (Path.cwd() / "notebooks", Path(__file__).resolve().parent.parent / "notebooks"):
+        if candidate.is_dir():
+            return candidate
+    raise CliError("cannot find the notebooks folder; run from the kit's folder or pass "
+                   "--notebooks PATH")
+
+
+def run_lab(args) -> int:
+    folder = notebooks_folder(args.notebooks)
+    command = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={folder}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")  # JupyterLab refuses root without it
+    if args.dry_run:
+        print(" ".join(command))
+        return 0
+    return subprocess.call(command)
+
+
+def run_bench(args) -> int:
+    from . import bench
+    if args.workers < 1 or args.seconds <= 0:
+        raise CliError("--workers must be at least 1 and --seconds positive")
+    print(f"Measuring for {args.seconds:g} s per method…", flush=True)
+    figures = bench.run(args.seconds, args.workers)
+    print(bench.format_table(figures))
+    if args.json:
+        print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
