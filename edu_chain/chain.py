@@ -2,7 +2,9 @@
 
 Fork choice is by cumulative work (the sum of 2**difficulty over the blocks),
 not by length: a longer chain of easy blocks must lose to a shorter chain that
-cost more hashes. Replacing the chain never loses a post: the posts of dropped
+cost more hashes. Between two chains of equal work, the one whose tip hash is
+lower wins: every node picks the same branch at once (Bitcoin instead keeps the
+branch it saw first, and waits for the next block to break the tie). Replacing the chain never loses a post: the posts of dropped
 blocks go back into the pool, and posts the new chain confirms leave it.
 """
 
@@ -233,9 +235,12 @@ class Blockchain:
                 self.validate_chain(candidate[:1])
             self._validate_from(candidate, fork)
             work = self._cumulative_work[fork - 1] + sum(b.work for b in candidate[fork:])
-            if work <= self.total_work:
-                return ChainUpdate(False, f"the candidate has less or equal work ({work} "
-                                   f"against our {self.total_work}); we keep ours", fork)
+            if work < self.total_work:
+                return ChainUpdate(False, f"the candidate has less work ({work} against our "
+                                   f"{self.total_work}); we keep ours", fork)
+            if work == self.total_work and candidate[-1].hash >= self.tip.hash:
+                return ChainUpdate(False, "the candidate has equal work and its tip hash is "
+                                   "not lower than ours (the tie-break); we keep ours", fork)
             return self._reorganise(fork, candidate[fork:])
 
     def _fork_index(self, candidate: list[Block]) -> int:
@@ -260,6 +265,7 @@ class Blockchain:
             seen.update(p.id for p in block.transactions)
 
     def _reorganise(self, fork: int, new_blocks: list[Block]) -> ChainUpdate:
+        """Switch to ``new_blocks`` from height ``fork`` on, in one store transaction."""
         dropped = self.blocks[fork:]
         new_ids = {p.id for b in new_blocks for p in b.transactions}
         returned = [p for b in dropped for p in b.transactions if p.id not in new_ids]

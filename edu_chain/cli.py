@@ -91,6 +91,3 @@ def run_bench(args) -> int:
         print(json.dumps(figures))
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,5 +1,167 @@
-"""Subcommands of the network layer (filled in by the network issue)."""
+"""``edu-chain node`` and ``edu-chain network``: nodes from the command line."""
+
+from __future__ import annotations
+
+import ipaddress
+import signal
+import socket
+import threading
+import time
+from pathlib import Path
+
+from .params import DEFAULT_DIFFICULTY
 
 
 def add_commands(commands) -> None:
-    return None
+    node = commands.add_parser(
+        "node", help="run one node (served by waitress, persisted in SQLite)",
+        description="Run one edu_chain node. It binds 127.0.0.1 unless you pass --host; "
+                    "in a classroom each student runs "
+                    "'edu-chain node --host 0.0.0.0 --peer http://TEACHER-IP:8000'.")
+    node.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    node.add_argument("--host", default="127.0.0.1",
+                      help="address to bind (default 127.0.0.1; 0.0.0.0 opens it to the network)")
+    node.add_argument("--peer", action="append", default=[], metavar="URL",
+                      help="a node to register with at start (repeatable)")
+    node.add_argument("--data-dir", type=Path, default=None,
+                      help="where the chain is kept (default ./edu_chain_data/node-PORT)")
+    node.add_argument("--difficulty", type=int, default=None, metavar="BITS",
+                      help=f"proof-of-work bits of a new network (default {DEFAULT_DIFFICULTY})")
+    node.add_argument("--advertise", default=None, metavar="URL",
+                      help="the URL other nodes should use to reach this one")
+    node.add_argument("--require-signatures", action="store_true",
+                      help="refuse unsigned posts")
+    node.add_argument("--workers", type=int, default=1, help="mining processes (default 1)")
+    node.set_defaults(handler=run_node)
+
+    network = commands.add_parser("network", help="run a local network of several nodes "
+                                                  "in one process, for demos")
+    network.add_argument("--nodes", type=int, default=3, help="how many nodes (default 3)")
+    network.add_argument("--base-port", type=int, default=8000,
+                         help="port of the first node; the others follow (default 8000)")
+    network.add_argument("--difficulty", type=int, default=DEFAULT_DIFFICULTY, metavar="BITS")
+    network.add_argument("--topology", default="mesh", choices=["mesh", "line", "ring", "star"])
+    network.set_defaults(handler=run_network)
+
+
+def own_address(host: str, port: int, peers: list[str]) -> str:
+    """The URL peers can reach us at: the bound host, or for 0.0.0.0 the LAN address."""
+    if host not in ("0.0.0.0", "::", ""):
+        return f"http://{host}:{port}"
+    target = peers[0].split("://")[-1].split(":")[0] if peers else "10.255.255.255"
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect((target, 9))  # UDP connect sends nothing; it only picks the route
+        return f"http://{probe.getsockname()[0]}:{port}"
+    except OSError:
+        return f"http://127.0.0.1:{port}"
+    finally:
+        probe.close()
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def run_node(args) -> int:
+    from waitress.server import create_server
+
+    from .chain import Blockchain
+    from .cli import CliError
+    from .errors import EduChainError
+    from .network.api import create_app
+    from .network.peers import BadAddress, normalize_address
+    from .network.service import Node
+    from .params import NetworkParams
+    from .store import Store
+
+    try:
+        peers = [normalize_address(p) for p in args.peer]
+        data_dir = args.data_dir or Path("edu_chain_data") / f"node-{args.port}"
+        store = Store(data_dir / "chain.sqlite3")
+        params = None if args.difficulty is None else NetworkParams(difficulty=args.difficulty)
+        if params is None and store.load_params() is None:
+            params = NetworkParams()
+        chain = Blockchain(params, store)
+    except (EduChainError, BadAddress, ValueError) as error:
+        raise CliError(str(error)) from None
+    address = normalize_address(args.advertise or own_address(args.host, args.port, peers))
+    node = Node(chain, address=address, require_signatures=args.require_signatures,
+                mining_workers=args.workers)
+    try:
+        server = create_server(create_app(node), host=args.host, port=args.port, threads=8)
+    except OSError as error:
+        raise CliError(f"cannot listen on {args.host}:{args.port} ({error.strerror}); "
+                       "is another node using that port? Choose one with --port") from None
+    print(f"edu_chain node at {address}  ({chain.params.describe()})")
+    print(f"  chain: height {chain.height}, {len(chain.pending)} pending post(s), "
+          f"kept in {data_dir}")
+    if not _is_loopback(args.host):
+        print(f"  CLASSROOM MODE: listening on {args.host}, so other machines on this network "
+              f"can reach this node at {address}")
+    print("  Ctrl-C stops it.", flush=True)
+    node.start()
+    threading.Thread(target=_join_peers, args=(node, peers), daemon=True).start()
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        node.close()
+        store.close()
+        print("node stopped; its chain is saved", flush=True)
+    return 0
+
+
+def _interrupt(*_):
+    raise KeyboardInterrupt
+
+
+def _join_peers(node, peers: list[str]) -> None:
+    """Register with each --peer, retrying for a while if it is not up yet."""
+    for peer in peers:
+        for attempt in range(10):
+            try:
+                node.register_with(peer)
+                print(f"  registered with {peer}; peers now: "
+                      f"{', '.join(node.peers.addresses())}", flush=True)
+                break
+            except Exception as error:  # noqa: BLE001 - reported, then retried
+                if attempt == 0:
+                    print(f"  cannot register with {peer} yet ({error}); retrying", flush=True)
+                time.sleep(min(2 ** attempt, 10))
+
+
+def run_network(args) -> int:
+    from .cli import CliError
+    from .lab.network import LocalNetwork
+    from .params import NetworkParams
+
+    ports = [args.base_port + i for i in range(args.nodes)]
+    try:
+        network = LocalNetwork(args.nodes, topology=args.topology, ports=ports,
+                               params=NetworkParams(difficulty=args.difficulty), name="cli")
+    except OSError as error:
+        raise CliError(f"cannot listen on ports {ports[0]}..{ports[-1]} ({error.strerror}); "
+                       "choose others with --base-port") from None
+    except ValueError as error:
+        raise CliError(str(error)) from None
+    print(f"{args.nodes} nodes ({args.topology}, {args.difficulty}-bit proof of work):")
+    for member in network:
+        print(f"  node {member.name}: {member.url}")
+    print("Ctrl-C stops them.", flush=True)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        network.stop()
+        print("network stopped", flush=True)
+    return 0

@@ -91,13 +91,15 @@ def test_longer_chain_with_less_work_loses_to_shorter_heavier():
     assert len(update.returned_posts) == 4 and len(light.pending_posts()) == 4
 
 
-def test_fork_choice_by_work_not_length():
-    easy, hard = NetworkParams(difficulty=6), NetworkParams(difficulty=6)
-    ours = grow(Blockchain(easy), 3)
-    theirs = grow(Blockchain(hard), 2, author="bob")
+def test_less_work_is_refused_and_equal_work_is_broken_by_the_lower_tip_hash(params):
+    ours = grow(Blockchain(params), 3)
+    theirs = grow(Blockchain(params), 2, author="bob")
     update = ours.consider_chain(theirs.blocks)
-    assert not update.adopted and "less or equal work" in update.reason
-    assert ours.height == 3
+    assert not update.adopted and "less work" in update.reason and ours.height == 3
+    a, b = grow(Blockchain(params), 1, author="a"), grow(Blockchain(params), 1, author="b")
+    low, high = sorted([a, b], key=lambda c: c.tip.hash)
+    assert not low.consider_chain(high.blocks).adopted
+    assert high.consider_chain(low.blocks).adopted and high.tip.hash == low.tip.hash
 
 
 def test_reorganisation_returns_orphaned_posts_and_drops_confirmed_ones(params):

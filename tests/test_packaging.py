@@ -44,14 +44,14 @@ def test_core_imports_no_web_or_plotting_library():
 
 
 def test_cli_help_lists_subcommands():
-    out = subprocess.run([sys.executable, "-m", "edu_chain.cli", "--help"],
+    out = subprocess.run([sys.executable, "-m", "edu_chain", "--help"],
                          capture_output=True, text=True, check=True)
     for command in ("lab", "bench"):
         assert re.search(rf"^\s+{command}\s", out.stdout, re.M), out.stdout
 
 
 def test_lab_command_allows_root_only_when_root(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "edu_chain.cli", "lab", "--dry-run",
+    out = subprocess.run([sys.executable, "-m", "edu_chain", "lab", "--dry-run",
                           "--notebooks", str(tmp_path)], capture_output=True, text=True, check=True)
     import os
     assert ("--allow-root" in out.stdout) == (os.geteuid() == 0)
@@ -60,7 +60,7 @@ def test_lab_command_allows_root_only_when_root(tmp_path):
 
 def test_bench_json_prints_every_figure():
     import json
-    out = subprocess.run([sys.executable, "-m", "edu_chain.cli", "bench", "--seconds", "0.2",
+    out = subprocess.run([sys.executable, "-m", "edu_chain", "bench", "--seconds", "0.2",
                           "--json"], capture_output=True, text=True, check=True, timeout=60)
     figures = json.loads(out.stdout.strip().splitlines()[-1])
     assert set(figures) == {"kit_hps", "tutorial_hps", "hashlib_hps", "workers", "parallel_hps"}

@@ -1,0 +1,1 @@
+"""The lab layer: in-notebook networks, widgets, plots, experiments and exercise checks."""

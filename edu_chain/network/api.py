@@ -1,0 +1,191 @@
+"""The node's HTTP API: the tutorial's endpoints (same paths, methods and JSON), done right.
+
+``create_app(node)`` is an application factory: the node is passed in, never a
+module global, so one process can serve many nodes. Every error is a JSON body
+``{"error": "..."}`` with a 4xx status that says what was wrong (502 when a peer
+could not be reached); a 500 is a bug.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from ..errors import DuplicatePost, EduChainError, InvalidBlock, InvalidChain, InvalidPost
+from .client import PeerError
+from .openapi import openapi_document
+from .peers import BadAddress, normalize_address
+from .service import PAGE_SIZE, Node
+
+MAX_BODY_BYTES = 1024 * 1024      # a full block of 100 maximal posts is ~250 kB
+SENDER_HEADER = "X-Edu-Chain-Sender"
+
+STATUS = [(DuplicatePost, 409), (InvalidPost, 400), (InvalidBlock, 400), (BadAddress, 400),
+          (InvalidChain, 409), (PeerError, 502), (EduChainError, 409)]
+
+
+class BadRequest(EduChainError):
+    """The request itself is malformed (not JSON, a field missing or of the wrong type)."""
+
+
+def create_app(node: Node, *, max_body: int = MAX_BODY_BYTES) -> Flask:
+    """A Flask app serving ``node``."""
+    app = Flask(__name__)
+    app.config.update(MAX_CONTENT_LENGTH=max_body, JSON_SORT_KEYS=False)
+    app.json.sort_keys = False
+    app.extensions["edu_chain_node"] = node
+    _register_errors(app)
+    _register_routes(app, node)
+    return app
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        messages = {404: f"no such endpoint: {request.method} {request.path}; "
+                         "GET /openapi.json lists them all",
+                    405: f"{request.method} is not allowed on {request.path}",
+                    413: f"the request body is larger than the limit of "
+                         f"{app.config['MAX_CONTENT_LENGTH']} bytes"}
+        return jsonify(error=messages.get(error.code, error.description)), error.code
+
+    @app.errorhandler(BadRequest)
+    def bad_request(error: BadRequest):
+        return jsonify(error=str(error)), 400
+
+    @app.errorhandler(EduChainError)
+    def refused(error: EduChainError):
+        status = next(code for kind, code in STATUS if isinstance(error, kind))
+        return jsonify(error=str(error)), status
+
+    @app.errorhandler(Exception)
+    def bug(error: Exception):
+        logging.getLogger("edu_chain").exception("unexpected error in %s", request.path)
+        return jsonify(error=f"internal error ({type(error).__name__}); this is a bug in "
+                             "edu_chain, please report it"), 500
+
+
+def json_body() -> object:
+    """The request body parsed as JSON, whatever its Content-Type (curl users forget it)."""
+    data = request.get_data(cache=True)
+    if not data:
+        raise BadRequest("the request has no body; send JSON, e.g. "
+                         "-H 'Content-Type: application/json' -d '{...}'")
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as error:
+        raise BadRequest(f"the body is not valid JSON ({error})") from None
+
+
+def json_object_with(*names: str) -> dict:
+    body = json_body()
+    if not isinstance(body, dict):
+        raise BadRequest(f"the body must be a JSON object with {', '.join(names)}")
+    for name in names:
+        if name not in body:
+            raise BadRequest(f"the field '{name}' is missing; send "
+                             + json.dumps({n: "..." for n in names}))
+    return body
+
+
+def sender() -> str | None:
+    try:
+        value = request.headers.get(SENDER_HEADER)
+        return normalize_address(value) if value else None
+    except BadAddress:
+        return None
+
+
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest(f"query parameter '{name}' must be an integer, got {raw!r}") from None
+    if not low <= value <= high:
+        raise BadRequest(f"query parameter '{name}' must be between {low} and {high}")
+    return value
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/plain", "text/html", "application/json"])
+    return best == "application/json" or request.args.get("format") == "json"
+
+
+def _register_routes(app: Flask, node: Node) -> None:
+    @app.before_request
+    def learn_own_address():
+        if node.address is None:  # as the tutorial did: the address the client used
+            node.set_address(request.host_url)
+
+    @app.get("/")
+    def index():
+        paths = openapi_document()["paths"]
+        return jsonify(name="edu_chain node", address=node.address,
+                       endpoints=[f"{m.upper()} {p}" for p, ops in paths.items() for m in ops])
+
+    @app.post("/new_transaction")
+    def new_transaction():
+        post = node.submit_post(json_object_with("author", "content"), sender())
+        return jsonify(message="Success", id=post.id, post=post.to_dict()), 201
+
+    @app.get("/chain")
+    def chain():
+        return jsonify(node.chain_summary())
+
+    @app.route("/mine", methods=["GET", "POST"])
+    def mine():
+        block = node.mine()
+        text = "No transactions to mine" if block is None else f"Block #{block.index} is mined."
+        if wants_json():
+            return jsonify(message=text, block=block.to_dict() if block else None)
+        return Response(text, mimetype="text/plain")
+
+    @app.get("/pending_tx")
+    def pending_tx():
+        return jsonify([post.to_dict() for post in node.chain.pending_posts()])
+
+    @app.post("/register_node")
+    def register_node():
+        return jsonify(node.register_peer(json_object_with("node_address")["node_address"]))
+
+    @app.post("/register_with")
+    def register_with():
+        return jsonify(node.register_with(json_object_with("node_address")["node_address"]))
+
+    @app.post("/add_block")
+    def add_block():
+        status, block = node.receive_block(json_body(), sender())
+        messages = {"added": (f"Block #{block.index} added to the chain", 201),
+                    "known": (f"Block #{block.index} is already on our chain", 200),
+                    "syncing": (f"Block #{block.index} does not extend our tip; fetching the "
+                                "missing blocks from peers", 202)}
+        text, code = messages[status]
+        return jsonify(message=text, status=status), code
+
+    @app.get("/peers")
+    def peers():
+        return jsonify(peers=node.peers.addresses(), status=node.peers.statuses())
+
+    @app.get("/blocks")
+    def blocks():
+        since = int_arg("since", 0, 0, 2**40)
+        limit = int_arg("limit", PAGE_SIZE, 1, PAGE_SIZE)
+        return jsonify(node.blocks_page(since, limit))
+
+    @app.get("/health")
+    def health():
+        return jsonify(node.health())
+
+    @app.post("/sync")
+    def sync():
+        return jsonify(results=node.sync_all(), height=node.chain.height, tip=node.chain.tip.hash)
+
+    @app.get("/openapi.json")
+    def openapi():
+        return jsonify(openapi_document())

@@ -1,0 +1,96 @@
+"""Nodes as separate processes, started with the command line and served by waitress."""
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+import requests
+
+from .netutil import free_port, wait_for
+
+
+def start_node(port, data_dir, *extra):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "edu_chain", "node", "--port", str(port), "--data-dir",
+         str(data_dir), "--difficulty", "10", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    wait_for(lambda: _up(url) or process.poll() is not None, 20, f"node on {port} to start")
+    if process.poll() is not None:
+        raise AssertionError(f"node exited: {process.stdout.read()}")
+    return process, url
+
+
+def _up(url):
+    try:
+        return requests.get(f"{url}/health", timeout=1).ok
+    except requests.RequestException:
+        return False
+
+
+@pytest.fixture
+def processes():
+    started = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def test_cli_nodes_sync_and_survive_sigkill(tmp_path, processes):
+    port_a, port_b = free_port(), free_port()
+    a, url_a = start_node(port_a, tmp_path / "a")
+    processes.append(a)
+    b, url_b = start_node(port_b, tmp_path / "b", "--peer", url_a)
+    processes.append(b)
+    wait_for(lambda: url_b in requests.get(f"{url_a}/peers", timeout=2).json()["peers"], 10,
+             "A to learn B")
+    requests.post(f"{url_a}/new_transaction", json={"author": "a", "content": "one"}, timeout=5)
+    wait_for(lambda: len(requests.get(f"{url_b}/pending_tx", timeout=2).json()) == 1, 10,
+             "the post to reach B")
+    assert requests.get(f"{url_b}/mine", timeout=30).text == "Block #1 is mined."
+    wait_for(lambda: requests.get(f"{url_a}/health", timeout=2).json()["height"] == 1, 10,
+             "A to get B's block")
+    requests.post(f"{url_b}/new_transaction", json={"author": "b", "content": "pending"}, timeout=5)
+    before = requests.get(f"{url_b}/health", timeout=2).json()
+    pool = requests.get(f"{url_b}/pending_tx", timeout=2).json()
+    os.kill(b.pid, signal.SIGKILL)
+    b.wait(timeout=10)
+    b2, _ = start_node(port_b, tmp_path / "b")
+    processes.append(b2)
+    after = requests.get(f"{url_b}/health", timeout=2).json()
+    assert (after["height"], after["tip"]) == (before["height"], before["tip"])
+    assert requests.get(f"{url_b}/pending_tx", timeout=2).json() == pool
+
+
+def test_ctrl_c_stops_a_node_cleanly(tmp_path):
+    process, _ = start_node(free_port(), tmp_path / "n")
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=15)
+    assert process.returncode == 0 and "node stopped; its chain is saved" in output
+
+
+def test_a_busy_port_gives_a_clear_message(tmp_path, processes):
+    port = free_port()
+    first, _ = start_node(port, tmp_path / "a")
+    processes.append(first)
+    second = subprocess.run([sys.executable, "-m", "edu_chain", "node", "--port", str(port),
+                             "--data-dir", str(tmp_path / "b")], capture_output=True, text=True,
+                            timeout=30)
+    assert second.returncode == 2 and "is another node using that port?" in second.stderr
+
+
+def test_a_data_dir_of_another_difficulty_is_refused(tmp_path, processes):
+    first, _ = start_node(free_port(), tmp_path / "a")
+    first.send_signal(signal.SIGINT)
+    first.wait(timeout=15)
+    other = subprocess.run([sys.executable, "-m", "edu_chain", "node", "--port",
+                            str(free_port()), "--data-dir", str(tmp_path / "a"),
+                            "--difficulty", "12"], capture_output=True, text=True, timeout=30)
+    assert other.returncode == 2 and "belongs to a network with 10-bit" in other.stderr
