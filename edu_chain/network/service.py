@@ -129,6 +129,8 @@ class Node:
         try:
             self.chain.add_block(block)
         except UnlinkedBlock:
+            if self.chain.has_block(block.hash):
+                return "known", block  # another peer's copy of it arrived a moment earlier
             self.log(f"block #{block.index} from {sender or 'a client'} does not fit our tip "
                      f"#{self.chain.height}; syncing")
             self._schedule_sync(sender)

@@ -1,0 +1,132 @@
+"""Exercise checks: run a learner's function on known cases and say what is wrong.
+
+A check never ends in a bare AssertionError: it prints which case failed, what came
+back, what was expected, and a hint. Solutions live apart, in ``solutions.py``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from . import solutions
+
+
+@dataclass(frozen=True)
+class Exercise:
+    hint: str
+    cases: Callable[[], list[tuple]]   # argument tuples; the solution gives the expected answer
+
+
+def _blocks():
+    from ..chain import Blockchain
+    from ..params import NetworkParams
+    from ..transactions import Post
+    chain = Blockchain(NetworkParams(difficulty=8))
+    for n in range(3):
+        chain.add_post(Post("alice" if n % 2 == 0 else "bob", f"note {n}", 1767225600 + n))
+        chain.mine(timestamp=1767225700 + n)
+    return chain
+
+
+def _broken_chains():
+    import dataclasses
+    chain = _blocks()
+    broken = list(chain.blocks)
+    broken[2] = dataclasses.replace(broken[2], nonce=broken[2].nonce + 1)
+    return [(list(chain.blocks),), (broken,)]
+
+
+EXERCISES: dict[str, Exercise] = {
+    "hash_text": Exercise(
+        "encode the text to bytes with .encode('utf-8'), give them to hashlib.sha256, "
+        "and ask for .hexdigest()",
+        lambda: [("abc",), ("",), ("Hello, chain!",), ("héllo",)]),
+    "leading_zero_bits": Exercise(
+        "turn the hex into an integer with int(h, 16); a 256-bit number with k leading zero "
+        "bits has bit_length() == 256 - k (or write it out with bin() and zfill(256))",
+        lambda: [("0" * 64,), ("00ff" + "0" * 60,), ("8" + "0" * 63,), ("0f" + "1" * 62,),
+                 ("0001" + "0" * 60,)]),
+    "block_hash": Exercise(
+        "the header is block.header_prefix() followed by the nonce's decimal digits, "
+        "as bytes; hash that with SHA-256",
+        lambda: [(b,) for b in _blocks().blocks]),
+    "first_broken_link": Exercise(
+        "walk i from 1: block i is linked when blocks[i].previous_hash == blocks[i-1].hash; "
+        "return the first i where that fails, or None",
+        _broken_chains),
+    "find_nonce": Exercise(
+        "try nonce = 0, 1, 2, …; hash prefix + str(nonce).encode(); stop when "
+        "int(digest, 16) < 2 ** (256 - target_bits)",
+        lambda: [(b'{"x":1}', 4), (b'{"x":2}', 8), (b'{"edu":"chain"}', 10)]),
+    "posts_by": Exercise(
+        "loop over chain.blocks, then over block.transactions, and keep post.content "
+        "when post.author matches",
+        lambda: [(_blocks(), "alice"), (_blocks(), "bob"), (_blocks(), "nobody")]),
+    "height_from_chain_json": Exercise(
+        "GET /chain answers {'length': …, 'chain': […], 'peers': […]}; the genesis block "
+        "has height 0",
+        lambda: [({"length": 1, "chain": [{}], "peers": []},),
+                 ({"length": 5, "chain": [{}] * 5, "peers": ["x"]},)]),
+    "heavier": Exercise(
+        "a block of d bits costs 2 ** d hashes on average; add them up for each chain and "
+        "compare the sums, not the lengths",
+        lambda: [([8, 8, 8], [8, 8]), ([8, 8, 8, 8], [8, 12]), ([4] * 20, [8, 8]),
+                 ([10], [9, 9, 9])]),
+    "all_agree": Exercise(
+        "collect the 'tip' of every health answer in a set: they agree when it has one element",
+        lambda: [([{"tip": "a"}, {"tip": "a"}],), ([{"tip": "a"}, {"tip": "b"}],),
+                 ([{"tip": "x"}],)]),
+}
+
+
+def check(name: str, function: Callable[..., Any]) -> None:
+    """Try the learner's ``function`` for exercise ``name``; print what went right or wrong."""
+    _run_check(name, function)
+
+
+def passes(name: str, function: Callable[..., Any]) -> bool:
+    """Like :func:`check`, and also tell the caller whether every case passed."""
+    return _run_check(name, function)
+
+
+def _run_check(name: str, function: Callable[..., Any]) -> bool:
+    exercise = EXERCISES[name]
+    reference = getattr(solutions, name)
+    cases = exercise.cases()
+    for args in cases:
+        shown = ", ".join(_short(a) for a in args)
+        try:
+            got = function(*args)
+        except NotImplementedError:
+            print(f"❌ {name}: not written yet. Replace the `raise NotImplementedError` "
+                  f"with your code.\n   Hint: {exercise.hint}")
+            return False
+        except Exception as error:  # noqa: BLE001 - shown to the learner
+            print(f"❌ {name}({shown}) raised {type(error).__name__}: {error}\n"
+                  f"   Hint: {exercise.hint}")
+            return False
+        expected = reference(*args)
+        if got != expected:
+            print(f"❌ {name}({shown}) returned {_short(got)}, expected {_short(expected)}.\n"
+                  f"   Hint: {exercise.hint}")
+            return False
+    print(f"✅ {name}: correct on all {len(cases)} cases.")
+    return True
+
+
+def show_solution(name: str) -> None:
+    """Print the solution of exercise ``name``."""
+    print(inspect.getsource(getattr(solutions, name)))
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    if isinstance(value, list) and value and hasattr(value[0], "hash"):
+        text = f"[{len(value)} blocks]"
+    elif hasattr(value, "blocks"):
+        text = f"<chain of {len(value.blocks)} blocks>"
+    elif hasattr(value, "hash") and hasattr(value, "index"):
+        text = f"<block #{value.index}>"
+    return text if len(text) <= 70 else text[:67] + "…"

@@ -1,0 +1,173 @@
+"""Pictures for the notebooks (matplotlib).
+
+Each function returns its Figure, already closed so that pyplot does not show it a
+second time: make it the last expression of a cell to display it once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+
+import matplotlib.pyplot as plt
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from .experiments import Summary, Trial
+
+
+def _finished(figure):
+    figure.tight_layout()
+    plt.close(figure)
+    return figure
+
+
+def avalanche(samples: int = 2000, seed: int = 1):
+    """Histogram of output bits that change when one input bit flips (SHA-256)."""
+    rng = random.Random(seed)
+    flipped = []
+    for _ in range(samples):
+        message = bytearray(rng.randbytes(32))
+        before = int.from_bytes(hashlib.sha256(message).digest(), "big")
+        bit = rng.randrange(256)
+        message[bit // 8] ^= 1 << (bit % 8)
+        after = int.from_bytes(hashlib.sha256(message).digest(), "big")
+        flipped.append(bin(before ^ after).count("1"))
+    figure, axes = plt.subplots(figsize=(7, 3.5))
+    axes.hist(flipped, bins=range(90, 167, 2), color="#4c72b0", edgecolor="white")
+    axes.axvline(128, color="#c44e52", linestyle="--", label="half of 256 bits")
+    axes.set(title=f"Flip one input bit: how many of SHA-256's 256 output bits change? "
+                   f"({samples} tries)", xlabel="output bits changed", ylabel="tries")
+    axes.title.set_fontsize(10)
+    axes.legend()
+    return _finished(figure), flipped
+
+
+def _log_safe(means, errors):
+    """Error bars for a log axis: the lower bar stops short of zero."""
+    return [[min(e, 0.9 * m) for m, e in zip(means, errors)], errors]
+
+
+def cost_against_difficulty(rows: list[Summary], hash_rate: float | None = None):
+    """Attempts (and time) against bits, on log scales, with the 2**bits line of theory."""
+    bits = [r.bits for r in rows]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+    left.errorbar(bits, [r.mean_attempts for r in rows],
+                  yerr=_log_safe([r.mean_attempts for r in rows],
+                                 [1.96 * r.stderr_attempts for r in rows]), fmt="o", capsize=3,
+                  label="measured mean (95% interval)")
+    left.plot(bits, [2 ** b for b in bits], "--", color="#c44e52", label="theory: 2^bits")
+    left.set(yscale="log", xlabel="difficulty (leading zero bits)", ylabel="attempts",
+             title="Hashes needed")
+    left.legend()
+    right.errorbar(bits, [r.mean_seconds for r in rows],
+                   yerr=_log_safe([r.mean_seconds for r in rows],
+                                  [1.96 * r.stderr_seconds for r in rows]), fmt="o", capsize=3,
+                   color="#55a868", label="measured mean (95% interval)")
+    if hash_rate:
+        right.plot(bits, [2 ** b / hash_rate for b in bits], "--", color="#c44e52",
+                   label=f"2^bits ÷ {hash_rate:,.0f} hashes/s")
+    right.set(yscale="log", xlabel="difficulty (leading zero bits)", ylabel="seconds",
+              title="Time on this machine")
+    right.legend()
+    for axes in (left, right):
+        axes.grid(True, which="major", alpha=0.3)
+    return _finished(figure)
+
+
+def attempts_histogram(results: list[Trial], bits: int):
+    """The attempts of many trials at one difficulty against the geometric distribution."""
+    attempts = [r.attempts for r in results if r.bits == bits]
+    p = 2.0 ** -bits
+    figure, axes = plt.subplots(figsize=(7, 3.5))
+    top = max(attempts)
+    axes.hist(attempts, bins=20, density=True, alpha=0.7, label=f"{len(attempts)} trials")
+    xs = [top * i / 200 for i in range(201)]
+    axes.plot(xs, [p * (1 - p) ** x for x in xs], color="#c44e52",
+              label="geometric, mean 2^bits")
+    axes.set(xlabel="attempts", ylabel="density", title=f"Attempts at {bits} bits")
+    axes.legend()
+    return _finished(figure)
+
+
+def block_tree(chains: dict[str, list], title: str = "Blocks seen by each node"):
+    """Draw the blocks of several chains as one tree: shared blocks once, forks apart."""
+    branch_of: dict[str, int] = {}
+    positions: dict[str, tuple[int, int]] = {}
+    edges = []
+    owners: dict[str, list[str]] = {}
+    for row, (name, blocks) in enumerate(chains.items()):
+        for block in blocks:
+            owners.setdefault(block.hash, []).append(name)
+            if block.hash not in positions:
+                positions[block.hash] = (block.index, row)
+                branch_of[block.hash] = row
+                if block.index:
+                    edges.append((block.previous_hash, block.hash))
+    figure, axes = plt.subplots(figsize=(2 + 1.4 * max(p[0] for p in positions.values()),
+                                         1.2 + 0.9 * len(chains)))
+    palette = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3"]
+    for parent, child in edges:
+        if parent in positions:
+            (x0, y0), (x1, y1) = positions[parent], positions[child]
+            axes.add_patch(FancyArrowPatch((x0 + 0.35, -y0), (x1 - 0.35, -y1),
+                                           arrowstyle="-|>", mutation_scale=10, color="grey"))
+    for block_hash, (x, y) in positions.items():
+        shared = len(owners[block_hash]) == len(chains)
+        colour = "#dddddd" if shared else palette[branch_of[block_hash] % len(palette)]
+        axes.add_patch(FancyBboxPatch((x - 0.33, -y - 0.28), 0.66, 0.56,
+                                      boxstyle="round,pad=0.02", facecolor=colour,
+                                      edgecolor="black"))
+        axes.text(x, -y + 0.07, f"#{x}", ha="center", fontsize=9, weight="bold")
+        axes.text(x, -y - 0.15, block_hash[:6], ha="center", fontsize=7, family="monospace")
+    for row, name in enumerate(chains):
+        axes.text(-0.6, -row, name, ha="right", va="center", fontsize=9)
+    axes.set_xlim(-1.8, max(p[0] for p in positions.values()) + 0.6)
+    axes.set_ylim(-len(chains) + 0.4, 0.6)
+    axes.set_title(title + " (grey: on every chain)", fontsize=10)
+    axes.axis("off")
+    return _finished(figure)
+
+
+def data_flow():
+    """The life of a post, from the author's form to every node's chain."""
+    figure, axes = plt.subplots(figsize=(12, 5))
+    width, height = 1.2, 0.5   # half sizes of a box
+    boxes = {
+        "author": (0.6, 3.2, "author\n(posts app or notebook)"),
+        "pool": (3.9, 3.2, "node: validate\n→ pending pool"),
+        "gossip": (7.2, 3.2, "peers' pools\n(each new id forwarded once)"),
+        "mine": (3.9, 1.6, "mine: pending posts +\nprevious_hash → proof of work"),
+        "chain": (7.2, 1.6, "append to the chain\n→ saved in SQLite"),
+        "peers": (10.5, 1.6, "peers: check proof + link,\nor fetch missing blocks"),
+        "choice": (10.5, 3.2, "fork choice: most work wins;\norphaned posts → pool"),
+        "read": (7.2, 0.0, "posts app shows the posts\nGET /chain"),
+    }
+    for x, y, text in boxes.values():
+        axes.add_patch(FancyBboxPatch((x - width, y - height), 2 * width, 2 * height,
+                                      boxstyle="round,pad=0.05", facecolor="#eaf1fb",
+                                      edgecolor="#4c72b0"))
+        axes.text(x, y, text, ha="center", va="center", fontsize=8.5)
+    arrows = [("author", "pool", "POST /new_transaction"), ("pool", "gossip", "broadcast"),
+              ("pool", "mine", "/mine"), ("mine", "chain", "new block"),
+              ("chain", "peers", "POST /add_block"), ("peers", "choice", "a fork?"),
+              ("chain", "read", "")]
+    for start, end, label in arrows:
+        (x0, y0, _), (x1, y1, _) = boxes[start], boxes[end]
+        if y0 == y1:
+            tail, head = (x0 + width + 0.05, y0), (x1 - width - 0.05, y1)
+        else:
+            step = height + 0.05
+            tail, head = (x0, y0 - step if y1 < y0 else y0 + step), \
+                (x1, y1 + step if y1 < y0 else y1 - step)
+        axes.add_patch(FancyArrowPatch(tail, head, arrowstyle="-|>", mutation_scale=14,
+                                       color="#333333"))
+        if label:
+            middle = ((tail[0] + head[0]) / 2, (tail[1] + head[1]) / 2)
+            offset = (0, 0.12) if y0 == y1 else (0.1, 0)
+            axes.text(middle[0] + offset[0], middle[1] + offset[1], label, fontsize=7.5,
+                      ha="center" if y0 == y1 else "left", color="#c44e52")
+    axes.set_xlim(-0.8, 11.9)
+    axes.set_ylim(-0.7, 3.9)
+    axes.axis("off")
+    axes.set_title("The life of a post", fontsize=11)
+    return _finished(figure)

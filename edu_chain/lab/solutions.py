@@ -1,0 +1,51 @@
+"""Solutions to the notebooks' exercises. Try first; ``show_solution(name)`` prints one."""
+
+import hashlib
+
+
+def hash_text(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def leading_zero_bits(hex_digest):
+    bits = bin(int(hex_digest, 16))[2:].zfill(256)
+    return len(bits) - len(bits.lstrip("0"))
+
+
+def block_hash(block):
+    return hashlib.sha256(block.header_prefix() + str(block.nonce).encode()).hexdigest()
+
+
+def first_broken_link(blocks):
+    for i in range(1, len(blocks)):
+        if blocks[i].previous_hash != blocks[i - 1].hash:
+            return i
+    return None
+
+
+def find_nonce(prefix, target_bits):
+    nonce = 0
+    while True:
+        digest = hashlib.sha256(prefix + str(nonce).encode()).hexdigest()
+        if int(digest, 16) < 2 ** (256 - target_bits):
+            return nonce
+        nonce += 1
+
+
+def posts_by(chain, author):
+    return [post.content for block in chain.blocks for post in block.transactions
+            if post.author == author]
+
+
+def height_from_chain_json(reply):
+    return reply["length"] - 1
+
+
+def heavier(difficulties_a, difficulties_b):
+    work_a = sum(2 ** bits for bits in difficulties_a)
+    work_b = sum(2 ** bits for bits in difficulties_b)
+    return "a" if work_a > work_b else "b"
+
+
+def all_agree(healths):
+    return len({health["tip"] for health in healths}) == 1
