@@ -6,7 +6,9 @@ digits, and compares the 32-byte digest with the target. Comparing two
 big-endian byte strings of equal length is the same as comparing them as
 256-bit integers, without building the integer.
 
-``workers=N`` splits the nonces into chunks handed round-robin to N processes.
+``workers=N`` splits the nonces into chunks handed round-robin to N processes. The
+attempts reported are the hashes all workers computed, including the chunks the
+others were finishing when one of them won: the real cost of parallel mining.
 ``stop`` (anything with ``is_set()``, e.g. a ``threading.Event``) abandons the
 search from outside; ``progress(attempts)`` is called a few times a second.
 """
@@ -103,15 +105,21 @@ def _solve_here(block, stop, progress, start_nonce):
     raise MiningStopped(f"block #{block.index}: every nonce was tried without success")
 
 
+def chunk_size(target_bits: int) -> int:
+    """Nonces a worker scans between looks at the stop flag: small for easy blocks, so that
+    the other workers waste little once one has won."""
+    return max(1024, min(CHUNK, (1 << target_bits) // 16))
+
+
 def _worker(prefix, bits, first_chunk, workers, start_nonce, found, counter, results):
-    chunk_number = first_chunk
+    chunk_number, size = first_chunk, chunk_size(bits)
     while not found.is_set():
-        start = start_nonce + chunk_number * CHUNK
+        start = start_nonce + chunk_number * size
         if start > MAX_NONCE:
             return
-        nonce = scan(prefix, bits, start, min(start + CHUNK, MAX_NONCE + 1))
+        nonce = scan(prefix, bits, start, min(start + size, MAX_NONCE + 1))
         with counter.get_lock():
-            counter.value += CHUNK if nonce is None else nonce - start + 1
+            counter.value += size if nonce is None else nonce - start + 1
         if nonce is not None:
             results.put(nonce)
             found.set()

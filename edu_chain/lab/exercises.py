@@ -74,6 +74,9 @@ EXERCISES: dict[str, Exercise] = {
         "compare the sums, not the lengths",
         lambda: [([8, 8, 8], [8, 8]), ([8, 8, 8, 8], [8, 12]), ([4] * 20, [8, 8]),
                  ([10], [9, 9, 9])]),
+    "expected_seconds": Exercise(
+        "a block of b bits needs 2 ** b attempts on average; divide by the hashes per second",
+        lambda: [(10, 1024.0), (20, 2_000_000.0), (24, 5e6), (0, 10.0)]),
     "all_agree": Exercise(
         "collect the 'tip' of every health answer in a set: they agree when it has one element",
         lambda: [([{"tip": "a"}, {"tip": "a"}],), ([{"tip": "a"}, {"tip": "b"}],),

@@ -36,33 +36,48 @@ def trial_block(bits: int, trial: int) -> Block:
     return Block(1, GENESIS_TIMESTAMP + trial, sha256_hex(f"experiment {bits} {trial}"), bits)
 
 
-def sweep(bits: range | list[int], trials: int, workers: int = 1, progress: bool = True,
-          results: list[Trial] | None = None) -> list[Trial]:
-    """Mine ``trials`` blocks at each difficulty. Interrupting (Ctrl-C, or the notebook's
-    stop button) keeps the trials finished so far in ``results``."""
+def sweep(bits: range | list[int], trials: int, workers: int | list[int] = 1,
+          progress: bool = True, results: list[Trial] | None = None) -> list[Trial]:
+    """Mine ``trials`` blocks at each difficulty, for each worker count.
+
+    Interrupting (Ctrl-C, or the notebook's stop button) keeps the trials finished so
+    far: they are returned, and also appended to ``results`` when you pass a list.
+    """
     levels = list(bits)
-    if not levels or trials < 1 or workers < 1:
-        raise ValueError("give at least one difficulty, one trial and one worker")
-    for level in levels:
-        if not 0 <= level <= MAX_EXPERIMENT_BITS:
-            raise ValueError(f"difficulty {level} is outside 0..{MAX_EXPERIMENT_BITS} bits")
+    counts = [workers] if isinstance(workers, int) else list(workers)
+    check_arguments(levels, trials, counts)
     results = [] if results is None else results
-    bar = _progress(len(levels) * trials, progress)
+    bar = _progress(len(levels) * trials * len(counts), progress)
     try:
-        for level in levels:
-            for number in range(trials):
-                outcome = solve(trial_block(level, number), workers=workers)
-                results.append(Trial(level, number, outcome.attempts, outcome.seconds, workers,
-                                     outcome.hash_rate))
-                if bar:
-                    bar.set_postfix_str(f"{level} bits")
-                    bar.update()
+        for count in counts:
+            for level in levels:
+                for number in range(trials):
+                    outcome = solve(trial_block(level, number), workers=count)
+                    results.append(Trial(level, number, outcome.attempts, outcome.seconds,
+                                         count, outcome.hash_rate))
+                    if bar:
+                        bar.set_postfix_str(f"{level} bits, {count} worker(s)")
+                        bar.update()
     except KeyboardInterrupt:
         print(f"interrupted: keeping the {len(results)} finished trials")
     finally:
         if bar:
             bar.close()
     return results
+
+
+def check_arguments(levels: list[int], trials: int, workers: list[int]) -> None:
+    """Refuse a sweep that cannot run, saying why."""
+    if not levels:
+        raise ValueError("give at least one difficulty")
+    bad = [b for b in levels if not 0 <= b <= MAX_EXPERIMENT_BITS]
+    if bad:
+        raise ValueError(f"difficulty {bad[0]} is outside 0..{MAX_EXPERIMENT_BITS} bits "
+                         f"({MAX_EXPERIMENT_BITS} bits already takes hours)")
+    if trials < 1:
+        raise ValueError(f"trials must be at least 1, got {trials}")
+    if not workers or min(workers) < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
 
 
 def _progress(total: int, enabled: bool):
@@ -84,14 +99,23 @@ class Summary:
     expected_attempts: int     # theory: 2 ** bits
     mean_seconds: float
     stderr_seconds: float
+    hash_rate: float           # total attempts / total seconds at this difficulty
+    expected_seconds: float    # theory at the measured rate: 2**bits / hash_rate
 
     @property
     def agrees_with_theory(self) -> bool:
         return self.low95 <= self.expected_attempts <= self.high95
 
 
-def summarize(results: list[Trial]) -> list[Summary]:
-    """Per difficulty: mean, median, standard error and 95% interval, against 2**bits."""
+def summarize(results: list[Trial], workers: int | None = None) -> list[Summary]:
+    """Per difficulty: mean, median, standard error and 95% interval, against 2**bits.
+
+    With ``workers``, only the trials mined with that many workers count.
+    """
+    if workers is not None:
+        results = [r for r in results if r.workers == workers]
+    if not results:
+        raise ValueError("no trials to summarize")
     rows = []
     for level in sorted({r.bits for r in results}):
         attempts = [r.attempts for r in results if r.bits == level]
@@ -99,20 +123,55 @@ def summarize(results: list[Trial]) -> list[Summary]:
         mean = statistics.fmean(attempts)
         error = statistics.stdev(attempts) / math.sqrt(len(attempts)) if len(attempts) > 1 else 0.0
         s_error = statistics.stdev(seconds) / math.sqrt(len(seconds)) if len(seconds) > 1 else 0.0
+        rate = sum(attempts) / sum(seconds) if sum(seconds) > 0 else float("inf")
         rows.append(Summary(level, len(attempts), mean, statistics.median(attempts), error,
                             mean - 1.96 * error, mean + 1.96 * error, 2 ** level,
-                            statistics.fmean(seconds), s_error))
+                            statistics.fmean(seconds), s_error, rate, 2 ** level / rate))
     return rows
 
 
-def summary_table(rows: list[Summary]) -> str:
-    lines = [f"{'bits':>4} {'trials':>6} {'mean attempts':>14} {'95% interval':>23} "
-             f"{'theory 2^bits':>14}  agrees"]
+def summary_table(rows: list[Summary], seconds: bool = False) -> str:
+    """The summary as text; with ``seconds``, add measured and expected times."""
+    head = (f"{'bits':>4} {'trials':>6} {'mean attempts':>14} {'95% interval':>23} "
+            f"{'theory 2^bits':>14}  agrees")
+    lines = [head + (f" {'mean s':>9} {'expected s':>10}" if seconds else "")]
     for row in rows:
-        lines.append(f"{row.bits:>4} {row.trials:>6} {row.mean_attempts:>14,.0f} "
-                     f"{f'{row.low95:,.0f} – {row.high95:,.0f}':>23} "
-                     f"{row.expected_attempts:>14,}  {'yes' if row.agrees_with_theory else 'no'}")
+        line = (f"{row.bits:>4} {row.trials:>6} {row.mean_attempts:>14,.0f} "
+                f"{f'{row.low95:,.0f} – {row.high95:,.0f}':>23} "
+                f"{row.expected_attempts:>14,}  {'yes' if row.agrees_with_theory else 'no ':>6}")
+        if seconds:
+            line += f" {row.mean_seconds:>9.4f} {row.expected_seconds:>10.4f}"
+        lines.append(line)
     return "\n".join(lines)
+
+
+def speedup(results: list[Trial]) -> list[tuple[int, float, float]]:
+    """(workers, hash rate, speed-up against the fewest workers) for each worker count."""
+    rates = {}
+    for count in sorted({r.workers for r in results}):
+        mine = [r for r in results if r.workers == count]
+        rates[count] = sum(r.attempts for r in mine) / sum(r.seconds for r in mine)
+    base = rates[min(rates)]
+    return [(count, rate, rate / base) for count, rate in rates.items()]
+
+
+def block_times(bits: int, blocks: int, workers: int = 1, progress: bool = True) -> list[float]:
+    """Seconds to mine each of ``blocks`` consecutive blocks of a chain at ``bits``."""
+    from ..chain import Blockchain
+    from ..params import NetworkParams
+    check_arguments([bits], blocks, [workers])
+    chain = Blockchain(NetworkParams(difficulty=bits))
+    seconds = []
+    bar = _progress(blocks, progress)
+    for _ in range(blocks):
+        outcome = solve(chain.new_block(), workers=workers)
+        chain.add_block(outcome.block)
+        seconds.append(outcome.seconds)
+        if bar:
+            bar.update()
+    if bar:
+        bar.close()
+    return seconds
 
 
 def save_csv(results: list[Trial], path: str | Path) -> Path:

@@ -171,3 +171,58 @@ def data_flow():
     axes.axis("off")
     axes.set_title("The life of a post", fontsize=11)
     return _finished(figure)
+
+
+def speedup_plot(rows: list[tuple[int, float, float]]):
+    """Speed-up against the number of worker processes, with the ideal line."""
+    counts = [r[0] for r in rows]
+    figure, axes = plt.subplots(figsize=(5, 3.5))
+    axes.plot(counts, [r[2] for r in rows], "o-", label="measured")
+    axes.plot(counts, [c / counts[0] for c in counts], "--", color="grey", label="ideal")
+    for count, rate, gain in rows:
+        axes.annotate(f"{rate / 1e6:.1f} M/s", (count, gain), textcoords="offset points",
+                      xytext=(0, 8), ha="center", fontsize=8)
+    axes.set(xlabel="worker processes", ylabel="speed-up", xticks=counts,
+             title="Parallel mining")
+    axes.legend()
+    return _finished(figure)
+
+
+def block_time_histogram(seconds: list[float]):
+    """Times between blocks against the exponential distribution of the same mean."""
+    import math
+    mean = sum(seconds) / len(seconds)
+    figure, axes = plt.subplots(figsize=(7, 3.5))
+    axes.hist(seconds, bins=20, density=True, alpha=0.7, label=f"{len(seconds)} blocks")
+    top = max(seconds)
+    xs = [top * i / 200 for i in range(201)]
+    axes.plot(xs, [math.exp(-x / mean) / mean for x in xs], color="#c44e52",
+              label=f"exponential, mean {mean * 1000:.0f} ms")
+    axes.set(xlabel="seconds between blocks", ylabel="density",
+             title="Block times vary a lot: most are short, a few are long")
+    axes.legend()
+    return _finished(figure)
+
+
+def retarget_plot(blocks, target_seconds: float, window: int = 10):
+    """Block time and difficulty over a simulated network's life."""
+    indices = [b.index for b in blocks[1:]]
+    times = [b.seconds for b in blocks[1:]]
+    smooth = [sum(times[max(0, i - window + 1):i + 1]) / len(times[max(0, i - window + 1):i + 1])
+              for i in range(len(times))]
+    figure, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5.5), sharex=True)
+    top.scatter(indices, times, s=6, alpha=0.35, label="block time")
+    top.plot(indices, smooth, color="#4c72b0", label=f"mean of the last {window}")
+    top.axhline(target_seconds, color="#c44e52", linestyle="--", label="target")
+    top.set(yscale="log", ylabel="seconds", title="Retargeting pulls the block time back")
+    top.legend(loc="upper right", fontsize=8)
+    bottom.step(indices, [b.difficulty for b in blocks[1:]], where="post", color="#55a868",
+                label="difficulty (bits)")
+    bottom.set(xlabel="block", ylabel="difficulty (bits)")
+    rate_axes = bottom.twinx()
+    rate_axes.plot(indices, [b.hash_rate for b in blocks[1:]], color="grey", linestyle=":",
+                   label="hash rate")
+    rate_axes.set(ylabel="hashes per second", yscale="log")
+    lines = bottom.get_legend_handles_labels()[0] + rate_axes.get_legend_handles_labels()[0]
+    bottom.legend(lines, ["difficulty (bits)", "hash rate"], loc="upper left", fontsize=8)
+    return _finished(figure)

@@ -49,3 +49,7 @@ def heavier(difficulties_a, difficulties_b):
 
 def all_agree(healths):
     return len({health["tip"] for health in healths}) == 1
+
+
+def expected_seconds(target_bits, hash_rate):
+    return 2 ** target_bits / hash_rate
