@@ -133,12 +133,12 @@ def summarize(results: list[Trial], workers: int | None = None) -> list[Summary]
 def summary_table(rows: list[Summary], seconds: bool = False) -> str:
     """The summary as text; with ``seconds``, add measured and expected times."""
     head = (f"{'bits':>4} {'trials':>6} {'mean attempts':>14} {'95% interval':>23} "
-            f"{'theory 2^bits':>14}  agrees")
+            f"{'theory 2^bits':>14} {'agrees':>6}")
     lines = [head + (f" {'mean s':>9} {'expected s':>10}" if seconds else "")]
     for row in rows:
         line = (f"{row.bits:>4} {row.trials:>6} {row.mean_attempts:>14,.0f} "
                 f"{f'{row.low95:,.0f} – {row.high95:,.0f}':>23} "
-                f"{row.expected_attempts:>14,}  {'yes' if row.agrees_with_theory else 'no ':>6}")
+                f"{row.expected_attempts:>14,}  {'yes' if row.agrees_with_theory else 'no':>6}")
         if seconds:
             line += f" {row.mean_seconds:>9.4f} {row.expected_seconds:>10.4f}"
         lines.append(line)
