@@ -1,0 +1,73 @@
+"""``edu-chain app`` (the posts web app) and ``edu-chain keys`` (signing identities)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def add_commands(commands) -> None:
+    app = commands.add_parser("app", help="run the posts web app in front of a node",
+                              description="Serve the posts web page; it talks to one node.")
+    app.add_argument("--node", default="http://127.0.0.1:8000", help="the node's URL")
+    app.add_argument("--port", type=int, default=5000, help="port of the web page (default 5000)")
+    app.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    app.add_argument("--keys", type=Path, default=None,
+                     help="folder of signing identities (default ~/.edu_chain/keys)")
+    app.set_defaults(handler=run_app)
+
+    keys = commands.add_parser("keys", help="create and list signing identities")
+    keys.add_argument("--dir", type=Path, default=None,
+                      help="folder of identities (default ~/.edu_chain/keys)")
+    actions = keys.add_subparsers(dest="action", metavar="ACTION", required=True)
+    new = actions.add_parser("new", help="create a new identity (an Ed25519 key pair)")
+    new.add_argument("name", help="1 to 32 letters, digits, '-' or '_'")
+    actions.add_parser("list", help="list the identities and their public keys")
+    keys.set_defaults(handler=run_keys)
+
+
+def run_keys(args) -> int:
+    from .cli import CliError
+    from .wallet import Wallet, WalletError
+    wallet = Wallet(args.dir)
+    try:
+        if args.action == "new":
+            identity = wallet.create(args.name)
+            print(f"created '{identity.name}' with public key {identity.public_key}")
+            print(f"its private key is in {wallet.folder / (identity.name + '.pem')} "
+                  "(readable by you alone; never share it)")
+        else:
+            found = wallet.identities()
+            if not found:
+                print(f"no identities in {wallet.folder}; create one with: edu-chain keys new NAME")
+            for identity in found:
+                print(f"{identity.name:<20} {identity.public_key}")
+    except WalletError as error:
+        raise CliError(str(error)) from None
+    return 0
+
+
+def run_app(args) -> int:
+    from waitress.server import create_server
+
+    from .cli import CliError
+    from .network.peers import BadAddress
+    from .wallet import Wallet
+    from .webapp import create_app
+    try:
+        application = create_app(args.node, Wallet(args.keys))
+    except BadAddress as error:
+        raise CliError(str(error)) from None
+    try:
+        server = create_server(application, host=args.host, port=args.port, threads=4)
+    except OSError as error:
+        raise CliError(f"cannot listen on {args.host}:{args.port} ({error.strerror}); "
+                       "choose another port with --port") from None
+    print(f"posts app at http://{args.host}:{args.port}  (node: {args.node}); Ctrl-C stops it",
+          flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return 0

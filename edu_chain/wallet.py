@@ -1,0 +1,99 @@
+"""A wallet: named Ed25519 identities kept in a local folder.
+
+Each identity is one PEM file ``NAME.pem`` holding a private key, readable by its
+owner alone (mode 0600, in a folder of mode 0700). The public key travels with
+every signed post; the private key never leaves this folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from .errors import EduChainError
+from .transactions import Post, public_key_hex
+
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+class WalletError(EduChainError):
+    """An identity cannot be created or found."""
+
+
+def default_wallet_dir() -> Path:
+    """``$EDU_CHAIN_HOME/keys``, or ``~/.edu_chain/keys``."""
+    home = os.environ.get("EDU_CHAIN_HOME")
+    return (Path(home) if home else Path.home() / ".edu_chain") / "keys"
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    private_key: Ed25519PrivateKey
+
+    @property
+    def public_key(self) -> str:
+        """The public key in hex (64 characters), as posts carry it."""
+        return public_key_hex(self.private_key.public_key())
+
+    @property
+    def short_key(self) -> str:
+        return self.public_key[:8]
+
+    def sign(self, content: str, timestamp: int | None = None, author: str | None = None) -> Post:
+        """A post by this identity, signed."""
+        return Post.signed(author or self.name, content, self.private_key, timestamp)
+
+
+class Wallet:
+    """The identities in one folder."""
+
+    def __init__(self, folder: str | Path | None = None):
+        self.folder = Path(folder) if folder is not None else default_wallet_dir()
+
+    def names(self) -> list[str]:
+        if not self.folder.is_dir():
+            return []
+        return sorted(p.stem for p in self.folder.glob("*.pem"))
+
+    def create(self, name: str) -> Identity:
+        """Make a new key pair called ``name`` and save its private key."""
+        self._check_name(name)
+        path = self.folder / f"{name}.pem"
+        if path.exists():
+            raise WalletError(f"an identity called '{name}' already exists in {self.folder}")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.folder, 0o700)
+        key = Ed25519PrivateKey.generate()
+        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(pem)
+        return Identity(name, key)
+
+    def load(self, name: str) -> Identity:
+        self._check_name(name)
+        path = self.folder / f"{name}.pem"
+        if not path.exists():
+            known = ", ".join(self.names()) or "none yet"
+            raise WalletError(f"no identity called '{name}' in {self.folder} (known: {known}); "
+                              f"create one with: edu-chain keys new {name}")
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise WalletError(f"{path.name} does not hold an Ed25519 key")
+        return Identity(name, key)
+
+    def identities(self) -> list[Identity]:
+        return [self.load(name) for name in self.names()]
+
+    @staticmethod
+    def _check_name(name: str) -> None:
+        if not isinstance(name, str) or not NAME_PATTERN.match(name):
+            raise WalletError(f"'{name}' is not a usable name: use 1 to 32 letters, digits, "
+                              "'-' or '_'")

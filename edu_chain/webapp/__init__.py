@@ -1,0 +1,132 @@
+"""The posts web app: the tutorial's front end, done right.
+
+It is a client of one node and talks to it over HTTP only (it never imports the
+chain). Every action that changes something is a POST that ends on the page with
+a message saying what happened; when the node is down, a page names it and says
+how to start one.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from datetime import datetime, timezone
+
+from flask import Flask, flash, redirect, render_template, request, url_for
+
+from ..errors import EduChainError
+from ..network.client import NodeClient, PeerError
+from ..wallet import Wallet
+
+PAGE_SIZE = 10
+UNSIGNED = ""
+
+
+def create_app(node_url: str, wallet: Wallet | None = None, *, page_size: int = PAGE_SIZE,
+               timeout: float | tuple[float, float] = (1.0, 10.0)) -> Flask:
+    """A posts app for the node at ``node_url``, signing with identities of ``wallet``."""
+    app = Flask(__name__)
+    app.secret_key = os.urandom(24)
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    node = NodeClient(node_url, timeout=timeout)
+    wallet = wallet if wallet is not None else Wallet()
+    app.extensions["edu_chain_posts"] = {"node": node, "wallet": wallet}
+
+    @app.context_processor
+    def common():
+        return {"node_url": node.address}
+
+    @app.errorhandler(PeerError)
+    def node_problem(error: PeerError):
+        if error.status is None:
+            return render_template("node_down.html", error=str(error)), 503
+        return render_template("node_down.html", error=str(error), answered=True), 502
+
+    @app.errorhandler(413)
+    def too_large(_):
+        flash("That post is far too long (the limit is 2,000 characters).", "error")
+        return redirect(url_for("index"), code=303)
+
+    @app.get("/")
+    def index():
+        chain, pending = node.chain(), node.pending()
+        entries = list(reversed(pending_entries(pending))) + newest_first(chain_entries(chain))
+        pages = max(1, math.ceil(len(entries) / page_size))
+        page = min(max(1, request.args.get("page", 1, type=int)), pages)
+        shown = entries[(page - 1) * page_size: page * page_size]
+        return render_template("index.html", entries=shown, page=page, pages=pages,
+                               total=len(entries), height=chain["length"] - 1,
+                               identities=identities(wallet))
+
+    @app.post("/post")
+    def post():
+        content = request.form.get("content", "").strip()
+        identity = request.form.get("identity", UNSIGNED)
+        try:
+            if identity == UNSIGNED:
+                node.post(request.form.get("author", "").strip(), content)
+            else:
+                node.submit(wallet.load(identity).sign(content).to_dict())
+        except PeerError as error:
+            if error.status is None:
+                raise
+            flash(f"The node refused the post: {node_reason(error)}", "error")
+        except EduChainError as error:
+            flash(f"The post was not sent: {error}", "error")
+        else:
+            flash("Posted. It is pending until someone mines a block.", "ok")
+        return redirect(url_for("index"), code=303)
+
+    @app.post("/mine")
+    def mine():
+        reply = node.mine()
+        block = reply.get("block")
+        flash(f"Block #{block['index']} mined." if block else "Nothing to mine.", "ok")
+        return redirect(url_for("index"), code=303)
+
+    @app.post("/resync")
+    def resync():
+        reply = node.sync()
+        flash(f"Resynced with the node's peers: height {reply['height']}.", "ok")
+        return redirect(url_for("index"), code=303)
+
+    return app
+
+
+def node_reason(error: PeerError) -> str:
+    text = str(error)
+    return text.split(": ", 1)[1] if ": " in text else text
+
+
+def when(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def entry(post: dict, block: dict | None) -> dict:
+    key = post.get("public_key")
+    return {"author": post["author"], "content": post["content"], "time": when(post["timestamp"]),
+            "timestamp": post["timestamp"], "short_key": key[:8] if key else None,
+            "verified": bool(post.get("signature") and key),
+            "block_index": block["index"] if block else None,
+            "block_hash": block["hash"] if block else None}
+
+
+def chain_entries(chain: dict) -> list[dict]:
+    """Every post on the chain (the genesis message aside), with its own block's hash."""
+    return [entry(post, block) for block in chain["chain"] if block["index"] > 0
+            for post in block["transactions"]]
+
+
+def pending_entries(pending: list) -> list[dict]:
+    return [entry(post, None) for post in pending]
+
+
+def newest_first(entries: list[dict]) -> list[dict]:
+    return sorted(entries, key=lambda e: (e["block_index"], e["timestamp"]), reverse=True)
+
+
+def identities(wallet: Wallet) -> list[dict]:
+    try:
+        return [{"name": i.name, "short_key": i.short_key} for i in wallet.identities()]
+    except EduChainError:
+        return []

@@ -1,0 +1,105 @@
+"""End to end in a real browser: Debian's headless Chromium, driven by Selenium.
+
+Needs /usr/bin/chromium and /usr/bin/chromedriver (``.ci/run`` installs them with apt);
+elsewhere the test is skipped and says why.
+"""
+
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from edu_chain.lab.network import LocalNetwork, QuietHandler
+from edu_chain.wallet import Wallet
+from edu_chain.webapp import create_app
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+def _missing() -> str | None:
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (pip install -e '.[test]')"
+    for path, package in ((CHROMIUM, "chromium"), (DRIVER, "chromium-driver")):
+        if not shutil.which(path):
+            return f"{path} not found: install Debian's {package} (apt-get install {package})"
+    return None
+
+
+REASON = _missing()
+pytestmark = pytest.mark.skipif(REASON is not None, reason=f"browser test skipped: {REASON}")
+
+
+@pytest.fixture
+def site(tmp_path):
+    wallet = Wallet(tmp_path / "keys")
+    wallet.create("alice")
+    with LocalNetwork(1, difficulty=10, name="browser test") as network:
+        server = make_server("127.0.0.1", 0, create_app(network[0].url, wallet),
+                             threaded=True, request_handler=QuietHandler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_port}", network
+        finally:
+            server.shutdown()
+            thread.join(timeout=5)
+
+
+@pytest.fixture
+def driver(tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--window-size=1100,1300",
+                 f"--user-data-dir={tmp_path / 'profile'}"):
+        options.add_argument(flag)
+    browser = webdriver.Chrome(service=Service(DRIVER), options=options)
+    browser.set_page_load_timeout(30)
+    yield browser
+    browser.quit()
+
+
+def test_post_mine_read_and_script_never_runs(site, driver, tmp_path):
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    url, network = site
+    driver.get(url)
+    assert "edu_chain posts" in driver.title
+    assert driver.find_element(By.ID, "node-address").text == network[0].url
+
+    Select(driver.find_element(By.ID, "identity")).select_by_value("alice")
+    driver.find_element(By.ID, "content").send_keys("Hello from a real browser")
+    driver.find_element(By.ID, "submit").click()
+    assert "Posted. It is pending" in driver.find_element(By.CLASS_NAME, "message").text
+    assert "pending: not yet in a block" in driver.page_source
+
+    driver.find_element(By.ID, "mine").click()
+    assert driver.find_element(By.CLASS_NAME, "message").text == "Block #1 mined."
+    post = driver.find_element(By.CSS_SELECTOR, "li.post.confirmed")
+    assert "Hello from a real browser" in post.text and "verified" in post.text
+    assert f"in block #1 · hash {network[0].chain.tip.hash[:16]}" in post.text
+
+    attack = "<script>window.pwned = true; alert('pwned')</script>"
+    Select(driver.find_element(By.ID, "identity")).select_by_value("")
+    driver.find_element(By.ID, "author").send_keys("mallory")
+    driver.find_element(By.ID, "content").send_keys(attack)
+    driver.find_element(By.ID, "submit").click()
+    driver.get(url)
+    with pytest.raises(NoAlertPresentException):
+        driver.switch_to.alert.text
+    assert driver.execute_script("return window.pwned === undefined")
+    assert attack in driver.find_element(By.CSS_SELECTOR, "li.post.pending .content").text
+
+    screenshot = tmp_path / "posts_app.png"
+    assert driver.save_screenshot(str(screenshot))
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and screenshot.stat().st_size > 10_000
+    print(f"screenshot saved to {screenshot}")
