@@ -38,6 +38,18 @@ def _broken_chains():
     return [(list(chain.blocks),), (broken,)]
 
 
+def _signed_cases():
+    import hashlib
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from ..transactions import Post
+    key = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"exercise key").digest())
+    good = Post.signed("alice", "I wrote this", key, 1767225600)
+    altered = Post(good.author, "I wrote that", good.timestamp, good.public_key, good.signature)
+    return [(good,), (altered,), (Post("bob", "no key", 1767225600),)]
+
+
 EXERCISES: dict[str, Exercise] = {
     "hash_text": Exercise(
         "encode the text to bytes with .encode('utf-8'), give them to hashlib.sha256, "
@@ -74,6 +86,11 @@ EXERCISES: dict[str, Exercise] = {
         "compare the sums, not the lengths",
         lambda: [([8, 8, 8], [8, 8]), ([8, 8, 8, 8], [8, 12]), ([4] * 20, [8, 8]),
                  ([10], [9, 9, 9])]),
+    "is_authentic": Exercise(
+        "unsigned posts are not authentic; otherwise load the key with "
+        "Ed25519PublicKey.from_public_bytes(bytes.fromhex(post.public_key)) and call "
+        ".verify(signature_bytes, post.signed_bytes()), catching InvalidSignature",
+        _signed_cases),
     "expected_seconds": Exercise(
         "a block of b bits needs 2 ** b attempts on average; divide by the hashes per second",
         lambda: [(10, 1024.0), (20, 2_000_000.0), (24, 5e6), (0, 10.0)]),

@@ -53,3 +53,16 @@ def all_agree(healths):
 
 def expected_seconds(target_bits, hash_rate):
     return 2 ** target_bits / hash_rate
+
+
+def is_authentic(post):
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    if post.signature is None:
+        return False
+    key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(post.public_key))
+    try:
+        key.verify(bytes.fromhex(post.signature), post.signed_bytes())
+        return True
+    except InvalidSignature:
+        return False

@@ -130,3 +130,33 @@ def identities(wallet: Wallet) -> list[dict]:
         return [{"name": i.name, "short_key": i.short_key} for i in wallet.identities()]
     except EduChainError:
         return []
+
+
+class AppServer:
+    """The posts app served from a background thread (for notebooks and tests)."""
+
+    def __init__(self, node_url: str, wallet: Wallet | None = None, port: int = 0):
+        import threading
+
+        from werkzeug.serving import WSGIRequestHandler, make_server
+
+        class Quiet(WSGIRequestHandler):
+            def log(self, *args) -> None:
+                return None
+
+        self.server = make_server("127.0.0.1", port, create_app(node_url, wallet),
+                                  threaded=True, request_handler=Quiet)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+    def __enter__(self) -> "AppServer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
