@@ -66,6 +66,16 @@ def driver(tmp_path):
     browser.quit()
 
 
+def click_and_wait(driver, element_id):
+    """Click, then wait until the browser has left the old page (a click does not wait)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+    old_page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.ID, element_id).click()
+    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old_page))
+
+
 def test_post_mine_read_and_script_never_runs(site, driver, tmp_path):
     from selenium.common.exceptions import NoAlertPresentException
     from selenium.webdriver.common.by import By
@@ -78,11 +88,11 @@ def test_post_mine_read_and_script_never_runs(site, driver, tmp_path):
 
     Select(driver.find_element(By.ID, "identity")).select_by_value("alice")
     driver.find_element(By.ID, "content").send_keys("Hello from a real browser")
-    driver.find_element(By.ID, "submit").click()
+    click_and_wait(driver, "submit")
     assert "Posted. It is pending" in driver.find_element(By.CLASS_NAME, "message").text
     assert "pending: not yet in a block" in driver.page_source
 
-    driver.find_element(By.ID, "mine").click()
+    click_and_wait(driver, "mine")
     assert driver.find_element(By.CLASS_NAME, "message").text == "Block #1 mined."
     post = driver.find_element(By.CSS_SELECTOR, "li.post.confirmed")
     assert "Hello from a real browser" in post.text and "verified" in post.text
@@ -92,7 +102,7 @@ def test_post_mine_read_and_script_never_runs(site, driver, tmp_path):
     Select(driver.find_element(By.ID, "identity")).select_by_value("")
     driver.find_element(By.ID, "author").send_keys("mallory")
     driver.find_element(By.ID, "content").send_keys(attack)
-    driver.find_element(By.ID, "submit").click()
+    click_and_wait(driver, "submit")
     driver.get(url)
     with pytest.raises(NoAlertPresentException):
         driver.switch_to.alert.text

@@ -50,6 +50,13 @@ def _signed_cases():
     return [(good,), (altered,), (Post("bob", "no key", 1767225600),)]
 
 
+def _proof_cases():
+    from ..hashing import sha256_hex
+    from ..merkle import merkle_proof
+    leaves = [sha256_hex(f"post {i}") for i in range(6)]
+    return [(p.leaf, p.siblings) for p in (merkle_proof(leaves, i) for i in (0, 3, 5))]
+
+
 EXERCISES: dict[str, Exercise] = {
     "hash_text": Exercise(
         "encode the text to bytes with .encode('utf-8'), give them to hashlib.sha256, "
@@ -91,6 +98,13 @@ EXERCISES: dict[str, Exercise] = {
         "Ed25519PublicKey.from_public_bytes(bytes.fromhex(post.public_key)) and call "
         ".verify(signature_bytes, post.signed_bytes()), catching InvalidSignature",
         _signed_cases),
+    "confirmations_for": Exercise(
+        "start at z = 0 and add one while attacker_success(q, z) is still >= risk",
+        lambda: [(0.1, 0.001), (0.3, 0.001), (0.25, 0.01), (0.1, 0.5)]),
+    "root_from_proof": Exercise(
+        "start from bytes.fromhex(leaf); for each (side, sibling) hash sibling + node when the "
+        "sibling is on the left, node + sibling when it is on the right; hex the result",
+        _proof_cases),
     "expected_seconds": Exercise(
         "a block of b bits needs 2 ** b attempts on average; divide by the hashes per second",
         lambda: [(10, 1024.0), (20, 2_000_000.0), (24, 5e6), (0, 10.0)]),

@@ -226,3 +226,72 @@ def retarget_plot(blocks, target_seconds: float, window: int = 10):
     lines = bottom.get_legend_handles_labels()[0] + rate_axes.get_legend_handles_labels()[0]
     bottom.legend(lines, ["difficulty (bits)", "hash rate"], loc="upper left", fontsize=8)
     return _finished(figure)
+
+
+def merkle_tree(leaf_ids: list[str], labels: list[str] | None = None,
+                proof_position: int | None = None):
+    """The tree over ``leaf_ids``, root on top; with ``proof_position``, the proof drawn in.
+
+    The path from the leaf to the root is orange; the sibling hashes the proof carries are
+    green: those are all a verifier needs, besides the root.
+    """
+    from ..merkle import merkle_levels, merkle_proof
+    levels = merkle_levels(leaf_ids)
+    width = len(levels[0])
+    path, siblings = set(), set()
+    if proof_position is not None:
+        proof, index = merkle_proof(leaf_ids, proof_position), proof_position
+        for depth, (side, _) in enumerate(proof.siblings):
+            path.add((depth, index))
+            siblings.add((depth, index - 1 if side == "left" else index + 1))
+            index //= 2
+        path.add((len(levels) - 1, 0))
+    figure, axes = plt.subplots(figsize=(max(6, 1.5 * width), 1.3 * len(levels) + 0.8))
+    position = {}
+    for depth, level in enumerate(levels):
+        for i in range(len(level)):
+            if depth == 0:
+                x = i
+            else:
+                children = [position.get((depth - 1, 2 * i)), position.get((depth - 1, 2 * i + 1))]
+                xs = [c[0] for c in children if c] or [position[(depth - 1, 2 * i)][0]]
+                x = sum(xs) / len(xs)
+            position[(depth, i)] = (x, depth)
+    for (depth, i), (x, y) in position.items():
+        if depth:
+            for child in (2 * i, 2 * i + 1):
+                if (depth - 1, child) in position:
+                    cx, cy = position[(depth - 1, child)]
+                    axes.plot([cx, x], [cy + 0.22, y - 0.22], color="grey", linewidth=1)
+        colour = ("#f4a261" if (depth, i) in path else "#8fd19e" if (depth, i) in siblings
+                  else "#eaf1fb")
+        axes.add_patch(FancyBboxPatch((x - 0.42, y - 0.22), 0.84, 0.44, boxstyle="round,pad=0.02",
+                                      facecolor=colour, edgecolor="#4c72b0"))
+        axes.text(x, y, levels[depth][i][:8], ha="center", va="center", fontsize=8,
+                  family="monospace")
+        if depth == 0 and labels:
+            axes.text(x, y - 0.42, labels[i], ha="center", va="top", fontsize=8)
+    axes.text(position[(len(levels) - 1, 0)][0], len(levels) - 1 + 0.35, "Merkle root",
+              ha="center", fontsize=9, weight="bold")
+    axes.set_xlim(-0.7, width - 0.3)
+    axes.set_ylim(-0.9, len(levels) - 0.3)
+    axes.axis("off")
+    if proof_position is not None:
+        axes.set_title("orange: path from the post to the root · green: the hashes the proof "
+                       "carries", fontsize=9)
+    return _finished(figure)
+
+
+def double_spend_risk(shares=(0.1, 0.2, 0.3, 0.4, 0.45), max_z: int = 30):
+    """The whitepaper's attacker success probability against confirmations, per share q."""
+    from .attacks import attacker_success
+    figure, axes = plt.subplots(figsize=(7, 4))
+    zs = list(range(max_z + 1))
+    for q in shares:
+        axes.plot(zs, [max(attacker_success(q, z), 1e-12) for z in zs], marker=".",
+                  label=f"attacker has {q:.0%}")
+    axes.axhline(0.001, color="grey", linestyle=":", label="0.1% risk")
+    axes.set(yscale="log", ylim=(1e-10, 1.5), xlabel="confirmations z the merchant waits for",
+             ylabel="probability the attacker catches up", title="What confirmations buy")
+    axes.legend(fontsize=8)
+    return _finished(figure)

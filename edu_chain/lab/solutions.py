@@ -66,3 +66,20 @@ def is_authentic(post):
         return True
     except InvalidSignature:
         return False
+
+
+def confirmations_for(q, risk):
+    from edu_chain.lab.attacks import attacker_success
+    z = 0
+    while attacker_success(q, z) >= risk:
+        z += 1
+    return z
+
+
+def root_from_proof(leaf, siblings):
+    import hashlib
+    node = bytes.fromhex(leaf)
+    for side, sibling in siblings:
+        pair = bytes.fromhex(sibling) + node if side == "left" else node + bytes.fromhex(sibling)
+        node = hashlib.sha256(pair).digest()
+    return node.hex()

@@ -1,0 +1,67 @@
+"""The whitepaper's numbers, the simulation against them, and the attack on live nodes."""
+
+import pytest
+
+from edu_chain.lab.attacks import (attacker_success, confirmations_needed, private_branch_attack,
+                                   simulate_race)
+from edu_chain.lab.network import LocalNetwork
+
+# Bitcoin whitepaper, section 11 (Nakamoto 2008): the published tables.
+WHITEPAPER_Q10 = [1.0000000, 0.2045873, 0.0509779, 0.0131722, 0.0034552, 0.0009137,
+                  0.0002428, 0.0000647, 0.0000173, 0.0000046, 0.0000012]
+WHITEPAPER_Q30 = {0: 1.0000000, 5: 0.1773523, 10: 0.0416605, 15: 0.0101008, 20: 0.0024804,
+                  25: 0.0006132, 30: 0.0001522, 35: 0.0000379, 40: 0.0000095, 45: 0.0000024,
+                  50: 0.0000006}
+WHITEPAPER_Z = {0.10: 5, 0.15: 8, 0.20: 11, 0.25: 15, 0.30: 24, 0.35: 41, 0.40: 89, 0.45: 340}
+
+
+def test_reproduces_the_whitepaper_tables_to_seven_decimals():
+    assert [round(attacker_success(0.1, z), 7) for z in range(11)] == WHITEPAPER_Q10
+    assert {z: round(attacker_success(0.3, z), 7) for z in WHITEPAPER_Q30} == WHITEPAPER_Q30
+    assert {q: confirmations_needed(q) for q in WHITEPAPER_Z} == WHITEPAPER_Z
+
+
+def test_a_majority_always_catches_up():
+    assert attacker_success(0.5, 100) == 1.0 and attacker_success(0.7, 6) == 1.0
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError):
+        attacker_success(1.5, 3)
+    with pytest.raises(ValueError):
+        simulate_race(0.3, -1, 10)
+
+
+@pytest.mark.parametrize("q, z", [(0.1, 1), (0.1, 3), (0.3, 5), (0.3, 10), (0.45, 4)])
+def test_simulation_agrees_with_the_formula_within_its_interval(q, z):
+    estimate = simulate_race(q, z, trials=20_000, seed=11)
+    low, high = estimate.interval
+    assert low <= attacker_success(q, z) <= high, (estimate.rate, low, high)
+
+
+def test_simulation_is_not_the_formula_in_disguise():
+    # a different model (no head start for the attacker) must disagree with the formula
+    estimate = simulate_race(0.3, 5, trials=20_000, seed=11, give_up_behind=0)
+    assert estimate.interval[1] < attacker_success(0.3, 5)
+
+
+@pytest.fixture
+def network():
+    with LocalNetwork(4, difficulty=8, name="attack tests") as net:
+        net[0].node.submit_post({"author": "x", "content": "history", "timestamp": 1767225600})
+        net[0].node.mine()
+        assert net.wait_until_converged(10)
+        yield net
+
+
+def test_a_majority_attacker_rewrites_confirmed_history_on_live_nodes(network):
+    report = private_branch_attack(network, attacker_share=0.65, confirmations=2, seed=1)
+    assert report.confirmed and report.succeeded
+    assert not report.victim_on_chain and report.victim_pending and report.replacement_on_chain
+    assert len(set(network.tips())) == 1
+
+
+def test_the_same_attack_fails_against_more_honest_power(network):
+    report = private_branch_attack(network, attacker_share=0.25, confirmations=2, seed=1)
+    assert report.confirmed and not report.succeeded
+    assert report.victim_on_chain and not report.replacement_on_chain
