@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="folder of notebooks (default: the kit's notebooks/)")
     lab.add_argument("--dry-run", action="store_true",
                      help="print the JupyterLab command instead of running it")
+    lab.add_argument("jupyter_options", nargs=argparse.REMAINDER, metavar="-- OPTIONS",
+                     help="anything after -- goes to JupyterLab, e.g. -- --port 8889")
     lab.set_defaults(handler=run_lab)
 
     bench = commands.add_parser("bench", help="measure this machine's mining speed")
@@ -76,6 +78,7 @@ def run_lab(args) -> int:
     command = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={folder}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # JupyterLab refuses root without it
+    command += [option for option in args.jupyter_options if option != "--"]
     if args.dry_run:
         print(" ".join(command))
         return 0
