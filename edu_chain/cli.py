@@ -63,6 +63,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def serve_until_stopped(server, cleanup=lambda: None) -> None:
+    """Run a waitress server until Ctrl-C or SIGTERM, then close it and clean up."""
+    import signal
+
+    def interrupt(*_):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        cleanup()
+
+
 def notebooks_folder(given: Path | None) -> Path:
     if given is not None:
         return given

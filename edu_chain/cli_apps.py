@@ -49,7 +49,7 @@ def run_keys(args) -> int:
 def run_app(args) -> int:
     from waitress.server import create_server
 
-    from .cli import CliError
+    from .cli import CliError, serve_until_stopped
     from .network.peers import BadAddress
     from .wallet import Wallet
     from .webapp import create_app
@@ -64,10 +64,5 @@ def run_app(args) -> int:
                        "choose another port with --port") from None
     print(f"posts app at http://{args.host}:{args.port}  (node: {args.node}); Ctrl-C stops it",
           flush=True)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
+    serve_until_stopped(server)
     return 0

@@ -70,7 +70,7 @@ def run_node(args) -> int:
     from waitress.server import create_server
 
     from .chain import Blockchain
-    from .cli import CliError
+    from .cli import CliError, serve_until_stopped
     from .errors import EduChainError
     from .network.api import create_app
     from .network.peers import BadAddress, normalize_address
@@ -105,16 +105,12 @@ def run_node(args) -> int:
     print("  Ctrl-C stops it.", flush=True)
     node.start()
     threading.Thread(target=_join_peers, args=(node, peers), daemon=True).start()
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
+
+    def cleanup():
         node.close()
         store.close()
         print("node stopped; its chain is saved", flush=True)
+    serve_until_stopped(server, cleanup)
     return 0
 
 

@@ -94,3 +94,51 @@ def test_a_data_dir_of_another_difficulty_is_refused(tmp_path, processes):
                             str(free_port()), "--data-dir", str(tmp_path / "a"),
                             "--difficulty", "12"], capture_output=True, text=True, timeout=30)
     assert other.returncode == 2 and "belongs to a network with 10-bit" in other.stderr
+
+
+def test_network_command_runs_linked_nodes_and_stops_on_sigterm():
+    base = free_port()
+    while any(not _port_free(base + i) for i in range(3)):
+        base = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "edu_chain", "network", "--nodes", "3",
+                                "--base-port", str(base), "--difficulty", "8"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    urls = [f"http://127.0.0.1:{base + i}" for i in range(3)]
+    try:
+        wait_for(lambda: all(_up(u) for u in urls), 20, "three nodes")
+        assert all(len(requests.get(f"{u}/peers", timeout=2).json()["peers"]) == 2 for u in urls)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=15)
+    assert process.returncode == 0 and "node C: " + urls[2] in output
+    assert "network stopped" in output
+
+
+def _port_free(port):
+    import socket
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_app_command_serves_the_page_and_stops_on_sigterm(tmp_path, processes):
+    node, url = start_node(free_port(), tmp_path / "n")
+    processes.append(node)
+    port = free_port()
+    app = subprocess.Popen([sys.executable, "-m", "edu_chain", "app", "--node", url, "--port",
+                            str(port), "--keys", str(tmp_path / "keys")],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        page = wait_for(lambda: _get(f"http://127.0.0.1:{port}/"), 20, "the posts app")
+        assert "edu_chain posts" in page and url in page
+    finally:
+        app.send_signal(signal.SIGTERM)
+        app.communicate(timeout=15)
+    assert app.returncode == 0
+
+
+def _get(url):
+    try:
+        reply = requests.get(url, timeout=2)
+        return reply.text if reply.ok else None
+    except requests.RequestException:
+        return None

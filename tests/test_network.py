@@ -168,3 +168,13 @@ def test_peer_client_times_out_on_a_silent_server():
         client = PeerClient(timeout=(0.5, 0.5))
         with pytest.raises(Exception, match="did not answer within the timeout"):
             client.health(f"http://127.0.0.1:{silent.getsockname()[1]}")
+
+
+def test_no_access_log_lines_leak_into_notebook_cells(capfd):
+    with LocalNetwork(2, difficulty=8, name="quiet") as network:
+        network[0].client.post("alice", "quiet please")
+        network[1].client.mine()
+        requests.get(f"{network[0].url}/no-such-page", timeout=5)
+        assert network.wait_until_converged(5)
+    out, err = capfd.readouterr()
+    assert "HTTP/1.1" not in out + err and "GET /" not in out + err and "POST /" not in out + err
