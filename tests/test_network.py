@@ -178,3 +178,16 @@ def test_no_access_log_lines_leak_into_notebook_cells(capfd):
         assert network.wait_until_converged(5)
     out, err = capfd.readouterr()
     assert "HTTP/1.1" not in out + err and "GET /" not in out + err and "POST /" not in out + err
+
+
+def test_a_peer_killed_during_announcements_leaves_the_others_unaffected(network):
+    a, b, c = network
+    killer = threading.Timer(0.05, lambda: (c.server.shutdown(), c.server.server_close()))
+    killer.start()
+    for n in range(8):                 # announcements are in flight when C goes away
+        a.client.post("alice", f"burst {n}")
+        assert a.client.mine()["message"] == f"Block #{n + 1} is mined."
+    killer.join()
+    wait_for(lambda: b.chain.tip.hash == a.chain.tip.hash and b.chain.height == 8, 10,
+             "B to hold every block despite C's death")
+    assert b.client.health()["height"] == 8
