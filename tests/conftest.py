@@ -20,8 +20,9 @@ def chain(params):
 
 
 def grow(chain: Blockchain, blocks: int, author: str = "alice", start: int = 0) -> Blockchain:
-    """Mine ``blocks`` blocks of one post each onto ``chain``."""
+    """Mine ``blocks`` blocks of one post each onto ``chain``, at fixed timestamps so that
+    every run mines the same blocks."""
     for n in range(start, start + blocks):
         chain.add_post(make_post(n, author))
-        chain.mine()
+        chain.mine(timestamp=T0 + 60 * (n + 1))
     return chain

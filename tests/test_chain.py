@@ -65,7 +65,9 @@ def test_block_replaying_a_confirmed_post_is_refused(chain):
 def test_validate_chain_names_the_first_bad_block(chain):
     grow(chain, 4)
     blocks = list(chain.blocks)
-    blocks[2] = dataclasses.replace(blocks[2], transactions=(Post("mallory", "rewritten", T0),))
+    # a rewrite whose hash lacks the proof (1 in 64 would keep it by luck at 6 bits)
+    blocks[2] = next(forged for n in range(100) if not (forged := dataclasses.replace(
+        blocks[2], transactions=(Post("mallory", f"rewritten {n}", T0),))).has_valid_proof())
     with pytest.raises(InvalidChain) as caught:
         chain.validate_chain(blocks)
     assert caught.value.bad_index == 2 and "block #2" in str(caught.value)
