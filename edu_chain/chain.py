@@ -4,8 +4,9 @@ Fork choice is by cumulative work (the sum of 2**difficulty over the blocks),
 not by length: a longer chain of easy blocks must lose to a shorter chain that
 cost more hashes. Between two chains of equal work, the one whose tip hash is
 lower wins: every node picks the same branch at once (Bitcoin instead keeps the
-branch it saw first, and waits for the next block to break the tie). Replacing the chain never loses a post: the posts of dropped
-blocks go back into the pool, and posts the new chain confirms leave it.
+branch it saw first, and waits for the next block to break the tie). Replacing
+the chain never loses a post: the posts of dropped blocks go back into the pool,
+and posts the new chain confirms leave it.
 """
 
 from __future__ import annotations
@@ -95,6 +96,10 @@ class Blockchain:
 
     def work_up_to(self, height: int) -> int:
         return self._cumulative_work[height]
+
+    def prefers(self, work: int, tip_hash: str) -> bool:
+        """The fork-choice rule: is a chain of ``work`` ending in ``tip_hash`` better than ours?"""
+        return work > self.total_work or (work == self.total_work and tip_hash < self.tip.hash)
 
     def has_block(self, block_hash: str) -> bool:
         return block_hash in self._heights
@@ -235,13 +240,13 @@ class Blockchain:
                 self.validate_chain(candidate[:1])
             self._validate_from(candidate, fork)
             work = self._cumulative_work[fork - 1] + sum(b.work for b in candidate[fork:])
+            if self.prefers(work, candidate[-1].hash):
+                return self._reorganise(fork, candidate[fork:])
             if work < self.total_work:
                 return ChainUpdate(False, f"the candidate has less work ({work} against our "
                                    f"{self.total_work}); we keep ours", fork)
-            if work == self.total_work and candidate[-1].hash >= self.tip.hash:
-                return ChainUpdate(False, "the candidate has equal work and its tip hash is "
-                                   "not lower than ours (the tie-break); we keep ours", fork)
-            return self._reorganise(fork, candidate[fork:])
+            return ChainUpdate(False, "the candidate has equal work and its tip hash is "
+                               "not lower than ours (the tie-break); we keep ours", fork)
 
     def _fork_index(self, candidate: list[Block]) -> int:
         for height, block in enumerate(candidate):

@@ -63,13 +63,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def serve_until_stopped(server, cleanup=lambda: None) -> None:
-    """Run a waitress server until Ctrl-C or SIGTERM, then close it and clean up."""
+def stop_on_sigterm() -> None:
+    """Let SIGTERM stop a long-running command the way Ctrl-C does."""
     import signal
 
     def interrupt(*_):
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, interrupt)
+
+
+def serve_until_stopped(server, cleanup=lambda: None) -> None:
+    """Run a waitress server until Ctrl-C or SIGTERM, then close it and clean up."""
+    stop_on_sigterm()
     try:
         server.run()
     except KeyboardInterrupt:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import signal
 import socket
 import threading
 import time
@@ -114,10 +113,6 @@ def run_node(args) -> int:
     return 0
 
 
-def _interrupt(*_):
-    raise KeyboardInterrupt
-
-
 def _join_peers(node, peers: list[str]) -> None:
     """Register with each --peer, retrying for a while if it is not up yet."""
     for peer in peers:
@@ -134,7 +129,7 @@ def _join_peers(node, peers: list[str]) -> None:
 
 
 def run_network(args) -> int:
-    from .cli import CliError
+    from .cli import CliError, stop_on_sigterm
     from .lab.network import LocalNetwork
     from .params import NetworkParams
 
@@ -151,7 +146,7 @@ def run_network(args) -> int:
     for member in network:
         print(f"  node {member.name}: {member.url}")
     print("Ctrl-C stops them.", flush=True)
-    signal.signal(signal.SIGTERM, _interrupt)
+    stop_on_sigterm()
     try:
         while True:
             time.sleep(3600)

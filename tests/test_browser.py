@@ -5,14 +5,12 @@ elsewhere the test is skipped and says why.
 """
 
 import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-from edu_chain.lab.network import LocalNetwork, QuietHandler
+from edu_chain.lab.network import LocalNetwork
 from edu_chain.wallet import Wallet
-from edu_chain.webapp import create_app
+from edu_chain.webapp import AppServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -38,15 +36,8 @@ def site(tmp_path):
     wallet = Wallet(tmp_path / "keys")
     wallet.create("alice")
     with LocalNetwork(1, difficulty=10, name="browser test") as network:
-        server = make_server("127.0.0.1", 0, create_app(network[0].url, wallet),
-                             threaded=True, request_handler=QuietHandler)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_port}", network
-        finally:
-            server.shutdown()
-            thread.join(timeout=5)
+        with AppServer(network[0].url, wallet) as app:
+            yield app.url, network
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import sys
 
 import pytest
 
-from edu_chain import Post
 from edu_chain.network.api import create_app
 from edu_chain.wallet import Wallet, WalletError
 

@@ -1,11 +1,8 @@
 """The posts web app, through Flask's test client, in front of a real node."""
 
-import re
-
 import pytest
 
 from edu_chain.lab.network import LocalNetwork
-from edu_chain.network.client import PeerClient
 from edu_chain.wallet import Wallet
 from edu_chain.webapp import create_app
 

@@ -14,24 +14,20 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer
 
 from ..chain import Blockchain
 from ..params import NetworkParams
 from ..store import Store
 from ..network.api import create_app
 from ..network.client import NodeClient
+from ..network.serving import QuietHandler, ThreadedServer
 from ..network.service import Node
+
+__all__ = ["LocalNetwork", "LocalNode", "QuietHandler", "serve_in_thread"]
 
 _RUNNING: dict[str, "LocalNetwork"] = {}
 _RUNNING_LOCK = threading.Lock()
-
-
-class QuietHandler(WSGIRequestHandler):
-    """No access-log lines: they would spill into notebook cells."""
-
-    def log(self, type: str, message: str, *args) -> None:  # noqa: A002
-        return None
 
 
 @dataclass
@@ -59,14 +55,9 @@ class LocalNode:
 def serve_in_thread(node: Node, host: str = "127.0.0.1", port: int = 0,
                     name: str = "node") -> tuple[BaseWSGIServer, threading.Thread, str]:
     """Serve ``node`` on ``host:port`` (0: any free port) from a daemon thread."""
-    server = make_server(host, port, create_app(node), threaded=True,
-                         request_handler=QuietHandler)
-    url = f"http://{host}:{server.server_port}"
-    node.set_address(url)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                              daemon=True, name=f"edu-chain {name} {url}")
-    thread.start()
-    return server, thread, url
+    running = ThreadedServer(create_app(node), host, port, name)
+    node.set_address(running.url)
+    return running.server, running.thread, running.url
 
 
 class LocalNetwork:

@@ -157,10 +157,14 @@ class Node:
                                "leading zero bits (no valid proof of work)", block.index)
 
     # -- catching up ----------------------------------------------------------
-    def sync_from(self, peer: str) -> ChainUpdate:
-        """Fetch what ``peer`` has and we lack, from the fork point on, and apply fork choice."""
+    def sync_from(self, peer: str, health: dict | None = None) -> ChainUpdate:
+        """Fetch what ``peer`` has and we lack, from the fork point on, and apply fork choice.
+
+        ``health`` is the peer's /health answer when the caller already has it.
+        """
         peer = normalize_address(peer)
-        health = self._call(peer, self.client.health, peer)
+        if health is None:
+            health = self._call(peer, self.client.health, peer)
         if not self._is_ahead(health):
             return ChainUpdate(False, f"{peer} has no more work than we do")
         common = self._common_height(peer, min(self.chain.height, int(health["height"])))
@@ -192,8 +196,7 @@ class Node:
             int(health["height"])
         except (TypeError, KeyError, ValueError):
             raise PeerError("the peer's /health answer lacks height, tip or total_work") from None
-        return work > self.chain.total_work or (work == self.chain.total_work
-                                                and tip < self.chain.tip.hash)
+        return self.chain.prefers(work, tip)
 
     def _common_height(self, peer: str, height: int) -> int:
         """The highest height where the peer's block equals ours (stepping back 1, 2, 4 …)."""
@@ -362,8 +365,9 @@ class Node:
                 if self._closed.is_set():
                     return
                 try:
-                    if self._is_ahead(self._call(peer, self.client.health, peer)):
-                        self.sync_from(peer)
+                    health = self._call(peer, self.client.health, peer)
+                    if self._is_ahead(health):
+                        self.sync_from(peer, health)
                 except EduChainError:
                     continue
 

@@ -16,6 +16,7 @@ from flask import Flask, flash, redirect, render_template, request, url_for
 
 from ..errors import EduChainError
 from ..network.client import NodeClient, PeerError
+from ..network.serving import ThreadedServer
 from ..wallet import Wallet
 
 PAGE_SIZE = 10
@@ -132,31 +133,8 @@ def identities(wallet: Wallet) -> list[dict]:
         return []
 
 
-class AppServer:
+class AppServer(ThreadedServer):
     """The posts app served from a background thread (for notebooks and tests)."""
 
     def __init__(self, node_url: str, wallet: Wallet | None = None, port: int = 0):
-        import threading
-
-        from werkzeug.serving import WSGIRequestHandler, make_server
-
-        class Quiet(WSGIRequestHandler):
-            def log(self, *args) -> None:
-                return None
-
-        self.server = make_server("127.0.0.1", port, create_app(node_url, wallet),
-                                  threaded=True, request_handler=Quiet)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
-
-    def __enter__(self) -> "AppServer":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        super().__init__(create_app(node_url, wallet), port=port, name="posts app")
