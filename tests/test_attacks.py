@@ -1,9 +1,11 @@
 """The whitepaper's numbers, the simulation against them, and the attack on live nodes."""
 
+import math
+
 import pytest
 
-from edu_chain.lab.attacks import (attacker_success, confirmations_needed, private_branch_attack,
-                                   simulate_race)
+from edu_chain.lab.attacks import (attacker_success, attacker_success_exact, confirmations_needed,
+                                   private_branch_attack, simulate_double_spend, simulate_race)
 from edu_chain.lab.network import LocalNetwork
 
 # Bitcoin whitepaper, section 11 (Nakamoto 2008): the published tables.
@@ -65,3 +67,45 @@ def test_the_same_attack_fails_against_more_honest_power(network):
     report = private_branch_attack(network, attacker_share=0.25, confirmations=2, seed=1)
     assert report.confirmed and not report.succeeded
     assert report.victim_on_chain and not report.replacement_on_chain
+
+
+def _incomplete_beta(x: float, a: float, b: float, steps: int = 200_000) -> float:
+    """I_x(a, b) by the midpoint rule, independent of the code under test."""
+    def integral(upper: float) -> float:
+        h = upper / steps
+        return h * sum(((k + 0.5) * h) ** (a - 1) * (1 - (k + 0.5) * h) ** (b - 1)
+                       for k in range(steps))
+    return integral(x) / (math.gamma(a) * math.gamma(b) / math.gamma(a + b))
+
+
+@pytest.mark.parametrize("q, z", [(0.1, 1), (0.1, 6), (0.3, 5), (0.3, 10), (0.45, 3)])
+def test_exact_probability_is_grunspan_perez_marco_closed_form(q, z):
+    p = 1 - q
+    assert attacker_success_exact(q, z) == pytest.approx(_incomplete_beta(4 * p * q, z, 0.5),
+                                                         rel=1e-3)
+
+
+def test_exact_probability_small_cases_by_hand():
+    # z = 1, when the honest block is found the attacker has 0 blocks (chance p), 1 (pq)
+    # or 2 and more (q^2); from d behind it draws level with chance (q/p)^d.
+    q, p = 0.1, 0.9
+    assert attacker_success_exact(q, 1) == pytest.approx(p * (q / p) + p * q + q * q)
+    assert attacker_success_exact(q, 1, tie_wins=False) == pytest.approx(
+        p * (q / p) ** 2 + p * q * (q / p) + q * q)
+    assert attacker_success_exact(0.6, 5) == 1.0 and attacker_success_exact(0.0, 3) == 0.0
+
+
+@pytest.mark.parametrize("tie_wins", [True, False])
+@pytest.mark.parametrize("q, z", [(0.1, 1), (0.1, 3), (0.3, 5), (0.3, 10), (0.45, 4)])
+def test_block_by_block_race_agrees_with_the_exact_probability(q, z, tie_wins):
+    estimate = simulate_double_spend(q, z, trials=20_000, seed=11, tie_wins=tie_wins)
+    low, high = estimate.interval
+    assert low <= attacker_success_exact(q, z, tie_wins=tie_wins) <= high, (estimate.rate, low, high)
+
+
+@pytest.mark.parametrize("q, z", [(0.3, 5), (0.3, 10)])
+def test_the_whitepaper_poisson_approximation_is_outside_the_race_interval(q, z):
+    estimate = simulate_double_spend(q, z, trials=20_000, seed=11)
+    low, high = estimate.interval
+    assert not low <= attacker_success(q, z) <= high
+    assert attacker_success(q, z) < low       # the approximation flatters the defender
