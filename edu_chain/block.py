@@ -10,7 +10,8 @@ followed by the nonce written in decimal::
 
 The posts enter only through ``merkle_root``, one digest over their ids, so the
 header is small and fixed while mining: the miner hashes the JSON prefix once
-and then only appends nonces. The hash covers every field but itself, and it is
+and then only appends nonces. (Any single digest would give that; a Merkle tree
+also lets anyone prove one post is in the block with log2(n) hashes, see merkle.py.) The hash covers every field but itself, and it is
 computed from the fields, never stored on the object and then re-hashed (the
 tutorial's block changed its own hash once ``.hash`` had been set).
 """

@@ -1,12 +1,19 @@
 """Merkle trees: one digest that commits to every post of a block.
 
-The block header carries only the Merkle root, so mining hashes a small,
-fixed-size header and changes only the nonce. An inclusion proof shows that one
-post is in a block with log2(n) hashes instead of the whole block.
+Why a tree and not one hash over all the post ids? Both give the header one fixed-size
+digest. The tree adds inclusion proofs: a light client holding only the header checks
+that one post is in the block with about log2(n) hashes instead of downloading all n.
 
-Leaves are post ids (hex). A parent is ``sha256(left + right)`` over the raw
-32-byte digests. An odd node at a level is paired with itself (as in Bitcoin).
-The root of no leaves is ``sha256(b"")``.
+Two rules keep the tree unambiguous, where Bitcoin's own tree is not:
+
+* Domain separation (as in RFC 6962, Certificate Transparency): a leaf is
+  ``sha256(0x00 + id)`` and a parent ``sha256(0x01 + left + right)``, so an inner node can
+  never pass for a post id (without it, a one-hash "proof" for an inner node verifies).
+* An odd node at the end of a level is carried up unchanged, never paired with a copy of
+  itself: Bitcoin's duplication makes the posts [a, b, c] and [a, b, c, c] share a root
+  (CVE-2012-2459).
+
+The root of no posts is ``sha256(b"")``.
 """
 
 from __future__ import annotations
@@ -15,22 +22,33 @@ import hashlib
 from dataclasses import dataclass
 
 EMPTY_ROOT = hashlib.sha256(b"").hexdigest()
+LEAF_PREFIX, NODE_PREFIX = b"\x00", b"\x01"
+CARRIED = "carried"         # the side of a level where the node had no sibling
 
 
-def _parent(left: bytes, right: bytes) -> bytes:
-    return hashlib.sha256(left + right).digest()
+def leaf_hash(leaf_id: str) -> bytes:
+    """The tree's leaf for one post id (hex)."""
+    return hashlib.sha256(LEAF_PREFIX + bytes.fromhex(leaf_id)).digest()
+
+
+def parent_hash(left: bytes, right: bytes) -> bytes:
+    """The tree's inner node over two children."""
+    return hashlib.sha256(NODE_PREFIX + left + right).digest()
+
+
+def _next_level(level: list[bytes]) -> list[bytes]:
+    pairs = [parent_hash(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+    return pairs + level[-1:] if len(level) % 2 else pairs
 
 
 def merkle_levels(leaf_ids: list[str]) -> list[list[str]]:
-    """Every level of the tree, leaves first, root last (hex strings)."""
+    """Every level of the tree as hex, leaf hashes first, root last."""
     if not leaf_ids:
         return [[EMPTY_ROOT]]
-    level = [bytes.fromhex(leaf) for leaf in leaf_ids]
+    level = [leaf_hash(leaf) for leaf in leaf_ids]
     levels = [level]
     while len(level) > 1:
-        if len(level) % 2:
-            level = level + [level[-1]]
-        level = [_parent(level[i], level[i + 1]) for i in range(0, len(level), 2)]
+        level = _next_level(level)
         levels.append(level)
     return [[node.hex() for node in lvl] for lvl in levels]
 
@@ -42,11 +60,14 @@ def merkle_root(leaf_ids: list[str]) -> str:
 
 @dataclass(frozen=True)
 class MerkleProof:
-    """The sibling hashes from a leaf up to the root, each tagged with its side."""
+    """The sibling hashes from a leaf up to the root, each tagged with its side.
+
+    A level where the node had no sibling (it was carried up) is ``("carried", "")``.
+    """
 
     leaf: str          # hex id of the post being proven
     position: int      # index of the leaf among the block's posts
-    siblings: tuple[tuple[str, str], ...]  # (side, hex) with side "left" or "right"
+    siblings: tuple[tuple[str, str], ...]  # (side, hex): side "left", "right" or "carried"
 
 
 def merkle_proof(leaf_ids: list[str], position: int) -> MerkleProof:
@@ -56,25 +77,32 @@ def merkle_proof(leaf_ids: list[str], position: int) -> MerkleProof:
     siblings = []
     index = position
     for level in merkle_levels(leaf_ids)[:-1]:
-        if len(level) % 2:
-            level = level + [level[-1]]
         if index % 2:
             siblings.append(("left", level[index - 1]))
-        else:
+        elif index + 1 < len(level):
             siblings.append(("right", level[index + 1]))
+        else:
+            siblings.append((CARRIED, ""))
         index //= 2
     return MerkleProof(leaf_ids[position], position, tuple(siblings))
 
 
 def verify_merkle_proof(proof: MerkleProof, root: str) -> bool:
-    """True when ``proof`` leads from its leaf to ``root`` at its claimed position."""
-    node = bytes.fromhex(proof.leaf)
-    index = proof.position
-    for side, sibling_hex in proof.siblings:
-        expected_side = "left" if index % 2 else "right"
-        if side != expected_side:
-            return False
-        sibling = bytes.fromhex(sibling_hex)
-        node = _parent(sibling, node) if side == "left" else _parent(node, sibling)
-        index //= 2
+    """True when ``proof`` leads from its post id to ``root`` at its claimed position."""
+    try:
+        node = leaf_hash(proof.leaf)
+        index = proof.position
+        for side, sibling_hex in proof.siblings:
+            if side == CARRIED:
+                if index % 2:
+                    return False        # only the last node of a level, at an even index
+            elif side != ("left" if index % 2 else "right"):
+                return False
+            elif side == "left":
+                node = parent_hash(bytes.fromhex(sibling_hex), node)
+            else:
+                node = parent_hash(node, bytes.fromhex(sibling_hex))
+            index //= 2
+    except (ValueError, TypeError):
+        return False                    # not hex, or not the right shape
     return index == 0 and node.hex() == root

@@ -48,9 +48,10 @@ def test_wrong_key_is_refused():
 def test_merkle_root_known_answer_for_two_leaves():
     import hashlib
     a, b = sha256_hex("a"), sha256_hex("b")
-    expected = hashlib.sha256(bytes.fromhex(a) + bytes.fromhex(b)).hexdigest()
-    assert merkle_root([a, b]) == expected
-    assert merkle_root([a]) == a
+    leaf_a = hashlib.sha256(b"\x00" + bytes.fromhex(a)).digest()
+    leaf_b = hashlib.sha256(b"\x00" + bytes.fromhex(b)).digest()
+    assert merkle_root([a, b]) == hashlib.sha256(b"\x01" + leaf_a + leaf_b).hexdigest()
+    assert merkle_root([a]) == leaf_a.hex()
 
 
 @pytest.mark.parametrize("count", [1, 2, 3, 5, 8, 13])
@@ -70,3 +71,32 @@ def test_tampered_or_misplaced_proofs_are_refused():
     moved = MerkleProof(proof.leaf, 3, proof.siblings)
     assert not verify_merkle_proof(tampered, root)
     assert not verify_merkle_proof(moved, root)
+
+
+def test_an_odd_level_is_not_padded_so_no_two_lists_share_a_root():
+    # Bitcoin pairs an odd node with itself, so [a, b, c] and [a, b, c, c] share a root
+    # (CVE-2012-2459); a block could then be altered without changing its hash.
+    a, b, c = (sha256_hex(x) for x in "abc")
+    assert merkle_root([a, b, c]) != merkle_root([a, b, c, c])
+    assert merkle_root([a, b]) != merkle_root([a, b, b]) != merkle_root([a])
+
+
+def test_an_inner_node_does_not_verify_as_a_post_id():
+    # Without separate leaf and node hashes, the left child of the root is "a post"
+    # whose one-hash proof is the right child.
+    leaves = [sha256_hex(str(i)) for i in range(4)]
+    levels = merkle_levels(leaves)
+    inner_left, inner_right = levels[1]
+    forged = MerkleProof(inner_left, 0, (("right", inner_right),))
+    assert not verify_merkle_proof(forged, merkle_root(leaves))
+
+
+def test_a_carried_level_cannot_be_claimed_where_a_sibling_exists():
+    leaves = [sha256_hex(str(i)) for i in range(5)]
+    root, proof = merkle_root(leaves), merkle_proof(leaves, 4)   # the last one is carried
+    assert [side for side, _ in proof.siblings] == ["carried", "carried", "left"]
+    assert verify_merkle_proof(proof, root)
+    first = merkle_proof(leaves, 0)
+    skipped = MerkleProof(first.leaf, 0, (("carried", ""),) + first.siblings[1:])
+    assert not verify_merkle_proof(skipped, root)
+    assert not verify_merkle_proof(MerkleProof(proof.leaf, 4, (("left", "zz"),)), root)

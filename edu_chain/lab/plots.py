@@ -243,7 +243,8 @@ def merkle_tree(leaf_ids: list[str], labels: list[str] | None = None,
         proof, index = merkle_proof(leaf_ids, proof_position), proof_position
         for depth, (side, _) in enumerate(proof.siblings):
             path.add((depth, index))
-            siblings.add((depth, index - 1 if side == "left" else index + 1))
+            if side != "carried":       # a node carried up alone has no sibling to show
+                siblings.add((depth, index - 1 if side == "left" else index + 1))
             index //= 2
         path.add((len(levels) - 1, 0))
     figure, axes = plt.subplots(figsize=(max(6, 1.5 * width), 1.3 * len(levels) + 0.8))
