@@ -26,3 +26,22 @@ def grow(chain: Blockchain, blocks: int, author: str = "alice", start: int = 0) 
         chain.add_post(make_post(n, author))
         chain.mine(timestamp=T0 + 60 * (n + 1))
     return chain
+
+
+# Test tiers. Every test runs in CI (the README's command); `pytest -m "not slow"` is the
+# quick inner loop: no notebooks, no browsers, no subprocess nodes, no namespaces.
+TIERS = {
+    "browser": {"test_browser", "test_jupyterlab", "test_dashboard_browser", "test_hub"},
+    "system": {"test_netns", "test_cli_nodes", "test_classroom_bench", "test_schemathesis",
+               "test_wheel", "test_lab_signals"},
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.path.stem
+        tiers = [tier for tier, modules in TIERS.items() if module in modules]
+        if item.path.suffix == ".ipynb":
+            tiers.append("notebook")
+        for tier in tiers + (["slow"] if tiers else []):
+            item.add_marker(getattr(pytest.mark, tier))
