@@ -1,0 +1,152 @@
+"""The room dashboard: the walk over peer lists, forks in the block tree, hostile or
+silent nodes, the page's JSON, and the command line."""
+
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+from flask import Flask, jsonify
+
+from edu_chain.dashboard import RoomWatcher, node_address
+from edu_chain.dashboard.app import create_app
+from edu_chain.dashboard.render import room_html
+from edu_chain.lab.network import LocalNetwork
+from edu_chain.network.serving import ThreadedServer
+
+from .netutil import wait_for
+
+
+def post_and_mine(url: str, author: str, content: str) -> None:
+    requests.post(f"{url}/new_transaction", json={"author": author, "content": content},
+                  timeout=10).raise_for_status()
+    requests.post(f"{url}/mine", timeout=60).raise_for_status()
+
+
+@pytest.fixture
+def silent():
+    """An address that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    listener.close()
+
+
+def fake_node(peers: list) -> Flask:
+    """A node that answers /health and /peers, listing whatever it is given."""
+    app = Flask("fake")
+
+    @app.get("/health")
+    def health():
+        return jsonify(height=0, tip="f" * 64, pending=0)
+
+    @app.get("/peers")
+    def listed():
+        return jsonify(peers=peers)
+
+    @app.get("/blocks")
+    def blocks():
+        return jsonify(blocks=[{"index": 0, "hash": "f" * 64, "previous_hash": "0" * 64,
+                                "transactions": [{"author": "<b>x</b>"}, "junk"]}],
+                       height=0, next=None)
+    return app
+
+
+def test_walk_finds_every_node_of_a_line_through_peer_lists():
+    with LocalNetwork(4, topology="line", difficulty=8, name="dashboard walk") as network:
+        urls = [member.url for member in network]
+        watcher = RoomWatcher(network[0].url)
+        try:
+            room = watcher.look()
+        finally:
+            watcher.close()
+    assert sorted(n["url"] for n in room["nodes"]) == sorted(urls)
+    assert room["reachable"] == 4 and room["unreachable"] == 0
+    assert room["nodes"][0]["url"] == urls[0] and room["nodes"][0]["label"] == "n1"
+    assert room["distinct_tips"] == 1 and room["height"] == 0
+
+
+def test_forks_show_while_they_last_and_stay_as_abandoned_blocks():
+    with LocalNetwork(3, difficulty=8, name="dashboard forks", sync_interval=None) as network:
+        watcher = RoomWatcher(network[0].url)
+        try:
+            watcher.look()
+            network.partition([0], [1, 2])
+            post_and_mine(network[0].url, "alice", "on the small side")
+            post_and_mine(network[2].url, "bob", "on the big side")
+            post_and_mine(network[2].url, "carol", "on the big side again")
+            wait_for(lambda: network[1].chain.height == 2, 10, "node B to get C's blocks")
+            split = watcher.look()
+            network.heal()
+            assert network.wait_until_converged(10)
+            healed = watcher.look()
+        finally:
+            watcher.close()
+    assert split["distinct_tips"] == 2 and split["tree"]["forks"] == 1
+    fork = [b for b in split["tree"]["blocks"] if b["state"] == "fork"]
+    assert [(b["index"], b["authors"], b["tips"], b["lane"]) for b in fork] == \
+        [(1, ["alice"], ["n1"], 1)]
+    assert fork[0]["first_seen_on"] == "n1"
+    main_tip = [b for b in split["tree"]["blocks"] if b["tips"] and b["state"] == "main"]
+    assert main_tip[0]["index"] == 2 and sorted(main_tip[0]["tips"]) == ["n2", "n3"]
+    assert healed["distinct_tips"] == 1 and healed["tree"]["forks"] == 0
+    assert [b["authors"] for b in healed["tree"]["blocks"] if b["state"] == "abandoned"] == \
+        [["alice"]]
+    assert split["tree"]["svg"].count('class="block fork"') == 1
+    assert healed["tree"]["svg"].count('class="block abandoned"') == 1
+
+
+def test_silent_and_junk_peers_are_reported_within_the_deadline(silent):
+    junk = ["javascript:alert(1)", "http://bad\x00host:1", "x" * 400, 42, None,
+            silent, "http://127.0.0.1:1"] + [f"http://10.255.255.{i}:9" for i in range(300)]
+    with ThreadedServer(fake_node(junk), name="fake node") as fake:
+        watcher = RoomWatcher(fake.url, timeout=(0.3, 0.6), deadline=1.5, max_nodes=20)
+        began = time.monotonic()
+        try:
+            room = watcher.look()
+        finally:
+            watcher.close()
+    took = time.monotonic() - began
+    assert took < 1.5 + 1.0, f"one look took {took:.1f} s against a deadline of 1.5 s"
+    assert len(room["nodes"]) == 20                    # bounded, however many are listed
+    by_url = {n["url"]: n for n in room["nodes"]}
+    assert by_url[fake.url]["reachable"]
+    assert not by_url[silent]["reachable"] and "within" in by_url[silent]["error"]
+    assert "cannot reach" in by_url["http://127.0.0.1:1"]["error"]
+    assert not any("javascript" in url or "\x00" in url for url in by_url)
+    html = room_html(room)
+    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+def test_node_address_accepts_addresses_and_refuses_junk():
+    assert node_address("localhost:8000") == "http://127.0.0.1:8000"
+    assert node_address("http://10.0.0.5:8001/") == "http://10.0.0.5:8001"
+    for junk in ("ftp://x:1", "http://", "http://a:99999", "\x00", 5, "http://a b:1"):
+        assert node_address(junk) is None, junk
+
+
+def test_json_endpoint_is_shared_and_the_page_uses_relative_urls():
+    with LocalNetwork(2, difficulty=8, name="dashboard json") as network:
+        app = create_app(network[0].url, min_interval=60)
+        client = app.test_client()
+        page = client.get("/").get_data(as_text=True)
+        first = client.get("/api/room").get_json()
+        post_and_mine(network[0].url, "dana", "hello")
+        cached = client.get("/api/room").get_json()
+        app.extensions["edu_chain_dashboard"].close()
+    assert 'fetch("api/room"' in page and 'fetch("/' not in page
+    assert first["reachable"] == 2 and "<table" in first["html"] and first["summary"]
+    assert cached["time"] == first["time"]         # within min_interval: one look, shared
+    assert client.get("/nope").get_json()["error"].startswith("no such page")
+
+
+def test_cli_refuses_a_bad_node_address_and_refresh():
+    for args, message in ((["--node", "ftp://x"], "not a node address"),
+                          (["--refresh", "0"], "--refresh must be")):
+        done = subprocess.run([sys.executable, "-m", "edu_chain", "dashboard", *args],
+                              capture_output=True, text=True, timeout=30)
+        assert done.returncode == 2 and message in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
