@@ -150,3 +150,47 @@ def test_cli_refuses_a_bad_node_address_and_refresh():
                               capture_output=True, text=True, timeout=30)
         assert done.returncode == 2 and message in done.stderr, done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_widget_refreshes_itself_and_a_rerun_replaces_it():
+    from edu_chain.lab.dashboard import RoomDashboard
+    with LocalNetwork(2, difficulty=8, name="dashboard widget") as network:
+        first, second = RoomDashboard(network[0].url, every=0.3), None
+        try:
+            assert first.room["reachable"] == 2 and "<table" in first.widget.value
+            post_and_mine(network[1].url, "erin", "for the widget")
+            wait_for(lambda: "height 1;" in first.widget.value, 10, "the widget to redraw")
+            second = RoomDashboard(network[0].url, every=0.3)        # the cell run again
+            assert first._stop.is_set() and not first._thread.is_alive()
+            link = second.serve()
+            page = requests.get(str(link), timeout=10)
+            assert page.ok and "api/room" in page.text
+        finally:
+            first.stop()
+            if second is not None:
+                second.stop()
+        assert not second._thread.is_alive() and second.server is None
+    with pytest.raises(ValueError, match="every must be"):
+        RoomDashboard("http://127.0.0.1:9", every=0)
+
+
+def test_command_serves_the_page_and_stops_on_sigterm():
+    import signal
+
+    from .netutil import free_port
+    with LocalNetwork(2, difficulty=8, name="dashboard command") as network:
+        port = free_port()
+        command = subprocess.Popen(
+            [sys.executable, "-m", "edu_chain", "dashboard", "--node", network[0].url,
+             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            said = command.stdout.readline()
+            assert f"room dashboard at http://127.0.0.1:{port}" in said, said
+            room = requests.get(f"http://127.0.0.1:{port}/api/room", timeout=10).json()
+            assert room["reachable"] == 2
+            command.send_signal(signal.SIGTERM)
+            assert command.wait(timeout=15) == 0
+        finally:
+            if command.poll() is None:
+                command.kill()
+            command.wait()
