@@ -90,6 +90,8 @@ def test_forks_show_while_they_last_and_stay_as_abandoned_blocks():
     assert [(b["index"], b["authors"], b["tips"], b["lane"]) for b in fork] == \
         [(1, ["alice"], ["n1"], 1)]
     assert fork[0]["first_seen_on"] == "n1"
+    genesis = next(b for b in split["tree"]["blocks"] if b["index"] == 0)
+    assert genesis["first_seen_on"] is None          # there before the first look
     main_tip = [b for b in split["tree"]["blocks"] if b["tips"] and b["state"] == "main"]
     assert main_tip[0]["index"] == 2 and sorted(main_tip[0]["tips"]) == ["n2", "n3"]
     assert healed["distinct_tips"] == 1 and healed["tree"]["forks"] == 0
@@ -119,6 +121,17 @@ def test_silent_and_junk_peers_are_reported_within_the_deadline(silent):
     assert not any("javascript" in url or "\x00" in url for url in by_url)
     html = room_html(room)
     assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+def test_a_slow_node_is_not_visited_twice_at_once(silent):
+    watcher = RoomWatcher(silent, timeout=(0.3, 3.0), deadline=0.8)
+    try:
+        first, second = watcher.look(), watcher.look()
+    finally:
+        watcher.close()
+    assert first["nodes"][0]["error"] == "no answer within 0.8 s"
+    assert second["nodes"][0]["error"] == "still busy answering the previous look"
+    assert first["unreachable"] == second["unreachable"] == 1
 
 
 def test_node_address_accepts_addresses_and_refuses_junk():

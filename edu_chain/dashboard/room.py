@@ -98,6 +98,8 @@ class RoomWatcher:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dashboard")
         self._local = threading.local()
         self._lock = threading.Lock()
+        self._busy: set[str] = set()              # nodes whose visit has not finished
+        self.looks = 0                            # blocks of the first look predate us
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -123,16 +125,25 @@ class RoomWatcher:
                 for peer in view.peers:
                     self._start(peer, views, running)
         for future, url in running.items():
-            future.cancel()
+            if future.cancel():                      # never started: not busy after all
+                with self._lock:
+                    self._busy.discard(url)
             views[url] = NodeView(url, self._label(url), error=f"no answer within "
                                                               f"{self.deadline:g} s")
+        self.looks += 1
         ordered = sorted(views.values(), key=lambda v: int(v.label[1:]))
         return self._snapshot(ordered, time.monotonic() - began)
 
     def _start(self, url: str, views: dict, running: dict) -> None:
         if url in views or url in running.values() or len(views) + len(running) >= self.max_nodes:
             return
-        self._label(url)
+        label = self._label(url)
+        with self._lock:
+            slow = url in self._busy
+            self._busy.add(url)
+        if slow:           # never pile visits onto a node that has not finished the last one
+            views[url] = NodeView(url, label, error="still busy answering the previous look")
+            return
         running[self._pool.submit(self._visit, url)] = url
 
     def _label(self, url: str) -> str:
@@ -173,6 +184,9 @@ class RoomWatcher:
             view.error = f"cannot reach it ({type(error).__name__})"
         except (NotANode, KeyError, TypeError, ValueError) as error:
             view.error = str(error) or type(error).__name__
+        finally:
+            with self._lock:
+                self._busy.discard(url)
         view.seconds = round(time.monotonic() - began, 3)
         return view
 
@@ -195,7 +209,7 @@ class RoomWatcher:
             blocks = self._blocks(url, since)
             if not blocks or blocks[0]["index"] == 0 or self.tree.knows(blocks[0]["previous_hash"]) \
                     or since == 0:
-                self.tree.add_all(blocks, seen_on=self.labels[url])
+                self.tree.add_all(blocks, seen_on=self.labels[url] if self.looks else None)
                 self._heights[url] = height
                 return
             span *= 4

@@ -34,8 +34,9 @@ class BlockTree:
     def knows(self, block_hash: str) -> bool:
         return block_hash in self.blocks
 
-    def add_all(self, blocks: list, seen_on: str) -> int:
-        """Remember well-formed blocks from a node's chain; return how many were new."""
+    def add_all(self, blocks: list, seen_on: str | None) -> int:
+        """Remember well-formed blocks from a node's chain; return how many were new.
+        ``seen_on`` is None for blocks that were there before the dashboard first looked."""
         new = 0
         with self._lock:
             for block in blocks:
@@ -114,7 +115,7 @@ def _label_order(label: str) -> tuple:
     return (len(label), label)
 
 
-def _entry(block: object, seen_on: str) -> dict | None:
+def _entry(block: object, seen_on: str | None) -> dict | None:
     if not isinstance(block, dict):
         return None
     index, block_hash, parent = block.get("index"), block.get("hash"), block.get("previous_hash")
@@ -150,7 +151,9 @@ def _svg(rows: list[dict], low: int) -> str:
         x, y = where[row["hash"]]
         authors = ", ".join(row["authors"]) or "no posts"
         title = (f"block #{row['index']} {row['hash']}\n{row['state']}; {row['posts']} post(s) "
-                 f"by {authors}\nfirst seen on {row['first_seen_on']}"
+                 f"by {authors}\n" + (f"first seen on {row['first_seen_on']}"
+                                      if row["first_seen_on"] else
+                                      "already there when the dashboard started")
                  + (f"\ntip of {' '.join(row['tips'])}" if row["tips"] else ""))
         parts.append(
             f'<g class="block {row["state"]}" data-hash="{escape(row["hash"])}">'
