@@ -207,3 +207,44 @@ def test_command_serves_the_page_and_stops_on_sigterm():
             if command.poll() is None:
                 command.kill()
             command.wait()
+
+
+def test_a_quiet_room_costs_one_request_per_node_per_look():
+    hits: list[str] = []
+    servers = []
+
+    def counting_node(index):
+        app = Flask(f"counted {index}")
+
+        @app.before_request
+        def count():
+            from flask import request
+            hits.append(f"{index} {request.path}")
+
+        @app.get("/health")
+        def health():
+            return jsonify(height=0, tip="a" * 64, pending=0)
+
+        @app.get("/peers")
+        def peers():
+            return jsonify(peers=[s.url for s in servers])
+
+        @app.get("/blocks")
+        def blocks():
+            return jsonify(blocks=[{"index": 0, "hash": "a" * 64, "previous_hash": "0" * 64,
+                                    "transactions": []}], height=0, next=None)
+        return app
+
+    for index in range(3):
+        servers.append(ThreadedServer(counting_node(index), name=f"counted {index}"))
+    watcher = RoomWatcher(servers[0].url)
+    try:
+        first = watcher.look()
+        hits.clear()
+        second = watcher.look()
+    finally:
+        watcher.close()
+        for server in servers:
+            server.stop()
+    assert first["reachable"] == second["reachable"] == 3
+    assert sorted(hits) == ["0 /health", "1 /health", "2 /health"]

@@ -1,14 +1,17 @@
 """Find every node of a room by walking peer lists, and read each one's chain.
 
-The walk starts at one node, asks each node it reaches for ``GET /peers`` and follows
-the addresses it learns, in parallel (a bounded pool) and against one deadline per
-look: a silent or slow node costs at most the deadline and is reported, never waited
-for. Blocks are fetched incrementally with ``GET /blocks?since=N`` and kept in a
-:class:`~edu_chain.dashboard.tree.BlockTree`, which also remembers blocks that were
-later abandoned, so forks stay visible after they are resolved.
+The walk starts at one node, asks each node it reaches for ``GET /peers`` (again every
+10 s at most: membership changes slowly) and follows the addresses it learns, in
+parallel (a bounded pool) and against one deadline per look: a silent or slow node costs
+at most the deadline and is reported, never waited for, and is not visited again until
+its last visit ends. Blocks are fetched only when a node's tip is new to us, with
+``GET /blocks?since=N``, and kept in a :class:`~edu_chain.dashboard.tree.BlockTree`,
+which also remembers blocks that were later abandoned, so forks stay visible after they
+are resolved. So a quiet room of N nodes costs N requests per look.
 
-It uses only the node's public HTTP API (``/health``, ``/peers``, ``/blocks``,
-``/pending_tx``), so it watches any edu_chain node, in this process or across a room.
+It uses only the node's public HTTP API (``/health``, ``/peers``, ``/blocks``, and
+``/pending_tx`` when ``/health`` gives no count), so it watches any edu_chain node, in this
+process or across a room.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ MAX_NODES = 120            # a room of 40 students, with room to spare
 MAX_PEERS_READ = 200       # addresses read from one node's peer list
 PAGE = 500                 # blocks per /blocks request
 MAX_PAGES = 20             # pages per node per look
+PEERS_EVERY = 10.0         # seconds between reads of one node's peer list
 
 
 HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
@@ -100,6 +104,7 @@ class RoomWatcher:
         self._lock = threading.Lock()
         self._busy: set[str] = set()              # nodes whose visit has not finished
         self.looks = 0                            # blocks of the first look predate us
+        self._peer_lists: dict[str, tuple[float, list[str]]] = {}   # read at, addresses
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -175,7 +180,11 @@ class RoomWatcher:
             view.height, view.tip = health["height"], health["tip"]
             view.pending = health.get("pending") if isinstance(health.get("pending"), int) \
                 else len(self._get(url, "/pending_tx"))
-            view.peers = self._peers(url)
+            read_at, peers = self._peer_lists.get(url, (-PEERS_EVERY, []))
+            if time.monotonic() - read_at >= PEERS_EVERY:   # membership changes slowly
+                peers = self._peers(url)
+                self._peer_lists[url] = (time.monotonic(), peers)
+            view.peers = peers
             self._catch_up(url, view.height, view.tip)
             view.reachable = True
         except requests.Timeout:
