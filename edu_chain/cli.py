@@ -124,19 +124,32 @@ def run_replacing_self(command: list[str]) -> int:
     sys.stderr.flush()
     if os.name == "posix":
         os.execv(command[0], command)
-    return forward_signals(subprocess.Popen(command))
+    return run_forwarding_signals(command)
 
 
-def forward_signals(child: subprocess.Popen) -> int:
-    """Wait for ``child``, passing on SIGTERM/SIGINT (and SIGBREAK on Windows)."""
+def run_forwarding_signals(command: list[str]) -> int:
+    """Run ``command`` as a child; a SIGTERM (or Windows' SIGBREAK) we get stops it too.
+
+    Ctrl-C is not passed on: the terminal already sends it to the child (the whole
+    foreground group gets it), and a second one would skip JupyterLab's clean shutdown.
+    We keep waiting until the child has finished, and return its exit status. The handlers
+    are in place before the child starts, so no signal can leave it running without us.
+    """
     import signal
+    child: subprocess.Popen | None = None
+    stop_now = False
 
-    def tell_child(number, _frame):
-        child.send_signal(number)
-    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGBREAK")
-              if hasattr(signal, name)]
-    previous = {number: signal.signal(number, tell_child) for number in wanted}
+    def stop_child(_number, _frame):
+        nonlocal stop_now
+        stop_now = True
+        if child is not None:
+            child.terminate()
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGBREAK") if hasattr(signal, name)]
+    previous = {number: signal.signal(number, stop_child) for number in wanted}
     try:
+        child = subprocess.Popen(command)
+        if stop_now:
+            child.terminate()
         while True:
             try:
                 code = child.wait()
