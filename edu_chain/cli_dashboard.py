@@ -12,7 +12,8 @@ def add_commands(commands) -> None:
     dashboard.add_argument("--node", default="http://127.0.0.1:8000",
                            help="any node of the room (default http://127.0.0.1:8000)")
     dashboard.add_argument("--port", type=int, default=8050, help="port of the page (default 8050)")
-    dashboard.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    dashboard.add_argument("--host", default="127.0.0.1",
+                           help="address to bind (default 127.0.0.1)")
     dashboard.add_argument("--refresh", type=float, default=2.0,
                            help="seconds between refreshes of the page (default 2)")
     dashboard.set_defaults(handler=run_dashboard)

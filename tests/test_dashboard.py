@@ -90,6 +90,11 @@ def test_forks_show_while_they_last_and_stay_as_abandoned_blocks():
     assert [(b["index"], b["authors"], b["tips"], b["lane"]) for b in fork] == \
         [(1, ["alice"], ["n1"], 1)]
     assert fork[0]["first_seen_on"] == "n1"
+    credited = {n["label"]: n["first_seen"] for n in split["nodes"]}
+    assert credited == {"n1": 1, "n2": 0, "n3": 0}   # bob's and carol's had reached B too
+    spread = [b for b in split["tree"]["blocks"] if b["authors"] in (["bob"], ["carol"])]
+    assert [(b["first_seen_on"], b["held_by_at_first"]) for b in spread] == [(None, 2)] * 2
+    assert "miner unknown: first seen on 2 nodes at once" in split["tree"]["svg"]
     genesis = next(b for b in split["tree"]["blocks"] if b["index"] == 0)
     assert genesis["first_seen_on"] is None          # there before the first look
     main_tip = [b for b in split["tree"]["blocks"] if b["tips"] and b["state"] == "main"]

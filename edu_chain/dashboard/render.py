@@ -39,13 +39,17 @@ def room_html(room: dict) -> str:
             f'data-url="{escape(node["url"])}"><td>{escape(node["label"])}</td>'
             f'<td>{escape(node["url"])}</td><td>{_or_dash(node["height"])}</td>'
             f'<td><code>{tip or "–"}</code></td><td>{_or_dash(node["pending"])}</td>'
-            f'<td>{len(node["peers"]) if node["reachable"] else "–"}</td><td>{status}</td></tr>')
+            f'<td>{len(node["peers"]) if node["reachable"] else "–"}</td>'
+            f'<td>{node["first_seen"]}</td><td>{status}</td></tr>')
     tree = room["tree"]
     return "".join([
         STYLE, '<div class="edu-room">',
         f'<p class="summary">{escape(summary_line(room))}</p>',
         '<table class="nodes"><tr><th>node</th><th>address</th><th>height</th><th>tip</th>'
-        '<th>pending posts</th><th>peers</th><th>status</th></tr>', *rows, "</table>",
+        '<th>pending posts</th><th>peers</th>'
+        '<th title="blocks this dashboard first found on this node alone, before they '
+        'spread: most likely mined there">blocks mined here</th><th>status</th></tr>',
+        *rows, "</table>",
         '<p class="key"><span style="background:#d8e8ff">main chain</span>'
         '<span style="background:#ffe2b8">fork held by a node</span>'
         '<span style="background:#e6e6e6">abandoned (reorganised away)</span></p>',

@@ -80,6 +80,7 @@ class NodeView:
     pending: int | None = None
     peers: list[str] = field(default_factory=list)
     seconds: float | None = None
+    first_seen: int = 0          # blocks the dashboard saw here first (likely mined here)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -216,8 +217,9 @@ class RoomWatcher:
         while True:
             since = max(0, height - span)
             blocks = self._blocks(url, since)
-            if not blocks or blocks[0]["index"] == 0 or self.tree.knows(blocks[0]["previous_hash"]) \
-                    or since == 0:
+            reaches_known = bool(blocks) and (blocks[0]["index"] == 0 or since == 0
+                                              or self.tree.knows(blocks[0]["previous_hash"]))
+            if not blocks or reaches_known:
                 self.tree.add_all(blocks, seen_on=self.labels[url] if self.looks else None)
                 self._heights[url] = height
                 return
@@ -235,6 +237,10 @@ class RoomWatcher:
 
     # -- the picture ---------------------------------------------------------------
     def _snapshot(self, views: list[NodeView], seconds: float) -> dict:
+        self.tree.settle({v.label: v.tip for v in views if v.reachable})
+        first_seen = self.tree.first_seen_counts()
+        for view in views:
+            view.first_seen = first_seen.get(view.label, 0)
         live = [v for v in views if v.reachable]
         tips = {v.label: v.tip for v in live}
         return {"seed": self.seed, "seconds": round(seconds, 3), "time": time.time(),

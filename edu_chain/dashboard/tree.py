@@ -4,8 +4,8 @@ Nodes report only their own chain; the tree is the union of all of them over tim
 block that some node holds but that is not on the highest chain is a live fork; one that
 no node holds any more was abandoned in a reorganisation (its posts went back to the
 pools). Blocks carry no miner field: the tree records the node on which the dashboard
-first saw each block (its miner, if the dashboard looked before the block spread) and
-the authors of the posts inside.
+first found each block, when it found it on that node alone (most likely its miner),
+and the authors of the posts inside.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ WINDOW = 24          # heights drawn
 MAX_LANES = 8        # rows of forks drawn under the main chain
 STEP_X, STEP_Y = 92, 70
 BOX_W, BOX_H = 74, 40
-MINER_NOTE = ("Blocks carry no miner field, so who mined a block is not known for sure. Each "
-              "block shows the authors of its posts and \"first seen on\": the node on which "
-              "this dashboard saw it first, which is its miner only if the dashboard looked "
-              "before the block spread.")
+MINER_NOTE = ("Blocks carry no miner field. A block is credited to a node (\"first seen on\") "
+              "only when this dashboard first found it on that node alone, before it spread: "
+              "that node most likely mined it (or got it from a node the dashboard cannot "
+              "see). A block first found on several nodes at once shows \"miner unknown\". "
+              "The names are the authors of its posts.")
 
 
 class BlockTree:
@@ -29,6 +30,7 @@ class BlockTree:
 
     def __init__(self):
         self.blocks: dict[str, dict] = {}
+        self._fresh: list[str] = []           # new since the last settle(), to be credited
         self._lock = threading.Lock()
 
     def knows(self, block_hash: str) -> bool:
@@ -43,8 +45,34 @@ class BlockTree:
                 entry = _entry(block, seen_on)
                 if entry is not None and entry["hash"] not in self.blocks:
                     self.blocks[entry["hash"]] = entry
+                    if seen_on is not None:
+                        self._fresh.append(entry["hash"])
                     new += 1
         return new
+
+    def settle(self, tips: dict[str, str]) -> None:
+        """After a look: credit each new block to the one node holding it, or to nobody
+        when several nodes already held it (it had spread: its miner is unknown)."""
+        with self._lock:
+            fresh, self._fresh = self._fresh, []
+            for block_hash in fresh:
+                block = self.blocks[block_hash]
+                holders = [label for label, tip in tips.items()
+                           if block_hash in self.chain_of(tip, block["index"])]
+                block["held_by_at_first"] = len(holders)
+                if len(holders) != 1:
+                    block["first_seen_on"] = None
+                elif holders[0] != block["first_seen_on"]:
+                    block["first_seen_on"] = holders[0]
+
+    def first_seen_counts(self) -> dict[str, int]:
+        """How many blocks were first seen on each node (since the dashboard started)."""
+        counts: dict[str, int] = {}
+        with self._lock:
+            for block in self.blocks.values():
+                if block["first_seen_on"]:
+                    counts[block["first_seen_on"]] = counts.get(block["first_seen_on"], 0) + 1
+        return counts
 
     def chain_of(self, tip: str, stop_below: int) -> list[str]:
         """Hashes from ``tip`` back to height ``stop_below`` (or the first unknown block)."""
@@ -127,7 +155,7 @@ def _entry(block: object, seen_on: str | None) -> dict | None:
                       if isinstance(p, dict) and isinstance(p.get("author"), str)})
     return {"hash": block_hash[:64], "parent": parent[:64], "index": index,
             "posts": len(posts), "authors": [a[:40] for a in authors[:20]],
-            "first_seen_on": seen_on, "first_seen_at": time.time()}
+            "first_seen_on": seen_on, "first_seen_at": time.time(), "held_by_at_first": None}
 
 
 def _svg(rows: list[dict], low: int) -> str:
@@ -151,9 +179,7 @@ def _svg(rows: list[dict], low: int) -> str:
         x, y = where[row["hash"]]
         authors = ", ".join(row["authors"]) or "no posts"
         title = (f"block #{row['index']} {row['hash']}\n{row['state']}; {row['posts']} post(s) "
-                 f"by {authors}\n" + (f"first seen on {row['first_seen_on']}"
-                                      if row["first_seen_on"] else
-                                      "already there when the dashboard started")
+                 f"by {authors}\n" + _credit(row)
                  + (f"\ntip of {' '.join(row['tips'])}" if row["tips"] else ""))
         parts.append(
             f'<g class="block {row["state"]}" data-hash="{escape(row["hash"])}">'
@@ -169,6 +195,14 @@ def _svg(rows: list[dict], low: int) -> str:
         parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _credit(row: dict) -> str:
+    if row["first_seen_on"]:
+        return f"first seen on {row['first_seen_on']} alone: most likely mined there"
+    if row["held_by_at_first"]:
+        return f"miner unknown: first seen on {row['held_by_at_first']} nodes at once"
+    return "miner unknown: already there when the dashboard started"
 
 
 def _short(text: str, size: int) -> str:
