@@ -37,6 +37,9 @@ def run_dashboard(args) -> int:
     except OSError as error:
         raise CliError(f"cannot listen on {args.host}:{args.port} ({error.strerror}); "
                        "choose another port with --port") from None
+    if not args.host.startswith("127.") and args.host not in ("localhost", "::1"):
+        print(f"note: bound to {args.host}, so anyone who can reach this machine can open the "
+              "dashboard (it only reads the nodes; it changes nothing)", flush=True)
     url = browser_url(f"http://{args.host}:{args.port}")
     print(f"room dashboard at {url}  (walking the room from {args.node}); Ctrl-C stops it",
           flush=True)
