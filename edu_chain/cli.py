@@ -40,11 +40,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"edu_chain {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    lab = commands.add_parser("lab", help="open JupyterLab on the notebooks")
+    lab = commands.add_parser(
+        "lab", help="open JupyterLab on the notebooks",
+        description="Open JupyterLab on the notebooks. From the kit's folder (or a source "
+                    "checkout) it opens notebooks/; installed from a wheel it first copies the "
+                    "notebooks into a workspace (default ~/edu_chain_notebooks, or "
+                    "$EDU_CHAIN_WORKSPACE), copying only files that are missing there.")
     lab.add_argument("--notebooks", type=Path, default=None,
-                     help="folder of notebooks (default: the kit's notebooks/)")
+                     help="open this folder as it is (no copying)")
+    lab.add_argument("--workspace", type=Path, default=None,
+                     help="copy the shipped notebooks here (missing files only) and open it")
     lab.add_argument("--dry-run", action="store_true",
-                     help="print the JupyterLab command instead of running it")
+                     help="say where the lab would open and print the JupyterLab command, "
+                          "changing nothing")
     lab.add_argument("jupyter_options", nargs=argparse.REMAINDER, metavar="-- OPTIONS",
                      help="anything after -- goes to JupyterLab, e.g. -- --port 8889")
     lab.set_defaults(handler=run_lab)
@@ -56,9 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also print the figures as one JSON object on the last line")
     bench.set_defaults(handler=run_bench)
 
-    from . import cli_apps, cli_lab, cli_network  # each layer adds its own commands
+    from . import cli_apps, cli_dashboard, cli_lab, cli_network  # each layer adds its commands
     cli_network.add_commands(commands)
     cli_apps.add_commands(commands)
+    cli_dashboard.add_commands(commands)
     cli_lab.add_commands(commands)
     return parser
 
@@ -84,26 +93,72 @@ def serve_until_stopped(server, cleanup=lambda: None) -> None:
         cleanup()
 
 
-def notebooks_folder(given: Path | None) -> Path:
-    if given is not None:
-        return given
-    for candidate in (Path.cwd() / "notebooks", Path(__file__).resolve().parent.parent / "notebooks"):
-        if candidate.is_dir():
-            return candidate
-    raise CliError("cannot find the notebooks folder; run from the kit's folder or pass "
-                   "--notebooks PATH")
-
-
 def run_lab(args) -> int:
-    folder = notebooks_folder(args.notebooks)
-    command = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={folder}"]
+    from . import workspace
+    from .errors import EduChainError
+    try:
+        chosen = workspace.plan(args.notebooks, args.workspace)
+        if not args.dry_run:
+            workspace.prepare(chosen)
+    except (EduChainError, OSError) as error:
+        raise CliError(str(error)) from None
+    command = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={chosen.folder}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # JupyterLab refuses root without it
     command += [option for option in args.jupyter_options if option != "--"]
+    print(chosen.describe(done=not args.dry_run), flush=True)
     if args.dry_run:
         print(" ".join(command))
         return 0
-    return subprocess.call(command)
+    return run_replacing_self(command)
+
+
+def run_replacing_self(command: list[str]) -> int:
+    """Run ``command`` so that stopping ``edu-chain`` stops it too.
+
+    On POSIX the process becomes the command (``exec``): a SIGTERM or Ctrl-C meant for
+    ``edu-chain lab`` reaches JupyterLab itself, which shuts its kernels down, and nothing
+    is left behind. Elsewhere the command is a child that is told of every signal we get.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":
+        os.execv(command[0], command)
+    return run_forwarding_signals(command)
+
+
+def run_forwarding_signals(command: list[str]) -> int:
+    """Run ``command`` as a child; a SIGTERM (or Windows' SIGBREAK) we get stops it too.
+
+    Ctrl-C is not passed on: the terminal already sends it to the child (the whole
+    foreground group gets it), and a second one would skip JupyterLab's clean shutdown.
+    We keep waiting until the child has finished, and return its exit status. The handlers
+    are in place before the child starts, so no signal can leave it running without us.
+    """
+    import signal
+    child: subprocess.Popen | None = None
+    stop_now = False
+
+    def stop_child(_number, _frame):
+        nonlocal stop_now
+        stop_now = True
+        if child is not None:
+            child.terminate()
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGBREAK") if hasattr(signal, name)]
+    previous = {number: signal.signal(number, stop_child) for number in wanted}
+    try:
+        child = subprocess.Popen(command)
+        if stop_now:
+            child.terminate()
+        while True:
+            try:
+                code = child.wait()
+                return code if code >= 0 else 128 - code   # a shell's "killed by signal N"
+            except KeyboardInterrupt:
+                continue
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def run_bench(args) -> int:

@@ -62,7 +62,8 @@ def run_app(args) -> int:
     except OSError as error:
         raise CliError(f"cannot listen on {args.host}:{args.port} ({error.strerror}); "
                        "choose another port with --port") from None
-    print(f"posts app at http://{args.host}:{args.port}  (node: {args.node}); Ctrl-C stops it",
-          flush=True)
+    from .lab.links import browser_url   # on a JupyterHub: the proxied address
+    print(f"posts app at {browser_url(f'http://{args.host}:{args.port}')}  (node: {args.node}); "
+          "Ctrl-C stops it", flush=True)
     serve_until_stopped(server)
     return 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -61,7 +62,8 @@ def start_lab(folder: Path, port: int, token: str) -> subprocess.Popen:
                 return process
         except requests.RequestException:
             time.sleep(0.5)
-    process.kill()
+    process.terminate()
+    process.wait(timeout=30)
     raise RuntimeError("JupyterLab did not start within 60 s")
 
 
@@ -124,6 +126,9 @@ def problems(path: Path) -> list[str]:
 
 
 def main(names: list[str]) -> int:
+    # SIGTERM unwinds like Ctrl-C, so the finally below stops JupyterLab (which
+    # ``edu-chain lab`` became, by exec) and nothing is left running.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "notebooks"
         shutil.copytree(ROOT / "notebooks", copy)
@@ -149,7 +154,11 @@ def main(names: list[str]) -> int:
         finally:
             driver.quit()
             lab.terminate()
-            lab.wait(timeout=20)
+            try:
+                lab.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                lab.kill()
+                lab.wait()
     print(f"{len(names) - failures} of {len(names)} notebooks ran cleanly with Run All")
     return 1 if failures else 0
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from .netutil import wait_for
+from .proctree import in_session
 from .test_browser import REASON
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "run_all_in_jupyterlab.py"
@@ -18,8 +20,19 @@ SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "run_all_in_jupyte
 @pytest.mark.skipif(REASON is not None, reason=f"JupyterLab run-all test skipped: {REASON}")
 @pytest.mark.timeout(900)
 def test_run_all_works_in_jupyterlab_for_every_notebook():
-    done = subprocess.run([sys.executable, str(SCRIPT)], capture_output=True, text=True,
-                          timeout=900)
-    print(done.stdout)
-    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
-    assert "notebooks ran cleanly with Run All" in done.stdout
+    script = subprocess.Popen([sys.executable, str(SCRIPT)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        stdout, stderr = script.communicate(timeout=840)
+    except subprocess.TimeoutExpired:
+        script.terminate()       # SIGTERM: the script stops its JupyterLab before it exits
+        stdout, stderr = script.communicate(timeout=60)
+        raise AssertionError("Run All took over 840 s:\n" + stdout) from None
+    finally:
+        if script.poll() is None:
+            script.kill()
+            script.wait()
+    print(stdout)
+    wait_for(lambda: not in_session(script.pid), 30, "JupyterLab to exit with the script")
+    assert script.returncode == 0, stdout + stderr[-3000:]
+    assert "notebooks ran cleanly with Run All" in stdout

@@ -13,6 +13,7 @@ import os
 from datetime import datetime, timezone
 
 from flask import Flask, flash, redirect, render_template, request, url_for
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..errors import EduChainError
 from ..network.client import NodeClient, PeerError
@@ -27,6 +28,9 @@ def create_app(node_url: str, wallet: Wallet | None = None, *, page_size: int = 
                timeout: float | tuple[float, float] = (1.0, 10.0)) -> Flask:
     """A posts app for the node at ``node_url``, signing with identities of ``wallet``."""
     app = Flask(__name__)
+    # Behind jupyter-server-proxy (a JupyterHub) the page lives at …/proxy/PORT/, which the
+    # proxy sends as X-Forwarded-Prefix: every link and redirect then keeps that prefix.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=0, x_host=0, x_port=0, x_prefix=1)
     app.secret_key = os.urandom(24)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     node = NodeClient(node_url, timeout=timeout)
@@ -46,7 +50,7 @@ def create_app(node_url: str, wallet: Wallet | None = None, *, page_size: int = 
     @app.errorhandler(413)
     def too_large(_):
         flash("That post is far too long (the limit is 2,000 characters).", "error")
-        return redirect(url_for("index"), code=303)
+        return back_to_page()
 
     @app.get("/")
     def index():
@@ -76,22 +80,30 @@ def create_app(node_url: str, wallet: Wallet | None = None, *, page_size: int = 
             flash(f"The post was not sent: {error}", "error")
         else:
             flash("Posted. It is pending until someone mines a block.", "ok")
-        return redirect(url_for("index"), code=303)
+        return back_to_page()
 
     @app.post("/mine")
     def mine():
         reply = node.mine()
         block = reply.get("block")
         flash(f"Block #{block['index']} mined." if block else "Nothing to mine.", "ok")
-        return redirect(url_for("index"), code=303)
+        return back_to_page()
 
     @app.post("/resync")
     def resync():
         reply = node.sync()
         flash(f"Resynced with the node's peers: height {reply['height']}.", "ok")
-        return redirect(url_for("index"), code=303)
+        return back_to_page()
 
     return app
+
+
+def back_to_page():
+    """After an action, back to the page. Behind a proxy (a JupyterHub) the redirect is
+    relative, so it is right whether or not the proxy also rewrites Location headers."""
+    if request.script_root:
+        return redirect("./", code=303)
+    return redirect(url_for("index"), code=303)
 
 
 def node_reason(error: PeerError) -> str:
