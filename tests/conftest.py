@@ -31,9 +31,9 @@ def grow(chain: Blockchain, blocks: int, author: str = "alice", start: int = 0) 
 # Test tiers. Every test runs in CI (the README's command); `pytest -m "not slow"` is the
 # quick inner loop: no notebooks, no browsers, no subprocess nodes, no namespaces.
 TIERS = {
-    "browser": {"test_browser", "test_jupyterlab", "test_dashboard_browser", "test_hub"},
+    "browser": {"test_browser", "test_jupyterlab", "test_dashboard_browser", "test_jupyterhub"},
     "system": {"test_netns", "test_cli_nodes", "test_classroom_bench", "test_schemathesis",
-               "test_wheel", "test_lab_signals"},
+               "test_wheel", "test_lab_command"},
 }
 
 
