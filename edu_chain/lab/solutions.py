@@ -263,17 +263,14 @@ def best_peer(our_work, our_tip, healths):
     """Among /health answers {'url', 'total_work', 'tip'}, return the url of the best chain
     that beats ours by the fork-choice rule (more work; equal work: lower tip hash), or
     None when no peer beats ours."""
+    def key(work, tip):
+        return (work, -int(tip, 16))     # more work first; then the lower tip hash
     best = None
     for health in healths:
-        key = (health["total_work"], _neg_hex(health["tip"]))
-        if key > (our_work, _neg_hex(our_tip)) and (best is None or key > best[0]):
-            best = (key, health["url"])
+        mine = key(health["total_work"], health["tip"])
+        if mine > key(our_work, our_tip) and (best is None or mine > best[0]):
+            best = (mine, health["url"])
     return None if best is None else best[1]
-
-
-def _neg_hex(tip):
-    """A key that sorts a lower tip hash as better."""
-    return -int(tip, 16)
 
 
 # -- 09 signed posts ------------------------------------------------------------------

@@ -228,7 +228,7 @@ EXERCISES = {
          "replace block `position`'s transactions; then for every later block, replace its "
          "previous_hash with the hash of the block just before it in the NEW list"),
         _relink_cases, idea="what a forger must redo (links after a tamper)", notebook="03",
-        reference="(none: the kit refuses forgeries; proof of work makes this expensive)",
+        reference="edu_chain.chain.Blockchain.validate_chain, which refuses your forgery: the re-linked blocks lack their proof of work",
         prompt="A forger rewrites history: change one block, then repair every link after it."),
     "meets_target": Exercise(
         ("the target is a number: 2 ** (256 - target_bits)",
