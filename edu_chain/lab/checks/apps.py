@@ -209,7 +209,7 @@ EXERCISES = {
     "expected_seconds": Exercise(
         "a block of b bits needs 2 ** b attempts on average; divide by the hashes per second",
         _seconds_cases, notebook="11", reference="edu_chain.hashing.expected_attempts",
-        prompt="The mean time to mine a block."),
+        prompt="The mean time to mine a block.", legacy=True),
     "catch_up": Exercise(
         ("p = 1 - q; an attacker with q >= p always catches up (return 1.0)",
          "otherwise (q / p) ** z"),
