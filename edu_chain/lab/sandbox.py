@@ -23,6 +23,7 @@ import struct
 import sys
 import threading
 import time
+import warnings
 from typing import Any, Callable, Iterator
 
 Outcome = tuple[int, str, Any]
@@ -50,7 +51,9 @@ def _call(function: Callable[..., Any], args: tuple) -> tuple[str, Any]:
 # -- fork ---------------------------------------------------------------------
 def _forked(function, cases, time_limit) -> Iterator[Outcome]:
     read_fd, write_fd = os.pipe()
-    pid = os.fork()
+    with warnings.catch_warnings():  # Python 3.12 warns about fork in a threaded process;
+        warnings.simplefilter("ignore", DeprecationWarning)  # the child only runs the function
+        pid = os.fork()
     if pid == 0:  # the child: never return into the caller's code
         try:
             os.close(read_fd)

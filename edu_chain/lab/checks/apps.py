@@ -172,7 +172,8 @@ EXERCISES = {
          "encode, and take the hex SHA-256"),
         _post_cases, idea="canonical serialization of a post", notebook="09",
         reference="edu_chain.transactions.Post.signed_bytes",
-        prompt="A post's id is the hash of exactly what its author signs."),
+        prompt=("A post's id is the hash of exactly what its author signs: the canonical JSON of "
+                "everything but the signature.")),
     "sign_post": Exercise(
         ("the public key: private_key.public_key().public_bytes(Encoding.Raw, "
          "PublicFormat.Raw).hex() (from cryptography.hazmat.primitives.serialization)",
@@ -180,7 +181,8 @@ EXERCISES = {
          "private_key.sign(message).hex()"),
         _sign_cases, idea="signing a post (Ed25519)", notebook="09",
         reference="edu_chain.transactions.Post.signed",
-        prompt="Sign a post with an Ed25519 private key."),
+        prompt=("Sign a post with an Ed25519 private key from `cryptography`. Ed25519 signatures "
+                "are deterministic, so yours must equal the kit's byte for byte.")),
     "is_authentic": Exercise(
         ("unsigned posts (post.signature is None) are not authentic",
          "Ed25519PublicKey.from_public_bytes(bytes.fromhex(post.public_key)) loads the key",
@@ -188,24 +190,26 @@ EXERCISES = {
          "InvalidSignature (from cryptography.exceptions) when it does not match"),
         _authentic_cases, idea="verifying a post (Ed25519)", notebook="09",
         reference="edu_chain.transactions.Post.verify",
-        prompt="Verify a post's signature."),
+        prompt=("Verify a post's signature with its public key. The check alters content, author "
+                "and time, swaps keys and signatures.")),
     "badge": Exercise(
         ("three answers: 'unverified' when post.signature is None",
          "verify as in is_authentic: 'verified' when it verifies, 'forged' when it raises "
          "InvalidSignature"),
         _authentic_cases, idea="verifying a post (Ed25519)", notebook="10",
         reference="edu_chain.webapp (the verified badge)",
-        prompt="The badge the posts page shows next to a post."),
+        prompt=("The badge the posts page shows next to a post: unverified, verified or forged.")),
     "feed": Exercise(
         ("skip the genesis block: chain_reply['chain'][1:]",
          "walk the blocks in reverse, and each block's 'transactions' in reverse"),
         _feed_cases, notebook="10", reference="edu_chain.webapp (the list of posts)",
-        prompt="The page's feed, newest first."),
+        prompt=("The posts page lists what `GET /chain` returns, newest first.")),
     "confirmations": Exercise(
         ("find the block whose 'transactions' hold a post with that 'id'",
          "the tip's height is chain_reply['length'] - 1; count tip - block index + 1"),
         _confirmation_cases, notebook="10", reference="edu_chain.chain.Blockchain.confirmed_height",
-        prompt="How many confirmations does a post have?"),
+        prompt=("How many confirmations does a post have? Merchants wait for several (notebook 12"
+                " says how many).")),
     "expected_seconds": Exercise(
         "a block of b bits needs 2 ** b attempts on average; divide by the hashes per second",
         _seconds_cases, notebook="11", reference="edu_chain.hashing.expected_attempts",
@@ -215,19 +219,25 @@ EXERCISES = {
          "otherwise (q / p) ** z"),
         _shares, idea="the attacker's chance (gambler's ruin)", notebook="12",
         reference="edu_chain.lab.attacks.attacker_success",
-        prompt="The gambler's ruin: can the attacker ever catch up from z blocks behind?"),
+        prompt=("The gambler's ruin (whitepaper, section 11): an attacker z blocks behind, who "
+                "finds each next block with probability q, ever catches up with probability "
+                "(q/p)^z.")),
     "attacker_success": Exercise(
         ("p = 1 - q; return 1.0 when q >= p; λ = z * q / p",
          "start from 1.0 and subtract, for k = 0..z, the Poisson term "
          "exp(-λ) * λ ** k / factorial(k) times (1 - (q / p) ** (z - k))"),
         _shares, idea="the whitepaper's attacker-success probability", notebook="12",
         reference="edu_chain.lab.attacks.attacker_success",
-        prompt="The whitepaper's formula (section 11), in your own code."),
+        prompt=("The whitepaper's formula (section 11), in your own code: the attacker's progress"
+                " while the merchant waits z blocks is Poisson, and from there it is the "
+                "gambler's ruin. The check compares with a tolerance: any correct way of "
+                "computing it passes.")),
     "confirmations_for": Exercise(
         "start at z = 0 and add one while attacker_success(q, z) is still >= risk",
         _risk_cases, idea="the whitepaper's attacker-success probability (its last table)",
         notebook="12", reference="edu_chain.lab.attacks.confirmations_needed",
-        prompt="How many confirmations should a merchant wait for?"),
+        prompt=("How many confirmations should a merchant wait for? The whitepaper's last table "
+                "answers it for a risk of 0.1%.")),
     "merkle_proof": Exercise(
         ("work level by level from the leaves (bytes), as in merkle_root",
          "at each level: duplicate the last node if the count is odd; the sibling of index i "
@@ -235,7 +245,8 @@ EXERCISES = {
          "then move up: hash the pairs, and i //= 2"),
         _proof_build_cases, compare=_same_proof, idea="a Merkle inclusion proof",
         notebook="13", reference="edu_chain.merkle.merkle_proof",
-        prompt="Build the inclusion proof of one post."),
+        prompt=("Build the inclusion proof of one post: the sibling hashes from its leaf up to "
+                "the root, each with its side.")),
     "verify_inclusion": Exercise(
         ("start from node = bytes.fromhex(leaf) and index = position",
          "at each step the side must be 'left' if index is odd, else 'right'; hash "
@@ -243,12 +254,15 @@ EXERCISES = {
          "at the end, the proof holds when index == 0 and node.hex() == root"),
         _inclusion_cases, idea="verifying a Merkle inclusion proof", notebook="13",
         reference="edu_chain.merkle.verify_merkle_proof",
-        prompt="Check an inclusion proof as a light client would."),
+        prompt=("Check an inclusion proof as a light client would, with the root from a block "
+                "header. The check tampers with siblings, sides, positions and roots.")),
     "next_difficulty": Exercise(
         ("wanted = target_seconds * (interval - 1); actual = max(1, actual_seconds)",
          "step = round(math.log2(wanted / actual)), clamped to -2..2",
          "clamp bits + step to 1..64"),
         _retarget_cases, idea="a difficulty retarget rule", notebook="13",
         reference="edu_chain.params.NetworkParams.difficulty_for",
-        prompt="The retarget rule of the kit's networks."),
+        prompt=("The retarget rule of the kit's networks, in whole bits: compare how long the "
+                "last blocks took with how long they should have taken, and move the difficulty "
+                "by the log2 of the ratio, at most 2 bits.")),
 }

@@ -173,20 +173,23 @@ EXERCISES = {
         ("SHA-256 works on bytes: turn the text into bytes with .encode('utf-8')",
          "hashlib.sha256(the_bytes) makes the hash object; .hexdigest() gives 64 hex digits"),
         _texts, notebook="01", reference="edu_chain.hashing.sha256_hex",
-        prompt="Hash a text the way every part of the kit does."),
+        prompt=("Hash a text the way every part of the kit does: SHA-256 over its UTF-8 bytes, "
+                "written as 64 hex digits. The check tries empty text, accents and emoji.")),
     "leading_zero_bits": Exercise(
         ("read the hex as one number: int(hex_digest, 16)",
          "a 256-bit number with k leading zero bits has bit_length() == 256 - k"),
         _digests, notebook="01", reference="edu_chain.hashing.leading_zero_bits",
-        prompt="Count the leading zero bits of a digest: this is how proof of work is measured."),
+        prompt=("Proof of work is measured in leading zero *bits* of the hash read as a 256-bit "
+                "number (one hex zero is 4 bits). Count them.")),
     "canonical_json": Exercise(
         ("json.dumps has options for all three rules: sort_keys, separators, ensure_ascii",
          "separators=(',', ':') removes the spaces; ensure_ascii=False keeps é as é",
          "finish with .encode('utf-8') to get bytes"),
         _objects, idea="canonical serialization", notebook="01",
         reference="edu_chain.hashing.canonical_json",
-        prompt="Two nodes holding the same data must hash the same bytes. Write the one "
-               "canonical serialization."),
+        prompt=("Two nodes that hold the same data must hash the *same bytes*, or they disagree "
+                "about every hash. Python's default `json.dumps` keeps the keys in insertion "
+                "order and adds spaces: write the one canonical serialization instead.")),
     "header_bytes": Exercise(
         ("build a dict of the five fields from the block's attributes",
          "serialize it canonically (your canonical_json, or json.dumps with sort_keys=True, "
@@ -194,13 +197,17 @@ EXERCISES = {
          "append str(block.nonce).encode()"),
         _blocks_with_stale_hashes, idea="canonical serialization of the block header",
         notebook="02", reference="edu_chain.block.Block.header_bytes",
-        prompt="Write the exact bytes a block's hash covers."),
+        prompt=("A block's hash covers its header, not the posts themselves (they enter through "
+                "the Merkle root). Write the exact bytes: the canonical JSON of the five header "
+                "fields, then the nonce in decimal.")),
     "block_hash": Exercise(
         ("compute, never copy: block.hash is only what the block claims",
          "hash the header bytes (your header_bytes) with hashlib.sha256 and .hexdigest()"),
         _blocks_with_stale_hashes, idea="the block hash", notebook="02",
         reference="edu_chain.block.Block.__post_init__ (the hash of header_bytes())",
-        prompt="Compute a block's hash from its fields."),
+        prompt=("Compute a block's hash from its fields. Some blocks in the check carry a *stale*"
+                " `.hash` (changed after hashing, as the tutorial's blocks could be): a node that"
+                " copies `.hash` would believe them.")),
     "merkle_root": Exercise(
         ("start with level = [bytes.fromhex(leaf) for leaf in leaf_ids]",
          "while more than one node: duplicate the last if the count is odd, then hash pairs "
@@ -208,45 +215,53 @@ EXERCISES = {
          "no leaves is a special case: sha256(b'').hexdigest()"),
         _leaf_lists, idea="the Merkle root", notebook="02",
         reference="edu_chain.merkle.merkle_root",
-        prompt="One digest that commits to every post of a block."),
+        prompt=("One digest that commits to every post of a block, so that the header stays "
+                "small. Pair the hashes level by level up to the root, as Bitcoin does.")),
     "first_broken_link": Exercise(
         ("walk i = 1, 2, …, len(blocks) - 1",
          "block i is linked when blocks[i].previous_hash == blocks[i - 1].hash; return the "
          "first i where it fails, and None after the loop"),
         _broken_chains, idea="whole-chain validation (the links)", notebook="03",
         reference="edu_chain.chain.Blockchain.validate_chain",
-        prompt="Find where a chain was cut."),
+        prompt=("Find where a chain was cut. The check cuts chains in random places, sometimes "
+                "twice: return the *first* break.")),
     "next_block": Exercise(
         ("tip = blocks[-1]",
          "Block(index, timestamp, previous_hash, difficulty, transactions, nonce) with "
          "tip.index + 1, timestamp, tip.hash, tip.difficulty, tuple(posts), 0"),
         _next_block_cases, idea="adding a block (the link)", notebook="03",
         reference="edu_chain.chain.Blockchain.new_block",
-        prompt="Link a new block to the tip of a chain (`from edu_chain.block import Block`)."),
+        prompt=("Link a new block to the tip of a chain (`from edu_chain.block import Block`). No"
+                " proof of work yet: that is notebook 04.")),
     "relink": Exercise(
         ("dataclasses.replace(block, field=value) makes a changed copy (and a new hash)",
          "replace block `position`'s transactions; then for every later block, replace its "
          "previous_hash with the hash of the block just before it in the NEW list"),
         _relink_cases, idea="what a forger must redo (links after a tamper)", notebook="03",
         reference="edu_chain.chain.Blockchain.validate_chain, which refuses your forgery: the re-linked blocks lack their proof of work",
-        prompt="A forger rewrites history: change one block, then repair every link after it."),
+        prompt=("A forger rewrites history: change the posts of one block, then repair every link"
+                " after it. Your function is what makes notebook 03's widget turn green again — "
+                "and notebook 04 shows why it is still refused.")),
     "meets_target": Exercise(
         ("the target is a number: 2 ** (256 - target_bits)",
          "read the digest as a number with int(hex_digest, 16) and compare with <"),
         _target_cases, idea="proof validity (the target)", notebook="04",
         reference="edu_chain.hashing.meets_target",
-        prompt="Does a hash meet a target of so many bits?"),
+        prompt=("Does a hash meet a target of so many bits? The check tries the hashes exactly at"
+                " the border.")),
     "find_nonce": Exercise(
         ("start at nonce = 0 (the smallest), and loop",
          "hash prefix + str(nonce).encode() with hashlib.sha256; stop when "
          "int(digest, 16) < 2 ** (256 - target_bits), else nonce += 1"),
         _nonce_cases, idea="the proof-of-work loop", notebook="04",
         reference="edu_chain.pow.mine", time_limit=20.0,
-        prompt="The miner's loop."),
+        prompt=("The miner's loop: try nonces until the hash meets the target. The task asks for "
+                "the *smallest* nonce: the check includes prefixes whose nonce 0 already wins.")),
     "valid_proof": Exercise(
         ("compute the hash from the fields: block.header_prefix() + str(block.nonce).encode()",
          "it meets the proof when int(digest, 16) < 2 ** (256 - block.difficulty)"),
         _proof_cases, idea="proof validity", notebook="04",
         reference="edu_chain.block.Block.has_valid_proof",
-        prompt="Check a block's proof of work, trusting nothing it claims."),
+        prompt=("Check a block's proof of work, trusting nothing it claims: the check includes a "
+                "block that claims the hash 000…0.")),
 }

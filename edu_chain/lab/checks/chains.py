@@ -204,7 +204,8 @@ EXERCISES = {
          "return template.with_nonce(nonce)"),
         _mine_cases, idea="the proof-of-work loop and adding a block", notebook="05",
         reference="edu_chain.chain.Blockchain.mine", time_limit=20.0,
-        prompt="Mine the next block yourself."),
+        prompt=("Mine the next block yourself: build it on the tip with the pending posts, then "
+                "run your proof-of-work loop on it.")),
     "block_refusal": Exercise(
         ("check the rules in the order given and return the name of the first that fails",
          "the link: block.index == parent.index + 1 and block.previous_hash == parent.hash",
@@ -212,24 +213,28 @@ EXERCISES = {
          "never use block.hash"),
         _refusal_cases, idea="adding a block (link and proof checks)", notebook="05",
         reference="edu_chain.chain.Blockchain.check_block",
-        prompt="The rules a node applies before it adds a block."),
+        prompt=("The rules a node applies before it adds a block: the link (index and previous "
+                "hash), time, difficulty and proof. Name the first rule broken, so that a peer "
+                "can be told why. Notebook 14 runs this function inside a real node.")),
     "first_invalid_block": Exercise(
         ("for i in range(1, len(blocks)): check blocks[i] against blocks[i - 1]",
          "reuse your block_refusal: the first i where it returns a rule gives (i, rule)"),
         _invalid_chains, idea="whole-chain validation naming the bad block and rule",
         notebook="05", reference="edu_chain.chain.Blockchain.validate_chain",
-        prompt="Validate a whole chain a peer sent, and say what is wrong with it."),
+        prompt=("Validate a whole chain a peer sent, block by block, and say which block is bad "
+                "and which rule it broke — as `Blockchain.validate_chain` does.")),
     "height_from_chain_json": Exercise(
         "GET /chain answers {'length': …, 'chain': […], 'peers': […]}; the genesis block "
         "has height 0", _chain_replies, notebook="06",
         reference="edu_chain.network.client.NodeClient.chain",
-        prompt="Read a node's height from its JSON."),
+        prompt=("Read a node's height from the JSON of its `GET /chain`.")),
     "fork_point": Exercise(
         ("walk both lists together from height 0",
          "stop at the first height where the hashes differ or one list ends"),
         _hash_lists, idea="syncing: where two chains part", notebook="06",
         reference="edu_chain.chain.Blockchain._fork_index",
-        prompt="Where do two chains part? A syncing node fetches only what comes after."),
+        prompt=("Where do two chains part? A syncing node fetches only the blocks after that "
+                "height, not the whole chain.")),
     "block_from_json": Exercise(
         ("rebuild the posts: Post(p['author'], p['content'], p['timestamp'], "
          "p.get('public_key'), p.get('signature'))",
@@ -237,19 +242,24 @@ EXERCISES = {
          "its computed .hash with data['hash']"),
         _block_dicts, idea="the block hash, checked on data from the network", notebook="06",
         reference="edu_chain.block.Block.from_dict",
-        prompt="A peer sends a block as JSON. Rebuild it and refuse it if it was altered."),
+        prompt=("A peer sends a block as JSON. Rebuild it, and refuse it (return `None`) if what "
+                "it claims is not what it is: the check alters nonces, times, links and posts on "
+                "the way.")),
     "chain_work": Exercise(
         "a block of d bits costs 2 ** d hashes on average; add them up over the blocks",
         _work_cases, idea="cumulative work", notebook="07",
         reference="edu_chain.chain.Blockchain.total_work",
-        prompt="How much work does a chain hold?"),
+        prompt=("How much work does a chain hold? Not its length: a block of d bits costs 2**d "
+                "hashes on average.")),
     "prefer": Exercise(
         ("compare cumulative work (your chain_work), not lengths",
          "on equal work, prefer theirs only if theirs[-1].hash < ours[-1].hash; the same chain "
          "is never preferred"),
         _pairs, idea="the fork-choice rule", notebook="07",
         reference="edu_chain.chain.Blockchain.prefers",
-        prompt="The fork-choice rule every node must share."),
+        prompt=("The fork-choice rule every node must share: more cumulative work wins; on equal "
+                "work, the lower tip hash, so that all nodes pick the same branch at once. "
+                "Notebook 14 runs this rule in a node.")),
     "switch_chain": Exercise(
         ("if not prefer(ours, theirs): return list(ours), list(pool)",
          "find the fork point: the first height where ours[h].hash != theirs[h].hash",
@@ -258,21 +268,25 @@ EXERCISES = {
         _switch_cases, compare=_same_switch,
         idea="switching to a better chain, returning orphaned posts", notebook="07",
         reference="edu_chain.chain.Blockchain.consider_chain",
-        prompt="Switch to the better chain without losing a post."),
+        prompt=("Switch to the better chain without losing a post: the posts of our dropped "
+                "blocks that the new chain lacks go back to the pool, and pool posts the new "
+                "chain confirms leave it.")),
     "all_agree": Exercise(
         "collect the 'tip' of every health answer in a set: they agree when it has one element",
         _healths, notebook="08", reference="edu_chain.lab.network.LocalNetwork.converged",
-        prompt="Has the network converged?"),
+        prompt=("Has the network converged? Look at every node's `/health`.")),
     "orphaned_posts": Exercise(
         ("find the fork point as in switch_chain",
          "keep each post of ours[fork:] whose id is in none of theirs' blocks"),
         _orphan_cases, idea="orphaned posts back to the pool", notebook="08",
         reference="edu_chain.chain.ChainUpdate.returned_posts",
-        prompt="After a partition heals, which of our posts must go back to the pool?"),
+        prompt=("After a partition heals, one side's blocks are dropped. Which of their posts "
+                "must go back to the pool?")),
     "best_peer": Exercise(
         ("a peer beats us when its total_work is larger, or equal with a lower tip hash",
          "among those that beat us, keep the best by the same rule; None if none beats us"),
         _peer_cases, idea="the fork-choice rule across peers", notebook="08",
         reference="edu_chain.network.service.Node._is_ahead",
-        prompt="Which peer should a node sync from?"),
+        prompt=("A node asks each peer's `/health` for its total work and tip. Which peer should "
+                "it sync from — if any?")),
 }
