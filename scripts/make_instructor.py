@@ -8,8 +8,8 @@ and ``### END SOLUTION`` with the body of the reference in ``edu_chain/lab/solut
 and clears the outputs. The result is what nbgrader calls the *source* of an assignment:
 put it in ``source/<assignment>/`` and ``nbgrader generate_assignment`` strips the regions
 again for the students. With ``--execute`` every notebook is run top to bottom in grading
-mode (``EDU_CHAIN_GRADING=1``: a check that fails raises), and the exit status says
-whether every check passed.
+mode (``EDU_CHAIN_GRADING=1``: a check that fails raises) when it has graded cells, and
+the exit status says whether every check passed.
 """
 
 import argparse
@@ -39,10 +39,13 @@ def generate(sources: list[Path], out: Path) -> list[Path]:
 
 
 def execute(path: Path, timeout: int = 300) -> list[tuple[str, str]]:
-    """Run ``path`` in place in grading mode; return its (exercise, status) rows."""
+    """Run ``path`` in place; return its (exercise, status) rows. Notebooks with graded
+    cells run in grading mode (a failing check raises); the others (00's demonstration of
+    an unsolved check, 11's cell kept in the old form, the capstone) run as a learner's."""
     import nbformat
     from nbclient import NotebookClient
-    os.environ["EDU_CHAIN_GRADING"] = "1"
+    graded = bool(progress(path))
+    os.environ["EDU_CHAIN_GRADING"] = "1" if graded else "0"
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
