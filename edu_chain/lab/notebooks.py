@@ -79,9 +79,8 @@ def _markdown(cell_id: str, source: str) -> dict:
 
 INTRO = """## Exercises
 
-Write each function in its cell, in place of `raise NotImplementedError()` (keep the
-`### BEGIN SOLUTION` / `### END SOLUTION` lines: they mark your answer for grading), then
-run the check below it. A check runs your function on many cases — edge cases and seeded
+Write each function in its cell, in place of `raise NotImplementedError()` (keep the two
+comment lines around it: they mark your answer for grading), then run the check below it. A check runs your function on many cases — edge cases and seeded
 random ones — and compares each answer with the package's own version. When a case fails it
 says which, what came back and what was expected; a hint comes after each failed attempt,
 one step at a time (`hint("name")` shows the next), and `show_solution("name")` prints the
