@@ -106,3 +106,13 @@ def test_filling_is_idempotent_and_refuses_a_cell_without_its_region():
     import pytest
     with pytest.raises(ValueError, match="one solution region"):
         fill_solutions({"cells": [cell]})
+
+
+def test_no_markdown_quotes_the_solution_markers():
+    """nbgrader reads the markers in any cell; a markdown cell quoting them breaks
+    generate_assignment ("no end solution statement found")."""
+    for path in NOTEBOOKS:
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["cell_type"] == "markdown":
+                text = "".join(cell["source"])
+                assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text, path.name
