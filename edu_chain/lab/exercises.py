@@ -49,7 +49,7 @@ class Exercise:
     notebook: str = ""                   # "02": where the exercise is
     reference: str = ""                  # the package's own version, for comparison
     prompt: str = ""                     # the task, in Markdown, shown above the code cell
-    time_limit: float = 10.0             # seconds for all cases together
+    time_limit: float = 5.0              # seconds for all cases together
     points: int = 1                      # nbgrader points of its test cell
     legacy: bool = False                 # a notebook cell not yet converted (see docs/exercises.md)
 
@@ -106,8 +106,7 @@ def _exercise(name: str) -> Exercise:
 def _hint_text(name: str, exercise: Exercise, step: int) -> str:
     steps = exercise.hints
     if step > len(steps):
-        return (f"   No more hints: show_solution({name!r}) prints a reference answer "
-                "(try once more first).")
+        return f"   No more hints: show_solution({name!r}) prints a reference answer."
     more = "" if step == len(steps) else f" (run the check again for hint {step + 1})"
     return f"   Hint {step}/{len(steps)}: {steps[step - 1]}{more}"
 
@@ -128,7 +127,7 @@ def _run_check(name: str, function: Callable[..., Any], verbose: bool,
     try:
         for index, kind, value in outcomes:
             case = cases[index]
-            where = _describe(name, case)
+            call = _call_text(name, case)
             if kind == "todo" and exercise.legacy:   # the wording its stored output has
                 say(f"❌ {name}: not written yet. Replace the `raise NotImplementedError` with "
                     f"your code.\n   Hint: {exercise.hints[0]}")
@@ -139,22 +138,22 @@ def _run_check(name: str, function: Callable[..., Any], verbose: bool,
                 return False
             problem = None
             if kind == "timeout":
-                problem = (f"did not return within {value:g} s on {where}: the check stopped it "
-                           "(an endless loop? a loop that never meets its condition?)")
+                problem = (f"{call} did not return within {value:g} s: the check stopped it "
+                           "(an endless loop? a loop whose condition is never met?)")
             elif kind == "crashed":
-                problem = f"stopped on {where}: {value}"
+                problem = f"{call} stopped: {value}"
             elif kind == "raised":
-                problem = f"raised {value} on {where}"
+                problem = f"{call} raised {value}"
             elif kind == "unpicklable":
-                problem = f"returned {value} on {where}: not a plain value (a list, str, int…)"
+                problem = f"{call} returned {value}: not a plain value (a list, str, int…)"
             else:
                 expected = reference(*case.args)
                 if not same(value, expected):
-                    problem = (f"returned {_short(value)} on {where}; expected "
-                               f"{_short(expected)}")
+                    problem = f"{call} returned {_short(value)}; expected {_short(expected)}"
             if problem:
                 _failures[name] = _failures.get(name, 0) + 1
-                say(f"❌ {name} {problem}.\n" + _hint_text(name, exercise, _failures[name]))
+                about = f"\n   The case: {case.label}." if case.label else ""
+                say(f"❌ {problem}.{about}\n" + _hint_text(name, exercise, _failures[name]))
                 return False
     finally:
         outcomes.close()
@@ -176,10 +175,8 @@ def same_answer(got: Any, expected: Any) -> bool:
     return type(got) is not bool and got == expected
 
 
-def _describe(name: str, case: Case) -> str:
-    shown = ", ".join(_short(a) for a in case.args)
-    call = f"{name}({shown})"
-    return f"{case.label}, {call}" if case.label else call
+def _call_text(name: str, case: Case) -> str:
+    return f"{name}({', '.join(_short(a) for a in case.args)})"
 
 
 def _short(value: Any) -> str:

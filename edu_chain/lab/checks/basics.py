@@ -254,7 +254,7 @@ EXERCISES = {
          "hash prefix + str(nonce).encode() with hashlib.sha256; stop when "
          "int(digest, 16) < 2 ** (256 - target_bits), else nonce += 1"),
         _nonce_cases, idea="the proof-of-work loop", notebook="04",
-        reference="edu_chain.pow.mine", time_limit=20.0,
+        reference="edu_chain.pow.mine", time_limit=10.0,
         prompt=("The miner's loop: try nonces until the hash meets the target. The task asks for "
                 "the *smallest* nonce: the check includes prefixes whose nonce 0 already wins.")),
     "valid_proof": Exercise(

@@ -203,7 +203,7 @@ EXERCISES = {
          "meets tip.difficulty bits (or call your find_nonce)",
          "return template.with_nonce(nonce)"),
         _mine_cases, idea="the proof-of-work loop and adding a block", notebook="05",
-        reference="edu_chain.chain.Blockchain.mine", time_limit=20.0,
+        reference="edu_chain.chain.Blockchain.mine", time_limit=10.0,
         prompt=("Mine the next block yourself: build it on the tip with the pending posts, then "
                 "run your proof-of-work loop on it.")),
     "block_refusal": Exercise(
