@@ -116,3 +116,20 @@ def test_no_markdown_quotes_the_solution_markers():
             if cell["cell_type"] == "markdown":
                 text = "".join(cell["source"])
                 assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text, path.name
+
+
+def test_the_exercise_cells_are_what_the_registry_generates():
+    """One source: a docstring or prompt edited in the registry must reach the notebooks
+    (run scripts/make_exercises.py, then execute and strip the notebooks)."""
+    from edu_chain.lab.notebooks import exercise_cells
+    for path in NOTEBOOKS:
+        number = path.name[:2]
+        wanted = [c for c in exercise_cells(number) if c["cell_type"] == "markdown"
+                  or c["metadata"]]
+        if number in ("00", "11", "14"):
+            continue
+        stored = [c for c in json.loads(path.read_text())["cells"]
+                  if "nbgrader" in c["metadata"] or "".join(c["source"]).startswith("### Exercise")
+                  or "".join(c["source"]).startswith("## Exercises")]
+        assert ["".join(c["source"]) for c in stored] == [c["source"] for c in wanted], path.name
+        assert [c["metadata"] for c in stored] == [c["metadata"] for c in wanted], path.name
