@@ -204,8 +204,9 @@ EXERCISES = {
          "return template.with_nonce(nonce)"),
         _mine_cases, idea="the proof-of-work loop and adding a block", notebook="05",
         reference="edu_chain.chain.Blockchain.mine", time_limit=10.0,
-        prompt=("Mine the next block yourself: build it on the tip with the pending posts, then "
-                "run your proof-of-work loop on it.")),
+        prompt=("Mine the next block yourself: build it on the tip with the pending posts "
+                "(`from edu_chain.block import Block`), then run your proof-of-work loop on "
+                "it: `block.header_prefix()` gives the bytes before the nonce.")),
     "block_refusal": Exercise(
         ("check the rules in the order given and return the name of the first that fails",
          "the link: block.index == parent.index + 1 and block.previous_hash == parent.hash",
@@ -242,9 +243,10 @@ EXERCISES = {
          "its computed .hash with data['hash']"),
         _block_dicts, idea="the block hash, checked on data from the network", notebook="06",
         reference="edu_chain.block.Block.from_dict",
-        prompt=("A peer sends a block as JSON. Rebuild it, and refuse it (return `None`) if what "
-                "it claims is not what it is: the check alters nonces, times, links and posts on "
-                "the way.")),
+        prompt=("A peer sends a block as JSON. Rebuild it (`from edu_chain.block import Block`, "
+                "`from edu_chain.transactions import Post`) and refuse it (return `None`) if "
+                "what it claims is not what it is: the check alters nonces, times, links and "
+                "posts on the way.")),
     "chain_work": Exercise(
         "a block of d bits costs 2 ** d hashes on average; add them up over the blocks",
         _work_cases, idea="cumulative work", notebook="07",
