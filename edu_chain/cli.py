@@ -64,11 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also print the figures as one JSON object on the last line")
     bench.set_defaults(handler=run_bench)
 
-    from . import cli_apps, cli_dashboard, cli_lab, cli_network  # each layer adds its commands
+    from . import cli_apps, cli_dashboard, cli_lab, cli_learn, cli_network  # each adds its commands
     cli_network.add_commands(commands)
     cli_apps.add_commands(commands)
     cli_dashboard.add_commands(commands)
     cli_lab.add_commands(commands)
+    cli_learn.add_commands(commands)
     return parser
 
 

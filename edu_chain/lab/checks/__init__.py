@@ -1,0 +1,10 @@
+"""The exercises' cases, notebook by notebook: fixed, edge and seeded random cases.
+
+Each module holds the exercises of a few notebooks as a dict name -> Exercise;
+:data:`ALL` joins them in notebook order. ``edu_chain.lab.exercises.EXERCISES`` is the
+public registry built from it.
+"""
+
+from . import apps, basics, chains
+
+ALL = {**basics.EXERCISES, **chains.EXERCISES, **apps.EXERCISES}

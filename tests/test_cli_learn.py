@@ -1,0 +1,101 @@
+"""``edu-chain learn``: progress from saved outputs, export, and a node with the learner's rules.
+
+The commands are added to a parser here the way edu_chain/cli.py adds them
+(``cli_learn.add_commands(commands)``)."""
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from edu_chain import cli_learn
+from edu_chain.lab.notebooks import fill_solutions
+
+ROOT = Path(__file__).resolve().parent.parent
+RUN = ("import argparse, sys; from edu_chain import cli_learn; p = argparse.ArgumentParser(); "
+       "cli_learn.add_commands(p.add_subparsers()); a = p.parse_args(sys.argv[1:]); "
+       "sys.exit(a.handler(a))")
+
+
+def run(*argv):
+    parser = argparse.ArgumentParser()
+    cli_learn.add_commands(parser.add_subparsers())
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+def test_progress_of_the_student_notebooks_is_nothing_done_yet(capsys):
+    assert run("learn", "progress", "--notebooks", str(ROOT / "notebooks")) == 0
+    out = capsys.readouterr().out
+    assert "02_blocks" in out and "0/3" in out and "⏳ block_hash" in out
+    assert out.strip().splitlines()[-1].startswith("0 of ")
+
+
+def test_progress_counts_a_saved_passing_check(tmp_path, capsys):
+    notebook = json.loads((ROOT / "notebooks" / "01_hashing.ipynb").read_text())
+    for cell in notebook["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "check_hash_text":
+            cell["outputs"] = [{"output_type": "stream", "name": "stdout",
+                                "text": ["✅ hash_text: correct on all 15 cases.\n"]}]
+    (tmp_path / "01_hashing.ipynb").write_text(json.dumps(notebook))
+    run("learn", "progress", "--notebooks", str(tmp_path))
+    out = capsys.readouterr().out
+    assert "1/3" in out and "✅ hash_text" in out and "1 of 3 exercises pass" in out
+
+
+def test_export_gathers_the_solution_cells(tmp_path, capsys):
+    notebook = json.loads((ROOT / "notebooks" / "05_transactions_and_mining.ipynb").read_text())
+    fill_solutions(notebook)
+    (tmp_path / "05_transactions_and_mining.ipynb").write_text(json.dumps(notebook))
+    out = tmp_path / "my_chain.py"
+    run("learn", "export", "--notebooks", str(tmp_path), "--out", str(out))
+    text = out.read_text()
+    assert "def block_refusal(parent, block, difficulty):" in text and "### BEGIN" in text
+    compile(text, str(out), "exec")
+    assert "wrote 3 functions" in capsys.readouterr().out
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_node_with_the_learners_rules_serves_and_mines(tmp_path):
+    rules = tmp_path / "my_chain.py"
+    rules.write_text((ROOT / "edu_chain" / "lab" / "solutions.py").read_text())
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-c", RUN, "learn", "node", "--rules", str(rules),
+                                "--port", str(port), "--difficulty", "8"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                requests.get(f"{url}/health", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        requests.post(f"{url}/new_transaction", json={"author": "me", "content": "hi"}, timeout=5)
+        assert requests.get(f"{url}/mine", timeout=20).status_code == 200
+        assert requests.get(f"{url}/chain", timeout=5).json()["length"] == 2
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output = process.communicate(timeout=20)[0]
+    assert "block_refusal  yours, from my_chain.py" in output, output
+
+
+def test_a_missing_rules_file_is_a_clear_error(tmp_path):
+    result = subprocess.run([sys.executable, "-c", RUN, "learn", "node", "--rules",
+                             str(tmp_path / "nope.py")], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode != 0 and "edu-chain learn export" in result.stderr + result.stdout

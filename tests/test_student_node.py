@@ -1,0 +1,98 @@
+"""The learner's rules inside a chain and a node: right rules agree with the kit, wrong
+rules show their consequence (a back-dated block accepted, a lighter chain followed)."""
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from edu_chain import Blockchain, NetworkParams, Post
+from edu_chain.errors import InvalidBlock
+from edu_chain.lab.notebooks import fill_solutions
+from edu_chain.lab.student_node import Rules, StudentChain, learner_functions
+from edu_chain.pow import mine
+
+ROOT = Path(__file__).resolve().parent.parent
+PARAMS = NetworkParams(difficulty=8)
+
+
+def _grown(chain, count=3):
+    for n in range(count):
+        chain.add_post(Post("alice", f"note {n}", 1767225600 + n))
+        chain.mine(timestamp=1767225700 + 60 * n)
+    return chain
+
+
+def _backdated(chain):
+    template = chain.new_block(chain.tip.timestamp)
+    return mine(dataclasses.replace(template, timestamp=chain.tip.timestamp - 3600))
+
+
+def sloppy(parent, block, difficulty):
+    ok = block.index == parent.index + 1 and block.previous_hash == parent.hash
+    return None if ok else "link"
+
+
+def test_reference_rules_accept_what_the_kit_accepts_and_refuse_a_backdated_block():
+    reference = _grown(Blockchain(PARAMS))
+    student = StudentChain(Rules(), PARAMS)
+    assert student.consider_chain(reference.blocks).adopted
+    with pytest.raises(InvalidBlock, match="timestamp"):
+        student.add_block(_backdated(student))
+
+
+def test_a_rule_that_forgets_the_timestamp_accepts_the_block_the_kit_refuses():
+    student = StudentChain(Rules.from_functions({"block_refusal": sloppy}, check=False), PARAMS)
+    _grown(student)
+    block = _backdated(student)
+    student.add_block(block)
+    with pytest.raises(Exception, match="timestamp"):
+        Blockchain(PARAMS).validate_chain(student.blocks)
+
+
+def test_a_learner_rule_that_raises_refuses_the_block_with_a_sentence():
+    def broken(parent, block, difficulty):
+        raise KeyError("oops")
+    student = StudentChain(Rules.from_functions({"block_refusal": broken}, check=False), PARAMS)
+    with pytest.raises(InvalidBlock, match="your block_refusal raised KeyError"):
+        student.mine(timestamp=1767225700, allow_empty=True)
+
+
+def test_longest_chain_rule_follows_a_lighter_chain_and_the_reference_does_not():
+    params = NetworkParams(difficulty=8, retarget_interval=4, target_block_seconds=60)
+    heavy, light = Blockchain(params), Blockchain(params)
+    for n in range(6):
+        heavy.mine(timestamp=1767225600 + 5 * (n + 1), allow_empty=True)
+    for n in range(7):
+        light.mine(timestamp=1767225600 + 600 * (n + 1), allow_empty=True)
+    assert len(light) > len(heavy) and light.total_work < heavy.total_work
+    longest = Rules.from_functions({"prefer": lambda ours, theirs: len(theirs) > len(ours)},
+                                   check=False)
+    for rules, expected in ((Rules(), heavy), (longest, light)):
+        chain = StudentChain(rules, params)
+        chain.consider_chain(heavy.blocks)
+        chain.consider_chain(light.blocks)
+        assert chain.tip.hash == expected.tip.hash
+
+
+def test_rules_come_from_solved_notebooks_only_when_they_pass(tmp_path):
+    for name in ("05_transactions_and_mining.ipynb", "07_consensus.ipynb"):
+        notebook = json.loads((ROOT / "notebooks" / name).read_text())
+        if name.startswith("05"):
+            fill_solutions(notebook)
+        (tmp_path / name).write_text(json.dumps(notebook))
+    rules = Rules.from_notebooks(tmp_path)
+    assert rules.origin["block_refusal"] == "yours, from 05_transactions_and_mining.ipynb"
+    assert rules.origin["mine_block"].startswith("yours")
+    assert "does not pass its check" in rules.origin["prefer"]
+    functions, where = learner_functions(tmp_path)
+    assert where["prefer"] == "07_consensus.ipynb" and "first_invalid_block" in functions
+
+
+def test_rules_from_a_file(tmp_path):
+    path = tmp_path / "my_chain.py"
+    path.write_text("def prefer(ours, theirs):\n    return len(theirs) > len(ours)\n")
+    rules = Rules.from_file(path)
+    assert "does not pass" in rules.origin["prefer"]
+    assert rules.origin["block_refusal"] == "the reference"
