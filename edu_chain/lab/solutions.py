@@ -54,18 +54,17 @@ def block_hash(block):
 
 
 def merkle_root(leaf_ids):
-    """Return the hex Merkle root of a list of hex ids: a parent is the SHA-256 of its two
-    children's raw 32 bytes (left + right); an odd last node pairs with itself; the root
-    of no leaves is sha256(b"")."""
+    """Return the hex Merkle root of a list of hex ids. A leaf is the SHA-256 of the byte
+    0x00 and the id's 32 bytes; a parent is the SHA-256 of 0x01, left and right; an odd
+    last node is carried up unchanged; the root of no leaves is sha256(b"")."""
     import hashlib
     if not leaf_ids:
         return hashlib.sha256(b"").hexdigest()
-    level = [bytes.fromhex(leaf) for leaf in leaf_ids]
+    level = [hashlib.sha256(b"\x00" + bytes.fromhex(leaf)).digest() for leaf in leaf_ids]
     while len(level) > 1:
-        if len(level) % 2:
-            level.append(level[-1])
-        level = [hashlib.sha256(level[i] + level[i + 1]).digest()
-                 for i in range(0, len(level), 2)]
+        parents = [hashlib.sha256(b"\x01" + level[i] + level[i + 1]).digest()
+                   for i in range(0, len(level) - 1, 2)]
+        level = parents + level[-1:] if len(level) % 2 else parents
     return level[0].hex()
 
 
@@ -391,30 +390,41 @@ def confirmations_for(q, risk):
 # -- 13 Merkle trees and difficulty -----------------------------------------------------
 def merkle_proof(leaf_ids, position):
     """The inclusion proof of the leaf at `position`: from the bottom up, a list of
-    (side, sibling hex) with side "left" or "right" (where the sibling sits)."""
+    (side, sibling hex) with side "left" or "right" (where the sibling sits), or
+    ("carried", "") at a level where the node had no sibling."""
     import hashlib
-    level, index, proof = [bytes.fromhex(leaf) for leaf in leaf_ids], position, []
+    level = [hashlib.sha256(b"\x00" + bytes.fromhex(leaf)).digest() for leaf in leaf_ids]
+    index, proof = position, []
     while len(level) > 1:
-        if len(level) % 2:
-            level.append(level[-1])
-        sibling = index - 1 if index % 2 else index + 1
-        proof.append(("left" if index % 2 else "right", level[sibling].hex()))
-        level = [hashlib.sha256(level[i] + level[i + 1]).digest()
-                 for i in range(0, len(level), 2)]
+        if index % 2:
+            proof.append(("left", level[index - 1].hex()))
+        elif index + 1 < len(level):
+            proof.append(("right", level[index + 1].hex()))
+        else:
+            proof.append(("carried", ""))
+        parents = [hashlib.sha256(b"\x01" + level[i] + level[i + 1]).digest()
+                   for i in range(0, len(level) - 1, 2)]
+        level = parents + level[-1:] if len(level) % 2 else parents
         index //= 2
     return proof
 
 
 def verify_inclusion(leaf, position, siblings, root):
-    """True when the proof leads from `leaf` (at `position`) to `root`: at each level the
-    sibling must sit on the side the position says (odd: left, even: right)."""
+    """True when the proof leads from the post id `leaf` (at `position`) to `root`: at each
+    level the sibling must sit on the side the position says (odd: left, even: right), and
+    "carried" is allowed only for an even index."""
     import hashlib
-    node, index = bytes.fromhex(leaf), position
+    node, index = hashlib.sha256(b"\x00" + bytes.fromhex(leaf)).digest(), position
     for side, sibling in siblings:
-        if side != ("left" if index % 2 else "right"):
+        if side == "carried":
+            if index % 2:
+                return False
+        elif side != ("left" if index % 2 else "right"):
             return False
-        pair = bytes.fromhex(sibling) + node if side == "left" else node + bytes.fromhex(sibling)
-        node = hashlib.sha256(pair).digest()
+        else:
+            pair = (bytes.fromhex(sibling) + node if side == "left"
+                    else node + bytes.fromhex(sibling))
+            node = hashlib.sha256(b"\x01" + pair).digest()
         index //= 2
     return index == 0 and node.hex() == root
 

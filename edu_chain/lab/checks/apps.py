@@ -239,18 +239,21 @@ EXERCISES = {
         prompt=("How many confirmations should a merchant wait for? The whitepaper's last table "
                 "answers it for a risk of 0.1%.")),
     "merkle_proof": Exercise(
-        ("work level by level from the leaves (bytes), as in merkle_root",
-         "at each level: duplicate the last node if the count is odd; the sibling of index i "
-         "is i - 1 (on the 'left') when i is odd, i + 1 (on the 'right') when even",
-         "then move up: hash the pairs, and i //= 2"),
+        ("work level by level from the leaf hashes (prefix 0x00), as in merkle_root",
+         "at each level the sibling of index i is i - 1 (on the 'left') when i is odd, i + 1 "
+         "(on the 'right') when even and it exists; an even last node has none: "
+         "('carried', '')",
+         "then move up: hash the pairs with the prefix 0x01, carry an odd last node, i //= 2"),
         _proof_build_cases, compare=_same_proof, idea="a Merkle inclusion proof",
         notebook="13", reference="edu_chain.merkle.merkle_proof",
         prompt=("Build the inclusion proof of one post: the sibling hashes from its leaf up to "
                 "the root, each with its side.")),
     "verify_inclusion": Exercise(
-        ("start from node = bytes.fromhex(leaf) and index = position",
-         "at each step the side must be 'left' if index is odd, else 'right'; hash "
-         "sibling + node or node + sibling; then index //= 2",
+        ("start from the leaf hash node = hashlib.sha256(b'\\x00' + bytes.fromhex(leaf))"
+         ".digest() and index = position",
+         "at each step the side must be 'left' if index is odd, else 'right' (or 'carried', "
+         "only for an even index: the node goes up unchanged); hash b'\\x01' + sibling + node "
+         "or b'\\x01' + node + sibling; then index //= 2",
          "at the end, the proof holds when index == 0 and node.hex() == root"),
         _inclusion_cases, idea="verifying a Merkle inclusion proof", notebook="13",
         reference="edu_chain.merkle.verify_merkle_proof",

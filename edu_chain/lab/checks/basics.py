@@ -209,14 +209,18 @@ EXERCISES = {
                 " `.hash` (changed after hashing, as the tutorial's blocks could be): a node that"
                 " copies `.hash` would believe them.")),
     "merkle_root": Exercise(
-        ("start with level = [bytes.fromhex(leaf) for leaf in leaf_ids]",
-         "while more than one node: duplicate the last if the count is odd, then hash pairs "
-         "hashlib.sha256(left + right).digest()",
+        ("start with the leaves: level = [hashlib.sha256(b'\\x00' + bytes.fromhex(leaf)).digest() "
+         "for leaf in leaf_ids]",
+         "while more than one node: hash each pair as hashlib.sha256(b'\\x01' + left + right)"
+         ".digest(); an odd last node goes up unchanged",
          "no leaves is a special case: sha256(b'').hexdigest()"),
         _leaf_lists, idea="the Merkle root", notebook="02",
         reference="edu_chain.merkle.merkle_root",
-        prompt=("One digest that commits to every post of a block, so that the header stays "
-                "small. Pair the hashes level by level up to the root, as Bitcoin does.")),
+        prompt=("One digest that commits to every post of a block, built as a tree so that one "
+                "post's presence can later be proven with a few hashes. Hash each id as a leaf "
+                "(prefix byte 0x00), then pair the hashes level by level (prefix 0x01) up to the "
+                "root; an odd last node is carried up unchanged. (The prefixes and the carrying "
+                "fix two flaws of Bitcoin's tree, shown in notebook 13.)")),
     "first_broken_link": Exercise(
         ("walk i = 1, 2, …, len(blocks) - 1",
          "block i is linked when blocks[i].previous_hash == blocks[i - 1].hash; return the "
