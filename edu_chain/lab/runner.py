@@ -155,8 +155,12 @@ def _slots(client) -> int:
 
 
 def _spread(executor, mine, workers, slots, keep) -> None:
-    """Submit the trials a few at a time (so Ctrl-C has little to cancel); keep each result."""
-    queue, pending = list(mine), set()
+    """Submit the trials a few at a time (so Ctrl-C has little to cancel); keep each result.
+
+    The hardest levels go first: the last trials to finish are then short ones, and no
+    process sits idle while another finishes one long trial.
+    """
+    queue, pending = sorted(mine, key=lambda job: -job[0]), set()
     try:
         while queue or pending:
             while queue and len(pending) < 2 * slots:
