@@ -164,3 +164,39 @@ def _short(value: Any) -> str:
     elif hasattr(value, "hash") and hasattr(value, "index"):
         text = f"<block #{value.index}>"
     return text if len(text) <= 70 else text[:67] + "…"
+
+
+def _mining_cost_exercises() -> dict[str, Exercise]:
+    """Notebook 11's exercises: expected attempts, an exact interval, energy per block.
+
+    Kept in one function (with their solutions in one block of solutions.py) so that they
+    move as a unit. Answers are whole numbers, booleans or rounded, so any right formula
+    passes.
+    """
+    def block_time_cases():
+        import random
+        rng = random.Random(11)
+        samples = [[rng.expovariate(1 / 0.25) for _ in range(n)] for n in (6, 8, 30)]
+        return ([(times, 0.25) for times in samples] +
+                [([0.01, 0.02, 0.015, 0.01, 0.03, 0.02], 0.25),
+                 ([1.2, 0.9, 2.5, 1.1, 0.7, 1.6], 0.25),
+                 ([0.3, 0.9, 0.2, 0.5, 0.6, 0.2], 0.25)])   # mean 0.45, yet inside
+
+    return {
+        "expected_attempts": Exercise(
+            "each hash wins with probability p = 2 ** -bits, so the attempts are geometric "
+            "with mean 1 / p",
+            lambda: [(0,), (1,), (8,), (20,), (32,)]),
+        "block_time_covers": Exercise(
+            "with n times summing to S, the exact interval is 2*S / chi2_even_quantile(0.975, "
+            "2*n) to 2*S / chi2_even_quantile(0.025, 2*n) (from edu_chain.lab.stats); "
+            "return whether mean lies inside",
+            block_time_cases),
+        "joules_per_block": Exercise(
+            "a block needs 2 ** bits hashes on average; each hash costs watts / hash_rate "
+            "joules; round(…, 3)",
+            lambda: [(20, 2e6, 30.0), (24, 1.5e6, 15.0), (32, 2.2e6, 45.0), (8, 1e6, 30.0)]),
+    }
+
+
+EXERCISES.update(_mining_cost_exercises())

@@ -83,3 +83,21 @@ def root_from_proof(leaf, siblings):
         pair = bytes.fromhex(sibling) + node if side == "left" else node + bytes.fromhex(sibling)
         node = hashlib.sha256(pair).digest()
     return node.hex()
+
+
+# --- Notebook 11: mining cost (expected attempts, an exact interval, energy per block) -------
+
+def expected_attempts(bits):
+    return 2 ** bits
+
+
+def block_time_covers(times, mean):
+    from edu_chain.lab.stats import chi2_even_quantile
+    n, total = len(times), sum(times)
+    low = 2 * total / chi2_even_quantile(0.975, 2 * n)
+    high = 2 * total / chi2_even_quantile(0.025, 2 * n)
+    return low <= mean <= high
+
+
+def joules_per_block(bits, hash_rate, watts):
+    return round(2 ** bits * watts / hash_rate, 3)
