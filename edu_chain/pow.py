@@ -192,6 +192,25 @@ class MiningPool:
                chunk_size(block.difficulty))
         for jobs in self._jobs:
             jobs.put(job)
+        try:
+            reports, stopped = self._collect(block, stop, progress)
+        except BaseException:
+            self.close()        # Ctrl-C mid-search: the workers' state is no longer known
+            raise
+        hashes = sum(self._hashes)
+        if progress:
+            progress(hashes)
+        if stopped:
+            raise MiningStopped(f"mining of block #{block.index} stopped after {hashes} "
+                                f"attempts", hashes)
+        winners = [nonce for nonce in reports.values() if nonce is not None]
+        if not winners:
+            raise MiningStopped(f"block #{block.index}: every nonce was tried without success",
+                                hashes)
+        return min(winners), hashes
+
+    def _collect(self, block, stop, progress) -> tuple[dict[int, int | None], bool]:
+        """Wait for every worker's report on the current job; pass on stop and progress."""
         reports, stopped = {}, False
         while len(reports) < self.workers:
             try:
@@ -208,17 +227,7 @@ class MiningPool:
                 continue
             if job_id == self._job_id:
                 reports[index] = nonce
-        hashes = sum(self._hashes)
-        if progress:
-            progress(hashes)
-        if stopped:
-            raise MiningStopped(f"mining of block #{block.index} stopped after {hashes} "
-                                f"attempts", hashes)
-        winners = [nonce for nonce in reports.values() if nonce is not None]
-        if not winners:
-            raise MiningStopped(f"block #{block.index}: every nonce was tried without success",
-                                hashes)
-        return min(winners), hashes
+        return reports, stopped
 
     def close(self) -> None:
         """Stop the processes (they finish the chunk in hand first)."""

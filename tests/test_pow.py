@@ -77,3 +77,12 @@ def test_a_stopped_pool_search_leaves_the_pool_usable():
             solve(Block(1, T0, ZERO_HASH, 60), pool=pool, stop=stop)
         block = Block(1, T0, ZERO_HASH, 10)
         assert solve(block, pool=pool).block.nonce == solve(block).block.nonce
+
+
+def test_a_worker_that_dies_ends_the_search_with_a_clear_error():
+    with MiningPool(2) as pool:
+        pool._processes[1].terminate()
+        with pytest.raises(MiningStopped, match="a mining worker exited"):
+            solve(Block(1, T0, ZERO_HASH, 40), pool=pool)
+        with pytest.raises(MiningStopped, match="pool is closed"):
+            solve(Block(1, T0, ZERO_HASH, 4), pool=pool)
