@@ -13,7 +13,7 @@ import json
 import threading
 import time
 
-from .block import Block, ZERO_HASH
+from .block import ZERO_HASH, Block
 from .errors import MiningStopped
 from .params import GENESIS_TIMESTAMP
 from .pow import solve

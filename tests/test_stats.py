@@ -64,7 +64,7 @@ def test_exact_geometric_interval_covers_95_percent_and_the_normal_one_does_not(
 
 def test_exact_exponential_interval_covers_95_percent():
     rng = random.Random(7)
-    sample = lambda: [rng.expovariate(1 / 0.25) for _ in range(rng.randint(6, 8))]  # noqa: E731
+    sample = lambda: [rng.expovariate(1 / 0.25) for _ in range(rng.randint(6, 8))]
     assert 0.93 <= stats.coverage(stats.exponential_mean_interval, sample, 0.25, 2000) <= 0.97
 
 

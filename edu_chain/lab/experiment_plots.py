@@ -63,7 +63,7 @@ def energy_per_block(rows: list[Summary], hash_rate: float,
     axes.errorbar(bits, joules, yerr=_bars(joules, [r.low95 * per_hash for r in rows],
                                            [r.high95 * per_hash for r in rows]),
                   fmt="o", capsize=3, label="measured (mean attempts × J per hash)")
-    line = [b / 4 for b in range(0, math.ceil(bitcoin.bits * 4) + 5)]
+    line = [b / 4 for b in range(math.ceil(bitcoin.bits * 4) + 5)]
     axes.plot(line, [2 ** b * per_hash for b in line], "--", color="#c44e52",
               label=f"2^bits × {per_hash:.3g} J per hash")
     axes.plot([bitcoin.bits], [bitcoin.joules], "*", markersize=14, color="#dd8452",

@@ -17,8 +17,18 @@ from ..pow import solve
 from . import stats
 from .progress import progress_bar
 from .runner import SweepRun, run_sweep
-from .trials import (MAX_EXPERIMENT_BITS, MODES, THROUGHPUT, TIME_TO_BLOCK, Trial,  # noqa: F401
-                     check_arguments, load_csv, mine_trial, save_csv, trial_block)
+from .trials import (
+    MAX_EXPERIMENT_BITS,
+    MODES,
+    THROUGHPUT,
+    TIME_TO_BLOCK,
+    Trial,
+    check_arguments,
+    load_csv,
+    mine_trial,
+    save_csv,
+    trial_block,
+)
 
 # The interval summarize() uses when none is named. "normal" (mean ± 1.96·SE) is kept as the
 # default only so that notebook 04's stored outputs stay as they are; it covers about 85%

@@ -16,8 +16,8 @@ Either way the processes (or the Dask cluster) are started once per sweep, not p
 
 from __future__ import annotations
 
-import concurrent.futures as futures
 import time
+from concurrent import futures
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,8 +25,15 @@ from pathlib import Path
 from ..errors import MiningStopped
 from ..pow import MiningPool, _context, ignore_interrupts
 from .progress import progress_bar
-from .trials import (THROUGHPUT, TIME_TO_BLOCK, CsvAppender, Trial, check_arguments, load_csv,
-                     mine_trial)
+from .trials import (
+    THROUGHPUT,
+    TIME_TO_BLOCK,
+    CsvAppender,
+    Trial,
+    check_arguments,
+    load_csv,
+    mine_trial,
+)
 
 _STOP = None   # set in each local worker process: the sweep's "stop now" event
 
