@@ -133,8 +133,8 @@ def parallel_sweep(levels: list[int], trials: int = 12, workers: int = 2,
 
     Every run mines the same headers, so the attempts are identical and only the time
     differs. With ``repeats`` > 1 the runs alternate and the fastest of each is kept (other
-    programs on the machine only ever slow a run down). CPU seconds show the work itself:
-    equal CPU and a longer wall time mean the cores were shared with other programs.
+    programs on the machine only ever slow a run down). CPU seconds show the work itself, and
+    CPU ÷ wall the cores a run got: below N, other programs were sharing them.
     """
     best = {name: (float("inf"), 0.0) for name, _, _ in RUNS}
     attempts = set()
@@ -154,11 +154,13 @@ def format_sweep_table(figures: dict, target: float = 0.6) -> str:
     names = {"one": "1 worker",
              "throughput": f"{count} processes, independent trials (throughput)",
              "time-to-block": f"{count} workers split each search (time-to-block)"}
-    lines = [f"{'sweep':<52}{'wall s':>8}{'× one worker':>14}{'CPU s':>8}   target ≤ {target}×"]
+    lines = [f"{'sweep':<52}{'wall s':>8}{'× one worker':>14}{'CPU s':>8}{'cores used':>12}"
+             f"   target ≤ {target}×"]
     for name, (wall, cpu) in runs.items():
         ratio = wall / one
         verdict = "" if name == "one" else ("met" if ratio <= target else "missed")
-        lines.append(f"{names[name]:<52}{wall:>8.2f}{ratio:>13.2f}×{cpu:>8.2f}   {verdict}")
+        lines.append(f"{names[name]:<52}{wall:>8.2f}{ratio:>13.2f}×{cpu:>8.2f}"
+                     f"{cpu / wall:>12.2f}   {verdict}")
     lines.append(f"same work in every run: {figures['attempts']:,} attempts "
                  f"({figures['trials']} trials per level)")
     return "\n".join(lines)

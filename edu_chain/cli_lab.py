@@ -191,10 +191,12 @@ def run_plot(args) -> int:
     elif args.kind == "histogram":
         figure = plots.attempts_histogram(chosen, max(r.bits for r in chosen))
     elif args.kind == "speedup":
-        if len({r.workers for r in results}) < 2:
-            raise CliError("a speed-up plot needs trials with several worker counts "
-                           "(edu-chain experiment --workers 1,2)")
-        figure = plots.speedup_plot(experiments.speedup(results))
+        split = [r for r in results if r.mode == experiments.TIME_TO_BLOCK]
+        if len({r.workers for r in split}) < 2:
+            raise CliError("a speed-up plot needs time-to-block trials with several worker "
+                           "counts (edu-chain experiment --mode time-to-block --workers 1,2); "
+                           "a throughput sweep prints its wall-clock rate instead")
+        figure = plots.speedup_plot(experiments.speedup(split))
     else:
         try:
             figure = plots.time_to_block_plot(experiments.time_to_block(results))

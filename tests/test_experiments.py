@@ -232,3 +232,15 @@ def test_cli_draws_each_plot(tmp_path, kind):
 def test_cli_refuses_bad_cost_and_dask_arguments(tmp_path, args, message):
     done = run_cli(*args, "--out", str(tmp_path / "r.csv"))
     assert done.returncode == 2 and message in done.stderr
+
+
+def test_cli_plots_the_speedup_of_split_searches_only(tmp_path):
+    csv, png = tmp_path / "r.csv", tmp_path / "s.png"
+    save_csv(sweep([10], trials=2, workers=[1, 2], progress=False), csv)
+    refused = run_cli("plot", str(csv), "--kind", "speedup", "--out", str(png))
+    assert refused.returncode == 2 and "needs time-to-block trials" in refused.stderr
+    save_csv(sweep([10], trials=2, workers=[1, 2], mode=experiments.TIME_TO_BLOCK,
+                   progress=False), csv)
+    for kind in ("speedup", "time-to-block"):
+        drawn = run_cli("plot", str(csv), "--kind", kind, "--out", str(png))
+        assert drawn.returncode == 0, drawn.stderr
