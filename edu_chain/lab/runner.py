@@ -50,7 +50,7 @@ class SweepRun:
     def throughput(self, workers: int) -> float | None:
         """Hashes per wall-clock second of this run with ``workers`` processes."""
         seconds = self.wall_seconds.get(workers)
-        return self.hashes[workers] / seconds if seconds else None
+        return self.hashes.get(workers, 0) / seconds if seconds else None
 
 
 def run_sweep(levels, trials: int, workers=1, *, mode: str = THROUGHPUT, csv=None,
@@ -72,9 +72,10 @@ def run_sweep(levels, trials: int, workers=1, *, mode: str = THROUGHPUT, csv=Non
     done = {t.key for t in existing}
     wanted = [(count, level, number) for count in counts for level in levels
               for number in range(trials)]
+    wanted_keys = {(mode, *w) for w in wanted}
     todo = [w for w in wanted if (mode, *w) not in done]
     results = [] if results is None else results
-    results.extend(t for t in existing if t.key in {(mode, *w) for w in wanted})
+    results.extend(t for t in existing if t.key in wanted_keys)
     run = SweepRun(results, resumed=len(results))
     appender = CsvAppender(csv, existing) if csv is not None else None
     bar = progress_bar(len(wanted), progress, initial=len(wanted) - len(todo))
