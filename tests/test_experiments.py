@@ -68,8 +68,9 @@ def test_unknown_file_is_a_clear_error(tmp_path):
         load_csv(tmp_path / "missing.csv")
 
 
-def test_block_times_are_positive_and_one_per_block():
-    times = experiments.block_times(6, 20, progress=False)
+@pytest.mark.parametrize("workers", [1, 2])
+def test_block_times_are_positive_and_one_per_block(workers):
+    times = experiments.block_times(6, 20, workers=workers, progress=False)
     assert len(times) == 20 and all(t > 0 for t in times)
 
 

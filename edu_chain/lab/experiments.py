@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 import statistics
+from contextlib import nullcontext
 from dataclasses import dataclass
 
-from ..pow import solve
+from ..pow import MiningPool, solve
 from . import stats
 from .progress import progress_bar
 from .runner import SweepRun, run_sweep
@@ -197,11 +198,12 @@ def block_times(bits: int, blocks: int, workers: int = 1, progress: bool = True)
     chain = Blockchain(NetworkParams(difficulty=bits))
     seconds = []
     bar = progress_bar(blocks, progress, description="mining blocks")
-    for _ in range(blocks):
-        outcome = solve(chain.new_block(), workers=workers)
-        chain.add_block(outcome.block)
-        seconds.append(outcome.seconds)
-        bar.update()
+    with (MiningPool(workers) if workers > 1 else nullcontext()) as pool:   # started once
+        for _ in range(blocks):
+            outcome = solve(chain.new_block(), pool=pool)
+            chain.add_block(outcome.block)
+            seconds.append(outcome.seconds)
+            bar.update()
     bar.close()
     return seconds
 
