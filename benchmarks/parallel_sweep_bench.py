@@ -5,7 +5,8 @@
 
 The target (issue 15): with 2 worker processes on a 2-core machine the 16-19-bit sweep
 takes at most 0.6× the one-worker time (0.5× is the limit). Other programs on the machine
-slow the parallel runs most; --repeats alternates the runs and keeps the fastest of each.
+slow the parallel runs most: the runs are interleaved level by level so that all meet the
+same load, and --repeats keeps the fastest total of each.
 """
 
 from __future__ import annotations

@@ -132,15 +132,24 @@ def parallel_sweep(levels: list[int], trials: int = 12, workers: int = 2,
     """The same sweep with one worker, then with ``workers`` in both parallel kinds.
 
     Every run mines the same headers, so the attempts are identical and only the time
-    differs. With ``repeats`` > 1 the runs alternate and the fastest of each is kept (other
-    programs on the machine only ever slow a run down). CPU seconds show the work itself, and
-    CPU ÷ wall the cores a run got: below N, other programs were sharing them.
+    differs. The runs are interleaved level by level (one worker, then the parallel kinds, at
+    16 bits, then at 17, …) so that all of them meet the same load from other programs; each
+    starts its processes once per level, which only counts against the parallel runs. With
+    ``repeats`` > 1 the whole sweep is repeated and the fastest total of each kind is kept.
+    CPU seconds show the work itself, and CPU ÷ wall the cores a run got: below N, other
+    programs were sharing them.
     """
     best = {name: (float("inf"), 0.0) for name, _, _ in RUNS}
     attempts = set()
     for _ in range(repeats):
-        for name, count, mode in RUNS:
-            wall, cpu, total = sweep_seconds(levels, trials, count or workers, mode)
+        totals = {name: [0.0, 0.0, 0] for name, _, _ in RUNS}
+        for level in levels:
+            for name, count, mode in RUNS:
+                wall, cpu, total = sweep_seconds([level], trials, count or workers, mode)
+                totals[name][0] += wall
+                totals[name][1] += cpu
+                totals[name][2] += total
+        for name, (wall, cpu, total) in totals.items():
             best[name] = min(best[name], (wall, cpu))
             attempts.add(total)
     if len(attempts) != 1:
