@@ -1,11 +1,13 @@
 import math
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
 from edu_chain import NetworkParams
-from edu_chain.lab import experiments, retarget
+from edu_chain.lab import experiments, retarget, stats
 from edu_chain.lab.experiments import Trial, load_csv, save_csv, summarize, sweep
 
 
@@ -66,8 +68,9 @@ def test_unknown_file_is_a_clear_error(tmp_path):
         load_csv(tmp_path / "missing.csv")
 
 
-def test_block_times_are_positive_and_one_per_block():
-    times = experiments.block_times(6, 20, progress=False)
+@pytest.mark.parametrize("workers", [1, 2])
+def test_block_times_are_positive_and_one_per_block(workers):
+    times = experiments.block_times(6, 20, workers=workers, progress=False)
     assert len(times) == 20 and all(t > 0 for t in times)
 
 
@@ -111,3 +114,134 @@ def test_cli_experiment_then_plot(tmp_path):
 def test_cli_bad_arguments(args, message):
     done = run_cli(*args)
     assert done.returncode == 2 and message in done.stderr
+
+
+# --- exact intervals, the two parallel kinds, resume, Dask, progress in a pipe ---------------
+
+def test_exact_summary_on_known_data():
+    (row,) = summarize(trials_with([1, 2, 3, 4, 5]), interval="exact")
+    assert row.interval == "exact" and (row.low95, row.high95) == pytest.approx(
+        stats.geometric_mean_interval([1, 2, 3, 4, 5]))
+    assert (row.seconds_low95, row.seconds_high95) == pytest.approx(
+        stats.exponential_mean_interval([0.5] * 5))
+    assert row.low95 < 3 < row.high95 and row.agrees_with_theory
+    (far,) = summarize(trials_with([100, 101, 99, 100], bits=2), interval="exact")
+    assert not far.agrees_with_theory
+
+
+@pytest.mark.parametrize("mode", [experiments.THROUGHPUT, experiments.TIME_TO_BLOCK])
+def test_both_parallel_kinds_agree_with_theory_at_every_difficulty(mode):
+    alone = sweep(range(1, 13), trials=40, progress=False)
+    split = sweep(range(1, 13), trials=40, workers=2, mode=mode, progress=False)
+    assert [(t.bits, t.trial, t.attempts) for t in split] == \
+        [(t.bits, t.trial, t.attempts) for t in alone]          # the same nonce, any workers
+    rows = summarize(split, interval="exact")
+    assert [r.bits for r in rows] == list(range(1, 13))
+    assert all(row.agrees_with_theory for row in rows), \
+        [(r.bits, r.mean_attempts, r.low95, r.high95) for r in rows if not r.agrees_with_theory]
+    assert all(t.workers == 2 and t.mode == mode for t in split)
+
+
+def test_time_to_block_compares_the_same_blocks_over_worker_counts():
+    results = sweep([12], trials=4, workers=[1, 2], mode=experiments.TIME_TO_BLOCK,
+                    progress=False)
+    rows = experiments.time_to_block(results)
+    assert [r[0] for r in rows] == [1, 2] and rows[0][2] == 1.0 and rows[1][1] > 0
+
+
+def test_a_sweep_continues_from_its_csv(tmp_path):
+    path = tmp_path / "r.csv"
+    first = experiments.run_sweep(range(4, 7), 3, csv=path, progress=False)
+    assert first.resumed == 0 and len(load_csv(path)) == 9
+    second = experiments.run_sweep(range(4, 7), 5, csv=path, progress=False)
+    assert second.resumed == 9 and len(second.trials) == 15
+    rows = load_csv(path)
+    assert len(rows) == 15 and len({r.key for r in rows}) == 15     # each trial once
+    assert rows[:9] == first.trials                                   # kept, not re-mined
+
+
+def test_an_interrupted_cli_sweep_continues_where_it_stopped(tmp_path):
+    path = tmp_path / "r.csv"
+    command = [sys.executable, "-m", "edu_chain", "experiment", "--bits", "15:18", "--trials",
+               "12", "--out", str(path), "--quiet"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (not path.exists() or
+                                           len(path.read_text().splitlines()) < 4):
+        time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=60)
+    saved = load_csv(path)
+    assert "interrupted: keeping" in out and 3 <= len(saved) < 48
+    done = run_cli(*command[3:])
+    assert done.returncode == 0, done.stderr
+    assert f"continued: {len(saved)} trials were already" in done.stdout
+    final = load_csv(path)
+    assert len(final) == 48 and len({t.key for t in final}) == 48 and final[:len(saved)] == saved
+
+
+def test_a_piped_progress_bar_prints_a_line_per_tenth_not_per_trial(tmp_path):
+    done = run_cli("experiment", "--bits", "4:12", "--trials", "40", "--workers", "2",
+                   "--out", str(tmp_path / "r.csv"))
+    assert done.returncode == 0, done.stderr
+    progress = [line for line in done.stderr.splitlines() if line.startswith("mining trials")]
+    assert 1 <= len(progress) <= 11 and len(done.stderr.splitlines()) <= 12   # 360 trials
+    assert "inside the interval at 9 of 9 levels" in done.stdout
+    assert "exact 95% interval" in done.stdout and "EUR/block" in done.stdout
+    assert "BTC" in done.stdout and "30 W" in done.stdout
+
+
+def test_the_same_sweep_runs_on_a_dask_cluster():
+    distributed = pytest.importorskip("distributed", reason="Dask is an optional extra")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        on_dask = sweep(range(4, 10), trials=5, workers=2, dask=client, progress=False)
+    here = sweep(range(4, 10), trials=5, workers=2, progress=False)
+    assert [(t.bits, t.trial, t.attempts, t.workers) for t in on_dask] == \
+        [(t.bits, t.trial, t.attempts, t.workers) for t in here]
+
+
+def test_dask_refuses_a_split_search():
+    with pytest.raises(ValueError, match="runs on one machine"):
+        sweep([4], 1, 2, mode=experiments.TIME_TO_BLOCK, dask="local", progress=False)
+
+
+def test_cli_runs_on_a_local_dask_cluster(tmp_path):
+    pytest.importorskip("distributed", reason="Dask is an optional extra")
+    done = run_cli("experiment", "--bits", "4:8", "--trials", "4", "--workers", "2",
+                   "--dask", "local", "--out", str(tmp_path / "r.csv"), "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert len(load_csv(tmp_path / "r.csv")) == 20 and "on Dask (local)" in done.stdout
+
+
+@pytest.mark.parametrize("kind", ["cost", "energy", "histogram"])
+def test_cli_draws_each_plot(tmp_path, kind):
+    csv, png = tmp_path / "r.csv", tmp_path / f"{kind}.png"
+    save_csv(sweep(range(4, 8), trials=3, progress=False), csv)
+    drawn = run_cli("plot", str(csv), "--kind", kind, "--out", str(png))
+    assert drawn.returncode == 0, drawn.stderr
+    assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["experiment", "--watts", "0"], "watts must be a positive number"),
+    (["experiment", "--price", "-1"], "price must be zero or more"),
+    (["experiment", "--mode", "time-to-block", "--dask", "local", "--bits", "4"],
+     "runs on one machine")])
+def test_cli_refuses_bad_cost_and_dask_arguments(tmp_path, args, message):
+    done = run_cli(*args, "--out", str(tmp_path / "r.csv"))
+    assert done.returncode == 2 and message in done.stderr
+
+
+def test_cli_plots_the_speedup_of_split_searches_only(tmp_path):
+    csv, png = tmp_path / "r.csv", tmp_path / "s.png"
+    save_csv(sweep([10], trials=2, workers=[1, 2], progress=False), csv)
+    refused = run_cli("plot", str(csv), "--kind", "speedup", "--out", str(png))
+    assert refused.returncode == 2 and "needs time-to-block trials" in refused.stderr
+    save_csv(sweep([10], trials=2, workers=[1, 2], mode=experiments.TIME_TO_BLOCK,
+                   progress=False), csv)
+    for kind in ("speedup", "time-to-block"):
+        drawn = run_cli("plot", str(csv), "--kind", kind, "--out", str(png))
+        assert drawn.returncode == 0, drawn.stderr

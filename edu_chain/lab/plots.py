@@ -296,3 +296,7 @@ def double_spend_risk(shares=(0.1, 0.2, 0.3, 0.4, 0.45), max_z: int = 30):
              ylabel="probability the attacker catches up", title="What confirmations buy")
     axes.legend(fontsize=8)
     return _finished(figure)
+
+
+# Mining-cost experiments with exact intervals and real units (in their own module).
+from .experiment_plots import attempts_and_time, energy_per_block, time_to_block_plot  # noqa: E402,F401,I001

@@ -438,3 +438,23 @@ def next_difficulty(bits, actual_seconds, interval, target_seconds):
     step = round(math.log2(wanted / max(1, actual_seconds)))
     step = max(-2, min(2, step))
     return max(1, min(64, bits + step))
+
+
+# -- 11 mining cost (expected attempts, an exact interval, energy per block) -------------
+def expected_attempts(bits):
+    """The mean number of attempts at `bits` bits: each wins with probability 2 ** -bits."""
+    return 2 ** bits
+
+
+def block_time_covers(times, mean):
+    """Whether the exact 95% interval of the mean block time, from `times`, holds `mean`."""
+    from edu_chain.lab.stats import chi2_even_quantile
+    n, total = len(times), sum(times)
+    low = 2 * total / chi2_even_quantile(0.975, 2 * n)
+    high = 2 * total / chi2_even_quantile(0.025, 2 * n)
+    return low <= mean <= high
+
+
+def joules_per_block(bits, hash_rate, watts):
+    """The expected energy of one block in joules: 2 ** bits hashes at watts / hash_rate each."""
+    return round(2 ** bits * watts / hash_rate, 3)

@@ -165,6 +165,15 @@ def _retarget_cases():
     return cases
 
 
+
+def _block_time_cases():
+    rng = random.Random(11)
+    samples = [[rng.expovariate(1 / 0.25) for _ in range(n)] for n in (6, 8, 30)]
+    return ([(times, 0.25) for times in samples] +
+            [([0.01, 0.02, 0.015, 0.01, 0.03, 0.02], 0.25),
+             ([1.2, 0.9, 2.5, 1.1, 0.7, 1.6], 0.25),
+             ([0.3, 0.9, 0.2, 0.5, 0.6, 0.2], 0.25)])   # mean 0.45, yet inside
+
 EXERCISES = {
     "post_id": Exercise(
         ("the four fields in a dict; the signature is not one of them",
@@ -214,6 +223,26 @@ EXERCISES = {
         "a block of b bits needs 2 ** b attempts on average; divide by the hashes per second",
         _seconds_cases, notebook="11", reference="edu_chain.hashing.expected_attempts",
         prompt="The mean time to mine a block.", legacy=True),
+    "expected_attempts": Exercise(
+        "each hash wins with probability p = 2 ** -bits, so the attempts are geometric "
+        "with mean 1 / p",
+        lambda: [(0,), (1,), (8,), (20,), (32,)], idea="the target in bits (its cost)",
+        notebook="11", reference="edu_chain.lab.stats", legacy=True,
+        prompt="The mean of the geometric law of the attempts at `bits` bits."),
+    "block_time_covers": Exercise(
+        "with n times summing to S, the exact interval is 2*S / chi2_even_quantile(0.975, "
+        "2*n) to 2*S / chi2_even_quantile(0.025, 2*n) (from edu_chain.lab.stats); "
+        "return whether mean lies inside",
+        _block_time_cases, idea="an exact interval for exponential times", notebook="11",
+        reference="edu_chain.lab.stats", legacy=True,
+        prompt=("Does the exact 95% interval of the mean block time, computed from the list "
+                "`times`, hold `mean`?")),
+    "joules_per_block": Exercise(
+        "a block needs 2 ** bits hashes on average; each hash costs watts / hash_rate "
+        "joules; round(…, 3)",
+        lambda: [(20, 2e6, 30.0), (24, 1.5e6, 15.0), (32, 2.2e6, 45.0), (8, 1e6, 30.0)],
+        notebook="11", reference="edu_chain.lab.energy", legacy=True,
+        prompt="The expected energy of one block, in joules, rounded with `round(…, 3)`."),
     "catch_up": Exercise(
         ("p = 1 - q; an attacker with q >= p always catches up (return 1.0)",
          "otherwise (q / p) ** z"),
