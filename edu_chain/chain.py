@@ -22,9 +22,8 @@ from .errors import (DuplicatePost, InvalidBlock, InvalidChain, InvalidPost, Sto
                      UnlinkedBlock)
 from .params import NetworkParams
 from .store import Store
-from .transactions import Post
+from .transactions import MAX_FUTURE_SECONDS, Post, check_post
 
-MAX_FUTURE_SECONDS = 2 * 3600   # a block may not claim a time more than 2 h ahead
 MAX_PENDING_POSTS = 10_000
 
 
@@ -74,7 +73,12 @@ class Blockchain:
             raise StoreError(f"the stored chain is not valid: {error}") from None
         for block in blocks:
             self._append(block)
+        now = self.clock()
         for post in self.store.load_pool():
+            try:
+                check_post(post, now)   # the rules of the pool hold for what was stored too
+            except InvalidPost:
+                continue
             if post.id not in self._confirmed:
                 self.pending[post.id] = post
 
@@ -119,8 +123,8 @@ class Blockchain:
 
     # -- the pool -----------------------------------------------------------
     def add_post(self, post: Post) -> Post:
-        """Put a post in the pending pool, refusing bad signatures and duplicates."""
-        post.verify()
+        """Put a post in the pending pool, refusing bad signatures, future times and duplicates."""
+        check_post(post, self.clock())
         with self.lock:
             if post.id in self.pending:
                 raise DuplicatePost(f"post {post.id[:12]} is already pending")
@@ -187,9 +191,7 @@ class Blockchain:
         if block.difficulty != expected:
             raise InvalidBlock(f"difficulty is {block.difficulty} bits; this network requires "
                                f"{expected} bits here", index)
-        if not block.has_valid_proof():
-            raise InvalidBlock(f"hash {block.hash[:16]}… does not have {block.difficulty} "
-                               "leading zero bits (no valid proof of work)", index)
+        _check_proof(block)
         self._check_posts(block, confirmed_before)
 
     def _check_posts(self, block: Block, confirmed_before: Callable[[str], bool]) -> None:
@@ -204,7 +206,7 @@ class Blockchain:
                 raise InvalidBlock(f"post {post.id[:12]} is already in an earlier block "
                                    "(a replay)", block.index)
             try:
-                post.verify()
+                check_post(post, block.timestamp)
             except InvalidPost as error:
                 raise InvalidBlock(str(error), block.index) from None
             seen.add(post.id)
@@ -306,3 +308,37 @@ class Blockchain:
         for post in block.transactions:
             self._confirmed[post.id] = block.index
             self.pending.pop(post.id, None)
+
+
+def _check_proof(block: Block) -> None:
+    if not block.has_valid_proof():
+        raise InvalidBlock(f"hash {block.hash[:16]}… does not have {block.difficulty} "
+                           "leading zero bits (no valid proof of work)", block.index)
+
+
+def check_announced_block(block: Block, chain: Blockchain) -> None:
+    """Cheap checks on a block a peer announces, before it may cost us a sync: that it
+    belongs to this network, and that its proof of work and its posts are valid.
+
+    The full checks (link, time, difficulty in context, replays) run when the block
+    is appended or its branch is considered.
+    """
+    params = chain.params
+    if block.index == 0:
+        raise InvalidBlock("a genesis block cannot be announced", 0)
+    if params.retarget_interval is None and block.difficulty != params.difficulty:
+        raise InvalidBlock(f"difficulty is {block.difficulty} bits but this network "
+                           f"uses {params.difficulty} bits (a block of another network?)",
+                           block.index)
+    if block.index == 1 and block.previous_hash != chain.genesis.hash:
+        raise InvalidBlock("its parent is not this network's genesis block "
+                           "(a block of another network?)", block.index)
+    if block.timestamp > chain.clock() + MAX_FUTURE_SECONDS:
+        raise InvalidBlock(f"timestamp {block.timestamp} is more than "
+                           f"{MAX_FUTURE_SECONDS // 3600} hours in the future", block.index)
+    _check_proof(block)
+    for post in block.transactions:
+        try:
+            check_post(post, block.timestamp)
+        except InvalidPost as error:
+            raise InvalidBlock(str(error), block.index) from None

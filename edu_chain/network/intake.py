@@ -1,0 +1,117 @@
+"""What enters a node: posts from clients and peers, blocks it mines or is told about.
+
+Every check on a post or a block is the chain's own (``Blockchain.add_post``,
+``Blockchain.add_block``): the node only adds the network's concerns — who sent
+it, whom to tell next, and never mining on two server threads at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from .. import pow
+from ..block import Block
+from ..chain import check_announced_block
+from ..errors import EduChainError, InvalidPost, MiningStopped, UnlinkedBlock
+from ..transactions import Post
+from .gossip import BLOCK, BLOCK_FANOUT, POST, POST_FANOUT
+
+
+class MiningBusy(EduChainError):
+    """This node is mining already; a second request would only wait for the first."""
+
+
+class Intake:
+    """Posts and blocks: the part of :class:`~edu_chain.network.service.Node` they enter by."""
+
+    # -- posts ----------------------------------------------------------------
+    def submit_post(self, data: Any, sender: str | None = None) -> Post:
+        """Validate a post from a client or a peer, pool it, and pass it on."""
+        if not isinstance(data, dict):
+            raise InvalidPost("send a JSON object such as {\"author\": \"alice\", "
+                              "\"content\": \"hello\"}")
+        fields = dict(data)
+        if "timestamp" not in fields:
+            if fields.get("signature") is not None:
+                raise InvalidPost("a signed post must carry the timestamp it was signed with")
+            fields["timestamp"] = int(self.chain.clock())
+        post = Post.from_dict(fields)
+        if self.require_signatures and not post.is_signed:
+            raise InvalidPost("this node accepts signed posts only (it was started with "
+                              "--require-signatures); sign the post with a key")
+        self.chain.add_post(post)          # every rule on a post, in one place
+        self.log(f"new post {post.id[:8]} by {post.author}" + (f" from {sender}" if sender else ""))
+        self.gossip_post(post.to_dict(), exclude=sender)
+        return post
+
+    def gossip_post(self, post: dict, exclude: str | None = None) -> None:
+        self._gossip(POST, POST_FANOUT, self.client.send_post, post, exclude)
+
+    # -- blocks ---------------------------------------------------------------
+    def mine(self, *, allow_empty: bool = False, wait: bool = True) -> Block | None:
+        """Mine the pending posts into a block and announce it; None if nothing to mine.
+
+        With ``wait=False`` (the HTTP API), a second call while one mines raises
+        :class:`MiningBusy` at once instead of holding another server thread.
+        """
+        if not self._mining_lock.acquire(blocking=wait):
+            raise MiningBusy("this node is already mining a block; it will be announced when "
+                             "found (watch GET /health for the height)")
+        try:
+            return self._mine(allow_empty)
+        finally:
+            self._mining_lock.release()
+
+    def _mine(self, allow_empty: bool) -> Block | None:
+        for _ in range(5):
+            self._tip_changed.clear()
+            template = self.chain.new_block()
+            if not template.transactions and not allow_empty:
+                return None
+            try:
+                block = pow.mine(template, workers=self.mining_workers,
+                                 stop=_AnyOf(self._tip_changed, self._closed))
+                self.chain.add_block(block)
+            except (MiningStopped, UnlinkedBlock):
+                if self._closed.is_set():
+                    raise EduChainError("the node is shutting down") from None
+                self.log(f"abandoned block #{template.index}: a peer's block came first")
+                continue
+            self.log(f"mined block #{block.index} ({len(block.transactions)} posts)")
+            self.gossip_block(block.to_dict())
+            return block
+        raise EduChainError("the chain kept changing while this node mined; try again")
+
+    def gossip_block(self, block: dict, exclude: str | None = None) -> None:
+        self._gossip(BLOCK, BLOCK_FANOUT, self.client.announce_block, block, exclude)
+
+    def receive_block(self, data: Any, sender: str | None = None) -> tuple[str, Block]:
+        """A block announced by a peer: 'added', 'known', or 'syncing' (we are behind or forked)."""
+        block = Block.from_dict(data)
+        if self.chain.has_block(block.hash):
+            return "known", block
+        check_announced_block(block, self.chain)   # cheap checks before it may cost a sync
+        try:
+            self.chain.add_block(block)
+        except UnlinkedBlock:
+            if self.chain.has_block(block.hash):
+                return "known", block  # another peer's copy of it arrived a moment earlier
+            self.log(f"block #{block.index} from {sender or 'a client'} does not fit our tip "
+                     f"#{self.chain.height}; syncing")
+            self.schedule_sync(sender)
+            return "syncing", block
+        self._tip_changed.set()
+        self.log(f"accepted block #{block.index} from {sender or 'a client'}")
+        self.gossip_block(block.to_dict(), exclude=sender)
+        return "added", block
+
+
+class _AnyOf:
+    """A stop flag that is set when any of several events is."""
+
+    def __init__(self, *events: threading.Event):
+        self.events = events
+
+    def is_set(self) -> bool:
+        return any(event.is_set() for event in self.events)
