@@ -60,13 +60,6 @@ def own_address(host: str, port: int, peers: list[str]) -> str:
         probe.close()
 
 
-# waitress for a room: enough threads that a mining request or a slow peer never starves
-# /health; many idle keep-alive connections allowed but closed after 30 s; and bodies over
-# our limit refused from their Content-Length, before a byte of them is buffered.
-WAITRESS_SETTINGS = {"threads": 12, "connection_limit": 1000, "channel_timeout": 30,
-                     "cleanup_interval": 10, "ident": "edu_chain"}
-
-
 def _is_loopback(host: str) -> bool:
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -75,13 +68,12 @@ def _is_loopback(host: str) -> bool:
 
 
 def run_node(args) -> int:
-    from waitress.server import create_server
-
     from .chain import Blockchain
     from .cli import CliError, serve_until_stopped
     from .errors import EduChainError
     from .network.api import MAX_BODY_BYTES, create_app
     from .network.peers import BadAddress, normalize_address
+    from .network.serving import room_server
     from .network.service import Node
     from .params import NetworkParams
     from .store import Store
@@ -101,8 +93,7 @@ def run_node(args) -> int:
                 mining_workers=args.workers, **({"max_peers": args.max_peers}
                                                 if args.max_peers else {}))
     try:
-        server = create_server(create_app(node), host=args.host, port=args.port,
-                               max_request_body_size=MAX_BODY_BYTES, **WAITRESS_SETTINGS)
+        server = room_server(create_app(node), args.host, args.port, MAX_BODY_BYTES)
     except OSError as error:
         raise CliError(f"cannot listen on {args.host}:{args.port} ({error.strerror}); "
                        "is another node using that port? Choose one with --port") from None

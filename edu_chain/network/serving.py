@@ -1,7 +1,8 @@
-"""A WSGI app served from a background thread, with no access-log lines.
+"""Serving a node: waitress set for a room (the command line), or a background thread.
 
-Used for nodes inside a notebook (``LocalNetwork``), the posts app in notebook 10,
-and the tests. Outside a notebook, the command line serves with waitress instead.
+``room_server`` is what ``edu-chain node`` runs. ``ThreadedServer`` serves a WSGI app
+from a background thread with no access-log lines: nodes inside a notebook
+(``LocalNetwork``), the posts app in notebook 10, and the tests.
 """
 
 from __future__ import annotations
@@ -9,6 +10,21 @@ from __future__ import annotations
 import threading
 
 from werkzeug.serving import WSGIRequestHandler, make_server
+
+
+# waitress for a room: enough threads that a mining request or a slow peer never starves
+# /health; many idle keep-alive connections allowed (peers keep a few each) but closed
+# after 30 s idle; bodies over the limit refused from their Content-Length, before a
+# byte of them is buffered.
+WAITRESS_SETTINGS = {"threads": 12, "connection_limit": 1000, "channel_timeout": 30,
+                     "cleanup_interval": 10, "ident": "edu_chain"}
+
+
+def room_server(app, host: str, port: int, max_body: int):
+    """A waitress server for ``app`` with the settings above (not yet running)."""
+    from waitress.server import create_server
+    return create_server(app, host=host, port=port, max_request_body_size=max_body,
+                         **WAITRESS_SETTINGS)
 
 
 class QuietHandler(WSGIRequestHandler):
