@@ -129,7 +129,8 @@ def _join_peers(node, peers: list[str]) -> None:
     while waiting and not node.closed:
         for peer in list(waiting):
             speak = waiting[peer] == 0 or time.monotonic() - last_said >= 30
-            if node.join(peer, report=_say if speak else None):
+            if peer in node.peers or node.join(peer, report=_say if speak else None):
+                _say(f"joined {peer}; peers now: {', '.join(node.peers.addresses())}")
                 del waiting[peer]
                 continue
             waiting[peer] += 1

@@ -185,7 +185,8 @@ class Membership:
                 self.join(seed)
 
     def join(self, seed: str, report=None) -> bool:
-        """Register with ``seed`` once; on failure schedule a retry (back-off up to 5 s)."""
+        """Register with ``seed`` once; on failure schedule a retry (back-off up to 5 s) and
+        tell ``report`` why."""
         failures = self._seed_failures.get(seed, 0)
         try:
             self.register_with(seed)
@@ -197,8 +198,6 @@ class Membership:
             return False
         self._seed_failures[seed] = 0
         self.seeds[seed] = 0.0
-        if report:
-            report(f"joined {seed}; peers now: {', '.join(self.peers.addresses())}")
         return True
 
     def resend_pending(self) -> None:
