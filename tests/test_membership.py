@@ -86,7 +86,7 @@ def test_a_tutorial_node_without_health_is_refused_and_not_kept(served):
     with ThreadedServer(tutorial) as other:
         reply = requests.post(f"{member.url}/register_node", json={"node_address": other.url},
                               timeout=10)
-        assert reply.status_code == 400 and "edu_chain node" in reply.json()["error"]
+        assert reply.status_code == 409 and "edu_chain node" in reply.json()["error"]
         reply = requests.post(f"{member.url}/register_with", json={"node_address": other.url},
                               timeout=10)
         assert reply.status_code >= 400 and "error" in reply.json()
@@ -100,7 +100,7 @@ def test_a_node_of_another_network_is_refused(served):
         foreign.set_address(other.url)
         reply = requests.post(f"{member.url}/register_node", json={"node_address": other.url},
                               timeout=10)
-        assert reply.status_code == 400 and "another network" in reply.json()["error"]
+        assert reply.status_code == 409 and "another network" in reply.json()["error"]
     foreign.close()
     assert len(member.node.peers) == 0
 

@@ -20,13 +20,15 @@ from ..errors import DuplicatePost, EduChainError, InvalidBlock, InvalidChain, I
 from .client import SENDER_HEADER, PeerError
 from .limits import (CLIENT_BURST, CLIENT_POSTS_PER_SECOND, PEER_BURST, PEER_POSTS_PER_SECOND,
                      RateLimited, RateLimiter)
-from .openapi import openapi_document
+from .membership import NotOurNetwork
+from .openapi import BLOCK_FIELDS, POST_FIELDS, openapi_document
 from .peers import BadAddress, TooManyPeers, normalize_address
 from .service import PAGE_SIZE, MiningBusy, Node
 
 MAX_BODY_BYTES = 1024 * 1024      # a full block of 100 maximal posts is ~250 kB
 
-STATUS = [(DuplicatePost, 409), (InvalidPost, 400), (InvalidBlock, 400), (BadAddress, 400),
+STATUS = [(DuplicatePost, 409), (InvalidPost, 400), (InvalidBlock, 400), (NotOurNetwork, 409),
+          (BadAddress, 400),
           (TooManyPeers, 409), (MiningBusy, 409), (InvalidChain, 409), (PeerError, 502),
           (EduChainError, 409)]
 
@@ -92,7 +94,8 @@ def json_body() -> object:
         raise BadRequest(f"the body is not valid JSON ({error})") from None
 
 
-def json_object_with(*names: str) -> dict:
+def json_object_with(*names: str, allowed: tuple[str, ...] = ()) -> dict:
+    """The body as a JSON object with ``names``, and no field outside ``names + allowed``."""
     body = json_body()
     if not isinstance(body, dict):
         raise BadRequest(f"the body must be a JSON object with {', '.join(names)}")
@@ -100,7 +103,28 @@ def json_object_with(*names: str) -> dict:
         if name not in body:
             raise BadRequest(f"the field '{name}' is missing; send "
                              + json.dumps({n: "..." for n in names}))
+    only_known(body, names + allowed, "the body")
     return body
+
+
+def only_known(data: dict, known: tuple[str, ...], where: str) -> None:
+    unknown = [name for name in data if name not in known]
+    if unknown:
+        shown = json.dumps(unknown[0])[:40]
+        raise BadRequest(f"{where} has a field this API does not know: {shown}; the fields "
+                         f"are {', '.join(known)}")
+
+
+def block_body() -> object:
+    """The body of /add_block: a block, its fields and its posts' fields all known ones."""
+    block = json_body()
+    if isinstance(block, dict):
+        only_known(block, BLOCK_FIELDS, "the block")
+        posts = block.get("transactions")
+        for post in posts if isinstance(posts, list) else []:
+            if isinstance(post, dict):
+                only_known(post, POST_FIELDS, "a post of the block")
+    return block
 
 
 def sender() -> str | None:
@@ -160,7 +184,8 @@ def _register_routes(app: Flask, node: Node) -> None:
     @app.post("/new_transaction")
     def new_transaction():
         limit_posts()
-        post = node.submit_post(json_object_with("author", "content"), sender())
+        post = node.submit_post(json_object_with("author", "content", allowed=POST_FIELDS),
+                                sender())
         return jsonify(message="Success", id=post.id, post=post.to_dict()), 201
 
     @app.get("/chain")
@@ -190,7 +215,7 @@ def _register_routes(app: Flask, node: Node) -> None:
 
     @app.post("/add_block")
     def add_block():
-        status, block = node.receive_block(json_body(), sender())
+        status, block = node.receive_block(block_body(), sender())
         messages = {"added": (f"Block #{block.index} added to the chain", 201),
                     "known": (f"Block #{block.index} is already on our chain", 200),
                     "syncing": (f"Block #{block.index} does not extend our tip; fetching the "
