@@ -97,15 +97,21 @@ def test_a_data_dir_of_another_difficulty_is_refused(tmp_path, processes):
 
 
 def test_network_command_runs_linked_nodes_and_stops_on_sigterm():
-    base = free_port()
-    while any(not _port_free(base + i) for i in range(3)):
-        base = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "edu_chain", "network", "--nodes", "3",
-                                "--base-port", str(base), "--difficulty", "8"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    urls = [f"http://127.0.0.1:{base + i}" for i in range(3)]
+    import random
+    for _ in range(5):   # ports outside the ephemeral range, retried if another test took one
+        base = random.randint(20000, 29990)
+        if any(not _port_free(base + i) for i in range(3)):
+            continue
+        process = subprocess.Popen([sys.executable, "-m", "edu_chain", "network", "--nodes", "3",
+                                    "--base-port", str(base), "--difficulty", "8"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        urls = [f"http://127.0.0.1:{base + i}" for i in range(3)]
+        wait_for(lambda: all(_up(u) for u in urls) or process.poll() is not None, 20,
+                 "three nodes")
+        if process.poll() is None:
+            break
+        assert "cannot listen" in process.stdout.read()
     try:
-        wait_for(lambda: all(_up(u) for u in urls), 20, "three nodes")
         assert all(len(requests.get(f"{u}/peers", timeout=2).json()["peers"]) == 2 for u in urls)
     finally:
         process.send_signal(signal.SIGTERM)

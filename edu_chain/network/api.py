@@ -219,7 +219,9 @@ def _register_routes(app: Flask, node: Node) -> None:
         messages = {"added": (f"Block #{block.index} added to the chain", 201),
                     "known": (f"Block #{block.index} is already on our chain", 200),
                     "syncing": (f"Block #{block.index} does not extend our tip; fetching the "
-                                "missing blocks from peers", 202)}
+                                "missing blocks from peers", 202),
+                    "stale": (f"Block #{block.index} is on a branch with no more work than "
+                              "ours; we keep ours", 200)}
         text, code = messages[status]
         return jsonify(message=text, status=status), code
 

@@ -56,18 +56,15 @@ class GossipQueue:
 
     def close(self) -> None:
         self._closed.set()
-        for _ in self._threads:
+        for _ in self._threads:   # wake every worker: the stop sign goes ahead of all news
             try:
                 self._queue.put_nowait((-1, -1, None, ()))
             except queue.Full:
-                break
+                break             # a full queue keeps them busy; they stop at the next job
 
     def _work(self) -> None:
-        while not self._closed.is_set():
-            try:
-                _, _, job, args = self._queue.get(timeout=1.0)
-            except queue.Empty:
-                continue
+        while True:
+            _, _, job, args = self._queue.get()
             if job is None or self._closed.is_set():
                 return
             try:

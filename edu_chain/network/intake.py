@@ -8,6 +8,7 @@ it, whom to tell next, and never mining on two server threads at once.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from .. import pow
@@ -15,7 +16,11 @@ from ..block import Block
 from ..chain import check_announced_block
 from ..errors import EduChainError, InvalidPost, MiningStopped, UnlinkedBlock
 from ..transactions import Post
-from .gossip import BLOCK, BLOCK_FANOUT, POST, POST_FANOUT
+from .gossip import BLOCK, BLOCK_FANOUT, OTHER, POST, POST_FANOUT
+
+RESEND_FIRST = 30.0       # seconds before a node re-sends its own post still pending ...
+RESEND_LONGEST = 300.0    # ... doubling up to this
+RESEND_BATCH = 10         # posts re-sent per round of the watcher
 
 
 class MiningBusy(EduChainError):
@@ -42,8 +47,33 @@ class Intake:
                               "--require-signatures); sign the post with a key")
         self.chain.add_post(post)          # every rule on a post, in one place
         self.log(f"new post {post.id[:8]} by {post.author}" + (f" from {sender}" if sender else ""))
-        self.gossip_post(post.to_dict(), exclude=sender)
+        if sender is None:                 # our own client's post: always goes out, and again
+            self._schedule_resend(post.id, RESEND_FIRST)     # later until it is mined
+            self.gossip_post(post.to_dict())
+        elif self._forwarding.allow("forward"):   # a peer's: passed on while there is budget
+            self.gossip_post(post.to_dict(), exclude=sender)
         return post
+
+    def _schedule_resend(self, post_id: str, delay: float) -> None:
+        with self._resend_lock:
+            self._resend[post_id] = (time.monotonic() + delay, delay)
+
+    def resend_pending(self) -> None:
+        """A node's own posts still pending go out again, with back-off, until mined: a post
+        accepted just before its node lost its peers (or died) still reaches the room."""
+        now = time.monotonic()
+        with self._resend_lock:
+            for post_id in [p for p in self._resend if p not in self.chain.pending]:
+                del self._resend[post_id]
+            due = sorted((when, post_id) for post_id, (when, _) in self._resend.items()
+                         if when <= now)[:RESEND_BATCH]
+            for _, post_id in due:
+                delay = min(RESEND_LONGEST, 2 * self._resend[post_id][1])
+                self._resend[post_id] = (now + delay, delay)
+        for _, post_id in due:
+            post = self.chain.pending.get(post_id)
+            if post is not None:
+                self._gossip(OTHER, 1, self.client.send_post, post.to_dict(), None)
 
     def gossip_post(self, post: dict, exclude: str | None = None) -> None:
         self._gossip(POST, POST_FANOUT, self.client.send_post, post, exclude)
@@ -97,6 +127,8 @@ class Intake:
         except UnlinkedBlock:
             if self.chain.has_block(block.hash):
                 return "known", block  # another peer's copy of it arrived a moment earlier
+            if self.chain.has_block(block.previous_hash):
+                return self._judge_branch(block, sender)
             self.log(f"block #{block.index} from {sender or 'a client'} does not fit our tip "
                      f"#{self.chain.height}; syncing")
             self.schedule_sync(sender)
@@ -104,6 +136,26 @@ class Intake:
         self._tip_changed.set()
         self.log(f"accepted block #{block.index} from {sender or 'a client'}")
         self.gossip_block(block.to_dict(), exclude=sender)
+        return "added", block
+
+    def _judge_branch(self, block: Block, sender: str | None) -> tuple[str, Block]:
+        """A block whose parent we hold, off our tip (two miners found a block at once):
+        fork choice decides here and now, with no round trip to anyone."""
+        with self.chain.lock:
+            parent = self.chain.blocks[:self.chain.height + 1]
+            cut = next((h for h, b in enumerate(parent) if b.hash == block.previous_hash), None)
+            if cut is None:      # the parent left our chain meanwhile
+                self.schedule_sync(sender)
+                return "syncing", block
+            update = self.chain.consider_chain(parent[:cut + 1] + [block])
+        if not update.adopted:
+            return "stale", block
+        self._tip_changed.set()
+        self.log(f"switched to block #{block.index} from {sender or 'a client'}: "
+                 f"{update.reason}")
+        self.gossip_block(block.to_dict(), exclude=sender)
+        for post in update.returned_posts:
+            self.gossip_post(post.to_dict())
         return "added", block
 
 

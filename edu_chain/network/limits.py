@@ -16,6 +16,8 @@ CLIENT_POSTS_PER_SECOND = 20.0   # a person types far slower; a script must pace
 CLIENT_BURST = 40
 PEER_POSTS_PER_SECOND = 200.0    # gossip from a verified peer carries a whole room
 PEER_BURST = 400
+FORWARD_POSTS_PER_SECOND = 0.5   # posts a node passes on for others (its own always go out)
+FORWARD_BURST = 20
 MAX_CLIENTS = 4096               # buckets kept; the least recently used go first
 
 
@@ -34,6 +36,14 @@ class RateLimiter:
         self.rate, self.burst, self.clock = rate, burst, clock
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def allow(self, client: str) -> bool:
+        """Spend one token if there is one; False (and nothing spent) otherwise."""
+        try:
+            self.take(client)
+            return True
+        except RateLimited:
+            return False
 
     def take(self, client: str, what: str = "posts") -> None:
         """Spend one token of ``client``'s bucket, or raise :class:`RateLimited`."""

@@ -18,12 +18,11 @@ from typing import Any
 from ..block import Block
 from ..errors import EduChainError, InvalidBlock
 from .client import PeerError
-from .gossip import OTHER, POST_FANOUT
+from .gossip import OTHER
 from .peers import BadAddress, TooManyPeers, normalize_address
 
 HANDSHAKE_SECONDS = 3.0    # a peer proves itself within this
 RETRY_SENDER_SECONDS = 30.0  # how often an unknown sender may cost us a handshake
-RESEND_BATCH = 20          # pending posts re-sent per round of the watcher
 
 
 class NotOurNetwork(BadAddress):
@@ -199,13 +198,6 @@ class Membership:
         self._seed_failures[seed] = 0
         self.seeds[seed] = 0.0
         return True
-
-    def resend_pending(self) -> None:
-        """Posts still pending go out again (a few at a time) until someone mines them:
-        a post accepted just before its node lost its peers still reaches the room."""
-        for post in self.chain.pending_posts()[:RESEND_BATCH]:
-            self._gossip(OTHER, max(1, POST_FANOUT // 2), self.client.send_post,
-                         post.to_dict(), None)
 
     def _evict_if_gone(self, address: str) -> None:
         self.forget(address)

@@ -144,7 +144,7 @@ def openapi_document(now: float | None = None) -> dict:
                       ERROR, {"Retry-After": {"required": True, "description": "seconds",
                                               "schema": {"type": "integer", "minimum": 1}}})
     added = _object({"message": {"type": "string"},
-                     "status": {"type": "string", "enum": ["added", "known", "syncing"]}},
+                     "status": {"type": "string", "enum": ["added", "known", "syncing", "stale"]}},
                     ["message", "status"], False)
     return {
         "openapi": "3.0.3",
@@ -178,7 +178,8 @@ def openapi_document(now: float | None = None) -> dict:
                  **CONFLICT, "502": _reply("the other node could not be reached", ERROR),
                  **BAD}, ADDRESS)},
             "/add_block": {"post": _op("A block mined by a peer", {
-                "201": _reply("added", added), "200": _reply("already known", added),
+                "201": _reply("added", added),
+                "200": _reply("already known, or on a branch with no more work", added),
                 "202": _reply("does not extend the tip; syncing", added), **CONFLICT, **BAD},
                 block_in(now))},
             "/peers": {"get": _op("Known peers and their status", {"200": _reply(

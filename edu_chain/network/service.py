@@ -20,7 +20,8 @@ from ..chain import Blockchain
 from ..errors import EduChainError
 from .client import PeerClient, PeerError
 from .gossip import GossipQueue
-from .intake import Intake, MiningBusy
+from .intake import RESEND_FIRST, Intake, MiningBusy
+from .limits import FORWARD_BURST, FORWARD_POSTS_PER_SECOND, RateLimiter
 from .membership import Membership
 from .peers import MAX_PEERS, PeerSet, normalize_address
 from .sync import PAGE_SIZE, Sync
@@ -28,7 +29,6 @@ from .sync import PAGE_SIZE, Sync
 __all__ = ["Node", "MiningBusy", "PAGE_SIZE"]
 
 WATCH_FANOUT = 2          # random peers the watcher asks per round
-RESEND_SECONDS = 15.0     # how often pending posts are re-sent
 
 
 class Node(Intake, Sync, Membership):
@@ -46,7 +46,6 @@ class Node(Intake, Sync, Membership):
         self.require_signatures = require_signatures
         self.sync_interval = sync_interval
         self.watch_fanout = WATCH_FANOUT
-        self.resend_interval = RESEND_SECONDS
         self.mining_workers = mining_workers
         self.blocked: set[str] = set()        # peers we may not reach (a partition, for the lab)
         self.events: deque[str] = deque(maxlen=200)
@@ -65,6 +64,11 @@ class Node(Intake, Sync, Membership):
         self._senders_tried: dict[str, float] = {}
         self._senders_lock = threading.Lock()
         self._watcher: threading.Thread | None = None
+        self._forwarding = RateLimiter(FORWARD_POSTS_PER_SECOND, FORWARD_BURST)
+        self._resend: dict[str, tuple[float, float]] = {}   # own post id -> (when, delay)
+        self._resend_lock = threading.Lock()
+        for post in self.chain.pending_posts():   # after a restart: re-announce the pool soon
+            self._resend[post.id] = (time.monotonic() + 5.0, RESEND_FIRST)
 
     def set_address(self, address: str) -> None:
         """The URL other nodes reach this one at (it never lists itself as a peer)."""

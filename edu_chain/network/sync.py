@@ -7,7 +7,7 @@ waits a bounded time: a room of silent peers cannot hold a request for long.
 
 from __future__ import annotations
 
-import time
+import random
 from concurrent.futures import Future, wait
 from typing import Any
 
@@ -145,7 +145,6 @@ class Sync:
         """Every few seconds: ask a few random peers how far they are, catch up if behind,
         re-send our pending posts now and then, rejoin seeds we lost."""
         interval = self.sync_interval
-        last_resend = time.monotonic()
         while not self._closed.wait(interval * (0.75 + 0.5 * _jitter())):
             for peer in self.peers.sample(self.watch_fanout):
                 try:
@@ -155,11 +154,8 @@ class Sync:
                 except EduChainError:
                     continue
             self.rejoin_seeds()
-            if time.monotonic() - last_resend >= self.resend_interval:
-                last_resend = time.monotonic()
-                self.resend_pending()
+            self.resend_pending()
 
 
 def _jitter() -> float:
-    import random
     return random.random()
