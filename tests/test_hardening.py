@@ -190,14 +190,33 @@ def test_a_huge_body_is_refused_from_its_length_before_it_is_read():
             raw.sendall(b"POST /new_transaction HTTP/1.1\r\nHost: x\r\nContent-Type: "
                         b"application/json\r\nContent-Length: 104857600\r\n\r\n{\"author\"")
             raw.settimeout(5)
-            answer = raw.recv(4096)      # answered at once: the 100 MB never had to be sent
+            answer = b""                 # answered at once: the 100 MB never had to be sent
+            while chunk := raw.recv(4096):
+                answer += chunk
         assert answer.startswith(b"HTTP/1.1 413")
+        assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["error"].startswith(
+            "the request body is larger than the limit")
         assert requests.get(f"{server.url}/health", timeout=5).ok
     service.close()
     assert MAX_BODY_BYTES == 1024 * 1024
 
 
 # -- 4. the error contract -------------------------------------------------------------
+def test_a_non_ascii_request_line_gets_a_json_error_from_the_server_itself():
+    service = offline_node()
+    with WaitressInThread(create_app(service)) as server:
+        port = int(server.url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+            raw.sendall(b"GET /\xc3\xa9 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            answer = b""
+            while chunk := raw.recv(4096):
+                answer += chunk
+    service.close()
+    head, body = answer.split(b"\r\n\r\n", 1)
+    assert head.startswith(b"HTTP/1.1 400") and b"application/json" in head
+    assert "Bad URI" in json.loads(body)["error"]
+
+
 def test_405_names_the_allowed_methods(http):
     reply = http.delete("/chain")
     assert reply.status_code == 405 and "GET" in reply.headers["Allow"]

@@ -21,10 +21,41 @@ WAITRESS_SETTINGS = {"threads": 12, "connection_limit": 1000, "channel_timeout":
 
 
 def room_server(app, host: str, port: int, max_body: int):
-    """A waitress server for ``app`` with the settings above (not yet running)."""
+    """A waitress server for ``app`` with the settings above (not yet running).
+
+    Requests waitress refuses itself, before the app sees them (a body over the limit,
+    a request line that is not ASCII), get a JSON error too, like every other answer.
+    """
     from waitress.server import create_server
-    return create_server(app, host=host, port=port, max_request_body_size=max_body,
-                         **WAITRESS_SETTINGS)
+    server = create_server(app, host=host, port=port, max_request_body_size=max_body,
+                           **WAITRESS_SETTINGS)
+    server.channel_class = _json_error_channel()
+    return server
+
+
+def _json_error_channel():
+    import json
+
+    from waitress.channel import HTTPChannel
+    from waitress.task import ErrorTask
+
+    class JsonErrorTask(ErrorTask):
+        def execute(self):
+            error = self.request.error
+            reasons = {413: "the request body is larger than the limit of "
+                            f"{self.channel.adj.max_request_body_size} bytes"}
+            text = reasons.get(error.code, f"{error.reason}: {error.body}")
+            body = json.dumps({"error": text}).encode("utf-8")
+            self.status = f"{error.code} {error.reason}"
+            self.response_headers.append(("Content-Type", "application/json"))
+            self.set_close_on_finish()
+            self.content_length = len(body)
+            self.write(body)
+
+    class JsonErrorChannel(HTTPChannel):
+        error_task_class = JsonErrorTask
+
+    return JsonErrorChannel
 
 
 class QuietHandler(WSGIRequestHandler):
