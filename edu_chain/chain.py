@@ -39,6 +39,16 @@ class ChainUpdate:
     returned_posts: list[Post] = field(default_factory=list)  # back in the pool
 
 
+@dataclass(frozen=True)
+class Head:
+    """The tip in one piece: read without a lock, it is never half-updated."""
+
+    height: int
+    tip: str                # the tip block's hash
+    total_work: int
+    next_difficulty: int    # the difficulty the next block must carry
+
+
 class Blockchain:
     """One node's view: the active chain, its pending pool, persisted in a :class:`Store`."""
 
@@ -73,6 +83,7 @@ class Blockchain:
             raise StoreError(f"the stored chain is not valid: {error}") from None
         for block in blocks:
             self._append(block)
+        self._publish_head()
         now = self.clock()
         for post in self.store.load_pool():
             try:
@@ -162,6 +173,7 @@ class Blockchain:
             self.store.apply(blocks=[block],
                              pool_remove=[p.id for p in block.transactions if p.id in self.pending])
             self._append(block)
+            self._publish_head()
             return block
 
     def mine(self, *, workers: int = 1, stop=None, progress=None, allow_empty: bool = False,
@@ -286,6 +298,7 @@ class Blockchain:
         del self.blocks[fork:], self._cumulative_work[fork:]
         for block in new_blocks:
             self._append(block)
+        self._publish_head()
         for pid in leaving_pool:
             self.pending.pop(pid, None)
         for post in returned:
@@ -299,6 +312,12 @@ class Blockchain:
             found = self._confirmed.get(post_id)
             return found is not None and found < height
         return confirmed
+
+    def _publish_head(self) -> None:
+        """Make the new tip visible to readers that take no lock (a node's /health)."""
+        height = len(self.blocks) - 1
+        self.head = Head(height, self.blocks[-1].hash, self._cumulative_work[-1],
+                         self.params.difficulty_for(height + 1, self.blocks.__getitem__))
 
     def _append(self, block: Block) -> None:
         previous = self._cumulative_work[-1] if self._cumulative_work else 0

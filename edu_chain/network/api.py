@@ -267,10 +267,9 @@ def blocks_page(node: Node, since: int, limit: int) -> dict:
 def health_of(node: Node) -> dict:
     """Small on purpose (a few hundred bytes): peers poll it. GET /peers lists the peers."""
     chain = node.chain
-    with chain.lock:
-        height, tip, work = chain.height, chain.tip.hash, chain.total_work
-        difficulty = chain.params.difficulty_for(height + 1, chain.blocks.__getitem__)
-    return {"address": node.address, "node_id": node.node_id, "height": height, "tip": tip,
-            "total_work": work, "difficulty": difficulty, "network": chain.params.to_dict(),
+    head = chain.head     # no lock: /health answers at once even while the chain is busy
+    return {"address": node.address, "node_id": node.node_id, "height": head.height,
+            "tip": head.tip, "total_work": head.total_work, "difficulty": head.next_difficulty,
+            "network": chain.params.to_dict(),
             "genesis": chain.genesis.hash, "pending": len(chain.pending),
             "peers": len(node.peers), "require_signatures": node.require_signatures}

@@ -19,6 +19,7 @@ from .peers import BadAddress, normalize_address
 
 PAGE_SIZE = 2000          # blocks per /blocks page
 SYNC_ANSWER_SECONDS = 4.0  # POST /sync answers within this, whatever the peers do
+MAX_SYNCS = 80             # syncs running or waiting at once (one per peer at most)
 
 
 class Sync:
@@ -58,7 +59,7 @@ class Sync:
         results = []
         for peer, future in futures.items():
             if future is None:
-                results.append(f"{peer}: not synced (the node is shutting down)")
+                results.append(f"{peer}: not synced (shutting down, or too many syncs)")
             elif not future.done():
                 results.append(f"{peer}: still syncing in the background (slow or silent)")
             elif future.exception() is not None:
@@ -73,8 +74,8 @@ class Sync:
             running = self._syncing.get(peer)
             if running is not None:
                 return running
-            if self._closed.is_set():
-                return None
+            if self._closed.is_set() or len(self._syncing) >= MAX_SYNCS:
+                return None      # shutting down, or enough catching up under way already
             try:
                 future = self._sync_pool.submit(self.sync_from, peer)
             except RuntimeError:
