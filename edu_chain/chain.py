@@ -119,6 +119,12 @@ class Blockchain:
     def has_block(self, block_hash: str) -> bool:
         return block_hash in self._heights
 
+    def block_with_hash(self, block_hash: str) -> Block | None:
+        """Our block with this hash, if it is on our chain."""
+        with self.lock:
+            height = self._heights.get(block_hash)
+            return None if height is None else self.blocks[height]
+
     def confirmed_height(self, post_id: str) -> int | None:
         """The height of the block holding the post, or None if not on the chain."""
         return self._confirmed.get(post_id)

@@ -30,6 +30,7 @@ DEFAULT_TIMEOUT = (1.0, 5.0)   # seconds: (connect, read) of one socket operatio
 CALL_WORKERS = 16              # calls in flight at once, per client
 POOL_HOSTS = 64                # hosts whose idle connections are kept
 SENDER_HEADER = "X-Edu-Chain-Sender"   # the address of the node making a call
+MINING_SECONDS = 600.0         # how long a person's /mine may take
 
 
 class PeerError(EduChainError):
@@ -166,11 +167,9 @@ class NodeClient:
         return self._call("POST", "/new_transaction", json=post)
 
     def mine(self) -> dict:
-        """POST /mine; mining may take long, so this call waits for it as long as it takes."""
+        """POST /mine; mining may take a while, so this call waits up to 10 minutes."""
         return self._call("POST", "/mine", headers={"Accept": "application/json"},
-                          timeout=(self._client.timeout[0] if isinstance(self._client.timeout,
-                                                                          tuple) else 1.0, 600),
-                          deadline=600)
+                          timeout=(1.0, MINING_SECONDS), deadline=MINING_SECONDS)
 
     def chain(self) -> dict:
         return self._call("GET", "/chain")

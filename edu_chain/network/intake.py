@@ -117,7 +117,12 @@ class Intake:
         self._gossip(BLOCK, BLOCK_FANOUT, self.client.announce_block, block, exclude)
 
     def receive_block(self, data: Any, sender: str | None = None) -> tuple[str, Block]:
-        """A block announced by a peer: 'added', 'known', or 'syncing' (we are behind or forked)."""
+        """A block announced by a peer: 'added', 'known', 'stale' (on a branch with no more
+        work), or 'syncing' (we are behind or forked)."""
+        claimed = data.get("hash") if isinstance(data, dict) else None
+        ours = self.chain.block_with_hash(claimed) if isinstance(claimed, str) else None
+        if ours is not None:   # most announcements are copies of a block we hold: the hash
+            return "known", ours   # says so, without parsing a hundred posts
         block = Block.from_dict(data)
         if self.chain.has_block(block.hash):
             return "known", block

@@ -161,7 +161,8 @@ def openapi_document(now: float | None = None) -> dict:
                                                   ["message", "id", "post"], False)),
                 "409": _reply("duplicate or replay", ERROR), "429": too_fast, **BAD},
                 post_in(now))},
-            "/chain": {"get": _op("The whole chain and the peers", {"200": _reply("chain", CHAIN)})},
+            "/chain": {"get": _op("The whole chain and the peers",
+                                  {"200": _reply("chain", CHAIN)})},
             "/mine": {"get": mine, "post": mine},
             "/pending_tx": {"get": _op("The pending posts", {"200": _reply(
                 "posts", {"type": "array", "items": POST_OUT})})},
