@@ -120,10 +120,13 @@ class Blockchain:
         return block_hash in self._heights
 
     def block_with_hash(self, block_hash: str) -> Block | None:
-        """Our block with this hash, if it is on our chain."""
-        with self.lock:
-            height = self._heights.get(block_hash)
-            return None if height is None else self.blocks[height]
+        """Our block with this hash, if it is on our chain (no lock: None when unsure)."""
+        height = self._heights.get(block_hash)
+        try:
+            block = self.blocks[height] if height is not None else None
+        except IndexError:   # a reorganisation is under way
+            return None
+        return block if block is not None and block.hash == block_hash else None
 
     def confirmed_height(self, post_id: str) -> int | None:
         """The height of the block holding the post, or None if not on the chain."""
