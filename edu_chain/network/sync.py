@@ -20,6 +20,7 @@ from .peers import BadAddress, normalize_address
 PAGE_SIZE = 2000          # blocks per /blocks page
 SYNC_ANSWER_SECONDS = 4.0  # POST /sync answers within this, whatever the peers do
 MAX_SYNCS = 80             # syncs running or waiting at once (one per peer at most)
+SEED_ODDS = 0.25           # share of the watcher's rounds that also ask the --peer seeds
 
 
 class Sync:
@@ -147,7 +148,12 @@ class Sync:
         re-send our pending posts now and then, rejoin seeds we lost."""
         interval = self.sync_interval
         while not self._closed.wait(interval * (0.75 + 0.5 * _jitter())):
-            for peer in self.peers.sample(self.watch_fanout):
+            asked = self.peers.sample(self.watch_fanout)
+            if random.random() < SEED_ODDS:
+                # now and then the --peer seeds too: a teacher restarted without its saved
+                # peers learns us back from the address each call carries
+                asked += [seed for seed in self.seeds if seed in self.peers and seed not in asked]
+            for peer in asked:
                 try:
                     health = self._call(peer, self.client.health, peer, self.address)
                     if self._is_ahead(health):
