@@ -193,3 +193,18 @@ def test_a_student_started_before_the_teacher_joins_when_it_comes(tmp_path, proc
     student.send_signal(signal.SIGINT)
     output, _ = student.communicate(timeout=15)
     assert f"cannot join {url_t} yet" in output and f"joined {url_t}" in output
+
+
+def test_a_teacher_restarted_with_no_saved_peers_learns_its_students_back(tmp_path, processes):
+    port_t = free_port()
+    teacher, url_t = start_node(port_t, tmp_path / "t")
+    processes.append(teacher)
+    student, url_s = start_node(free_port(), tmp_path / "s", "--peer", url_t)
+    processes.append(student)
+    wait_for(lambda: url_s in _peers(url_t), 10, "the teacher to learn the student")
+    teacher.send_signal(signal.SIGINT)
+    teacher.wait(timeout=15)
+    again, _ = start_node(port_t, tmp_path / "t-new")       # a fresh data directory
+    processes.append(again)
+    assert url_s not in _peers(url_t)
+    wait_for(lambda: url_s in _peers(url_t), 30, "the student's calls to teach it back")
