@@ -109,7 +109,7 @@ def test_sync_answers_within_seconds_with_20_silent_peers():
     try:
         for listener in silent:
             service.add_peer(f"http://127.0.0.1:{listener.getsockname()[1]}")
-        with ThreadedServer(create_app(service)) as server:
+        with WaitressInThread(create_app(service)) as server:   # as the command line serves
             service.set_address(server.url)
             began = time.monotonic()
             reply = requests.post(f"{server.url}/sync", timeout=15)
