@@ -12,6 +12,7 @@ serves waitress as that version's command line did (8 threads, waitress's own li
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -109,6 +110,7 @@ def _quietly(function, *args, **kwargs):
 
 
 def main() -> None:
+    logging.getLogger("waitress").setLevel(logging.CRITICAL)   # servers closed mid-answer
     print(f"{'figure':<48}{'measured':>30}   target")
     print(f"{'/sync with 20 silent peers':<48}{sync_with_silent_peers():>28.2f} s   a few s")
     print(f"{'/health during 9 concurrent /mine':<48}{health_under_mining():>28.3f} s   < 1 s")
