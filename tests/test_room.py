@@ -123,3 +123,25 @@ def test_a_post_reaches_every_node_of_a_line_through_forwarding():
         network[0].client.post("alice", "down the line")
         wait_for(lambda: all(len(m.chain.pending) == 1 for m in network), 10,
                  "the post to reach the far end")
+
+
+def test_two_blocks_at_one_height_are_judged_at_once_without_asking_anyone():
+    from edu_chain import Block, mine
+    node, client = recording_node(5)
+    try:
+        parent = node.chain.tip
+        twins = sorted((mine(Block(1, T0, parent.hash, 4, (Post("m", f"twin {n}", T0),)))
+                        for n in range(2)), key=lambda b: b.hash)
+        low, high = twins
+        assert node.receive_block(high.to_dict(), "http://127.0.0.1:10001")[0] == "added"
+        settle(node)
+        client.calls.clear()
+        assert node.receive_block(low.to_dict(), "http://127.0.0.1:10002")[0] == "added"
+        assert node.chain.tip.hash == low.hash           # equal work: the lower hash wins
+        assert node.receive_block(high.to_dict(), "http://127.0.0.1:10001")[0] == "stale"
+        assert node.chain.tip.hash == low.hash
+        settle(node)
+        assert not any(path in ("/health", "/blocks") for _, _, path in client.calls)
+        assert [p.content for p in node.chain.pending_posts()] == [high.transactions[0].content]
+    finally:
+        node.close()
