@@ -159,6 +159,24 @@ def test_a_peer_call_has_an_overall_deadline_even_against_a_trickling_server():
         listener.close()
 
 
+def test_the_deadline_covers_name_resolution(monkeypatch):
+    real = socket.getaddrinfo
+
+    def slow_resolver(host, *args, **kwargs):
+        if host == "slow.example":
+            time.sleep(4)          # a resolver that takes its time (seen: 5-10 s)
+        return real(host, *args, **kwargs)
+    monkeypatch.setattr(socket, "getaddrinfo", slow_resolver)
+    client = PeerClient(timeout=(0.5, 0.5), deadline=1.0)
+    began = time.monotonic()
+    try:
+        with pytest.raises(PeerError, match="did not answer within"):
+            client.health("http://slow.example:8000")
+        assert time.monotonic() - began < 2
+    finally:
+        client.close()
+
+
 def test_nine_concurrent_mines_leave_health_fast_and_the_second_says_busy():
     service = Node(Blockchain(NetworkParams(difficulty=30)), sync_interval=None)
     service.chain.add_post(Post("alice", "a hard block", T0))
