@@ -19,9 +19,9 @@ import queue
 import threading
 from typing import Callable
 
-BLOCK_FANOUT = 8     # peers told about a new block by each node that learns it
-POST_FANOUT = 4      # peers told about a new post
-QUEUE_LIMIT = 2000   # calls waiting at most; beyond, news is dropped (and caught up later)
+BLOCK_FANOUT = 6     # peers told about a new block by each node that learns it
+POST_FANOUT = 3      # peers told about a new post
+QUEUE_LIMIT = 500    # calls waiting at most; beyond, news is dropped (and caught up later)
 WORKERS = 8          # threads working the queue
 
 BLOCK, POST, OTHER = 0, 1, 2   # priorities: lower goes first

@@ -17,7 +17,7 @@ CLIENT_BURST = 40
 PEER_POSTS_PER_SECOND = 200.0    # gossip from a verified peer carries a whole room
 PEER_BURST = 400
 FORWARD_POSTS_PER_SECOND = 0.5   # posts a node passes on for others (its own always go out)
-FORWARD_BURST = 20
+FORWARD_BURST = 5
 MAX_CLIENTS = 4096               # buckets kept; the least recently used go first
 
 

@@ -28,7 +28,7 @@ from .sync import PAGE_SIZE, Sync
 
 __all__ = ["Node", "MiningBusy", "PAGE_SIZE"]
 
-WATCH_FANOUT = 2          # random peers the watcher asks per round
+WATCH_FANOUT = 1          # random peers the watcher asks per round
 
 
 class Node(Intake, Sync, Membership):
