@@ -159,9 +159,18 @@ class Intake:
         self.log(f"switched to block #{block.index} from {sender or 'a client'}: "
                  f"{update.reason}")
         self.gossip_block(block.to_dict(), exclude=sender)
-        for post in update.returned_posts:
-            self.gossip_post(post.to_dict())
+        self.pass_on_returned(update.returned_posts)
         return "added", block
+
+    def pass_on_returned(self, posts: list[Post]) -> None:
+        """Posts of a block we dropped are back in our pool. Every node that held that block
+        got them back the same way, and their authors' nodes re-send them until mined, so
+        they are passed on only within the forwarding budget: a reorganisation of a block of
+        100 posts must not cost the room 100 x N x fan-out requests."""
+        for post in posts:
+            if not self._forwarding.allow("forward"):
+                return
+            self.gossip_post(post.to_dict())
 
 
 class _AnyOf:

@@ -45,8 +45,7 @@ class Sync:
                 f"; {len(update.returned_posts)} post(s) back in the pool"
                 if update.returned_posts else ""))
             self.gossip_block(self.chain.tip.to_dict(), exclude=peer)
-            for post in update.returned_posts:  # orphaned posts must reach every pool again
-                self.gossip_post(post.to_dict())
+            self.pass_on_returned(update.returned_posts)
         return update
 
     def sync_all(self, timeout: float = SYNC_ANSWER_SECONDS) -> list[str]:
