@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-import sys
 import threading
 import time
 from pathlib import Path
@@ -107,9 +106,6 @@ def run_node(args) -> int:
     print("  Ctrl-C stops it.", flush=True)
     for peer in peers:
         node.add_seed(peer)
-    # mining runs in one of this process's threads and holds the GIL between hashes; a
-    # shorter switch interval lets /health and the peers' calls through while it mines
-    sys.setswitchinterval(0.001)
     node.start()
     threading.Thread(target=_join_peers, args=(node, peers), daemon=True).start()
 

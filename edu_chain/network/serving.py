@@ -7,6 +7,7 @@ from a background thread with no access-log lines: nodes inside a notebook
 
 from __future__ import annotations
 
+import sys
 import threading
 
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -27,6 +28,10 @@ def room_server(app, host: str, port: int, max_body: int):
     a request line that is not ASCII), get a JSON error too, like every other answer.
     """
     from waitress.server import create_server
+    # mining runs in one of the process's threads and holds the GIL between hashes; a
+    # shorter switch interval (process-wide, so only for a served node) lets /health and
+    # the peers' calls through while it mines
+    sys.setswitchinterval(0.001)
     server = create_server(app, host=host, port=port, max_request_body_size=max_body,
                            **WAITRESS_SETTINGS)
     server.channel_class = _json_error_channel()
