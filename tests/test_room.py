@@ -6,7 +6,7 @@ import time
 from edu_chain import Blockchain, NetworkParams, Post, Store
 from edu_chain.lab.network import LocalNetwork
 from edu_chain.network import intake, limits
-from edu_chain.network.client import PeerClient
+from edu_chain.network.client import PeerClient, PeerError
 from edu_chain.network.gossip import GossipQueue
 from edu_chain.network.service import Node
 
@@ -90,14 +90,24 @@ def test_the_gossip_queue_is_bounded_and_blocks_go_first():
 def test_own_pending_posts_are_re_sent_until_mined(monkeypatch):
     monkeypatch.setattr(intake, "RESEND_FIRST", 0.0)
     node, client = recording_node(3)
+    unreachable = {"on": True}
+    recorded = client.request
+
+    def request(method, address, path, **options):
+        if unreachable["on"]:
+            raise PeerError(f"cannot reach {address}")
+        return recorded(method, address, path, **options)
+    client.request = request
     try:
         post = node.submit_post({"author": "a", "content": "are you there?"})
-        settle(node)
-        client.calls.clear()
+        settle(node)                              # every push failed: the peers were away
+        assert node._resend[post.id][1] == 0.0
+        unreachable["on"] = False
         node.resend_pending()
         settle(node)
         assert [c[2] for c in client.calls] == ["/new_transaction"]
-        node.chain.mine()                        # mined: never re-sent again
+        assert node._resend[post.id][1] == intake.RESEND_LONGEST   # a peer has it now
+        node.chain.mine()                         # mined: never re-sent again
         client.calls.clear()
         node._resend[post.id] = (0.0, 0.0)
         node.resend_pending()

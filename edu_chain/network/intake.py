@@ -49,18 +49,29 @@ class Intake:
         self.log(f"new post {post.id[:8]} by {post.author}" + (f" from {sender}" if sender else ""))
         if sender is None:                 # our own client's post: always goes out, and again
             self._schedule_resend(post.id, RESEND_FIRST)     # later until it is mined
-            self.gossip_post(post.to_dict())
+            for peer in self.peers.sample(POST_FANOUT):
+                self._gossip_queue.submit(POST, self._push_own, peer, post.to_dict())
         elif self._forwarding.allow("forward"):   # a peer's: passed on while there is budget
             self.gossip_post(post.to_dict(), exclude=sender)
         return post
+
+    def _push_own(self, peer: str, post: dict) -> None:
+        """Send our own post to a peer; once a peer holds it, re-sending can wait long."""
+        try:
+            self._call(peer, self.client.send_post, peer, post, self.address)
+        except EduChainError as error:
+            if getattr(error, "status", None) != 409:   # 409: the peer has it already
+                return
+        self._schedule_resend(post["id"], RESEND_LONGEST)
 
     def _schedule_resend(self, post_id: str, delay: float) -> None:
         with self._resend_lock:
             self._resend[post_id] = (time.monotonic() + delay, delay)
 
     def resend_pending(self) -> None:
-        """A node's own posts still pending go out again, with back-off, until mined: a post
-        accepted just before its node lost its peers (or died) still reaches the room."""
+        """A node's own posts still pending go out again until mined: a post accepted just
+        before its node lost its peers (or died) still reaches the room. Every 30 s, doubling,
+        while no peer took it; every 5 minutes once one did."""
         now = time.monotonic()
         with self._resend_lock:
             for post_id in [p for p in self._resend if p not in self.chain.pending]:
@@ -72,8 +83,8 @@ class Intake:
                 self._resend[post_id] = (now + delay, delay)
         for _, post_id in due:
             post = self.chain.pending.get(post_id)
-            if post is not None:
-                self._gossip(OTHER, 1, self.client.send_post, post.to_dict(), None)
+            for peer in self.peers.sample(1) if post is not None else []:
+                self._gossip_queue.submit(OTHER, self._push_own, peer, post.to_dict())
 
     def gossip_post(self, post: dict, exclude: str | None = None) -> None:
         self._gossip(POST, POST_FANOUT, self.client.send_post, post, exclude)

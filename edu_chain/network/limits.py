@@ -16,7 +16,7 @@ CLIENT_POSTS_PER_SECOND = 20.0   # a person types far slower; a script must pace
 CLIENT_BURST = 40
 PEER_POSTS_PER_SECOND = 200.0    # gossip from a verified peer carries a whole room
 PEER_BURST = 400
-FORWARD_POSTS_PER_SECOND = 1.0   # posts a node passes on for others (its own always go out)
+FORWARD_POSTS_PER_SECOND = 0.5   # posts a node passes on for others (its own always go out)
 FORWARD_BURST = 10
 MAX_CLIENTS = 4096               # buckets kept; the least recently used go first
 
