@@ -22,9 +22,8 @@ from .errors import (DuplicatePost, InvalidBlock, InvalidChain, InvalidPost, Sto
                      UnlinkedBlock)
 from .params import NetworkParams
 from .store import Store
-from .transactions import Post
+from .transactions import MAX_FUTURE_SECONDS, Post, check_post
 
-MAX_FUTURE_SECONDS = 2 * 3600   # a block may not claim a time more than 2 h ahead
 MAX_PENDING_POSTS = 10_000
 
 
@@ -38,6 +37,16 @@ class ChainUpdate:
     dropped: list[Block] = field(default_factory=list)   # our blocks that left the chain
     added: list[Block] = field(default_factory=list)     # the candidate's blocks we took
     returned_posts: list[Post] = field(default_factory=list)  # back in the pool
+
+
+@dataclass(frozen=True)
+class Head:
+    """The tip in one piece: read without a lock, it is never half-updated."""
+
+    height: int
+    tip: str                # the tip block's hash
+    total_work: int
+    next_difficulty: int    # the difficulty the next block must carry
 
 
 class Blockchain:
@@ -74,7 +83,13 @@ class Blockchain:
             raise StoreError(f"the stored chain is not valid: {error}") from None
         for block in blocks:
             self._append(block)
+        self._publish_head()
+        now = self.clock()
         for post in self.store.load_pool():
+            try:
+                check_post(post, now)   # the rules of the pool hold for what was stored too
+            except InvalidPost:
+                continue
             if post.id not in self._confirmed:
                 self.pending[post.id] = post
 
@@ -104,6 +119,15 @@ class Blockchain:
     def has_block(self, block_hash: str) -> bool:
         return block_hash in self._heights
 
+    def block_with_hash(self, block_hash: str) -> Block | None:
+        """Our block with this hash, if it is on our chain (no lock: None when unsure)."""
+        height = self._heights.get(block_hash)
+        try:
+            block = self.blocks[height] if height is not None else None
+        except IndexError:   # a reorganisation is under way
+            return None
+        return block if block is not None and block.hash == block_hash else None
+
     def confirmed_height(self, post_id: str) -> int | None:
         """The height of the block holding the post, or None if not on the chain."""
         return self._confirmed.get(post_id)
@@ -119,8 +143,8 @@ class Blockchain:
 
     # -- the pool -----------------------------------------------------------
     def add_post(self, post: Post) -> Post:
-        """Put a post in the pending pool, refusing bad signatures and duplicates."""
-        post.verify()
+        """Put a post in the pending pool, refusing bad signatures, future times and duplicates."""
+        check_post(post, self.clock())
         with self.lock:
             if post.id in self.pending:
                 raise DuplicatePost(f"post {post.id[:12]} is already pending")
@@ -158,6 +182,7 @@ class Blockchain:
             self.store.apply(blocks=[block],
                              pool_remove=[p.id for p in block.transactions if p.id in self.pending])
             self._append(block)
+            self._publish_head()
             return block
 
     def mine(self, *, workers: int = 1, stop=None, progress=None, allow_empty: bool = False,
@@ -187,9 +212,7 @@ class Blockchain:
         if block.difficulty != expected:
             raise InvalidBlock(f"difficulty is {block.difficulty} bits; this network requires "
                                f"{expected} bits here", index)
-        if not block.has_valid_proof():
-            raise InvalidBlock(f"hash {block.hash[:16]}… does not have {block.difficulty} "
-                               "leading zero bits (no valid proof of work)", index)
+        _check_proof(block)
         self._check_posts(block, confirmed_before)
 
     def _check_posts(self, block: Block, confirmed_before: Callable[[str], bool]) -> None:
@@ -204,7 +227,7 @@ class Blockchain:
                 raise InvalidBlock(f"post {post.id[:12]} is already in an earlier block "
                                    "(a replay)", block.index)
             try:
-                post.verify()
+                check_post(post, block.timestamp)
             except InvalidPost as error:
                 raise InvalidBlock(str(error), block.index) from None
             seen.add(post.id)
@@ -284,6 +307,7 @@ class Blockchain:
         del self.blocks[fork:], self._cumulative_work[fork:]
         for block in new_blocks:
             self._append(block)
+        self._publish_head()
         for pid in leaving_pool:
             self.pending.pop(pid, None)
         for post in returned:
@@ -298,6 +322,12 @@ class Blockchain:
             return found is not None and found < height
         return confirmed
 
+    def _publish_head(self) -> None:
+        """Make the new tip visible to readers that take no lock (a node's /health)."""
+        height = len(self.blocks) - 1
+        self.head = Head(height, self.blocks[-1].hash, self._cumulative_work[-1],
+                         self.params.difficulty_for(height + 1, self.blocks.__getitem__))
+
     def _append(self, block: Block) -> None:
         previous = self._cumulative_work[-1] if self._cumulative_work else 0
         self.blocks.append(block)
@@ -306,3 +336,37 @@ class Blockchain:
         for post in block.transactions:
             self._confirmed[post.id] = block.index
             self.pending.pop(post.id, None)
+
+
+def _check_proof(block: Block) -> None:
+    if not block.has_valid_proof():
+        raise InvalidBlock(f"hash {block.hash[:16]}… does not have {block.difficulty} "
+                           "leading zero bits (no valid proof of work)", block.index)
+
+
+def check_announced_block(block: Block, chain: Blockchain) -> None:
+    """Cheap checks on a block a peer announces, before it may cost us a sync: that it
+    belongs to this network, and that its proof of work and its posts are valid.
+
+    The full checks (link, time, difficulty in context, replays) run when the block
+    is appended or its branch is considered.
+    """
+    params = chain.params
+    if block.index == 0:
+        raise InvalidBlock("a genesis block cannot be announced", 0)
+    if params.retarget_interval is None and block.difficulty != params.difficulty:
+        raise InvalidBlock(f"difficulty is {block.difficulty} bits but this network "
+                           f"uses {params.difficulty} bits (a block of another network?)",
+                           block.index)
+    if block.index == 1 and block.previous_hash != chain.genesis.hash:
+        raise InvalidBlock("its parent is not this network's genesis block "
+                           "(a block of another network?)", block.index)
+    if block.timestamp > chain.clock() + MAX_FUTURE_SECONDS:
+        raise InvalidBlock(f"timestamp {block.timestamp} is more than "
+                           f"{MAX_FUTURE_SECONDS // 3600} hours in the future", block.index)
+    _check_proof(block)
+    for post in block.transactions:
+        try:
+            check_post(post, block.timestamp)
+        except InvalidPost as error:
+            raise InvalidBlock(str(error), block.index) from None

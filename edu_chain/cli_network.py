@@ -31,6 +31,8 @@ def add_commands(commands) -> None:
     node.add_argument("--require-signatures", action="store_true",
                       help="refuse unsigned posts")
     node.add_argument("--workers", type=int, default=1, help="mining processes (default 1)")
+    node.add_argument("--max-peers", type=int, default=None, metavar="N",
+                      help="peers kept at most (default 64: a room of 40 fits)")
     node.set_defaults(handler=run_node)
 
     network = commands.add_parser("network", help="run a local network of several nodes "
@@ -66,13 +68,12 @@ def _is_loopback(host: str) -> bool:
 
 
 def run_node(args) -> int:
-    from waitress.server import create_server
-
     from .chain import Blockchain
     from .cli import CliError, serve_until_stopped
     from .errors import EduChainError
-    from .network.api import create_app
+    from .network.api import MAX_BODY_BYTES, create_app
     from .network.peers import BadAddress, normalize_address
+    from .network.serving import room_server
     from .network.service import Node
     from .params import NetworkParams
     from .store import Store
@@ -89,9 +90,10 @@ def run_node(args) -> int:
         raise CliError(str(error)) from None
     address = normalize_address(args.advertise or own_address(args.host, args.port, peers))
     node = Node(chain, address=address, require_signatures=args.require_signatures,
-                mining_workers=args.workers)
+                mining_workers=args.workers, **({"max_peers": args.max_peers}
+                                                if args.max_peers else {}))
     try:
-        server = create_server(create_app(node), host=args.host, port=args.port, threads=8)
+        server = room_server(create_app(node), args.host, args.port, MAX_BODY_BYTES)
     except OSError as error:
         raise CliError(f"cannot listen on {args.host}:{args.port} ({error.strerror}); "
                        "is another node using that port? Choose one with --port") from None
@@ -102,6 +104,8 @@ def run_node(args) -> int:
         print(f"  CLASSROOM MODE: listening on {args.host}, so other machines on this network "
               f"can reach this node at {address}")
     print("  Ctrl-C stops it.", flush=True)
+    for peer in peers:
+        node.add_seed(peer)
     node.start()
     threading.Thread(target=_join_peers, args=(node, peers), daemon=True).start()
 
@@ -114,18 +118,31 @@ def run_node(args) -> int:
 
 
 def _join_peers(node, peers: list[str]) -> None:
-    """Register with each --peer, retrying for a while if it is not up yet."""
-    for peer in peers:
-        for attempt in range(10):
-            try:
-                node.register_with(peer)
-                print(f"  registered with {peer}; peers now: "
-                      f"{', '.join(node.peers.addresses())}", flush=True)
-                break
-            except Exception as error:  # noqa: BLE001 - reported, then retried
-                if attempt == 0:
-                    print(f"  cannot register with {peer} yet ({error}); retrying", flush=True)
-                time.sleep(min(2 ** attempt, 10))
+    """Register with each --peer, retrying forever (every few seconds) until it answers.
+
+    A student may start before the teacher: the node keeps trying and says so
+    (once, then every half minute). Once joined, the node's watcher rejoins a
+    --peer it loses.
+    """
+    waiting = {peer: 0 for peer in peers}
+    last_said = 0.0
+    while waiting and not node.closed:
+        for peer in list(waiting):
+            speak = waiting[peer] == 0 or time.monotonic() - last_said >= 30
+            if peer in node.peers or node.join(peer, report=_say if speak else None):
+                _say(f"joined {peer}; peers now: {', '.join(node.peers.addresses())}")
+                del waiting[peer]
+                continue
+            waiting[peer] += 1
+            if speak:
+                last_said = time.monotonic()
+        if waiting:
+            retry_at = min(node.seeds.get(peer, 0.0) for peer in waiting)
+            time.sleep(min(5.0, max(0.2, retry_at - time.monotonic())))
+
+
+def _say(text: str) -> None:
+    print(f"  {text}", flush=True)
 
 
 def run_network(args) -> int:

@@ -26,11 +26,13 @@ CREATE TABLE IF NOT EXISTS blocks (height INTEGER PRIMARY KEY, hash TEXT NOT NUL
                                    data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pool   (seq INTEGER PRIMARY KEY AUTOINCREMENT,
                                    id TEXT UNIQUE NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS peers  (address TEXT PRIMARY KEY);
 """
 
 
 class Store:
-    """Blocks of the active chain by height, the pending pool, and the network parameters."""
+    """Blocks of the active chain by height, the pending pool, the network parameters,
+    and the node's peers (so a restarted node finds its network again)."""
 
     def __init__(self, path: str | Path = ":memory:"):
         self.path = str(path)
@@ -61,7 +63,20 @@ class Store:
         rows = self._db.execute("SELECT data FROM pool ORDER BY seq").fetchall()
         return [Post.from_dict(json.loads(data)) for (data,) in rows]
 
+    def load_peers(self) -> list[str]:
+        with self._lock:
+            rows = self._db.execute("SELECT address FROM peers ORDER BY address").fetchall()
+        return [address for (address,) in rows]
+
     # -- writing (each call is one transaction) -----------------------------
+    def save_peer(self, address: str) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT OR IGNORE INTO peers VALUES (?)", (address,))
+
+    def remove_peer(self, address: str) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM peers WHERE address = ?", (address,))
+
     def save_params(self, params: NetworkParams) -> None:
         with self._transaction() as db:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('params', ?)",

@@ -23,3 +23,57 @@ def free_port() -> int:
 
 def same_tip(network) -> bool:
     return len(set(network.tips())) == 1
+
+
+class WaitressInThread:
+    """A node's app served by waitress with the command line's settings, in a thread."""
+
+    def __init__(self, app, max_body: int | None = None):
+        import threading
+
+        from edu_chain.network.api import MAX_BODY_BYTES
+        from edu_chain.network.serving import room_server
+        self.server = room_server(app, "127.0.0.1", 0, max_body or MAX_BODY_BYTES)
+        self.url = f"http://127.0.0.1:{self.server.effective_port}"
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.close()
+        for channel in list(self.server._map.values()):
+            channel.close()
+        self.server.task_dispatcher.shutdown(timeout=5)
+        self.thread.join(timeout=5)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def silent_sockets(count: int):
+    """``count`` listening sockets that accept connections and never answer."""
+    import socket
+    sockets = []
+    for _ in range(count):
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        sockets.append(listener)
+    return sockets
+
+
+def offline_node(difficulty: int = 4, **options):
+    """A node whose peer calls never leave the process (each fails at once)."""
+    from edu_chain import Blockchain, NetworkParams
+    from edu_chain.network.client import PeerClient, PeerError
+    from edu_chain.network.service import Node
+
+    class OfflineClient(PeerClient):
+        def request(self, method, address, path, **_):
+            raise PeerError(f"cannot reach {address} (offline test client)")
+
+    return Node(Blockchain(NetworkParams(difficulty=difficulty)),
+                address=options.pop("address", "http://127.0.0.1:9"), client=OfflineClient(),
+                sync_interval=None, **options)

@@ -97,15 +97,21 @@ def test_a_data_dir_of_another_difficulty_is_refused(tmp_path, processes):
 
 
 def test_network_command_runs_linked_nodes_and_stops_on_sigterm():
-    base = free_port()
-    while any(not _port_free(base + i) for i in range(3)):
-        base = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "edu_chain", "network", "--nodes", "3",
-                                "--base-port", str(base), "--difficulty", "8"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    urls = [f"http://127.0.0.1:{base + i}" for i in range(3)]
+    import random
+    for _ in range(5):   # ports outside the ephemeral range, retried if another test took one
+        base = random.randint(20000, 29990)
+        if any(not _port_free(base + i) for i in range(3)):
+            continue
+        process = subprocess.Popen([sys.executable, "-m", "edu_chain", "network", "--nodes", "3",
+                                    "--base-port", str(base), "--difficulty", "8"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        urls = [f"http://127.0.0.1:{base + i}" for i in range(3)]
+        wait_for(lambda: all(_up(u) for u in urls) or process.poll() is not None, 20,
+                 "three nodes")
+        if process.poll() is None:
+            break
+        assert "cannot listen" in process.stdout.read()
     try:
-        wait_for(lambda: all(_up(u) for u in urls), 20, "three nodes")
         assert all(len(requests.get(f"{u}/peers", timeout=2).json()["peers"]) == 2 for u in urls)
     finally:
         process.send_signal(signal.SIGTERM)
@@ -142,3 +148,63 @@ def _get(url):
         return reply.text if reply.ok else None
     except requests.RequestException:
         return None
+
+
+def _peers(url):
+    try:
+        return requests.get(f"{url}/peers", timeout=2).json()["peers"]
+    except requests.RequestException:
+        return []
+
+
+def _height(url):
+    return requests.get(f"{url}/health", timeout=2).json()["height"]
+
+
+def test_a_killed_teacher_restarted_finds_its_room_again_by_itself(tmp_path, processes):
+    port_t = free_port()
+    teacher, url_t = start_node(port_t, tmp_path / "t")
+    processes.append(teacher)
+    student, url_s = start_node(free_port(), tmp_path / "s", "--peer", url_t)
+    processes.append(student)
+    wait_for(lambda: url_s in _peers(url_t), 10, "the teacher to learn the student")
+    os.kill(teacher.pid, signal.SIGKILL)
+    teacher.wait(timeout=10)
+    requests.post(f"{url_s}/new_transaction", json={"author": "s", "content": "while away"},
+                  timeout=5)
+    assert requests.get(f"{url_s}/mine", timeout=30).text == "Block #1 is mined."
+    again, _ = start_node(port_t, tmp_path / "t")          # no --peer: it remembers
+    processes.append(again)
+    wait_for(lambda: url_s in _peers(url_t) and _height(url_t) == 1, 10,
+             "the restarted teacher to rejoin its student and catch up")
+
+
+def test_a_student_started_before_the_teacher_joins_when_it_comes(tmp_path, processes):
+    port_t = free_port()
+    url_t = f"http://127.0.0.1:{port_t}"
+    student, url_s = start_node(free_port(), tmp_path / "s", "--peer", url_t)
+    processes.append(student)
+    import time
+    time.sleep(3)                                           # several failed attempts
+    teacher, _ = start_node(port_t, tmp_path / "t")
+    processes.append(teacher)
+    wait_for(lambda: url_t in _peers(url_s) and url_s in _peers(url_t), 10,
+             "the student to join the late teacher")
+    student.send_signal(signal.SIGINT)
+    output, _ = student.communicate(timeout=15)
+    assert f"cannot join {url_t} yet" in output and f"joined {url_t}" in output
+
+
+def test_a_teacher_restarted_with_no_saved_peers_learns_its_students_back(tmp_path, processes):
+    port_t = free_port()
+    teacher, url_t = start_node(port_t, tmp_path / "t")
+    processes.append(teacher)
+    student, url_s = start_node(free_port(), tmp_path / "s", "--peer", url_t)
+    processes.append(student)
+    wait_for(lambda: url_s in _peers(url_t), 10, "the teacher to learn the student")
+    teacher.send_signal(signal.SIGINT)
+    teacher.wait(timeout=15)
+    again, _ = start_node(port_t, tmp_path / "t-new")       # a fresh data directory
+    processes.append(again)
+    assert url_s not in _peers(url_t)
+    wait_for(lambda: url_s in _peers(url_t), 30, "the student's calls to teach it back")

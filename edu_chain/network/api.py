@@ -1,9 +1,11 @@
 """The node's HTTP API: the tutorial's endpoints (same paths, methods and JSON), done right.
 
 ``create_app(node)`` is an application factory: the node is passed in, never a
-module global, so one process can serve many nodes. Every error is a JSON body
-``{"error": "..."}`` with a 4xx status that says what was wrong (502 when a peer
-could not be reached); a 500 is a bug.
+module global, so one process can serve many nodes. This is the one place that
+knows the JSON shapes of the answers. Every error is a JSON body
+``{"error": "..."}`` with a 4xx status that says what was wrong (429 with
+``Retry-After`` when a client posts too fast, 502 when a peer could not be
+reached); a 500 is a bug.
 """
 
 from __future__ import annotations
@@ -12,19 +14,23 @@ import json
 import logging
 
 from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ..errors import DuplicatePost, EduChainError, InvalidBlock, InvalidChain, InvalidPost
-from .client import PeerError
-from .openapi import openapi_document
-from .peers import BadAddress, normalize_address
-from .service import PAGE_SIZE, Node
+from .client import SENDER_HEADER, PeerError
+from .limits import (CLIENT_BURST, CLIENT_POSTS_PER_SECOND, PEER_BURST, PEER_POSTS_PER_SECOND,
+                     RateLimited, RateLimiter)
+from .membership import NotOurNetwork
+from .openapi import BLOCK_FIELDS, POST_FIELDS, openapi_document
+from .peers import BadAddress, TooManyPeers, normalize_address
+from .service import PAGE_SIZE, MiningBusy, Node
 
 MAX_BODY_BYTES = 1024 * 1024      # a full block of 100 maximal posts is ~250 kB
-SENDER_HEADER = "X-Edu-Chain-Sender"
 
-STATUS = [(DuplicatePost, 409), (InvalidPost, 400), (InvalidBlock, 400), (BadAddress, 400),
-          (InvalidChain, 409), (PeerError, 502), (EduChainError, 409)]
+STATUS = [(DuplicatePost, 409), (InvalidPost, 400), (InvalidBlock, 400), (NotOurNetwork, 409),
+          (BadAddress, 400),
+          (TooManyPeers, 409), (MiningBusy, 409), (InvalidChain, 409), (PeerError, 502),
+          (EduChainError, 409)]
 
 
 class BadRequest(EduChainError):
@@ -36,7 +42,6 @@ def create_app(node: Node, *, max_body: int = MAX_BODY_BYTES) -> Flask:
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=max_body, JSON_SORT_KEYS=False)
     app.json.sort_keys = False
-    app.extensions["edu_chain_node"] = node
     _register_errors(app)
     _register_routes(app, node)
     return app
@@ -50,7 +55,16 @@ def _register_errors(app: Flask) -> None:
                     405: f"{request.method} is not allowed on {request.path}",
                     413: f"the request body is larger than the limit of "
                          f"{app.config['MAX_CONTENT_LENGTH']} bytes"}
-        return jsonify(error=messages.get(error.code, error.description)), error.code
+        response = jsonify(error=messages.get(error.code, error.description))
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        return response, error.code
+
+    @app.errorhandler(RateLimited)
+    def rate_limited(error: RateLimited):
+        response = jsonify(error=str(error))
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response, 429
 
     @app.errorhandler(BadRequest)
     def bad_request(error: BadRequest):
@@ -80,7 +94,8 @@ def json_body() -> object:
         raise BadRequest(f"the body is not valid JSON ({error})") from None
 
 
-def json_object_with(*names: str) -> dict:
+def json_object_with(*names: str, allowed: tuple[str, ...] = ()) -> dict:
+    """The body as a JSON object with ``names``, and no field outside ``names + allowed``."""
     body = json_body()
     if not isinstance(body, dict):
         raise BadRequest(f"the body must be a JSON object with {', '.join(names)}")
@@ -88,7 +103,28 @@ def json_object_with(*names: str) -> dict:
         if name not in body:
             raise BadRequest(f"the field '{name}' is missing; send "
                              + json.dumps({n: "..." for n in names}))
+    only_known(body, names + allowed, "the body")
     return body
+
+
+def only_known(data: dict, known: tuple[str, ...], where: str) -> None:
+    unknown = [name for name in data if name not in known]
+    if unknown:
+        shown = json.dumps(unknown[0])[:40]
+        raise BadRequest(f"{where} has a field this API does not know: {shown}; the fields "
+                         f"are {', '.join(known)}")
+
+
+def block_body() -> object:
+    """The body of /add_block: a block, its fields and its posts' fields all known ones."""
+    block = json_body()
+    if isinstance(block, dict):
+        only_known(block, BLOCK_FIELDS, "the block")
+        posts = block.get("transactions")
+        for post in posts if isinstance(posts, list) else []:
+            if isinstance(post, dict):
+                only_known(post, POST_FIELDS, "a post of the block")
+    return block
 
 
 def sender() -> str | None:
@@ -118,10 +154,26 @@ def wants_json() -> bool:
 
 
 def _register_routes(app: Flask, node: Node) -> None:
+    client_posts = RateLimiter(CLIENT_POSTS_PER_SECOND, CLIENT_BURST)
+    peer_posts = RateLimiter(PEER_POSTS_PER_SECOND, PEER_BURST)
+
     @app.before_request
-    def learn_own_address():
+    def learn_addresses():
         if node.address is None:  # as the tutorial did: the address the client used
-            node.set_address(request.host_url)
+            try:
+                node.set_address(request.host_url)
+            except BadAddress:
+                pass
+        calling = sender()
+        if calling is not None and calling not in node.peers:
+            node.consider_sender(calling)   # a node that does not know us, or we it: heal
+
+    def limit_posts() -> None:
+        calling = sender()
+        if calling is not None and calling in node.peers:
+            peer_posts.take(calling, "posts")
+        else:
+            client_posts.take(f"{request.remote_addr} {calling or ''}".strip(), "posts")
 
     @app.get("/")
     def index():
@@ -131,16 +183,18 @@ def _register_routes(app: Flask, node: Node) -> None:
 
     @app.post("/new_transaction")
     def new_transaction():
-        post = node.submit_post(json_object_with("author", "content"), sender())
+        limit_posts()
+        post = node.submit_post(json_object_with("author", "content", allowed=POST_FIELDS),
+                                sender())
         return jsonify(message="Success", id=post.id, post=post.to_dict()), 201
 
     @app.get("/chain")
     def chain():
-        return jsonify(node.chain_summary())
+        return jsonify(chain_summary(node))
 
     @app.route("/mine", methods=["GET", "POST"])
     def mine():
-        block = node.mine()
+        block = node.mine(wait=False)
         text = "No transactions to mine" if block is None else f"Block #{block.index} is mined."
         if wants_json():
             return jsonify(message=text, block=block.to_dict() if block else None)
@@ -152,7 +206,8 @@ def _register_routes(app: Flask, node: Node) -> None:
 
     @app.post("/register_node")
     def register_node():
-        return jsonify(node.register_peer(json_object_with("node_address")["node_address"]))
+        node.register_peer(json_object_with("node_address")["node_address"])
+        return jsonify(chain_summary(node))
 
     @app.post("/register_with")
     def register_with():
@@ -160,11 +215,13 @@ def _register_routes(app: Flask, node: Node) -> None:
 
     @app.post("/add_block")
     def add_block():
-        status, block = node.receive_block(json_body(), sender())
+        status, block = node.receive_block(block_body(), sender())
         messages = {"added": (f"Block #{block.index} added to the chain", 201),
                     "known": (f"Block #{block.index} is already on our chain", 200),
                     "syncing": (f"Block #{block.index} does not extend our tip; fetching the "
-                                "missing blocks from peers", 202)}
+                                "missing blocks from peers", 202),
+                    "stale": (f"Block #{block.index} is on a branch with no more work than "
+                              "ours; we keep ours", 200)}
         text, code = messages[status]
         return jsonify(message=text, status=status), code
 
@@ -176,11 +233,11 @@ def _register_routes(app: Flask, node: Node) -> None:
     def blocks():
         since = int_arg("since", 0, 0, 2**40)
         limit = int_arg("limit", PAGE_SIZE, 1, PAGE_SIZE)
-        return jsonify(node.blocks_page(since, limit))
+        return jsonify(blocks_page(node, since, limit))
 
     @app.get("/health")
     def health():
-        return jsonify(node.health())
+        return jsonify(health_of(node))
 
     @app.post("/sync")
     def sync():
@@ -189,3 +246,30 @@ def _register_routes(app: Flask, node: Node) -> None:
     @app.get("/openapi.json")
     def openapi():
         return jsonify(openapi_document())
+
+
+# -- the JSON views ------------------------------------------------------------
+def chain_summary(node: Node) -> dict:
+    """The tutorial's GET /chain: {length, chain, peers}."""
+    with node.chain.lock:
+        blocks = [b.to_dict() for b in node.chain.blocks]
+    return {"length": len(blocks), "chain": blocks, "peers": node.peers.addresses()}
+
+
+def blocks_page(node: Node, since: int, limit: int) -> dict:
+    chain = node.chain
+    blocks = chain.blocks_since(since, limit)
+    following = since + len(blocks)
+    return {"blocks": [b.to_dict() for b in blocks], "height": chain.height,
+            "next": following if following <= chain.height else None}
+
+
+def health_of(node: Node) -> dict:
+    """Small on purpose (a few hundred bytes): peers poll it. GET /peers lists the peers."""
+    chain = node.chain
+    head = chain.head     # no lock: /health answers at once even while the chain is busy
+    return {"address": node.address, "node_id": node.node_id, "height": head.height,
+            "tip": head.tip, "total_work": head.total_work, "difficulty": head.next_difficulty,
+            "network": chain.params.to_dict(),
+            "genesis": chain.genesis.hash, "pending": len(chain.pending),
+            "peers": len(node.peers), "require_signatures": node.require_signatures}

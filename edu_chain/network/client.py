@@ -1,19 +1,36 @@
-"""Talking to nodes over HTTP with ``requests``; every call has a timeout.
+"""Talking to nodes over HTTP with ``requests``; every call has an overall deadline.
 
 :class:`PeerClient` is what a node uses to reach its peers. :class:`NodeClient`
 is for people (notebooks, the posts app): ``NodeClient(url).post("alice", "hi")``.
+
+Two limits keep a node healthy in a busy room:
+
+- one shared, bounded pool of keep-alive connections per client (a single
+  ``requests.Session``), instead of a session per thread that leaves idle
+  connections piling up on every peer;
+- one deadline per call that covers everything, name resolution included:
+  the call runs in a small worker pool and the caller stops waiting when the
+  deadline passes, whatever the peer (or the DNS server) does.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
 
 from ..errors import EduChainError
 
-DEFAULT_TIMEOUT = (1.0, 5.0)   # seconds: (connect, read)
+DEFAULT_TIMEOUT = (1.0, 5.0)   # seconds: (connect, read) of one socket operation
+CALL_WORKERS = 16              # calls in flight at once, per client
+POOL_HOSTS = 64                # hosts whose idle connections are kept
+SENDER_HEADER = "X-Edu-Chain-Sender"   # the address of the node making a call
+MINING_SECONDS = 600.0         # how long a person's /mine may take
 
 
 class PeerError(EduChainError):
@@ -24,28 +41,70 @@ class PeerError(EduChainError):
         super().__init__(message)
 
 
+class _QuietPoolWarnings(logging.Filter):
+    """Never print urllib3's 'Connection pool is full' into a notebook cell."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Connection pool is full" not in record.getMessage()
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_QuietPoolWarnings())
+
+
 class PeerClient:
-    """HTTP calls from one node to others (one keep-alive session per thread)."""
+    """HTTP calls from one node to others: one connection pool, one deadline per call."""
 
-    def __init__(self, timeout: float | tuple[float, float] = DEFAULT_TIMEOUT):
+    def __init__(self, timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+                 deadline: float | None = None):
         self.timeout = timeout
-        self._local = threading.local()
+        socket_times = timeout if isinstance(timeout, tuple) else (timeout, timeout)
+        self.deadline = deadline if deadline is not None else sum(socket_times) + 0.5
+        self._session = requests.Session()
+        self._session.trust_env = False   # no system proxies between nodes of one room
+        adapter = HTTPAdapter(pool_connections=POOL_HOSTS, pool_maxsize=CALL_WORKERS,
+                              max_retries=0)
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
+        self._workers: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
 
-    def _session(self) -> requests.Session:
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = self._local.session = requests.Session()
-            session.trust_env = False   # no system proxies between nodes of one room
-        return session
+    def _executor(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._workers is None:
+                self._workers = ThreadPoolExecutor(CALL_WORKERS,
+                                                   thread_name_prefix="edu-chain-call")
+            return self._workers
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._workers = self._workers, None
+        if workers is not None:
+            workers.shutdown(wait=False, cancel_futures=True)
+        self._session.close()
 
     def request(self, method: str, address: str, path: str, *, json: Any = None,
                 params: dict | None = None, headers: dict | None = None,
-                timeout: float | tuple[float, float] | None = None) -> Any:
+                timeout: float | tuple[float, float] | None = None,
+                deadline: float | None = None) -> Any:
         """Call ``address + path`` and return its JSON, or raise :class:`PeerError`."""
+        limit = deadline if deadline is not None else self.deadline
+        try:
+            future = self._executor().submit(self._send, method, address, path, json, params,
+                                             headers, timeout or self.timeout)
+        except RuntimeError:
+            raise PeerError("this client is closed (the node is shutting down)") from None
+        try:
+            return future.result(timeout=limit)
+        except FutureTimeout:
+            future.cancel()
+            raise PeerError(f"{address} did not answer within the timeout ({limit:g} s)") \
+                from None
+
+    def _send(self, method, address, path, json, params, headers, timeout) -> Any:
         url = address.rstrip("/") + path
         try:
-            reply = self._session().request(method, url, json=json, params=params,
-                                            headers=headers, timeout=timeout or self.timeout)
+            reply = self._session.request(method, url, json=json, params=params,
+                                          headers=headers, timeout=timeout)
         except requests.Timeout:
             raise PeerError(f"{address} did not answer within the timeout") from None
         except requests.RequestException as error:
@@ -63,22 +122,26 @@ class PeerClient:
         return body
 
     # -- the calls a node makes ---------------------------------------------
-    def health(self, address: str) -> dict:
-        return self.request("GET", address, "/health")
+    def health(self, address: str, sender: str | None = None) -> dict:
+        return self.request("GET", address, "/health", headers=_from(sender))
 
     def blocks_since(self, address: str, since: int, limit: int) -> dict:
         return self.request("GET", address, "/blocks", params={"since": since, "limit": limit})
 
     def register(self, address: str, own_address: str) -> dict:
-        return self.request("POST", address, "/register_node", json={"node_address": own_address})
+        return self.request("POST", address, "/register_node", json={"node_address": own_address},
+                            headers=_from(own_address))
 
     def announce_block(self, address: str, block: dict, sender: str | None) -> Any:
-        return self.request("POST", address, "/add_block", json=block,
-                            headers={"X-Edu-Chain-Sender": sender} if sender else None)
+        return self.request("POST", address, "/add_block", json=block, headers=_from(sender))
 
     def send_post(self, address: str, post: dict, sender: str | None) -> Any:
         return self.request("POST", address, "/new_transaction", json=post,
-                            headers={"X-Edu-Chain-Sender": sender} if sender else None)
+                            headers=_from(sender))
+
+
+def _from(sender: str | None) -> dict | None:
+    return {SENDER_HEADER: sender} if sender else None
 
 
 class NodeClient:
@@ -104,7 +167,9 @@ class NodeClient:
         return self._call("POST", "/new_transaction", json=post)
 
     def mine(self) -> dict:
-        return self._call("POST", "/mine", headers={"Accept": "application/json"})
+        """POST /mine; mining may take a while, so this call waits up to 10 minutes."""
+        return self._call("POST", "/mine", headers={"Accept": "application/json"},
+                          timeout=(1.0, MINING_SECONDS), deadline=MINING_SECONDS)
 
     def chain(self) -> dict:
         return self._call("GET", "/chain")

@@ -111,27 +111,41 @@ def node_reason(error: PeerError) -> str:
     return text.split(": ", 1)[1] if ": " in text else text
 
 
-def when(timestamp: int) -> str:
-    return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+def when(timestamp: object) -> str:
+    """A post's time for people; any stored value renders (a node of another version may
+    hold times no calendar shows), never a 500."""
+    try:
+        return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    except (TypeError, ValueError, OverflowError, OSError):
+        return f"time {timestamp!r} (not a date)"
 
 
 def entry(post: dict, block: dict | None) -> dict:
+    """One post as the page shows it; whatever a node sends renders as text."""
     key = post.get("public_key")
-    return {"author": post["author"], "content": post["content"], "time": when(post["timestamp"]),
-            "timestamp": post["timestamp"], "short_key": key[:8] if key else None,
+    key = key if isinstance(key, str) else None
+    stamp = post.get("timestamp")
+    return {"author": str(post.get("author", "")), "content": str(post.get("content", "")),
+            "time": when(stamp), "timestamp": stamp if type(stamp) is int else 0,
+            "short_key": key[:8] if key else None,
             "verified": bool(post.get("signature") and key),
-            "block_index": block["index"] if block else None,
-            "block_hash": block["hash"] if block else None}
+            "block_index": _int(block.get("index")) if block else None,
+            "block_hash": str(block.get("hash", "")) if block else None}
+
+
+def _int(value: object) -> int:
+    return value if type(value) is int else 0
 
 
 def chain_entries(chain: dict) -> list[dict]:
     """Every post on the chain (the genesis message aside), with its own block's hash."""
-    return [entry(post, block) for block in chain["chain"] if block["index"] > 0
-            for post in block["transactions"]]
+    return [entry(post, block) for block in chain.get("chain", []) if isinstance(block, dict)
+            and _int(block.get("index")) > 0 for post in block.get("transactions", [])
+            if isinstance(post, dict)]
 
 
 def pending_entries(pending: list) -> list[dict]:
-    return [entry(post, None) for post in pending]
+    return [entry(post, None) for post in pending if isinstance(post, dict)]
 
 
 def newest_first(entries: list[dict]) -> list[dict]:

@@ -1,0 +1,194 @@
+"""What enters a node: posts from clients and peers, blocks it mines or is told about.
+
+Every check on a post or a block is the chain's own (``Blockchain.add_post``,
+``Blockchain.add_block``): the node only adds the network's concerns — who sent
+it, whom to tell next, and never mining on two server threads at once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from .. import pow
+from ..block import Block
+from ..chain import check_announced_block
+from ..errors import EduChainError, InvalidPost, MiningStopped, UnlinkedBlock
+from ..transactions import Post
+from .gossip import BLOCK, BLOCK_FANOUT, OTHER, POST, POST_FANOUT
+
+RESEND_FIRST = 30.0       # seconds before a node re-sends its own post still pending ...
+RESEND_LONGEST = 300.0    # ... doubling up to this
+RESEND_BATCH = 10         # posts re-sent per round of the watcher
+
+
+class MiningBusy(EduChainError):
+    """This node is mining already; a second request would only wait for the first."""
+
+
+class Intake:
+    """Posts and blocks: the part of :class:`~edu_chain.network.service.Node` they enter by."""
+
+    # -- posts ----------------------------------------------------------------
+    def submit_post(self, data: Any, sender: str | None = None) -> Post:
+        """Validate a post from a client or a peer, pool it, and pass it on."""
+        if not isinstance(data, dict):
+            raise InvalidPost("send a JSON object such as {\"author\": \"alice\", "
+                              "\"content\": \"hello\"}")
+        fields = dict(data)
+        if "timestamp" not in fields:
+            if fields.get("signature") is not None:
+                raise InvalidPost("a signed post must carry the timestamp it was signed with")
+            fields["timestamp"] = int(self.chain.clock())
+        post = Post.from_dict(fields)
+        if self.require_signatures and not post.is_signed:
+            raise InvalidPost("this node accepts signed posts only (it was started with "
+                              "--require-signatures); sign the post with a key")
+        self.chain.add_post(post)          # every rule on a post, in one place
+        self.log(f"new post {post.id[:8]} by {post.author}" + (f" from {sender}" if sender else ""))
+        if sender is None:                 # our own client's post: always goes out, and again
+            self._schedule_resend(post.id, RESEND_FIRST)     # later until it is mined
+            for peer in self.peers.sample(POST_FANOUT):
+                self._gossip_queue.submit(POST, self._push_own, peer, post.to_dict())
+        elif self._forwarding.allow("forward"):   # a peer's: passed on while there is budget
+            self.gossip_post(post.to_dict(), exclude=sender)
+        return post
+
+    def _push_own(self, peer: str, post: dict) -> None:
+        """Send our own post to a peer; once a peer holds it, re-sending can wait long."""
+        try:
+            self._call(peer, self.client.send_post, peer, post, self.address)
+        except EduChainError as error:
+            if getattr(error, "status", None) != 409:   # 409: the peer has it already
+                return
+        self._schedule_resend(post["id"], RESEND_LONGEST)
+
+    def _schedule_resend(self, post_id: str, delay: float) -> None:
+        with self._resend_lock:
+            self._resend[post_id] = (time.monotonic() + delay, delay)
+
+    def resend_pending(self) -> None:
+        """A node's own posts still pending go out again until mined: a post accepted just
+        before its node lost its peers (or died) still reaches the room. Every 30 s, doubling,
+        while no peer took it; every 5 minutes once one did."""
+        now = time.monotonic()
+        with self._resend_lock:
+            for post_id in [p for p in self._resend if p not in self.chain.pending]:
+                del self._resend[post_id]
+            due = sorted((when, post_id) for post_id, (when, _) in self._resend.items()
+                         if when <= now)[:RESEND_BATCH]
+            for _, post_id in due:
+                delay = min(RESEND_LONGEST, 2 * self._resend[post_id][1])
+                self._resend[post_id] = (now + delay, delay)
+        for _, post_id in due:
+            post = self.chain.pending.get(post_id)
+            for peer in self.peers.sample(1) if post is not None else []:
+                self._gossip_queue.submit(OTHER, self._push_own, peer, post.to_dict())
+
+    def gossip_post(self, post: dict, exclude: str | None = None) -> None:
+        self._gossip(POST, POST_FANOUT, self.client.send_post, post, exclude)
+
+    # -- blocks ---------------------------------------------------------------
+    def mine(self, *, allow_empty: bool = False, wait: bool = True) -> Block | None:
+        """Mine the pending posts into a block and announce it; None if nothing to mine.
+
+        With ``wait=False`` (the HTTP API), a second call while one mines raises
+        :class:`MiningBusy` at once instead of holding another server thread.
+        """
+        if not self._mining_lock.acquire(blocking=wait):
+            raise MiningBusy("this node is already mining a block; it will be announced when "
+                             "found (watch GET /health for the height)")
+        try:
+            return self._mine(allow_empty)
+        finally:
+            self._mining_lock.release()
+
+    def _mine(self, allow_empty: bool) -> Block | None:
+        for _ in range(5):
+            self._tip_changed.clear()
+            template = self.chain.new_block()
+            if not template.transactions and not allow_empty:
+                return None
+            try:
+                block = pow.mine(template, workers=self.mining_workers,
+                                 stop=_AnyOf(self._tip_changed, self._closed))
+                self.chain.add_block(block)
+            except (MiningStopped, UnlinkedBlock):
+                if self._closed.is_set():
+                    raise EduChainError("the node is shutting down") from None
+                self.log(f"abandoned block #{template.index}: a peer's block came first")
+                continue
+            self.log(f"mined block #{block.index} ({len(block.transactions)} posts)")
+            self.gossip_block(block.to_dict())
+            return block
+        raise EduChainError("the chain kept changing while this node mined; try again")
+
+    def gossip_block(self, block: dict, exclude: str | None = None) -> None:
+        self._gossip(BLOCK, BLOCK_FANOUT, self.client.announce_block, block, exclude)
+
+    def receive_block(self, data: Any, sender: str | None = None) -> tuple[str, Block]:
+        """A block announced by a peer: 'added', 'known', 'stale' (on a branch with no more
+        work), or 'syncing' (we are behind or forked)."""
+        claimed = data.get("hash") if isinstance(data, dict) else None
+        ours = self.chain.block_with_hash(claimed) if isinstance(claimed, str) else None
+        if ours is not None:   # most announcements are copies of a block we hold: the hash
+            return "known", ours   # says so, without parsing a hundred posts
+        block = Block.from_dict(data)
+        if self.chain.has_block(block.hash):
+            return "known", block
+        check_announced_block(block, self.chain)   # cheap checks before it may cost a sync
+        try:
+            self.chain.add_block(block)
+        except UnlinkedBlock:
+            if self.chain.has_block(block.hash):
+                return "known", block  # another peer's copy of it arrived a moment earlier
+            if self.chain.has_block(block.previous_hash):
+                return self._judge_branch(block, sender)
+            self.log(f"block #{block.index} from {sender or 'a client'} does not fit our tip "
+                     f"#{self.chain.height}; syncing")
+            self.schedule_sync(sender)
+            return "syncing", block
+        self._tip_changed.set()
+        self.log(f"accepted block #{block.index} from {sender or 'a client'}")
+        self.gossip_block(block.to_dict(), exclude=sender)
+        return "added", block
+
+    def _judge_branch(self, block: Block, sender: str | None) -> tuple[str, Block]:
+        """A block whose parent we hold, off our tip (two miners found a block at once):
+        fork choice decides here and now, with no round trip to anyone."""
+        with self.chain.lock:
+            parent = self.chain.blocks[:self.chain.height + 1]
+            cut = next((h for h, b in enumerate(parent) if b.hash == block.previous_hash), None)
+            if cut is None:      # the parent left our chain meanwhile
+                self.schedule_sync(sender)
+                return "syncing", block
+            update = self.chain.consider_chain(parent[:cut + 1] + [block])
+        if not update.adopted:
+            return "stale", block
+        self._tip_changed.set()
+        self.log(f"switched to block #{block.index} from {sender or 'a client'}: "
+                 f"{update.reason}")
+        self.gossip_block(block.to_dict(), exclude=sender)
+        self.pass_on_returned(update.returned_posts)
+        return "added", block
+
+    def pass_on_returned(self, posts: list[Post]) -> None:
+        """Posts of a block we dropped are back in our pool. Every node that held that block
+        got them back the same way, and their authors' nodes re-send them until mined, so
+        they are passed on only within the forwarding budget: a reorganisation of a block of
+        100 posts must not cost the room 100 x N x fan-out requests."""
+        for post in posts:
+            if not self._forwarding.allow("forward"):
+                return
+            self.gossip_post(post.to_dict())
+
+
+class _AnyOf:
+    """A stop flag that is set when any of several events is."""
+
+    def __init__(self, *events: threading.Event):
+        self.events = events
+
+    def is_set(self) -> bool:
+        return any(event.is_set() for event in self.events)

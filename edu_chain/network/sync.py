@@ -1,0 +1,167 @@
+"""Catching up: find where a peer's chain leaves ours, fetch the rest, apply fork choice.
+
+Syncs run in a small pool of their own, at most one per peer at a time, and
+whoever asks for one (``POST /sync``, a block that does not fit, the watcher)
+waits a bounded time: a room of silent peers cannot hold a request for long.
+"""
+
+from __future__ import annotations
+
+import random
+from concurrent.futures import Future, wait
+from typing import Any
+
+from ..block import Block
+from ..chain import ChainUpdate
+from ..errors import EduChainError, InvalidBlock, InvalidChain
+from .client import PeerError
+from .peers import BadAddress, normalize_address
+
+PAGE_SIZE = 2000          # blocks per /blocks page
+SYNC_ANSWER_SECONDS = 4.0  # POST /sync answers within this, whatever the peers do
+MAX_SYNCS = 80             # syncs running or waiting at once (one per peer at most)
+SEED_ODDS = 0.25           # share of the watcher's rounds that also ask the --peer seeds
+
+
+class Sync:
+    """Catching up with peers: the part of :class:`~edu_chain.network.service.Node` that does it."""
+
+    def sync_from(self, peer: str, health: dict | None = None) -> ChainUpdate:
+        """Fetch what ``peer`` has and we lack, from the fork point on, and apply fork choice.
+
+        ``health`` is the peer's /health answer when the caller already has it.
+        """
+        peer = normalize_address(peer)
+        if health is None:
+            health = self._call(peer, self.client.health, peer, self.address)
+        if not self._is_ahead(health):
+            return ChainUpdate(False, f"{peer} has no more work than we do")
+        common = self._common_height(peer, min(self.chain.height, int(health["height"])))
+        fetched = self._fetch_blocks(peer, common + 1, int(health["height"]))
+        update = self.chain.consider_chain(self.chain.blocks[:common + 1] + fetched)
+        if update.adopted:
+            self._tip_changed.set()
+            self.log(f"synced from {peer}: {update.reason}" + (
+                f"; {len(update.returned_posts)} post(s) back in the pool"
+                if update.returned_posts else ""))
+            self.gossip_block(self.chain.tip.to_dict(), exclude=peer)
+            self.pass_on_returned(update.returned_posts)
+        return update
+
+    def sync_all(self, timeout: float = SYNC_ANSWER_SECONDS) -> list[str]:
+        """The tutorial's consensus: ask every peer (in parallel), keep the most-work chain.
+
+        Answers within ``timeout`` seconds; syncs still running then go on in the
+        background and are reported as such.
+        """
+        futures = {peer: self.start_sync(peer) for peer in self.peers.addresses()}
+        wait([f for f in futures.values() if f is not None], timeout=timeout)
+        results = []
+        for peer, future in futures.items():
+            if future is None:
+                results.append(f"{peer}: not synced (shutting down, or too many syncs)")
+            elif not future.done():
+                results.append(f"{peer}: still syncing in the background (slow or silent)")
+            elif future.exception() is not None:
+                results.append(f"{peer}: {future.exception()}")
+            else:
+                results.append(f"{peer}: {future.result().reason}")
+        return results
+
+    def start_sync(self, peer: str) -> Future | None:
+        """Sync from ``peer`` in the background (once at a time per peer); its future."""
+        with self._syncing_lock:
+            running = self._syncing.get(peer)
+            if running is not None:
+                return running
+            if self._closed.is_set() or len(self._syncing) >= MAX_SYNCS:
+                return None      # shutting down, or enough catching up under way already
+            try:
+                future = self._sync_pool.submit(self.sync_from, peer)
+            except RuntimeError:
+                return None
+            self._syncing[peer] = future
+        future.add_done_callback(lambda _: self._sync_done(peer))
+        return future
+
+    def _sync_done(self, peer: str) -> None:
+        with self._syncing_lock:
+            self._syncing.pop(peer, None)
+
+    def schedule_sync(self, sender: str | None) -> None:
+        """A block did not fit: sync from its sender (known or not), else from a few peers."""
+        target = None
+        if sender:
+            try:
+                target = normalize_address(sender)
+            except BadAddress:
+                target = None
+        if target and target != self.address:
+            self.start_sync(target)
+            self.consider_sender(target)
+        else:
+            for peer in self.peers.sample(3):
+                self.start_sync(peer)
+
+    def _is_ahead(self, health: Any) -> bool:
+        try:
+            work, tip = int(health["total_work"]), str(health["tip"])
+            int(health["height"])
+        except (TypeError, KeyError, ValueError):
+            raise PeerError("the peer's /health answer lacks height, tip or total_work") from None
+        return self.chain.prefers(work, tip)
+
+    def _common_height(self, peer: str, height: int) -> int:
+        """The highest height where the peer's block equals ours (stepping back 1, 2, 4 …)."""
+        step = 1
+        while True:
+            theirs = self._fetch_blocks(peer, height, height, limit=1)
+            if theirs and theirs[0].hash == self.chain.blocks[height].hash:
+                return height
+            if height == 0:
+                raise InvalidChain(f"{peer} has another genesis block: it is on another network", 0)
+            height, step = max(0, height - step), step * 2
+
+    def _fetch_blocks(self, peer: str, since: int, until: int,
+                      limit: int = PAGE_SIZE) -> list[Block]:
+        blocks: list[Block] = []
+        position = since
+        while position <= until:
+            page = self._call(peer, self.client.blocks_since, peer, position,
+                              min(limit, until - position + 1))
+            items = page.get("blocks") if isinstance(page, dict) else None
+            if not isinstance(items, list) or not items:
+                break
+            try:
+                blocks.extend(Block.from_dict(item) for item in items)
+            except InvalidBlock as error:
+                raise InvalidChain(f"{peer} sent an invalid block: {error}") from None
+            position += len(items)
+            if limit == 1:
+                break
+        return blocks
+
+    # -- the watcher ------------------------------------------------------------
+    def _watch(self) -> None:
+        """Every few seconds: ask a few random peers how far they are, catch up if behind,
+        re-send our pending posts now and then, rejoin seeds we lost."""
+        interval = self.sync_interval
+        while not self._closed.wait(interval * (0.75 + 0.5 * _jitter())):
+            asked = self.peers.sample(self.watch_fanout)
+            if random.random() < SEED_ODDS:
+                # now and then the --peer seeds too: a teacher restarted without its saved
+                # peers learns us back from the address each call carries
+                asked += [seed for seed in self.seeds if seed in self.peers and seed not in asked]
+            for peer in asked:
+                try:
+                    health = self._call(peer, self.client.health, peer, self.address)
+                    if self._is_ahead(health):
+                        self.start_sync(peer)
+                except EduChainError:
+                    continue
+            self.rejoin_seeds()
+            self.resend_pending()
+
+
+def _jitter() -> float:
+    return random.random()

@@ -1,0 +1,158 @@
+"""A room's traffic: bounded fan-out, a bounded queue, forwarding budgets, re-sending."""
+
+import threading
+import time
+
+from edu_chain import Blockchain, NetworkParams, Post, Store
+from edu_chain.lab.network import LocalNetwork
+from edu_chain.network import intake, limits
+from edu_chain.network.client import PeerClient, PeerError
+from edu_chain.network.gossip import GossipQueue
+from edu_chain.network.service import Node
+
+from .conftest import T0
+from .netutil import wait_for
+
+
+class RecordingClient(PeerClient):
+    """Records every call instead of making it."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls = []
+
+    def request(self, method, address, path, **options):
+        self.calls.append((method, address, path))
+        return {}
+
+
+def recording_node(peers: int = 30):
+    client = RecordingClient()
+    node = Node(Blockchain(NetworkParams(difficulty=4)), address="http://127.0.0.1:9",
+                client=client, sync_interval=None)
+    for n in range(peers):
+        node.add_peer(f"http://127.0.0.1:{10000 + n}")
+    return node, client
+
+
+def settle(node):
+    wait_for(lambda: not len(node._gossip_queue), 5, "the gossip queue to drain")
+    time.sleep(0.2)
+
+
+def test_a_post_and_a_block_go_to_a_bounded_random_fanout_not_to_every_peer():
+    node, client = recording_node(30)
+    try:
+        node.submit_post({"author": "a", "content": "hello"})
+        settle(node)
+        posts = [c for c in client.calls if c[2] == "/new_transaction"]
+        assert 1 <= len(posts) <= intake.POST_FANOUT
+        node.mine()
+        settle(node)
+        blocks = [c for c in client.calls if c[2] == "/add_block"]
+        assert 1 <= len(blocks) <= intake.BLOCK_FANOUT and len(set(blocks)) == len(blocks)
+    finally:
+        node.close()
+
+
+def test_posts_from_peers_are_passed_on_within_a_budget_but_all_are_kept():
+    node, client = recording_node(30)
+    try:
+        for n in range(200):
+            node.submit_post(Post("flood", f"p{n}", T0 + n).to_dict(), "http://127.0.0.1:10000")
+        settle(node)
+        forwarded = [c for c in client.calls if c[2] == "/new_transaction"]
+        assert len(node.chain.pending) == 200
+        burst = limits.FORWARD_BURST + 2          # the burst (and what trickles in meanwhile)
+        assert len(forwarded) <= burst * intake.POST_FANOUT      # not 200 x fan-out
+    finally:
+        node.close()
+
+
+def test_the_gossip_queue_is_bounded_and_blocks_go_first():
+    release = threading.Event()
+    done = []
+    queue = GossipQueue(workers=1, limit=5)
+    try:
+        queue.submit(2, release.wait)            # keeps the one worker busy
+        time.sleep(0.1)
+        accepted = [queue.submit(1, done.append, f"post {n}") for n in range(3)]
+        accepted.append(queue.submit(0, done.append, "block"))
+        accepted += [queue.submit(1, done.append, f"post {n}") for n in range(3, 6)]
+        assert accepted == [True] * 5 + [False, False] and queue.dropped == 2
+        release.set()
+        wait_for(lambda: len(done) == 5, 5, "the queue to drain")
+        assert done == ["block", "post 0", "post 1", "post 2", "post 3"]
+    finally:
+        queue.close()
+
+
+def test_own_pending_posts_are_re_sent_until_mined(monkeypatch):
+    monkeypatch.setattr(intake, "RESEND_FIRST", 0.0)
+    node, client = recording_node(3)
+    unreachable = {"on": True}
+    recorded = client.request
+
+    def request(method, address, path, **options):
+        if unreachable["on"]:
+            raise PeerError(f"cannot reach {address}")
+        return recorded(method, address, path, **options)
+    client.request = request
+    try:
+        post = node.submit_post({"author": "a", "content": "are you there?"})
+        settle(node)                              # every push failed: the peers were away
+        assert node._resend[post.id][1] == 0.0
+        unreachable["on"] = False
+        node.resend_pending()
+        settle(node)
+        assert [c[2] for c in client.calls] == ["/new_transaction"]
+        assert node._resend[post.id][1] == intake.RESEND_LONGEST   # a peer has it now
+        node.chain.mine()                         # mined: never re-sent again
+        client.calls.clear()
+        node._resend[post.id] = (0.0, 0.0)
+        node.resend_pending()
+        settle(node)
+        assert client.calls == [] and post.id not in node._resend
+    finally:
+        node.close()
+
+
+def test_a_restarted_node_re_announces_its_pool(tmp_path, monkeypatch):
+    path = tmp_path / "chain.sqlite3"
+    first = Blockchain(NetworkParams(difficulty=4), Store(path))
+    first.add_post(Post("a", "accepted just before a crash", T0))
+    first.store.close()
+    node = Node(Blockchain(NetworkParams(difficulty=4), Store(path)), sync_interval=None)
+    try:
+        assert set(node._resend) == set(node.chain.pending)
+    finally:
+        node.close()
+
+
+def test_a_post_reaches_every_node_of_a_line_through_forwarding():
+    with LocalNetwork(6, topology="line", difficulty=8, name="line") as network:
+        network[0].client.post("alice", "down the line")
+        wait_for(lambda: all(len(m.chain.pending) == 1 for m in network), 10,
+                 "the post to reach the far end")
+
+
+def test_two_blocks_at_one_height_are_judged_at_once_without_asking_anyone():
+    from edu_chain import Block, mine
+    node, client = recording_node(5)
+    try:
+        parent = node.chain.tip
+        twins = sorted((mine(Block(1, T0, parent.hash, 4, (Post("m", f"twin {n}", T0),)))
+                        for n in range(2)), key=lambda b: b.hash)
+        low, high = twins
+        assert node.receive_block(high.to_dict(), "http://127.0.0.1:10001")[0] == "added"
+        settle(node)
+        client.calls.clear()
+        assert node.receive_block(low.to_dict(), "http://127.0.0.1:10002")[0] == "added"
+        assert node.chain.tip.hash == low.hash           # equal work: the lower hash wins
+        assert node.receive_block(high.to_dict(), "http://127.0.0.1:10001")[0] == "stale"
+        assert node.chain.tip.hash == low.hash
+        settle(node)
+        assert not any(path in ("/health", "/blocks") for _, _, path in client.calls)
+        assert [p.content for p in node.chain.pending_posts()] == [high.transactions[0].content]
+    finally:
+        node.close()
