@@ -50,8 +50,9 @@ def add_commands(commands) -> None:
 
 
 def _notebooks(given: Path | None) -> list[Path]:
-    from .cli import CliError, notebooks_folder
-    folder = notebooks_folder(given)
+    from .cli import CliError
+    from .workspace import plan
+    folder = plan(given).folder            # where edu-chain lab opens: the learner's copies
     found = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
     if not found:
         raise CliError(f"no numbered notebooks in {folder}; pass --notebooks PATH")
