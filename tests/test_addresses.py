@@ -87,3 +87,11 @@ def test_a_peer_given_by_name_is_not_resolved(monkeypatch):
     assert addresses.advertised_address("0.0.0.0", 8000, ["http://teacher.local:8000"]) \
         == "http://10.0.0.2:8000"
     assert "teacher.local" not in asked
+
+
+def test_an_advertised_url_comes_first_but_loopback_never(monkeypatch):
+    monkeypatch.setattr(addresses, "lan_ipv4_addresses", lambda: ["10.0.0.2"])
+    assert addresses.reachable_urls("0.0.0.0", 8000, "http://room.example:80") == \
+        ["http://room.example:80", "http://10.0.0.2:8000"]
+    assert addresses.reachable_urls("0.0.0.0", 8000, "http://127.0.0.1:8000") == \
+        ["http://10.0.0.2:8000"]

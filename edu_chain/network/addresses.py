@@ -157,7 +157,16 @@ def reachable_urls(host: str, port: int, advertised: str | None = None) -> list[
     else:
         addresses = lan_ipv4_addresses()
     urls = [f"http://{a}:{port}" for a in addresses if a == host or _usable(a)]
-    if advertised and advertised in urls:
-        urls.remove(advertised)
-        urls.insert(0, advertised)
+    if advertised and _reachable_from_elsewhere(_peer_host(advertised)):
+        if advertised in urls:
+            urls.remove(advertised)
+        urls.insert(0, advertised)    # e.g. the --advertise URL the user gave
     return urls
+
+
+def _reachable_from_elsewhere(host: str) -> bool:
+    """A usable IPv4 address, or a name (we do not resolve it); not loopback."""
+    try:
+        return _usable(str(ipaddress.IPv4Address(host)))
+    except ValueError:
+        return host not in ("localhost", "") and ":" not in host
