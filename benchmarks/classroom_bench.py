@@ -212,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="run the lesson on two checkouts, one after the other, "
                              "and print one table")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--save", type=Path, default=None, metavar="FILE",
+                        help="also write the figures as JSON to FILE")
     parser.add_argument("--keep", action="store_true", help="keep node logs and data folders")
     parser.add_argument("--no-request-count", action="store_true",
                         help="do not count requests (no sitecustomize shim in the nodes)")
@@ -228,8 +230,11 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"lesson with {settings.students} students on {tree} "
              f"(load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores)")
         runs.append(run_lesson(tree, settings, args.keep, not args.no_request_count))
+    report = {"settings": settings.__dict__, "runs": runs}
+    if args.save:
+        args.save.write_text(json.dumps(report, indent=2))
     if args.json:
-        print(json.dumps({"settings": settings.__dict__, "runs": runs}, indent=2))
+        print(json.dumps(report, indent=2))
     else:
         print(f"classroom benchmark: teacher + {settings.students} students, "
               f"difficulty {settings.difficulty} bits, {os.cpu_count()} cores "
