@@ -129,6 +129,8 @@ class Activity:
         self.stop_flag = threading.Event()
         self.workers = ThreadPoolExecutor(max_workers=16, thread_name_prefix="bench-student")
         self.in_flight = threading.Semaphore(32)
+        self.busy: set[str] = set()
+        self.busy_lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, daemon=True, name="bench-activity")
 
     def __enter__(self) -> "Activity":
@@ -152,13 +154,22 @@ class Activity:
                 continue
             student = lesson.random.choice(students)
             action = lesson.post if lesson.random.random() < 0.6 else lesson.mine
+            with self.busy_lock:      # a student does one thing at a time
+                if student.name in self.busy:
+                    continue
+                self.busy.add(student.name)
             if self.in_flight.acquire(blocking=False):   # at most 32 requests at once
                 self.workers.submit(self._act, action, student)
+            else:
+                with self.busy_lock:
+                    self.busy.discard(student.name)
 
     def _act(self, action, student) -> None:
         try:
             action(self.phase, student)
         finally:
+            with self.busy_lock:
+                self.busy.discard(student.name)
             self.in_flight.release()
 
 
@@ -251,9 +262,11 @@ def faults(lesson: Lesson) -> None:
         time.sleep(2)
         room.stop(teacher, signal.SIGTERM)
         away_since = time.monotonic()
-        worker = lesson.live_students()[-1]      # the room moves on without the teacher
-        lesson.post("faults", worker)
-        lesson.mine("faults", worker)
+        worker = lesson.live_students()[-1]      # the room moves on without the teacher:
+        for share in (0.0, 0.8):                 # two blocks, so it comes back behind
+            time.sleep(max(0.0, away_since + share * settings.teacher_down - time.monotonic()))
+            lesson.post("faults", worker)
+            lesson.mine("faults", worker)
         time.sleep(max(0.0, settings.teacher_down - (time.monotonic() - away_since)))
     room.start(teacher, [])
     up = lesson.watch.wait_up([teacher], settings.join_timeout)["teacher"]

@@ -47,5 +47,5 @@ def test_a_tiny_classroom_runs_and_loses_no_post(tmp_path):
     assert figures["flood_accepted"] > 0 and figures["posts_accepted"] > figures["flood_accepted"]
     assert figures["posts_lost"] == 0, table
     assert figures["posts_duplicated"] == 0, table
-    assert figures["posts_pending_at_end"] == 0, table
+    assert figures["posts_off_common_chain"] == 0, table
     assert isinstance(figures["idle_cpu_percent"], float), table
