@@ -65,8 +65,9 @@ ROWS = [
     ("propagation_reached", "blocks that reached all nodes within 30 s", "all", None),
     ("miners_converge_s", "5 simultaneous miners: one tip after (s, worst)", "<= 3",
      _at_most(3)),
-    ("restart_one_chain_s", "kills + teacher restart: one chain after (s)", "<= 10",
-     _at_most(10)),
+    ("teacher_restart_up_s", "teacher answers again, s after its restart", "", None),
+    ("restart_one_chain_s", "kills + teacher restart: one chain, s after restart",
+     "<= 10", _at_most(10)),
     ("late_join_s", "late joiner in the room after teacher is up (s)", "<= 10", _at_most(10)),
     ("late_one_chain_s", "  then the room on one chain after (s)", "", None),
     ("flood_accepted", "flood: posts accepted", "", None),
@@ -174,19 +175,19 @@ def show(value) -> str:
 
 
 def table(runs: list[dict], settings: phases.Settings) -> str:
-    heads = [f"{Path(r['tree']).name or r['tree']}@{r['commit'] or '?'}" for r in runs]
+    heads = [Path(r["tree"]).name + (f"@{r['commit']}" if r["commit"] else "") for r in runs]
     width = max(18, *(len(h) + 2 for h in heads))
-    lines = [f"{'metric':<50}{'target':>8}" + "".join(f"{h:>{width}}" for h in heads)]
+    lines = [f"{'metric':<54}{'target':>8}" + "".join(f"{h:>{width}}" for h in heads)]
     lines.append("-" * len(lines[0]))
     for key, label, target, check in ROWS:
         if key == "late_join_s":
-            label = f"late joiner (started {settings.late_wait:.0f} s early) joins in (s)"
+            label = f"late joiner ({settings.late_wait:.0f} s early): joins, s after teacher up"
         cells = ""
         for run in runs:
             value = run["figures"].get(key)
             mark = "" if check is None else (" ok" if check(value) else " MISS")
             cells += f"{show(value) + mark:>{width}}"
-        lines.append(f"{label:<50}{target:>8}{cells}")
+        lines.append(f"{label:<54}{target:>8}{cells}")
     for run, head in zip(runs, heads):
         for note in run["notes"]:
             lines.append(f"note ({head}): {note}")

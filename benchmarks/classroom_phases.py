@@ -274,8 +274,9 @@ def faults(lesson: Lesson) -> None:
         lesson.notes.append("the teacher did not come back up after its restart")
         lesson.figures["restart_one_chain_s"] = None
         return
-    lesson.figures["restart_one_chain_s"] = lesson.watch.converge(
-        lesson.everyone(), timeout=settings.join_timeout)
+    lesson.figures["teacher_restart_up_s"] = up
+    lesson.figures["restart_one_chain_s"] = lesson.watch.converge(   # from the restart
+        lesson.everyone(), timeout=settings.join_timeout + up, since=teacher.started_at)
 
 
 def late_joiner(lesson: Lesson) -> None:

@@ -72,10 +72,11 @@ class Watcher:
             time.sleep(0.2)
         return up
 
-    def converge(self, nodes: list[NodeProcess], timeout: float,
-                 interval: float = 0.1) -> float | None:
-        """Seconds until every node answers with the same tip; None if not within ``timeout``."""
-        began = time.monotonic()
+    def converge(self, nodes: list[NodeProcess], timeout: float, interval: float = 0.1,
+                 since: float | None = None) -> float | None:
+        """Seconds until every node answers with the same tip, counted from ``since``
+        (default: now); None if not within ``timeout``."""
+        began = time.monotonic() if since is None else since
         while time.monotonic() - began < timeout:
             answers = self.healths(nodes, timeout=2.0).values()
             tips = {a.get("tip") if isinstance(a, dict) else None for a in answers}

@@ -39,7 +39,7 @@ def test_a_tiny_classroom_runs_and_loses_no_post(tmp_path):
     table = done.stdout
     for label in _labels():
         assert label in table, f"row '{label}' missing from the table:\n{table}"
-    assert "late joiner (started 8 s early)" in table
+    assert "late joiner (8 s early)" in table
     [run] = json.loads(figures_file.read_text())["runs"]
     figures = run["figures"]
     assert run["notes"] == [], run["notes"]          # no phase crashed, every node came up
