@@ -108,7 +108,7 @@ def join_students(lesson: Lesson) -> None:
             break
         teacher_peers = peer_list(room.observe(teacher, "/peers"))
         checks = lesson.watch.pool.map(
-            lambda s: lesson.watch.joined(s, teacher, teacher_peers), waiting)
+            lambda s, known=teacher_peers: lesson.watch.joined(s, teacher, known), waiting)
         for student, done in zip(waiting, checks):
             if done:
                 joined[student.name] = time.monotonic() - student.started_at
@@ -224,7 +224,7 @@ def simultaneous_miners(lesson: Lesson) -> None:
             lesson.post("miners", miner)
         gate = threading.Barrier(len(miners))
 
-        def mine_at_once(miner):
+        def mine_at_once(miner, gate=gate):
             try:
                 gate.wait(timeout=10)
             except threading.BrokenBarrierError:

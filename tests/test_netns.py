@@ -142,8 +142,7 @@ def test_nodes_in_namespaces_partition_and_heal(lab):
 def test_a_teacher_and_six_students_at_their_own_addresses(tmp_path):
     """A classroom network without internet: the teacher names its real address, every
     student joins it, and a block mined by a student reaches the whole room."""
-    with namespace_room(tmp_path, 7, classroom_mode=True) as (session, urls, hub, names,
-                                                              outputs):
+    with namespace_room(tmp_path, 7, classroom_mode=True) as (session, urls, _, _, outputs):
         teacher, students = urls[0], urls[1:]
         get = lambda url, path: session.get(url + path, timeout=3).json()   # noqa: E731
 
@@ -155,7 +154,7 @@ def test_a_teacher_and_six_students_at_their_own_addresses(tmp_path):
         wait_for(lambda: peers_of(teacher) == set(students), 60,
                  "the teacher to know all six students at their own addresses")
         for student in students:
-            wait_for(lambda: teacher in peers_of(student), 30, f"{student} to know the teacher")
+            wait_for(lambda s=student: teacher in peers_of(s), 30, f"{student} to know the teacher")
         said = wait_for(lambda: "reach this node at" in outputs[0].read_text()
                         and outputs[0].read_text(), 10, "the teacher's start-up message")
         reach_line = next(line for line in said.splitlines() if "reach this node at" in line)
