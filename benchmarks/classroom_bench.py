@@ -51,6 +51,7 @@ def _below(limit):
 
 # (key, label, target text, check) — one row of the table each, in this order.
 ROWS = [
+    ("students", "students (each a node process, plus the teacher)", "", None),
     ("students_joined", "students joined the teacher", "all", None),
     ("join_p50_s", "join time p50 (s, from process start)", "", None),
     ("join_max_s", "join time max (s)", "", None),
@@ -84,6 +85,7 @@ ROWS = [
      _at_most(0)),
     ("nodes_on_common_tip", "nodes on the common tip at the end", "all", None),
     ("connection_limit_lines", "waitress 'connection limit' log lines", "0", _at_most(0)),
+    ("load_average", "machine load average at start / end (2 cores)", "", None),
     ("wall_s", "benchmark wall time (s)", "", None),
 ]
 
@@ -110,7 +112,8 @@ def run_lesson(tree: Path, settings: phases.Settings, keep: bool = False,
     room = Room(tree, workdir, settings.difficulty, count_requests)
     lesson = phases.Lesson(room, Watcher(room), settings,
                            ports=free_ports(settings.students + 2))
-    began = time.monotonic()
+    lesson.figures["students"] = settings.students
+    began, load_before = time.monotonic(), os.getloadavg()[0]
     try:
         phases.start_teacher(lesson)
         for name, phase in PHASES:
@@ -127,6 +130,7 @@ def run_lesson(tree: Path, settings: phases.Settings, keep: bool = False,
         room.close()
         lesson.figures["connection_limit_lines"] = room.log_lines("connection limit")
         lesson.figures["wall_s"] = time.monotonic() - began
+        lesson.figures["load_average"] = f"{load_before:.1f} / {os.getloadavg()[0]:.1f}"
         if keep:
             lesson.notes.append(f"node logs and data kept in {workdir}")
         else:
@@ -218,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="run the lesson on two checkouts, one after the other, "
                              "and print one table")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--table-from", nargs="+", type=Path, metavar="FILE",
+                        help="run nothing: print one table from files written by --save")
     parser.add_argument("--save", type=Path, default=None, metavar="FILE",
                         help="also write the figures as JSON to FILE")
     parser.add_argument("--keep", action="store_true", help="keep node logs and data folders")
@@ -226,6 +232,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.students < 5:
         _say("note: fewer than 5 students, so fewer than five miners mine at once")
+    if args.table_from:
+        saved = [json.loads(path.read_text()) for path in args.table_from]
+        print(table([run for report in saved for run in report["runs"]],
+                    phases.Settings(**saved[0]["settings"])))
+        return 0
     settings = settings_from(args)
     trees = [t.resolve() for t in (args.compare or [args.tree])]
     for tree in trees:
