@@ -274,9 +274,11 @@ def faults(lesson: Lesson) -> None:
         lesson.notes.append("the teacher did not come back up after its restart")
         lesson.figures["restart_one_chain_s"] = None
         return
-    lesson.figures["teacher_restart_up_s"] = up
-    lesson.figures["restart_one_chain_s"] = lesson.watch.converge(   # from the restart
-        lesson.everyone(), timeout=settings.join_timeout + up, since=teacher.started_at)
+    answering = time.monotonic()
+    took = lesson.watch.converge(lesson.everyone(), timeout=settings.join_timeout)
+    lesson.figures.update(teacher_restart_up_s=up, restart_one_chain_s=took,
+                          restart_one_chain_from_start_s=None if took is None else
+                          took + answering - teacher.started_at)
 
 
 def late_joiner(lesson: Lesson) -> None:
