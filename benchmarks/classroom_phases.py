@@ -184,7 +184,11 @@ def idle(lesson: Lesson) -> None:
     measured = CpuMeter(lesson.everyone()).measure(lesson.settings.idle_seconds)
     lesson.figures.update(idle_cpu_percent=measured["cpu_percent"],
                           idle_requests_per_s=measured["requests_per_s"],
-                          idle_nodes_measured=measured["nodes"])
+                          idle_nodes_measured=measured["nodes"],
+                          idle_requests_by_path=measured["by_path"])
+    if measured["by_path"]:
+        lesson.notes.append("idle requests/s by kind: " + ", ".join(
+            f"{path} {rate}" for path, rate in measured["by_path"].items()))
 
 
 def propagation(lesson: Lesson) -> None:

@@ -9,6 +9,7 @@ call has a deadline, and ``close()`` stops every process the room started, by PI
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import signal
 import socket
@@ -69,11 +70,13 @@ class NodeProcess:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def requests_served(self) -> int | None:
+    def requests_served(self) -> dict[str, int] | None:
+        """Requests this node's server answered so far, by "METHOD /path" (None: unknown)."""
         try:
-            return int(self.counter_path.read_text())
+            counts = json.loads(self.counter_path.read_text())
         except (OSError, ValueError):
             return None
+        return counts if isinstance(counts, dict) else None
 
 
 @dataclass

@@ -7,6 +7,7 @@ count as failures, but every one has a deadline and every wait here is bounded i
 from __future__ import annotations
 
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import psutil
@@ -135,17 +136,27 @@ class CpuMeter:
                 continue
         return total
 
-    def _served(self) -> int | None:
-        counts = [node.requests_served() for node in self.nodes]
-        return None if any(c is None for c in counts) else sum(counts)
+    def _served(self) -> Counter | None:
+        total = Counter()
+        for node in self.nodes:
+            counts = node.requests_served()
+            if counts is None:
+                return None
+            total.update(counts)
+        return total
 
     def measure(self, seconds: float) -> dict:
-        """{'cpu_percent': % of one core, 'requests_per_s': or None, 'nodes': measured}."""
+        """{'cpu_percent': % of one core, 'requests_per_s': or None, 'by_path': the
+        busiest requests per second, 'nodes': how many were measured}."""
         served_before, cpu_before, began = self._served(), self._cpu(), time.monotonic()
         time.sleep(seconds)
         cpu_after, served_after = self._cpu(), self._served()
         elapsed = time.monotonic() - began
-        requests = (None if served_before is None or served_after is None
-                    else (served_after - served_before) / elapsed)
+        requests, by_path = None, {}
+        if served_before is not None and served_after is not None:
+            served_after.subtract(served_before)
+            requests = sum(served_after.values()) / elapsed
+            by_path = {path: round(count / elapsed, 1)
+                       for path, count in served_after.most_common(5) if count > 0}
         return {"cpu_percent": 100 * (cpu_after - cpu_before) / elapsed,
-                "requests_per_s": requests, "nodes": len(self.processes)}
+                "requests_per_s": requests, "by_path": by_path, "nodes": len(self.processes)}

@@ -3,11 +3,13 @@
 The benchmark puts this folder first on the PYTHONPATH of the node processes it starts
 (never anywhere else), so Python imports it at start-up. It wraps waitress's
 ``Task.service`` (every request a waitress server answers goes through it) with a counter
-and writes the count to the file named by ``EDU_CHAIN_BENCH_COUNTER`` twice a second.
-It changes no behaviour of the node: the benchmark can then report requests per second
-for any version of the node code, whatever its /health says.
+per method and path, and writes the counts as JSON to the file named by
+``EDU_CHAIN_BENCH_COUNTER`` twice a second. It changes no behaviour of the node: the
+benchmark can then report requests per second, and which requests they are, for any
+version of the node code, whatever its /health says.
 """
 
+import json
 import os
 import threading
 
@@ -20,12 +22,14 @@ def _install(path: str) -> None:
     except ImportError:  # no waitress: the benchmark reports "not measured"
         return
     lock = threading.Lock()
-    count = [0]
+    counts: dict[str, int] = {}
     original = Task.service
 
     def service(self):
+        request = getattr(self, "request", None)
+        key = f"{getattr(request, 'command', '?')} {getattr(request, 'path', '?')}"
         with lock:
-            count[0] += 1
+            counts[key] = counts.get(key, 0) + 1
         return original(self)
 
     Task.service = service
@@ -34,12 +38,14 @@ def _install(path: str) -> None:
         last = None
         stop = threading.Event()
         while not stop.wait(0.5):
-            if count[0] != last:
-                last = count[0]
+            with lock:
+                snapshot = dict(counts)
+            if snapshot != last:
+                last = snapshot
                 temporary = f"{path}.tmp"
                 try:
                     with open(temporary, "w") as handle:
-                        handle.write(str(last))
+                        json.dump(snapshot, handle)
                     os.replace(temporary, path)
                 except OSError:
                     return
