@@ -139,7 +139,7 @@ def run_lesson(tree: Path, settings: phases.Settings, keep: bool = False,
             rmtree(workdir, ignore_errors=True)
     _add_failures(lesson)
     return {"tree": str(tree), "commit": _commit(tree), "figures": lesson.figures,
-            "notes": lesson.notes,
+            "notes": lesson.notes, "details": lesson.details,
             "tallies": {p: {"sent": t.sent, "failed": t.failed, "refused": t.refused,
                             "errors": t.errors} for p, t in lesson.tallies.items()}}
 
@@ -195,6 +195,8 @@ def table(runs: list[dict], settings: phases.Settings) -> str:
             cells += f"{show(value) + mark:>{width}}"
         lines.append(f"{label:<54}{target:>8}{cells}")
     for run, head in zip(runs, heads):
+        for detail in run.get("details", []):
+            lines.append(f"detail ({head}): {detail}")
         for note in run["notes"]:
             lines.append(f"note ({head}): {note}")
         for phase, tally in run["tallies"].items():

@@ -48,7 +48,8 @@ class Lesson:
     tallies: dict[str, Tally] = field(default_factory=dict)
     accepted: dict[str, str] = field(default_factory=dict)   # post content -> node name
     figures: dict[str, object] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)     # what went wrong in the benchmark
+    details: list[str] = field(default_factory=list)   # more about a figure
     ports: list[int] = field(default_factory=list)
     resting: set[str] = field(default_factory=set)   # students about to be killed
     _counter: itertools.count = field(default_factory=itertools.count)
@@ -64,7 +65,7 @@ class Lesson:
         return [n for n in self.room.nodes.values() if n.alive]
 
     def live_students(self) -> list[NodeProcess]:
-        return [s for s in self.students if s.alive and s.name not in self.resting]
+        return [s for s in self.students if s.up and s.name not in self.resting]
 
     def post(self, phase: str, node: NodeProcess, timeout: float = STUDENT_TIMEOUT) -> bool:
         """A student posts something new; a post the node accepted is remembered."""
@@ -113,6 +114,7 @@ def join_students(lesson: Lesson) -> None:
             if done:
                 joined[student.name] = time.monotonic() - student.started_at
         time.sleep(0.5)
+    lesson.watch.wait_up(lesson.students, settings.join_timeout)   # who can be used
     times = list(joined.values())
     lesson.figures.update(students_joined=len(joined), join_p50_s=percentile(times, 0.5),
                           join_max_s=max(times) if len(joined) == settings.students else None)
@@ -187,7 +189,7 @@ def idle(lesson: Lesson) -> None:
                           idle_nodes_measured=measured["nodes"],
                           idle_requests_by_path=measured["by_path"])
     if measured["by_path"]:
-        lesson.notes.append("idle requests/s by kind: " + ", ".join(
+        lesson.details.append("idle requests/s by kind: " + ", ".join(
             f"{path} {rate}" for path, rate in measured["by_path"].items()))
 
 
@@ -306,5 +308,6 @@ def late_joiner(lesson: Lesson) -> None:
     else:
         lesson.figures["late_join_s"] = None
     lesson.students.append(late)
+    lesson.watch.wait_up([late], settings.join_timeout)
     lesson.figures["late_one_chain_s"] = lesson.watch.converge(
         lesson.everyone(), timeout=settings.join_timeout)

@@ -61,6 +61,7 @@ class NodeProcess:
     process: subprocess.Popen | None = None
     started_at: float = 0.0
     starts: int = 0
+    answered: int = 0         # the start number at which the node last answered us
 
     @property
     def url(self) -> str:
@@ -69,6 +70,11 @@ class NodeProcess:
     @property
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+    @property
+    def up(self) -> bool:
+        """Running and answered since its last start (a student can use it)."""
+        return self.alive and self.answered == self.starts
 
     def requests_served(self) -> dict[str, int] | None:
         """Requests this node's server answered so far, by "METHOD /path" (None: unknown)."""
@@ -204,6 +210,7 @@ class Room:
         """GET ``path`` as the benchmark's observer: the JSON answer, or None if none came."""
         try:
             reply = self.session(node.url).get(node.url + path, timeout=timeout)
+            node.answered = node.starts
             return reply.json() if reply.status_code == 200 else None
         except (requests.RequestException, ValueError):
             return None
