@@ -38,7 +38,7 @@ PHASES = [("join", phases.join_students), ("activity", phases.random_activity),
           ("idle", phases.idle), ("propagation", phases.propagation),
           ("miners", phases.simultaneous_miners), ("faults", phases.faults),
           ("late", phases.late_joiner), ("flood", flood_phase.flood),
-          ("account", flood_phase.account)]
+          ("account", flood_phase.account), ("idle-end", phases.idle_at_the_end)]
 
 
 def _at_most(limit):
@@ -59,8 +59,12 @@ ROWS = [
     ("failed_faults", "failed student requests: during kills/restarts", "0", _at_most(0)),
     ("failed_timing", "failed student requests: propagation/miners", "0", _at_most(0)),
     ("failed_total", "failed student requests, all phases", "0", _at_most(0)),
-    ("idle_cpu_percent", "idle CPU of all nodes together (% of 1 core)", "< 25", _below(25)),
+    ("idle_cpu_percent", "idle CPU, all nodes (% of 1 core), after activity", "< 25",
+     _below(25)),
     ("idle_requests_per_s", "idle requests/s, all nodes together", "", None),
+    ("idle_end_cpu_percent", "idle CPU again at the end, all posts mined (%)", "< 25",
+     _below(25)),
+    ("idle_end_requests_per_s", "idle requests/s at the end", "", None),
     ("propagation_p50_s", "block reaches all nodes, p50 (s)", "", None),
     ("propagation_p95_s", "block reaches all nodes, p95 (s)", "<= 2", _at_most(2)),
     ("propagation_reached", "blocks that reached all nodes within 30 s", "all", None),

@@ -180,17 +180,22 @@ def random_activity(lesson: Lesson) -> None:
         time.sleep(lesson.settings.activity_seconds)
 
 
-def idle(lesson: Lesson) -> None:
+def idle(lesson: Lesson, prefix: str = "idle", when: str = "after the activity") -> None:
     """Nothing happens: CPU of all nodes together and requests/s (no benchmark requests)."""
     time.sleep(min(5.0, lesson.settings.idle_seconds))   # let the last gossip settle
     measured = CpuMeter(lesson.everyone()).measure(lesson.settings.idle_seconds)
-    lesson.figures.update(idle_cpu_percent=measured["cpu_percent"],
-                          idle_requests_per_s=measured["requests_per_s"],
-                          idle_nodes_measured=measured["nodes"],
-                          idle_requests_by_path=measured["by_path"])
+    lesson.figures.update({f"{prefix}_cpu_percent": measured["cpu_percent"],
+                           f"{prefix}_requests_per_s": measured["requests_per_s"],
+                           f"{prefix}_nodes_measured": measured["nodes"],
+                           f"{prefix}_requests_by_path": measured["by_path"]})
     if measured["by_path"]:
-        lesson.details.append("idle requests/s by kind: " + ", ".join(
+        lesson.details.append(f"idle requests/s {when}, by kind: " + ", ".join(
             f"{path} {rate}" for path, rate in measured["by_path"].items()))
+
+
+def idle_at_the_end(lesson: Lesson) -> None:
+    """Idle again once every post is mined and the room agrees: the steady state."""
+    idle(lesson, "idle_end", "at the end (all mined)")
 
 
 def propagation(lesson: Lesson) -> None:
