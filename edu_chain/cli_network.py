@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import socket
 import threading
 import time
 from pathlib import Path
@@ -47,17 +46,8 @@ def add_commands(commands) -> None:
 
 def own_address(host: str, port: int, peers: list[str]) -> str:
     """The URL peers can reach us at: the bound host, or for 0.0.0.0 the LAN address."""
-    if host not in ("0.0.0.0", "::", ""):
-        return f"http://{host}:{port}"
-    target = peers[0].split("://")[-1].split(":")[0] if peers else "10.255.255.255"
-    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        probe.connect((target, 9))  # UDP connect sends nothing; it only picks the route
-        return f"http://{probe.getsockname()[0]}:{port}"
-    except OSError:
-        return f"http://127.0.0.1:{port}"
-    finally:
-        probe.close()
+    from .network.addresses import advertised_address
+    return advertised_address(host, port, peers)
 
 
 def _is_loopback(host: str) -> bool:
@@ -101,8 +91,11 @@ def run_node(args) -> int:
     print(f"  chain: height {chain.height}, {len(chain.pending)} pending post(s), "
           f"kept in {data_dir}")
     if not _is_loopback(args.host):
+        from .network.addresses import reachable_urls
+        urls = reachable_urls(args.host, args.port, address)
         print(f"  CLASSROOM MODE: listening on {args.host}, so other machines on this network "
-              f"can reach this node at {address}")
+              f"can reach this node at {', '.join(urls) or address}"
+              + ("" if urls else " (no network address found: is this machine on a network?)"))
     print("  Ctrl-C stops it.", flush=True)
     for peer in peers:
         node.add_seed(peer)

@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from contextlib import contextmanager
 
 import pytest
 import requests
@@ -43,9 +44,17 @@ def ip(*args: str) -> None:
     subprocess.run(["ip", *args], check=True, capture_output=True, text=True)
 
 
-@pytest.fixture
-def lab(tmp_path):
-    hub, names, processes = f"{PREFIX}hub", [f"{PREFIX}n{i}" for i in range(3)], []
+@contextmanager
+def namespace_room(tmp_path, count: int, classroom_mode: bool):
+    """``count`` nodes, node i in its own namespace at SUBNET.(i+1), node 0 the teacher.
+
+    In classroom mode every node binds 0.0.0.0 (as the README tells a class to) and the
+    namespaces have no default route, like a classroom network without internet access.
+    Yields the test's session, the node URLs, the hub and node namespaces, and the files
+    holding each node's output.
+    """
+    hub, names, processes = f"{PREFIX}hub", [f"{PREFIX}n{i}" for i in range(count)], []
+    outputs = [tmp_path / f"node{i}.out" for i in range(count)]
     session = requests.Session()
     session.trust_env = False
     try:
@@ -64,15 +73,17 @@ def lab(tmp_path):
         ip("-n", hub, "link", "set", "totest", "master", "br0", "up")
         ip("addr", "add", f"{SUBNET}.254/24", "dev", f"{PREFIX}t")
         ip("link", "set", f"{PREFIX}t", "up")
-        urls = [f"http://{SUBNET}.{i + 1}:8000" for i in range(3)]
+        urls = [f"http://{SUBNET}.{i + 1}:8000" for i in range(count)]
         for i, ns in enumerate(names):
             peers = ["--peer", urls[0]] if i else []
-            processes.append(subprocess.Popen(
-                ["ip", "netns", "exec", ns, sys.executable, "-m", "edu_chain", "node",
-                 "--host", f"{SUBNET}.{i + 1}", "--port", "8000", "--difficulty", "10",
-                 "--data-dir", str(tmp_path / ns), *peers],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        yield session, urls, hub, names
+            host = "0.0.0.0" if classroom_mode else f"{SUBNET}.{i + 1}"
+            with open(outputs[i], "w") as output:
+                processes.append(subprocess.Popen(
+                    ["ip", "netns", "exec", ns, sys.executable, "-u", "-m", "edu_chain",
+                     "node", "--host", host, "--port", "8000", "--difficulty", "10",
+                     "--data-dir", str(tmp_path / ns), *peers],
+                    stdout=output, stderr=subprocess.STDOUT))
+        yield session, urls, hub, names, outputs
     finally:
         for process in processes:
             process.send_signal(signal.SIGINT)
@@ -83,6 +94,13 @@ def lab(tmp_path):
                 process.kill()
         for ns in [hub, *names]:
             subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+        subprocess.run(["ip", "link", "del", f"{PREFIX}t"], capture_output=True)
+
+
+@pytest.fixture
+def lab(tmp_path):
+    with namespace_room(tmp_path, 3, classroom_mode=False) as (session, urls, hub, names, _):
+        yield session, urls, hub, names
 
 
 def inside(ns: str, method: str, url: str, body=None):
@@ -119,3 +137,35 @@ def test_nodes_in_namespaces_partition_and_heal(lab):
              "every node on C's heavier chain")
     wait_for(lambda: any(p["content"] == "side A" for p in get(a, "/pending_tx")), 15,
              "A's orphaned post back in its pool")
+
+
+def test_a_teacher_and_six_students_at_their_own_addresses(tmp_path):
+    """A classroom network without internet: the teacher names its real address, every
+    student joins it, and a block mined by a student reaches the whole room."""
+    with namespace_room(tmp_path, 7, classroom_mode=True) as (session, urls, _, _, outputs):
+        teacher, students = urls[0], urls[1:]
+        get = lambda url, path: session.get(url + path, timeout=3).json()   # noqa: E731
+
+        def peers_of(url):
+            try:
+                return set(get(url, "/peers")["peers"])
+            except requests.RequestException:
+                return set()
+        wait_for(lambda: peers_of(teacher) == set(students), 60,
+                 "the teacher to know all six students at their own addresses")
+        for student in students:
+            wait_for(lambda s=student: teacher in peers_of(s), 30, f"{student} to know the teacher")
+        said = wait_for(lambda: "reach this node at" in outputs[0].read_text()
+                        and outputs[0].read_text(), 10, "the teacher's start-up message")
+        reach_line = next(line for line in said.splitlines() if "reach this node at" in line)
+        assert teacher in reach_line, said        # its LAN address, though it has no route
+        assert "127.0.0.1" not in reach_line, said
+        miner = students[3]
+        session.post(miner + "/new_transaction", json={"author": "s4", "content": "hi room"},
+                     timeout=30).raise_for_status()
+        block = session.post(miner + "/mine", headers={"Accept": "application/json"},
+                             timeout=30).json()["block"]
+        wait_for(lambda: all(get(u, "/health")["tip"] == block["hash"] for u in urls), 15,
+                 "the student's block on all seven nodes")
+        for url in urls:
+            assert not any("127.0.0.1" in p for p in peers_of(url)), f"{url} knows a loopback peer"

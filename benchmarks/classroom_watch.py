@@ -1,0 +1,162 @@
+"""What the classroom benchmark observes: heights and tips of every node, CPU, requests.
+
+The observer's calls (``/health``, ``/peers``) are not a student's requests: they never
+count as failures, but every one has a deadline and every wait here is bounded in time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import psutil
+
+from classroom_room import NodeProcess, Room
+
+
+def peer_list(reply) -> list[str]:
+    """The addresses in a /peers answer (a list of URLs, or of {"address": URL})."""
+    items = reply.get("peers") if isinstance(reply, dict) else reply
+    addresses = []
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, str):
+            addresses.append(item.rstrip("/"))
+        elif isinstance(item, dict) and isinstance(item.get("address"), str):
+            addresses.append(item["address"].rstrip("/"))
+    return addresses
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    """Nearest-rank percentile (``share`` in 0..1); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, -(-int(share * 100) * len(ordered) // 100))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+class Watcher:
+    """Concurrent views of many nodes at once, through a small thread pool."""
+
+    def __init__(self, room: Room, threads: int = 16):
+        self.room = room
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="bench-watch")
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def healths(self, nodes: list[NodeProcess], timeout: float = 5.0) -> dict[str, dict | None]:
+        """Each node's /health answer (None when it did not answer in ``timeout`` s)."""
+        answers = self.pool.map(lambda n: self.room.observe(n, "/health", timeout), nodes)
+        return {node.name: answer for node, answer in zip(nodes, answers)}
+
+    def timed_healths(self, nodes: list[NodeProcess], timeout: float = 5.0) -> list[float]:
+        """How long each node took to answer /health (``timeout`` when it did not answer)."""
+        def one(node):
+            began = time.monotonic()
+            answer = self.room.observe(node, "/health", timeout)
+            return time.monotonic() - began if answer is not None else timeout
+        return list(self.pool.map(one, nodes))
+
+    def wait_up(self, nodes: list[NodeProcess], timeout: float) -> dict[str, float | None]:
+        """Seconds from each node's start until it answered /health (None: never, in time)."""
+        up: dict[str, float | None] = {n.name: None for n in nodes}
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            waiting = [n for n in nodes if up[n.name] is None and n.alive]
+            if not waiting:
+                break
+            for node, answer in self.healths(waiting, timeout=2.0).items():
+                if answer is not None:
+                    up[node] = time.monotonic() - self.room.nodes[node].started_at
+            time.sleep(0.2)
+        return up
+
+    def converge(self, nodes: list[NodeProcess], timeout: float, interval: float = 0.1,
+                 since: float | None = None) -> float | None:
+        """Seconds until every node answers with the same tip, counted from ``since``
+        (default: now); None if not within ``timeout``."""
+        began = time.monotonic() if since is None else since
+        while time.monotonic() - began < timeout:
+            answers = self.healths(nodes, timeout=2.0).values()
+            tips = {a.get("tip") if isinstance(a, dict) else None for a in answers}
+            if len(tips) == 1 and None not in tips:
+                return time.monotonic() - began
+            time.sleep(interval)
+        return None
+
+    def reach(self, nodes: list[NodeProcess], index: int, block_hash: str,
+              timeout: float) -> float | None:
+        """Seconds until every node holds block ``index`` (its tip, or a higher height)."""
+        began = time.monotonic()
+        waiting = list(nodes)
+        while waiting and time.monotonic() - began < timeout:
+            answers = self.healths(waiting, timeout=2.0)
+            waiting = [n for n in waiting if not _holds(answers[n.name], index, block_hash)]
+            if waiting:
+                time.sleep(0.05)
+        return None if waiting else time.monotonic() - began
+
+    def joined(self, student: NodeProcess, teacher: NodeProcess,
+               teacher_peers: list[str] | None = None) -> bool:
+        """The student knows the teacher and the teacher knows the student."""
+        if teacher_peers is None:
+            teacher_peers = peer_list(self.room.observe(teacher, "/peers"))
+        if student.url not in teacher_peers:
+            return False
+        return teacher.url in peer_list(self.room.observe(student, "/peers"))
+
+
+def _holds(answer, index: int, block_hash: str) -> bool:
+    if not isinstance(answer, dict) or not isinstance(answer.get("height"), int):
+        return False
+    return answer["height"] > index or answer.get("tip") == block_hash
+
+
+class CpuMeter:
+    """CPU time and requests served by all nodes over a window (psutil, per process)."""
+
+    def __init__(self, nodes: list[NodeProcess]):
+        self.nodes = [n for n in nodes if n.alive]
+        self.processes = {}
+        for node in self.nodes:
+            try:
+                self.processes[node.name] = psutil.Process(node.process.pid)
+            except psutil.Error:
+                continue
+
+    def _cpu(self) -> float:
+        total = 0.0
+        for process in self.processes.values():
+            try:
+                times = process.cpu_times()
+                total += times.user + times.system
+            except psutil.Error:
+                continue
+        return total
+
+    def _served(self) -> Counter | None:
+        total = Counter()
+        for node in self.nodes:
+            counts = node.requests_served()
+            if counts is None:
+                return None
+            total.update(counts)
+        return total
+
+    def measure(self, seconds: float) -> dict:
+        """{'cpu_percent': % of one core, 'requests_per_s': or None, 'by_path': the
+        busiest requests per second, 'nodes': how many were measured}."""
+        served_before, cpu_before, began = self._served(), self._cpu(), time.monotonic()
+        time.sleep(seconds)
+        cpu_after, served_after = self._cpu(), self._served()
+        elapsed = time.monotonic() - began
+        requests, by_path = None, {}
+        if served_before is not None and served_after is not None:
+            served_after.subtract(served_before)
+            requests = sum(served_after.values()) / elapsed
+            by_path = {path: round(count / elapsed, 1)
+                       for path, count in served_after.most_common(5) if count > 0}
+        return {"cpu_percent": 100 * (cpu_after - cpu_before) / elapsed,
+                "requests_per_s": requests, "by_path": by_path, "nodes": len(self.processes)}
