@@ -207,7 +207,7 @@ def _dask_executor(target, workers: int):
     if target == "local":
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address=None)
-        client = Client(cluster, timeout=30)
+        client = Client(cluster, timeout=60)
     else:
         try:
             client = Client(target, timeout=10)
