@@ -16,7 +16,7 @@ def trials_with(attempts, bits=2, seconds=0.5):
 
 
 def test_summary_statistics_on_known_data():
-    (row,) = summarize(trials_with([1, 2, 3, 4, 5]))
+    (row,) = summarize(trials_with([1, 2, 3, 4, 5]), interval="normal")
     stderr = math.sqrt(2.5) / math.sqrt(5)            # sample stdev of 1..5 is sqrt(2.5)
     assert (row.mean_attempts, row.median_attempts, row.trials) == (3, 3, 5)
     assert row.stderr_attempts == pytest.approx(stderr)
