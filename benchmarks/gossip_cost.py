@@ -15,8 +15,6 @@ import threading
 import time
 
 import edu_chain.lab.network as lab_network
-from edu_chain import Post
-from edu_chain.params import GENESIS_TIMESTAMP
 
 COUNT = {"requests": 0}
 LOCK = threading.Lock()

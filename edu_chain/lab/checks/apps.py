@@ -7,7 +7,7 @@ import dataclasses
 import random
 
 from ...merkle import merkle_proof
-from ...transactions import Post, public_key_hex
+from ...transactions import Post
 from ..exercises import Case, Exercise
 from . import fixtures as fx
 
