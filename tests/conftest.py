@@ -33,7 +33,7 @@ def grow(chain: Blockchain, blocks: int, author: str = "alice", start: int = 0) 
 TIERS = {
     "browser": {"test_browser", "test_jupyterlab", "test_dashboard_browser", "test_jupyterhub"},
     "system": {"test_netns", "test_cli_nodes", "test_classroom_bench", "test_schemathesis",
-               "test_wheel", "test_lab_command"},
+               "test_wheel", "test_lab_command", "test_instructor_end_to_end"},
 }
 
 

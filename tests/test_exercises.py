@@ -165,8 +165,9 @@ def test_floats_are_compared_with_a_tolerance():
     assert not exercises.same_answer(True, 1) and not exercises.same_answer(1, True)
 
 
-def test_a_legacy_cell_keeps_its_old_wording_until_converted(capsys):
+def test_an_unsolved_exercise_says_not_done_yet_in_one_line(capsys):
     def todo(*args):
-        raise NotImplementedError
+        raise NotImplementedError()
     exercises.check("expected_seconds", todo)
-    assert capsys.readouterr().out.startswith("❌ expected_seconds: not written yet.")
+    out = capsys.readouterr().out
+    assert out.startswith("⏳ expected_seconds: not done yet.") and out.count("\n") == 1

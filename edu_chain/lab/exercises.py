@@ -51,7 +51,6 @@ class Exercise:
     prompt: str = ""                     # the task, in Markdown, shown above the code cell
     time_limit: float = 5.0              # seconds for all cases together
     points: int = 1                      # nbgrader points of its test cell
-    legacy: bool = False                 # a notebook cell not yet converted (see docs/exercises.md)
 
     @property
     def hints(self) -> tuple[str, ...]:
@@ -128,10 +127,6 @@ def _run_check(name: str, function: Callable[..., Any], verbose: bool,
         for index, kind, value in outcomes:
             case = cases[index]
             call = _call_text(name, case)
-            if kind == "todo" and exercise.legacy:   # the wording its stored output has
-                say(f"❌ {name}: not written yet. Replace the `raise NotImplementedError` with "
-                    f"your code.\n   Hint: {exercise.hints[0]}")
-                return False
             if kind == "todo":
                 say(f"⏳ {name}: not done yet. Write your code in place of "
                     "`raise NotImplementedError()`, then run this cell again.")

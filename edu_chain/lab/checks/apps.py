@@ -222,26 +222,26 @@ EXERCISES = {
     "expected_seconds": Exercise(
         "a block of b bits needs 2 ** b attempts on average; divide by the hashes per second",
         _seconds_cases, notebook="11", reference="edu_chain.hashing.expected_attempts",
-        prompt="The mean time to mine a block.", legacy=True),
+        prompt="The mean time to mine a block."),
     "expected_attempts": Exercise(
         "each hash wins with probability p = 2 ** -bits, so the attempts are geometric "
         "with mean 1 / p",
         lambda: [(0,), (1,), (8,), (20,), (32,)], idea="the target in bits (its cost)",
-        notebook="11", reference="edu_chain.lab.stats", legacy=True,
+        notebook="11", reference="edu_chain.lab.stats",
         prompt="The mean of the geometric law of the attempts at `bits` bits."),
     "block_time_covers": Exercise(
         "with n times summing to S, the exact interval is 2*S / chi2_even_quantile(0.975, "
         "2*n) to 2*S / chi2_even_quantile(0.025, 2*n) (from edu_chain.lab.stats); "
         "return whether mean lies inside",
         _block_time_cases, idea="an exact interval for exponential times", notebook="11",
-        reference="edu_chain.lab.stats", legacy=True,
+        reference="edu_chain.lab.stats",
         prompt=("Does the exact 95% interval of the mean block time, computed from the list "
                 "`times`, hold `mean`?")),
     "joules_per_block": Exercise(
         "a block needs 2 ** bits hashes on average; each hash costs watts / hash_rate "
         "joules; round(…, 3)",
         lambda: [(20, 2e6, 30.0), (24, 1.5e6, 15.0), (32, 2.2e6, 45.0), (8, 1e6, 30.0)],
-        notebook="11", reference="edu_chain.lab.energy", legacy=True,
+        notebook="11", reference="edu_chain.lab.energy",
         prompt="The expected energy of one block, in joules, rounded with `round(…, 3)`."),
     "catch_up": Exercise(
         ("p = 1 - q; an attacker with q >= p always catches up (return 1.0)",
