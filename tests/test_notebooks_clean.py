@@ -76,3 +76,19 @@ def test_only_nbval_tags_are_used_and_sparingly(path):
     for cell in cells:
         assert set(cell["metadata"]) <= {"tags", "nbgrader"}, f"stray metadata: {cell['metadata']}"
     assert len(tagged) <= len(cells) // 2, "most cells must have their outputs compared"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_widget_shown_has_its_state_saved(path):
+    """A static render (GitHub, nbviewer, nbconvert --to html) draws a widget only from the
+    state saved in the notebook's metadata; without it the reader sees HBox(children=…)."""
+    notebook = json.loads(path.read_text())
+    state = (notebook["metadata"].get("widgets", {})
+             .get("application/vnd.jupyter.widget-state+json", {}).get("state", {}))
+    for cell in code_cells(path):
+        for output in cell["outputs"]:
+            view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+            if view:
+                assert view["model_id"] in state, (
+                    f"{path.name}: a widget without saved state; re-run it with "
+                    "scripts/execute_notebooks.py")
