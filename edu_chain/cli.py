@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .cli_common import CliError, serve_until_stopped, stop_on_sigterm  # noqa: F401 (re-exported)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,10 +27,6 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as error:
         print(f"edu-chain {args.command}: {error}", file=sys.stderr)
         return 2
-
-
-class CliError(Exception):
-    """A problem the user can fix; printed without a traceback."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,27 +68,6 @@ def build_parser() -> argparse.ArgumentParser:
     cli_lab.add_commands(commands)
     cli_learn.add_commands(commands)
     return parser
-
-
-def stop_on_sigterm() -> None:
-    """Let SIGTERM stop a long-running command the way Ctrl-C does."""
-    import signal
-
-    def interrupt(*_):
-        raise KeyboardInterrupt
-    signal.signal(signal.SIGTERM, interrupt)
-
-
-def serve_until_stopped(server, cleanup=lambda: None) -> None:
-    """Run a waitress server until Ctrl-C or SIGTERM, then close it and clean up."""
-    stop_on_sigterm()
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
-        cleanup()
 
 
 def run_lab(args) -> int:

@@ -26,7 +26,7 @@ def add_commands(commands) -> None:
 
 
 def run_keys(args) -> int:
-    from .cli import CliError
+    from .cli_common import CliError
     from .wallet import Wallet, WalletError
     wallet = Wallet(args.dir)
     try:
@@ -49,7 +49,7 @@ def run_keys(args) -> int:
 def run_app(args) -> int:
     from waitress.server import create_server
 
-    from .cli import CliError, serve_until_stopped
+    from .cli_common import CliError, serve_until_stopped
     from .network.peers import BadAddress
     from .wallet import Wallet
     from .webapp import create_app

@@ -22,7 +22,7 @@ def add_commands(commands) -> None:
 def run_dashboard(args) -> int:
     from waitress.server import create_server
 
-    from .cli import CliError, serve_until_stopped
+    from .cli_common import CliError, serve_until_stopped
     from .dashboard.app import create_app
     from .errors import EduChainError
     from .lab.links import browser_url

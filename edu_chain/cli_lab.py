@@ -65,7 +65,7 @@ def add_commands(commands) -> None:
 
 
 def parse_bits(text: str) -> list[int]:
-    from .cli import CliError
+    from .cli_common import CliError
     try:
         low, _, high = text.partition(":")
         first, last = int(low), int(high or low)
@@ -78,7 +78,7 @@ def parse_bits(text: str) -> list[int]:
 
 
 def parse_workers(text: str) -> list[int]:
-    from .cli import CliError
+    from .cli_common import CliError
     try:
         return [int(part) for part in text.split(",")]
     except ValueError:
@@ -86,7 +86,7 @@ def parse_workers(text: str) -> list[int]:
 
 
 def _power(args):
-    from .cli import CliError
+    from .cli_common import CliError
     from .lab import energy
     try:
         return energy.PowerAssumptions(args.watts, args.price, args.currency)
@@ -104,7 +104,7 @@ _MODE_NOTES = {
 
 
 def run_experiment(args) -> int:
-    from .cli import CliError
+    from .cli_common import CliError
     from .lab import energy, experiments
     levels, workers = parse_bits(args.bits), parse_workers(args.workers)
     power = _power(args)
@@ -168,7 +168,7 @@ def _machine_rate(rows, count: int, mode: str, dask: bool) -> float:
 def run_plot(args) -> int:
     import matplotlib
     matplotlib.use("Agg")
-    from .cli import CliError
+    from .cli_common import CliError
     from .lab import experiments, plots
     try:
         results = experiments.load_csv(args.csv)

@@ -50,7 +50,7 @@ def add_commands(commands) -> None:
 
 
 def _notebooks(given: Path | None) -> list[Path]:
-    from .cli import CliError
+    from .cli_common import CliError
     from .workspace import plan
     folder = plan(given).folder            # where edu-chain lab opens: the learner's copies
     found = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
@@ -93,7 +93,7 @@ def run_export(args) -> int:
 def run_node(args) -> int:
     from waitress.server import create_server
 
-    from .cli import CliError, serve_until_stopped
+    from .cli_common import CliError, serve_until_stopped
     from .errors import EduChainError
     from .lab.student_node import Rules, StudentChain
     from .network.api import create_app

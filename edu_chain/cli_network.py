@@ -59,7 +59,7 @@ def _is_loopback(host: str) -> bool:
 
 def run_node(args) -> int:
     from .chain import Blockchain
-    from .cli import CliError, serve_until_stopped
+    from .cli_common import CliError, serve_until_stopped
     from .errors import EduChainError
     from .network.api import MAX_BODY_BYTES, create_app
     from .network.peers import BadAddress, normalize_address
@@ -139,7 +139,7 @@ def _say(text: str) -> None:
 
 
 def run_network(args) -> int:
-    from .cli import CliError, stop_on_sigterm
+    from .cli_common import CliError, stop_on_sigterm
     from .lab.network import LocalNetwork
     from .params import NetworkParams
 

@@ -1,0 +1,32 @@
+"""What every ``edu-chain`` subcommand shares: the error a user can fix, and serving until
+stopped. Kept apart from ``cli.py`` so that the subcommand modules, which ``cli.py``
+imports, never import ``cli.py`` back (no import cycle)."""
+
+from __future__ import annotations
+
+from .errors import EduChainError
+
+
+class CliError(EduChainError):
+    """A problem the user can fix; printed without a traceback."""
+
+
+def stop_on_sigterm() -> None:
+    """Let SIGTERM stop a long-running command the way Ctrl-C does."""
+    import signal
+
+    def interrupt(*_):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def serve_until_stopped(server, cleanup=lambda: None) -> None:
+    """Run a waitress server until Ctrl-C or SIGTERM, then close it and clean up."""
+    stop_on_sigterm()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        cleanup()
