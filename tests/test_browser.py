@@ -59,12 +59,21 @@ def driver(tmp_path):
 
 def click_and_wait(driver, element_id):
     """Click, then wait until the browser has left the old page (a click does not wait)."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
     old_page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, element_id).click()
-    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old_page))
+
+    def left_old_page(_):
+        # Chromium answers a question about an element of a page being replaced either
+        # "stale element" or, mid-navigation, an "inspector error": both mean it is gone.
+        try:
+            old_page.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+    WebDriverWait(driver, 20).until(left_old_page)
 
 
 def test_post_mine_read_and_script_never_runs(site, driver, tmp_path):
