@@ -47,9 +47,8 @@ def run_keys(args) -> int:
 
 
 def run_app(args) -> int:
-    from waitress.server import create_server
 
-    from .cli_common import CliError, serve_until_stopped
+    from .cli_common import CliError, listen, serve_until_stopped
     from .network.peers import BadAddress
     from .wallet import Wallet
     from .webapp import create_app
@@ -57,11 +56,7 @@ def run_app(args) -> int:
         application = create_app(args.node, Wallet(args.keys))
     except BadAddress as error:
         raise CliError(str(error)) from None
-    try:
-        server = create_server(application, host=args.host, port=args.port, threads=4)
-    except OSError as error:
-        raise CliError(f"cannot listen on {args.host}:{args.port} ({error.strerror}); "
-                       "choose another port with --port") from None
+    server = listen(application, args.host, args.port)
     from .lab.links import browser_url   # on a JupyterHub: the proxied address
     print(f"posts app at {browser_url(f'http://{args.host}:{args.port}')}  (node: {args.node}); "
           "Ctrl-C stops it", flush=True)

@@ -30,3 +30,13 @@ def serve_until_stopped(server, cleanup=lambda: None) -> None:
     finally:
         server.close()
         cleanup()
+
+
+def listen(application, host: str, port: int, threads: int = 4):
+    """A waitress server for a small web page, or a CliError that says how to fix the port."""
+    from waitress.server import create_server
+    try:
+        return create_server(application, host=host, port=port, threads=threads)
+    except OSError as error:
+        raise CliError(f"cannot listen on {host}:{port} ({error.strerror}); "
+                       "choose another port with --port") from None

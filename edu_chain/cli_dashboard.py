@@ -20,9 +20,8 @@ def add_commands(commands) -> None:
 
 
 def run_dashboard(args) -> int:
-    from waitress.server import create_server
 
-    from .cli_common import CliError, serve_until_stopped
+    from .cli_common import CliError, listen, serve_until_stopped
     from .dashboard.app import create_app
     from .errors import EduChainError
     from .lab.links import browser_url
@@ -32,11 +31,7 @@ def run_dashboard(args) -> int:
         application = create_app(args.node, refresh=args.refresh)
     except EduChainError as error:
         raise CliError(str(error)) from None
-    try:
-        server = create_server(application, host=args.host, port=args.port, threads=4)
-    except OSError as error:
-        raise CliError(f"cannot listen on {args.host}:{args.port} ({error.strerror}); "
-                       "choose another port with --port") from None
+    server = listen(application, args.host, args.port)
     if not args.host.startswith("127.") and args.host not in ("localhost", "::1"):
         print(f"note: bound to {args.host}, so anyone who can reach this machine can open the "
               "dashboard (it only reads the nodes; it changes nothing)", flush=True)
