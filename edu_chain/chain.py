@@ -109,9 +109,6 @@ class Blockchain:
     def total_work(self) -> int:
         return self._cumulative_work[-1]
 
-    def work_up_to(self, height: int) -> int:
-        return self._cumulative_work[height]
-
     def prefers(self, work: int, tip_hash: str) -> bool:
         """The fork-choice rule: is a chain of ``work`` ending in ``tip_hash`` better than ours?"""
         return work > self.total_work or (work == self.total_work and tip_hash < self.tip.hash)

@@ -29,7 +29,6 @@ MAX_TIMESTAMP = 2**40          # seconds; year 36812: a shape limit, not a plaus
 MAX_FUTURE_SECONDS = 2 * 3600  # a post (or block) may not claim a time more than 2 h ahead
 PUBLIC_KEY_HEX_CHARS = 64      # Ed25519 public key: 32 bytes
 SIGNATURE_HEX_CHARS = 128      # Ed25519 signature: 64 bytes
-POST_FIELDS = ("author", "content", "timestamp", "public_key", "signature")
 
 
 @dataclass(frozen=True)

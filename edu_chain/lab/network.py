@@ -189,9 +189,3 @@ class LocalNetwork:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    @staticmethod
-    def stop_all() -> None:
-        with _RUNNING_LOCK:
-            networks = list(_RUNNING.values())
-        for network in networks:
-            network.stop()

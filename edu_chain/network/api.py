@@ -40,7 +40,7 @@ class BadRequest(EduChainError):
 def create_app(node: Node, *, max_body: int = MAX_BODY_BYTES) -> Flask:
     """A Flask app serving ``node``."""
     app = Flask(__name__)
-    app.config.update(MAX_CONTENT_LENGTH=max_body, JSON_SORT_KEYS=False)
+    app.config.update(MAX_CONTENT_LENGTH=max_body)
     app.json.sort_keys = False
     _register_errors(app)
     _register_routes(app, node)
