@@ -292,6 +292,7 @@ class Blockchain:
     def _reorganise(self, fork: int, new_blocks: list[Block]) -> ChainUpdate:
         """Switch to ``new_blocks`` from height ``fork`` on, in one store transaction."""
         dropped = self.blocks[fork:]
+        old_work = self.total_work
         new_ids = {p.id for b in new_blocks for p in b.transactions}
         returned = [p for b in dropped for p in b.transactions if p.id not in new_ids]
         leaving_pool = [pid for pid in self.pending if pid in new_ids]
@@ -309,7 +310,9 @@ class Blockchain:
             self.pending.pop(pid, None)
         for post in returned:
             self.pending.setdefault(post.id, post)
-        return ChainUpdate(True, f"adopted a chain with more work, replacing "
+        why = ("more work" if self.total_work > old_work else
+               "the same work and the lower tip hash (the tie-break)")
+        return ChainUpdate(True, f"adopted a chain with {why}, replacing "
                            f"{len(dropped)} block(s) from #{fork}", fork, dropped,
                            new_blocks, returned)
 

@@ -178,3 +178,20 @@ def test_any_change_to_any_field_of_any_block_is_detected(data):
     if not lucky_tip or name in ("index", "previous_hash", "difficulty"):
         with pytest.raises(InvalidChain):
             VALID.validate_chain(rebuilt)
+
+
+def test_the_switch_message_says_whether_work_or_the_tie_break_decided(params):
+    base = grow(Blockchain(params), 1)
+    a, b = Blockchain(params), Blockchain(params)
+    for chain in (a, b):
+        chain.consider_chain(base.blocks)
+    a.add_post(make_post(100, "ann"))
+    a.mine(timestamp=T0 + 1000)
+    b.add_post(make_post(200, "bob"))
+    b.mine(timestamp=T0 + 1000)
+    loser, winner = (a, b) if b.tip.hash < a.tip.hash else (b, a)
+    tie = loser.consider_chain(winner.blocks)
+    assert tie.adopted and "tie-break" in tie.reason and "more work" not in tie.reason
+    winner.mine(timestamp=T0 + 2000, allow_empty=True)
+    more = loser.consider_chain(winner.blocks)
+    assert more.adopted and "more work" in more.reason
