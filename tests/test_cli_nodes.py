@@ -161,13 +161,18 @@ def _height(url):
     return requests.get(f"{url}/health", timeout=2).json()["height"]
 
 
-def test_a_killed_teacher_restarted_finds_its_room_again_by_itself(tmp_path, processes):
+def _a_teacher_who_knows_a_student(tmp_path, processes):
     port_t = free_port()
     teacher, url_t = start_node(port_t, tmp_path / "t")
     processes.append(teacher)
     student, url_s = start_node(free_port(), tmp_path / "s", "--peer", url_t)
     processes.append(student)
     wait_for(lambda: url_s in _peers(url_t), 10, "the teacher to learn the student")
+    return port_t, teacher, url_t, url_s
+
+
+def test_a_killed_teacher_restarted_finds_its_room_again_by_itself(tmp_path, processes):
+    port_t, teacher, url_t, url_s = _a_teacher_who_knows_a_student(tmp_path, processes)
     os.kill(teacher.pid, signal.SIGKILL)
     teacher.wait(timeout=10)
     requests.post(f"{url_s}/new_transaction", json={"author": "s", "content": "while away"},
@@ -196,12 +201,7 @@ def test_a_student_started_before_the_teacher_joins_when_it_comes(tmp_path, proc
 
 
 def test_a_teacher_restarted_with_no_saved_peers_learns_its_students_back(tmp_path, processes):
-    port_t = free_port()
-    teacher, url_t = start_node(port_t, tmp_path / "t")
-    processes.append(teacher)
-    student, url_s = start_node(free_port(), tmp_path / "s", "--peer", url_t)
-    processes.append(student)
-    wait_for(lambda: url_s in _peers(url_t), 10, "the teacher to learn the student")
+    port_t, teacher, url_t, url_s = _a_teacher_who_knows_a_student(tmp_path, processes)
     teacher.send_signal(signal.SIGINT)
     teacher.wait(timeout=15)
     again, _ = start_node(port_t, tmp_path / "t-new")       # a fresh data directory
