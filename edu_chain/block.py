@@ -23,11 +23,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import InvalidBlock, InvalidPost
-from .hashing import HASH_HEX_LENGTH, MAX_TARGET_BITS, canonical_json, leading_zero_bits
+from .hashing import HASH_HEX_LENGTH, MAX_TARGET_BITS, canonical_json
 from .merkle import merkle_root
+from .rules import MAX_POSTS_PER_BLOCK, meets_target, work
 from .transactions import Post
 
-MAX_POSTS_PER_BLOCK = 100
+__all__ = ["MAX_NONCE", "MAX_POSTS_PER_BLOCK", "ZERO_HASH", "Block"]
 MAX_NONCE = 2**63 - 1
 ZERO_HASH = "0" * HASH_HEX_LENGTH
 
@@ -69,12 +70,13 @@ class Block:
     # -- derived facts ------------------------------------------------------
     @property
     def work(self) -> int:
-        """Expected hashes needed to mine this block: 2 ** difficulty."""
-        return 1 << self.difficulty
+        """Expected hashes needed to mine this block: 2 ** difficulty (``rules.work``)."""
+        return work(self.difficulty)
 
     def has_valid_proof(self) -> bool:
-        """True when the hash has at least ``difficulty`` leading zero bits."""
-        return leading_zero_bits(self.hash) >= self.difficulty
+        """True when the hash meets the difficulty (``rules.meets_target``): it has at
+        least ``difficulty`` leading zero bits."""
+        return meets_target(self.hash, self.difficulty)
 
     def with_nonce(self, nonce: int) -> "Block":
         return replace(self, nonce=nonce)

@@ -1,12 +1,10 @@
-"""The blockchain: a fixed genesis, the pending pool, and the rules.
+"""The blockchain: a fixed genesis, the active chain, the pending pool, kept in a store.
 
-Fork choice is by cumulative work (the sum of 2**difficulty over the blocks),
-not by length: a longer chain of easy blocks must lose to a shorter chain that
-cost more hashes. Between two chains of equal work, the one whose tip hash is
-lower wins: every node picks the same branch at once (Bitcoin instead keeps the
-branch it saw first, and waits for the next block to break the tie). Replacing
-the chain never loses a post: the posts of dropped blocks go back into the pool,
-and posts the new chain confirms leave it.
+What is valid is decided in :mod:`edu_chain.rules` (proof, block and post checks, fork
+choice); this class applies those rules to one node's state. Fork choice is by
+cumulative work (the sum of 2**difficulty over the blocks), not by length, with the
+lower tip hash breaking a tie. Replacing the chain never loses a post: the posts of
+dropped blocks go back into the pool, and posts the new chain confirms leave it.
 """
 
 from __future__ import annotations
@@ -16,13 +14,13 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from . import pow
-from .block import MAX_POSTS_PER_BLOCK, Block
-from .errors import (DuplicatePost, InvalidBlock, InvalidChain, InvalidPost, StoreError,
-                     UnlinkedBlock)
+from . import pow, rules
+from .block import Block
+from .errors import DuplicatePost, InvalidChain, InvalidPost, StoreError, UnlinkedBlock
 from .params import NetworkParams
+from .rules import MAX_POSTS_PER_BLOCK, check_post
 from .store import Store
-from .transactions import MAX_FUTURE_SECONDS, Post, check_post
+from .transactions import Post
 
 MAX_PENDING_POSTS = 10_000
 
@@ -110,8 +108,9 @@ class Blockchain:
         return self._cumulative_work[-1]
 
     def prefers(self, work: int, tip_hash: str) -> bool:
-        """The fork-choice rule: is a chain of ``work`` ending in ``tip_hash`` better than ours?"""
-        return work > self.total_work or (work == self.total_work and tip_hash < self.tip.hash)
+        """The fork-choice rule (``rules.prefers``): is a chain of ``work`` ending in
+        ``tip_hash`` better than ours?"""
+        return rules.prefers(work, tip_hash, self.total_work, self.tip.hash)
 
     def has_block(self, block_hash: str) -> bool:
         return block_hash in self._heights
@@ -193,61 +192,18 @@ class Blockchain:
 
     def check_block(self, block: Block, block_at: Callable[[int], Block],
                     confirmed_before: Callable[[str], bool]) -> None:
-        """Raise :class:`InvalidBlock` naming the first rule ``block`` breaks."""
-        index = block.index
-        parent = block_at(index - 1)
-        if block.previous_hash != parent.hash:
-            raise InvalidBlock(f"previous_hash {block.previous_hash[:12]} is not the hash of "
-                               f"block #{parent.index} ({parent.hash[:12]})", index)
-        if block.timestamp < parent.timestamp:
-            raise InvalidBlock(f"timestamp {block.timestamp} is earlier than its parent's "
-                               f"({parent.timestamp})", index)
-        if block.timestamp > self.clock() + MAX_FUTURE_SECONDS:
-            raise InvalidBlock(f"timestamp {block.timestamp} is more than "
-                               f"{MAX_FUTURE_SECONDS // 3600} hours in the future", index)
-        expected = self.params.difficulty_for(index, block_at)
-        if block.difficulty != expected:
-            raise InvalidBlock(f"difficulty is {block.difficulty} bits; this network requires "
-                               f"{expected} bits here", index)
-        _check_proof(block)
-        self._check_posts(block, confirmed_before)
-
-    def _check_posts(self, block: Block, confirmed_before: Callable[[str], bool]) -> None:
-        if len(block.transactions) > MAX_POSTS_PER_BLOCK:
-            raise InvalidBlock(f"holds {len(block.transactions)} posts; the limit is "
-                               f"{MAX_POSTS_PER_BLOCK}", block.index)
-        seen = set()
-        for post in block.transactions:
-            if post.id in seen:
-                raise InvalidBlock(f"holds post {post.id[:12]} twice", block.index)
-            if confirmed_before(post.id):
-                raise InvalidBlock(f"post {post.id[:12]} is already in an earlier block "
-                                   "(a replay)", block.index)
-            try:
-                check_post(post, block.timestamp)
-            except InvalidPost as error:
-                raise InvalidBlock(str(error), block.index) from None
-            seen.add(post.id)
+        """Raise :class:`InvalidBlock` naming the first rule ``block`` breaks
+        (``rules.check_block``, with this network's parameters and this chain's clock)."""
+        rules.check_block(block, block_at, confirmed_before, self.params, self.clock())
 
     # -- whole chains and fork choice ---------------------------------------
     def validate_chain(self, blocks: list[Block], start: int = 1) -> None:
         """Raise :class:`InvalidChain` naming the first bad block and the rule it broke."""
         if not blocks:
             raise InvalidChain("the chain is empty", 0)
-        if blocks[0].hash != self.genesis.hash:
-            raise InvalidChain(f"block #0 is not this network's genesis ({self.genesis.hash[:12]}); "
-                               f"it belongs to another network ({self.params.describe()} here)", 0)
-        seen: dict[str, int] = {p.id: b.index for b in blocks[:start] for p in b.transactions}
-        for position in range(start, len(blocks)):
-            block = blocks[position]
-            try:
-                if block.index != position:
-                    raise InvalidBlock(f"index is {block.index}, expected {position}", position)
-                self.check_block(block, blocks.__getitem__, seen.__contains__)
-            except InvalidBlock as error:
-                raise InvalidChain(f"block #{position} is invalid: {error.reason}",
-                                   position) from None
-            seen.update((p.id, position) for p in block.transactions)
+        rules.check_genesis(blocks[0], self.genesis, self.params)
+        earlier = {post.id for block in blocks[:start] for post in block.transactions}
+        rules.check_blocks_from(blocks, max(start, 1), self.check_block, earlier.__contains__)
 
     def consider_chain(self, candidate: Iterable[Block]) -> ChainUpdate:
         """Adopt ``candidate`` if it is valid and has more cumulative work than ours."""
@@ -258,7 +214,8 @@ class Blockchain:
                 return ChainUpdate(False, "the candidate holds nothing we lack", fork)
             if fork == 0:
                 self.validate_chain(candidate[:1])
-            self._validate_from(candidate, fork)
+            rules.check_blocks_from(candidate, max(fork, 1), self.check_block,
+                                    self._confirmed_before(fork))
             work = self._cumulative_work[fork - 1] + sum(b.work for b in candidate[fork:])
             if self.prefers(work, candidate[-1].hash):
                 return self._reorganise(fork, candidate[fork:])
@@ -273,21 +230,6 @@ class Blockchain:
             if height >= len(self.blocks) or self.blocks[height].hash != block.hash:
                 return height
         return len(candidate)
-
-    def _validate_from(self, candidate: list[Block], fork: int) -> None:
-        confirmed_before = self._confirmed_before(fork)
-        seen: set[str] = set()
-        for position in range(fork, len(candidate)):
-            block = candidate[position]
-            try:
-                if block.index != position:
-                    raise InvalidBlock(f"index is {block.index}, expected {position}", position)
-                self.check_block(block, candidate.__getitem__,
-                                 lambda pid: pid in seen or confirmed_before(pid))
-            except InvalidBlock as error:
-                raise InvalidChain(f"block #{position} is invalid: {error.reason}",
-                                   position) from None
-            seen.update(p.id for p in block.transactions)
 
     def _reorganise(self, fork: int, new_blocks: list[Block]) -> ChainUpdate:
         """Switch to ``new_blocks`` from height ``fork`` on, in one store transaction."""
@@ -336,37 +278,3 @@ class Blockchain:
         for post in block.transactions:
             self._confirmed[post.id] = block.index
             self.pending.pop(post.id, None)
-
-
-def _check_proof(block: Block) -> None:
-    if not block.has_valid_proof():
-        raise InvalidBlock(f"hash {block.hash[:16]}… does not have {block.difficulty} "
-                           "leading zero bits (no valid proof of work)", block.index)
-
-
-def check_announced_block(block: Block, chain: Blockchain) -> None:
-    """Cheap checks on a block a peer announces, before it may cost us a sync: that it
-    belongs to this network, and that its proof of work and its posts are valid.
-
-    The full checks (link, time, difficulty in context, replays) run when the block
-    is appended or its branch is considered.
-    """
-    params = chain.params
-    if block.index == 0:
-        raise InvalidBlock("a genesis block cannot be announced", 0)
-    if params.retarget_interval is None and block.difficulty != params.difficulty:
-        raise InvalidBlock(f"difficulty is {block.difficulty} bits but this network "
-                           f"uses {params.difficulty} bits (a block of another network?)",
-                           block.index)
-    if block.index == 1 and block.previous_hash != chain.genesis.hash:
-        raise InvalidBlock("its parent is not this network's genesis block "
-                           "(a block of another network?)", block.index)
-    if block.timestamp > chain.clock() + MAX_FUTURE_SECONDS:
-        raise InvalidBlock(f"timestamp {block.timestamp} is more than "
-                           f"{MAX_FUTURE_SECONDS // 3600} hours in the future", block.index)
-    _check_proof(block)
-    for post in block.transactions:
-        try:
-            check_post(post, block.timestamp)
-        except InvalidPost as error:
-            raise InvalidBlock(str(error), block.index) from None

@@ -6,7 +6,8 @@ produce the same bytes, and so the same hash.
 
 Difficulty is a number of leading zero *bits* of the hash. The tutorial counted
 leading zero *hex digits*; one hex digit is 4 bits, so "difficulty 2" in the
-tutorial is ``target_bits = 8`` here (see :func:`hex_zeros_to_bits`).
+tutorial is ``target_bits = 8`` here (see :func:`hex_zeros_to_bits`). The proof
+test itself is a consensus rule: it lives in :mod:`edu_chain.rules`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ import hashlib
 import json
 from typing import Any
 
-HASH_BITS = 256
+from .rules import HASH_BITS, meets_target
+from .rules import work as expected_attempts
+
+__all__ = ["HASH_BITS", "HASH_HEX_LENGTH", "MAX_TARGET_BITS", "bits_to_hex_zeros",
+           "canonical_json", "expected_attempts", "hash_object", "hex_zeros_to_bits",
+           "leading_zero_bits", "meets_target", "sha256_hex", "to_bits"]
+
+# meets_target and expected_attempts (the rules' ``work``) are re-exported: the notebooks
+# import them from here.
 HASH_HEX_LENGTH = 64
 MAX_TARGET_BITS = 64  # far beyond what a laptop mines; keeps nonsense out
 
@@ -54,22 +63,10 @@ def hash_object(obj: Any) -> str:
     return hashlib.sha256(canonical_json(obj)).hexdigest()
 
 
-def target_from_bits(target_bits: int) -> int:
-    """The largest hash value (exclusive) that meets ``target_bits`` leading zero bits."""
-    if not 0 <= target_bits <= HASH_BITS:
-        raise ValueError(f"target_bits must be between 0 and {HASH_BITS}, got {target_bits}")
-    return 1 << (HASH_BITS - target_bits)
-
-
 def leading_zero_bits(hex_digest: str) -> int:
     """How many leading zero bits a hex digest has."""
     value = int(hex_digest, 16)
     return HASH_BITS - value.bit_length()
-
-
-def meets_target(hex_digest: str, target_bits: int) -> bool:
-    """True when the digest, read as a 256-bit integer, is below the target."""
-    return int(hex_digest, 16) < target_from_bits(target_bits)
 
 
 def hex_zeros_to_bits(hex_zeros: int) -> int:
@@ -80,11 +77,6 @@ def hex_zeros_to_bits(hex_zeros: int) -> int:
 def bits_to_hex_zeros(target_bits: int) -> float:
     """Bits shown as the tutorial's leading hex zeros (may be fractional)."""
     return target_bits / 4
-
-
-def expected_attempts(target_bits: int) -> int:
-    """Mean number of hashes needed to meet ``target_bits``: 2 ** bits."""
-    return 1 << target_bits
 
 
 def to_bits(hex_digest: str) -> str:

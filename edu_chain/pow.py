@@ -30,6 +30,7 @@ from typing import Callable, Protocol
 
 from .block import MAX_NONCE, Block
 from .errors import MiningStopped
+from .rules import target_from_bits
 
 CHUNK = 16_384  # nonces between two looks at the stop flag
 _NO_WINNER = 2**62  # "no chunk has won yet", larger than any chunk number
@@ -58,8 +59,10 @@ class MiningResult:
 
 
 def target_bytes(target_bits: int) -> bytes:
-    """The target as 32 big-endian bytes (a digest below it wins); bits >= 1."""
-    return (1 << (256 - target_bits)).to_bytes(32, "big")
+    """The rules' target (:func:`edu_chain.rules.target_from_bits`) as 32 big-endian bytes,
+    for comparing raw digests; bits >= 1 (with 0 bits every hash wins, and the target
+    2 ** 256 needs a 33rd byte)."""
+    return target_from_bits(target_bits).to_bytes(32, "big")
 
 
 def scan(prefix: bytes, target_bits: int, start: int, stop_at: int) -> int | None:

@@ -26,7 +26,6 @@ from .hashing import canonical_json, sha256_hex
 MAX_AUTHOR_CHARS = 64
 MAX_CONTENT_CHARS = 2000
 MAX_TIMESTAMP = 2**40          # seconds; year 36812: a shape limit, not a plausible time
-MAX_FUTURE_SECONDS = 2 * 3600  # a post (or block) may not claim a time more than 2 h ahead
 PUBLIC_KEY_HEX_CHARS = 64      # Ed25519 public key: 32 bytes
 SIGNATURE_HEX_CHARS = 128      # Ed25519 signature: 64 bytes
 
@@ -115,22 +114,6 @@ class Post:
         _check_hex("signature", self.signature, SIGNATURE_HEX_CHARS)
         if self.signature is not None and self.public_key is None:
             raise InvalidPost("post has a 'signature' but no 'public_key' to check it with")
-
-
-def check_post(post: Post, now: float) -> None:
-    """Every rule a well-formed post must meet, wherever it enters: the pool, a block, a
-    store being loaded. ``now`` is the clock for a post arriving on its own, and the
-    block's timestamp for a post inside a block (so a stored chain stays valid as
-    time passes).
-
-    Raise :class:`InvalidPost` naming the rule broken: a bad signature, or a
-    timestamp more than ``MAX_FUTURE_SECONDS`` ahead of ``now`` (a post stamped in
-    the year 36812 would break every page that shows a date).
-    """
-    post.verify()
-    if post.timestamp > now + MAX_FUTURE_SECONDS:
-        raise InvalidPost(f"post {post.id[:12]}: field 'timestamp' ({post.timestamp}) is more "
-                          f"than {MAX_FUTURE_SECONDS // 3600} hours in the future")
 
 
 def _check_text(name: str, value: Any, limit: int) -> None:

@@ -1,7 +1,8 @@
 """What enters a node: posts from clients and peers, blocks it mines or is told about.
 
-Every check on a post or a block is the chain's own (``Blockchain.add_post``,
-``Blockchain.add_block``): the node only adds the network's concerns — who sent
+Every check on a post or a block is a rule of :mod:`edu_chain.rules`, applied by the
+chain (``Blockchain.add_post``, ``Blockchain.add_block``) or, for an announced block,
+before it may cost a sync: the node only adds the network's concerns — who sent
 it, whom to tell next, and never mining on two server threads at once.
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 
 from .. import pow
 from ..block import Block
-from ..chain import check_announced_block
+from ..rules import check_announced_block
 from ..errors import EduChainError, InvalidPost, MiningStopped, UnlinkedBlock
 from ..transactions import Post
 from .gossip import BLOCK, BLOCK_FANOUT, OTHER, POST, POST_FANOUT
@@ -137,7 +138,8 @@ class Intake:
         block = Block.from_dict(data)
         if self.chain.has_block(block.hash):
             return "known", block
-        check_announced_block(block, self.chain)   # cheap checks before it may cost a sync
+        chain = self.chain    # cheap checks before the block may cost us a sync:
+        check_announced_block(block, chain.params, chain.genesis.hash, chain.clock())
         try:
             self.chain.add_block(block)
         except UnlinkedBlock:

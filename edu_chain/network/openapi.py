@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import time
 
-from ..block import MAX_NONCE, MAX_POSTS_PER_BLOCK
+from ..block import MAX_NONCE
 from ..hashing import MAX_TARGET_BITS
-from ..transactions import (MAX_AUTHOR_CHARS, MAX_CONTENT_CHARS, MAX_FUTURE_SECONDS,
-                            MAX_TIMESTAMP)
+from ..rules import MAX_FUTURE_SECONDS, MAX_POSTS_PER_BLOCK
+from ..transactions import MAX_AUTHOR_CHARS, MAX_CONTENT_CHARS, MAX_TIMESTAMP
 
 from .sync import PAGE_SIZE
 

@@ -1,0 +1,204 @@
+"""The consensus rules: what every node checks, each written once.
+
+A chain is only as good as the rules every node applies to it, so they live here,
+in the order a block meets them, as plain functions: the chain
+(:class:`~edu_chain.chain.Blockchain`), the node, the miner and the lab all call
+these, and nothing else decides what is valid.
+
+- **Proof of work**: a hash read as a 256-bit number must be below the target
+  ``2 ** (256 - bits)``, i.e. have at least ``bits`` leading zero bits.
+- **Work**: a block of ``bits`` costs ``2 ** bits`` hashes on average; a chain's
+  work is the sum over its blocks.
+- **Fork choice**: more work wins; between equal work, the lower tip hash.
+- **Posts**: a valid signature (if signed), a time at most two hours ahead.
+- **Blocks**: linked to the parent, not earlier than it nor too far ahead, the
+  difficulty the network requires there, a valid proof, valid posts, no replays.
+- **Chains**: the genesis of this network, then every block in turn.
+
+This module imports no other part of the kit at run time (the classes it names are
+for type checkers only), so the block, the miner and the chain can all build on it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable, Sequence
+
+from .errors import InvalidBlock, InvalidChain, InvalidPost
+
+if TYPE_CHECKING:   # names for type checkers; at run time the rules need no class
+    from .block import Block
+    from .params import NetworkParams
+    from .transactions import Post
+
+HASH_BITS = 256                # a SHA-256 digest, read as a number
+MAX_FUTURE_SECONDS = 2 * 3600  # a post or a block may not claim a time more than 2 h ahead
+MAX_POSTS_PER_BLOCK = 100
+
+BlockAt = Callable[[int], "Block"]          # the block at a height of the chain being checked
+Confirmed = Callable[[str], bool]           # is this post id already in an earlier block?
+
+
+# -- proof of work ------------------------------------------------------------------
+def target_from_bits(target_bits: int) -> int:
+    """The target for ``target_bits``: a hash wins when it is *below* ``2 ** (256 - bits)``."""
+    if not 0 <= target_bits <= HASH_BITS:
+        raise ValueError(f"target_bits must be between 0 and {HASH_BITS}, got {target_bits}")
+    return 1 << (HASH_BITS - target_bits)
+
+
+def meets_target(hex_digest: str, target_bits: int) -> bool:
+    """The proof-of-work test: the digest, read as a 256-bit integer, is below the target.
+
+    (The same as "at least ``target_bits`` leading zero bits"; the fast miner in
+    :mod:`edu_chain.pow` compares the digest's bytes with this target's bytes.)
+    """
+    return int(hex_digest, 16) < target_from_bits(target_bits)
+
+
+def work(target_bits: int) -> int:
+    """Expected hashes to meet ``target_bits``: ``2 ** bits``. A chain's work is the sum."""
+    return 1 << target_bits
+
+
+def prefers(work: int, tip_hash: str, our_work: int, our_tip_hash: str) -> bool:
+    """Fork choice: is a chain of ``work`` ending in ``tip_hash`` better than ours?
+
+    More cumulative work wins, never more length. Between equal work the lower tip
+    hash wins, so that every node picks the same branch at once (Bitcoin keeps the
+    branch it saw first and waits for the next block).
+    """
+    return work > our_work or (work == our_work and tip_hash < our_tip_hash)
+
+
+# -- posts --------------------------------------------------------------------------
+def check_post(post: Post, now: float) -> None:
+    """Every rule a well-formed post must meet, wherever it enters: the pool, a block, a
+    store being loaded. ``now`` is the clock for a post arriving on its own, and the
+    block's timestamp for a post inside a block (so a stored chain stays valid as
+    time passes).
+
+    Raise :class:`InvalidPost` naming the rule broken: a bad signature, or a
+    timestamp more than ``MAX_FUTURE_SECONDS`` ahead of ``now`` (a post stamped in
+    the year 36812 would break every page that shows a date).
+    """
+    post.verify()
+    if post.timestamp > now + MAX_FUTURE_SECONDS:
+        raise InvalidPost(f"post {post.id[:12]}: field 'timestamp' ({post.timestamp}) is more "
+                          f"than {MAX_FUTURE_SECONDS // 3600} hours in the future")
+
+
+# -- blocks -------------------------------------------------------------------------
+def check_proof(block: Block) -> None:
+    """Raise :class:`InvalidBlock` unless the block's hash meets its difficulty."""
+    if not meets_target(block.hash, block.difficulty):
+        raise InvalidBlock(f"hash {block.hash[:16]}… does not have {block.difficulty} "
+                           "leading zero bits (no valid proof of work)", block.index)
+
+
+def check_time(block: Block, now: float) -> None:
+    """A block may not claim a time more than ``MAX_FUTURE_SECONDS`` ahead of ``now``."""
+    if block.timestamp > now + MAX_FUTURE_SECONDS:
+        raise InvalidBlock(f"timestamp {block.timestamp} is more than "
+                           f"{MAX_FUTURE_SECONDS // 3600} hours in the future", block.index)
+
+
+def check_posts(block: Block, confirmed_before: Confirmed) -> None:
+    """At most ``MAX_POSTS_PER_BLOCK`` posts, none twice, none already confirmed (a replay),
+    each valid at the block's time."""
+    if len(block.transactions) > MAX_POSTS_PER_BLOCK:
+        raise InvalidBlock(f"holds {len(block.transactions)} posts; the limit is "
+                           f"{MAX_POSTS_PER_BLOCK}", block.index)
+    seen = set()
+    for post in block.transactions:
+        if post.id in seen:
+            raise InvalidBlock(f"holds post {post.id[:12]} twice", block.index)
+        if confirmed_before(post.id):
+            raise InvalidBlock(f"post {post.id[:12]} is already in an earlier block "
+                               "(a replay)", block.index)
+        try:
+            check_post(post, block.timestamp)
+        except InvalidPost as error:
+            raise InvalidBlock(str(error), block.index) from None
+        seen.add(post.id)
+
+
+def check_block(block: Block, block_at: BlockAt, confirmed_before: Confirmed,
+                params: NetworkParams, now: float) -> None:
+    """Raise :class:`InvalidBlock` naming the first rule ``block`` breaks, given the chain
+    before it (``block_at(height)``) and the posts that chain holds."""
+    index = block.index
+    parent = block_at(index - 1)
+    if block.previous_hash != parent.hash:
+        raise InvalidBlock(f"previous_hash {block.previous_hash[:12]} is not the hash of "
+                           f"block #{parent.index} ({parent.hash[:12]})", index)
+    if block.timestamp < parent.timestamp:
+        raise InvalidBlock(f"timestamp {block.timestamp} is earlier than its parent's "
+                           f"({parent.timestamp})", index)
+    check_time(block, now)
+    expected = params.difficulty_for(index, block_at)
+    if block.difficulty != expected:
+        raise InvalidBlock(f"difficulty is {block.difficulty} bits; this network requires "
+                           f"{expected} bits here", index)
+    check_proof(block)
+    check_posts(block, confirmed_before)
+
+
+def check_announced_block(block: Block, params: NetworkParams, genesis_hash: str,
+                          now: float) -> None:
+    """Cheap checks on a block a peer announces, before it may cost us a sync: that it
+    belongs to this network, and that its proof of work and its posts are valid.
+
+    The full checks (link, time, difficulty in context, replays) run when the block
+    is appended or its branch is considered.
+    """
+    if block.index == 0:
+        raise InvalidBlock("a genesis block cannot be announced", 0)
+    if params.retarget_interval is None and block.difficulty != params.difficulty:
+        raise InvalidBlock(f"difficulty is {block.difficulty} bits but this network "
+                           f"uses {params.difficulty} bits (a block of another network?)",
+                           block.index)
+    if block.index == 1 and block.previous_hash != genesis_hash:
+        raise InvalidBlock("its parent is not this network's genesis block "
+                           "(a block of another network?)", block.index)
+    check_time(block, now)
+    check_proof(block)
+    check_posts(block, _nowhere)
+
+
+def _nowhere(post_id: str) -> bool:
+    return False
+
+
+# -- chains -------------------------------------------------------------------------
+def check_genesis(first: Block, genesis: Block, params: NetworkParams) -> None:
+    """Block #0 must be this network's own genesis block."""
+    if first.hash != genesis.hash:
+        raise InvalidChain(f"block #0 is not this network's genesis ({genesis.hash[:12]}); "
+                           f"it belongs to another network ({params.describe()} here)", 0)
+
+
+def check_blocks_from(blocks: Sequence[Block], start: int,
+                      check: Callable[[Block, BlockAt, Confirmed], None],
+                      confirmed_before: Confirmed) -> None:
+    """The one validation loop: check ``blocks[start:]`` in turn, each against the blocks
+    before it, and raise :class:`InvalidChain` naming the first bad one.
+
+    ``check(block, block_at, confirmed_before)`` is the block rule (the chain's
+    ``check_block``, which a learner's chain may replace); ``confirmed_before`` says
+    which posts the chain held before ``start``.
+    """
+    seen: set[str] = set()
+
+    def confirmed(post_id: str) -> bool:
+        return post_id in seen or confirmed_before(post_id)
+
+    for position in range(start, len(blocks)):
+        block = blocks[position]
+        try:
+            if block.index != position:
+                raise InvalidBlock(f"index is {block.index}, expected {position}", position)
+            check(block, blocks.__getitem__, confirmed)
+        except InvalidBlock as error:
+            raise InvalidChain(f"block #{position} is invalid: {error.reason}",
+                               position) from None
+        seen.update(post.id for post in block.transactions)
