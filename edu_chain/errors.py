@@ -1,7 +1,10 @@
 """One exception family for everything the kit refuses.
 
 Every message names the thing refused (a block by its index, a post by its id)
-and the rule it broke, so that a learner can act on it without a traceback.
+and the rule it broke, so that a learner can act on it without a traceback. All of
+them live in this one file (the modules that raise them re-export theirs), so
+``except EduChainError`` catches everything the kit refuses, and the HTTP API maps
+each kind to the status that says what happened (``network/api.py``).
 """
 
 
@@ -50,3 +53,65 @@ class MiningStopped(EduChainError):
 
 class UnlinkedBlock(InvalidBlock):
     """A block that does not extend our tip: we are behind, or it is on another branch."""
+
+
+# -- the node and its peers ----------------------------------------------------------
+class Unavailable(EduChainError):
+    """The node cannot do this now (its chain kept changing, it is stopping); try again."""
+
+
+class ShuttingDown(Unavailable):
+    """The node is shutting down: nothing new is started."""
+
+
+class MiningBusy(EduChainError):
+    """This node is mining already; a second request would only wait for the first."""
+
+
+class PeerError(EduChainError):
+    """A node could not be reached, or answered with an error (``status``: its HTTP code)."""
+
+    def __init__(self, message: str, status: int | None = None):
+        self.status = status
+        super().__init__(message)
+
+
+class BadAddress(EduChainError):
+    """A node address that is not an http(s) URL with a host and a port."""
+
+
+class NotOurNetwork(BadAddress):
+    """The address answers, but not as an edu_chain node of this network."""
+
+
+class TooManyPeers(EduChainError):
+    """The node already has as many peers as it may keep."""
+
+
+class BadRequest(EduChainError):
+    """The request itself is malformed (not JSON, a field missing or of the wrong type)."""
+
+
+class RateLimited(EduChainError):
+    """Too many requests from one client; ``retry_after`` seconds until the next is allowed."""
+
+    def __init__(self, message: str, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+# -- the people's side: keys, the room, exercises, the command line ------------------
+class WalletError(EduChainError):
+    """An identity cannot be created or found."""
+
+
+class NotANode(EduChainError):
+    """A node's answer was not what an edu_chain node says (the dashboard's walk)."""
+
+
+class ExerciseFailed(EduChainError):
+    """A check did not pass while grading (``EDU_CHAIN_GRADING=1``)."""
+
+
+class CliError(EduChainError):
+    """A problem the user can fix; printed without a traceback."""

@@ -15,14 +15,10 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from .errors import EduChainError
+from .errors import WalletError
 from .transactions import Post, public_key_hex
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-
-
-class WalletError(EduChainError):
-    """An identity cannot be created or found."""
 
 
 def default_wallet_dir() -> Path:

@@ -1,6 +1,6 @@
 """``edu-chain learn``: progress from saved outputs, export, and a node with the learner's rules.
 
-The commands are added to a parser here the way edu_chain/cli.py adds them
+The commands are added to a parser here the way edu_chain/cli/__init__.py adds them
 (``cli_learn.add_commands(commands)``)."""
 
 import argparse
@@ -15,11 +15,11 @@ from pathlib import Path
 
 import requests
 
-from edu_chain import cli_learn
+from edu_chain.cli import learn as cli_learn
 from edu_chain.lab.notebooks import fill_solutions
 
 ROOT = Path(__file__).resolve().parent.parent
-RUN = ("import argparse, sys; from edu_chain import cli_learn; p = argparse.ArgumentParser(); "
+RUN = ("import argparse, sys; from edu_chain.cli import learn as cli_learn; p = argparse.ArgumentParser(); "
        "cli_learn.add_commands(p.add_subparsers()); a = p.parse_args(sys.argv[1:]); "
        "sys.exit(a.handler(a))")
 

@@ -23,7 +23,7 @@ def layer_of(module: str) -> str:
         return "network"
     if top in {"lab", "bench", "dashboard"}:
         return "lab"
-    if top in {"webapp", "workspace", "__main__", "cli"} or top.startswith("cli_"):
+    if top in {"webapp", "workspace", "__main__", "cli"}:
         return "apps"
     raise AssertionError(f"edu_chain.{module} is in no layer: add it to docs/architecture.md "
                          "and to tests/test_layers.py")

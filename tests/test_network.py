@@ -54,7 +54,7 @@ def test_simultaneous_mining_forks_then_converges_and_loses_no_post(network):
     a.client.post("alice", "from A")
     b.client.post("bob", "from B")
     for member in network:
-        member.node.blocked.clear()            # reconnect without syncing: a race is coming
+        member.links.cut.clear()               # reconnect without syncing: a race is coming
     threads = [threading.Thread(target=m.client.mine) for m in (a, b)]
     for thread in threads:
         thread.start()

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from ..errors import NotANode
 from .tree import BlockTree
 
 TIMEOUT = (1.0, 2.0)       # seconds per HTTP call: (connect, read)
@@ -38,10 +39,6 @@ PEERS_EVERY = 10.0         # seconds between reads of one node's peer list
 
 
 HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
-
-
-class NotANode(Exception):
-    """A node's answer was not what an edu_chain node says."""
 
 
 def node_address(text: object) -> str | None:

@@ -21,13 +21,9 @@ import os
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..errors import EduChainError
+from ..errors import ExerciseFailed
 from . import solutions
 from .sandbox import run_cases
-
-
-class ExerciseFailed(EduChainError):
-    """A check did not pass while grading (``EDU_CHAIN_GRADING=1``)."""
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,10 @@ Each node is a real HTTP server on 127.0.0.1 with an ephemeral port (werkzeug's
 threaded ``make_server``), so ``requests`` and ``curl`` reach it as they would a
 node on another machine. Re-running a cell that builds a network of the same
 name stops the old one first, so servers never pile up.
+
+Partitions are the lab's, not the node's: each node talks to its peers through a
+:class:`LinkCuttingClient`, and cutting a link makes that client fail the call the way
+an unreachable peer would. The node itself has no notion of a partition.
 """
 
 from __future__ import annotations
@@ -17,17 +21,32 @@ from dataclasses import dataclass, field
 from werkzeug.serving import BaseWSGIServer
 
 from ..chain import Blockchain
-from ..params import NetworkParams
-from ..store import Store
+from ..errors import PeerError
 from ..network.api import create_app
-from ..network.client import NodeClient
+from ..network.client import NodeClient, PeerClient
 from ..network.serving import QuietHandler, ThreadedServer
 from ..network.service import Node
+from ..params import NetworkParams
+from ..store import Store
 
-__all__ = ["LocalNetwork", "LocalNode", "QuietHandler", "serve_in_thread"]
+__all__ = ["LinkCuttingClient", "LocalNetwork", "LocalNode", "QuietHandler", "serve_in_thread"]
 
 _RUNNING: dict[str, "LocalNetwork"] = {}
 _RUNNING_LOCK = threading.Lock()
+
+
+class LinkCuttingClient(PeerClient):
+    """A node's peer client whose links the lab can cut: a call to an address in ``cut``
+    fails at once, as a call to an unreachable node would (a partition)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cut: set[str] = set()
+
+    def request(self, method, address, path, **options):
+        if address in self.cut:
+            raise PeerError(f"the link to {address} is cut (a partition)")
+        return super().request(method, address, path, **options)
 
 
 @dataclass
@@ -39,6 +58,7 @@ class LocalNode:
     server: BaseWSGIServer
     thread: threading.Thread
     url: str
+    links: LinkCuttingClient      # the node's own client to its peers
     client: NodeClient = field(init=False)
 
     def __post_init__(self) -> None:
@@ -81,11 +101,17 @@ class LocalNetwork:
         try:
             for i in range(nodes):
                 label = string.ascii_uppercase[i]
+                links = LinkCuttingClient()
                 service = Node(Blockchain(self.params, Store()), sync_interval=sync_interval,
-                               require_signatures=require_signatures)
-                server, thread, url = serve_in_thread(service, port=ports[i] if ports else 0,
-                                                      name=label)
-                self.nodes.append(LocalNode(label, service, server, thread, url))
+                               require_signatures=require_signatures, client=links)
+                try:
+                    server, thread, url = serve_in_thread(service, port=ports[i] if ports else 0,
+                                                          name=label)
+                except BaseException:
+                    service.close()
+                    links.close()
+                    raise
+                self.nodes.append(LocalNode(label, service, server, thread, url, links))
             self.links = self._links(topology)
             for a, b in self.links:
                 self.nodes[a].node.add_peer(self.nodes[b].url)
@@ -125,12 +151,15 @@ class LocalNetwork:
         group_of = {i: g for g, group in enumerate(groups) for i in group}
         for a, b in itertools.permutations(range(len(self.nodes)), 2):
             if group_of[a] != group_of[b]:
-                self.nodes[a].node.blocked.add(self.nodes[b].url)
+                self.nodes[a].links.cut.add(self.nodes[b].url)
 
     def heal(self) -> None:
         """Restore every link and let each node catch up with its peers at once."""
         for member in self.nodes:
-            member.node.blocked.clear()
+            member.links.cut.clear()
+        for a, b in self.links:     # a long partition may have had a node forget a peer
+            self.nodes[a].node.add_peer(self.nodes[b].url)
+            self.nodes[b].node.add_peer(self.nodes[a].url)
         for member in self.nodes:
             member.node.sync_all()
 
@@ -178,6 +207,7 @@ class LocalNetwork:
             member.server.shutdown()
             member.server.server_close()
             member.thread.join(timeout=5)
+            member.links.close()
         self.nodes = []
         with _RUNNING_LOCK:
             if _RUNNING.get(self.name) is self:

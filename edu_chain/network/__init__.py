@@ -1,6 +1,7 @@
 """The network layer: a node service (no Flask), its HTTP API (Flask), and a peer client."""
 
-from .client import NodeClient, PeerClient, PeerError
+from ..errors import PeerError
+from .client import NodeClient, PeerClient
 from .peers import normalize_address
 from .service import Node
 

@@ -4,8 +4,9 @@
 module global, so one process can serve many nodes. This is the one place that
 knows the JSON shapes of the answers. Every error is a JSON body
 ``{"error": "..."}`` with a 4xx status that says what was wrong (429 with
-``Retry-After`` when a client posts too fast, 502 when a peer could not be
-reached); a 500 is a bug.
+``Retry-After`` when a client posts too fast), 502 when a peer could not be
+reached, 503 when the node cannot do it now (it is shutting down); a 500 is a bug.
+:data:`STATUS` is the whole mapping.
 """
 
 from __future__ import annotations
@@ -16,25 +17,41 @@ import logging
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from ..errors import DuplicatePost, EduChainError, InvalidBlock, InvalidChain, InvalidPost
-from .client import SENDER_HEADER, PeerError
+from ..errors import (BadAddress, BadRequest, DuplicatePost, EduChainError, InvalidBlock,
+                      InvalidChain, InvalidPost, MiningBusy, MiningStopped, NotOurNetwork,
+                      PeerError, RateLimited, StoreError, TooManyPeers, Unavailable)
+from .client import SENDER_HEADER
 from .limits import (CLIENT_BURST, CLIENT_POSTS_PER_SECOND, PEER_BURST, PEER_POSTS_PER_SECOND,
-                     RateLimited, RateLimiter)
-from .membership import NotOurNetwork
+                     RateLimiter)
 from .openapi import BLOCK_FIELDS, POST_FIELDS, openapi_document
-from .peers import BadAddress, TooManyPeers, normalize_address
-from .service import PAGE_SIZE, MiningBusy, Node
+from .peers import normalize_address
+from .service import PAGE_SIZE, Node
 
 MAX_BODY_BYTES = 1024 * 1024      # a full block of 100 maximal posts is ~250 kB
 
-STATUS = [(DuplicatePost, 409), (InvalidPost, 400), (InvalidBlock, 400), (NotOurNetwork, 409),
-          (BadAddress, 400),
-          (TooManyPeers, 409), (MiningBusy, 409), (InvalidChain, 409), (PeerError, 502),
-          (EduChainError, 409)]
+# What each refusal means in HTTP, most specific first (the first match wins).
+STATUS: list[tuple[type[EduChainError], int]] = [
+    (BadRequest, 400),        # the request itself is malformed
+    (DuplicatePost, 409),     # we hold it already
+    (InvalidPost, 400),       # the post breaks a rule
+    (InvalidBlock, 400),      # the block breaks a rule
+    (InvalidChain, 409),      # a peer's chain we cannot take
+    (NotOurNetwork, 409),     # a node, but of another network
+    (BadAddress, 400),        # not a usable node address
+    (TooManyPeers, 409),      # our peer list is full
+    (MiningBusy, 409),        # mining already
+    (RateLimited, 429),       # too fast: Retry-After says when
+    (PeerError, 502),         # a peer we had to ask failed
+    (Unavailable, 503),       # shutting down, or the chain kept changing: try again
+    (MiningStopped, 503),     # the search was stopped or its workers died
+    (StoreError, 503),        # the data file cannot be used
+    (EduChainError, 500),     # a refusal with no status here is a bug in this table
+]
 
 
-class BadRequest(EduChainError):
-    """The request itself is malformed (not JSON, a field missing or of the wrong type)."""
+def status_of(error: EduChainError) -> int:
+    """The HTTP status for a refusal: the first kind in :data:`STATUS` it belongs to."""
+    return next(code for kind, code in STATUS if isinstance(error, kind))
 
 
 def create_app(node: Node, *, max_body: int = MAX_BODY_BYTES) -> Flask:
@@ -66,13 +83,11 @@ def _register_errors(app: Flask) -> None:
         response.headers["Retry-After"] = str(error.retry_after)
         return response, 429
 
-    @app.errorhandler(BadRequest)
-    def bad_request(error: BadRequest):
-        return jsonify(error=str(error)), 400
-
     @app.errorhandler(EduChainError)
     def refused(error: EduChainError):
-        status = next(code for kind, code in STATUS if isinstance(error, kind))
+        status = status_of(error)
+        if status == 500:
+            logging.getLogger("edu_chain").error("no HTTP status for %r", error)
         return jsonify(error=str(error)), status
 
     @app.errorhandler(Exception)

@@ -24,21 +24,13 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
-from ..errors import EduChainError
+from ..errors import PeerError
 
 DEFAULT_TIMEOUT = (1.0, 5.0)   # seconds: (connect, read) of one socket operation
 CALL_WORKERS = 16              # calls in flight at once, per client
 POOL_HOSTS = 64                # hosts whose idle connections are kept
 SENDER_HEADER = "X-Edu-Chain-Sender"   # the address of the node making a call
 MINING_SECONDS = 600.0         # how long a person's /mine may take
-
-
-class PeerError(EduChainError):
-    """A node could not be reached, or answered with an error."""
-
-    def __init__(self, message: str, status: int | None = None):
-        self.status = status
-        super().__init__(message)
 
 
 class _QuietPoolWarnings(logging.Filter):

@@ -14,18 +14,15 @@ from typing import Any
 
 from .. import pow
 from ..block import Block
+from ..errors import (EduChainError, InvalidPost, MiningBusy, MiningStopped, ShuttingDown,
+                      Unavailable, UnlinkedBlock)
 from ..rules import check_announced_block
-from ..errors import EduChainError, InvalidPost, MiningStopped, UnlinkedBlock
 from ..transactions import Post
 from .gossip import BLOCK, BLOCK_FANOUT, OTHER, POST, POST_FANOUT
 
 RESEND_FIRST = 30.0       # seconds before a node re-sends its own post still pending ...
 RESEND_LONGEST = 300.0    # ... doubling up to this
 RESEND_BATCH = 10         # posts re-sent per round of the watcher
-
-
-class MiningBusy(EduChainError):
-    """This node is mining already; a second request would only wait for the first."""
 
 
 class Intake:
@@ -117,13 +114,13 @@ class Intake:
                 self.chain.add_block(block)
             except (MiningStopped, UnlinkedBlock):
                 if self._closed.is_set():
-                    raise EduChainError("the node is shutting down") from None
+                    raise ShuttingDown("the node is shutting down") from None
                 self.log(f"abandoned block #{template.index}: a peer's block came first")
                 continue
             self.log(f"mined block #{block.index} ({len(block.transactions)} posts)")
             self.gossip_block(block.to_dict())
             return block
-        raise EduChainError("the chain kept changing while this node mined; try again")
+        raise Unavailable("the chain kept changing while this node mined; try again")
 
     def gossip_block(self, block: dict, exclude: str | None = None) -> None:
         self._gossip(BLOCK, BLOCK_FANOUT, self.client.announce_block, block, exclude)

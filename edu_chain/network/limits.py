@@ -12,6 +12,8 @@ import threading
 import time
 from collections import OrderedDict
 
+from ..errors import RateLimited
+
 CLIENT_POSTS_PER_SECOND = 20.0   # a person types far slower; a script must pace itself
 CLIENT_BURST = 40
 PEER_POSTS_PER_SECOND = 200.0    # gossip from a verified peer carries a whole room
@@ -19,14 +21,6 @@ PEER_BURST = 400
 FORWARD_POSTS_PER_SECOND = 0.5   # posts a node passes on for others (its own always go out)
 FORWARD_BURST = 10
 MAX_CLIENTS = 4096               # buckets kept; the least recently used go first
-
-
-class RateLimited(Exception):
-    """Too many requests from one client; ``retry_after`` seconds until the next is allowed."""
-
-    def __init__(self, message: str, retry_after: int):
-        self.retry_after = retry_after
-        super().__init__(message)
 
 
 class RateLimiter:

@@ -16,17 +16,13 @@ import time
 from typing import Any
 
 from ..block import Block
-from ..errors import EduChainError, InvalidBlock
-from .client import PeerError
+from ..errors import (BadAddress, EduChainError, InvalidBlock, NotOurNetwork, PeerError,
+                      TooManyPeers)
 from .gossip import OTHER
-from .peers import BadAddress, TooManyPeers, normalize_address
+from .peers import normalize_address
 
 HANDSHAKE_SECONDS = 3.0    # a peer proves itself within this
 RETRY_SENDER_SECONDS = 30.0  # how often an unknown sender may cost us a handshake
-
-
-class NotOurNetwork(BadAddress):
-    """The address answers, but not as an edu_chain node of this network."""
 
 
 class Membership:

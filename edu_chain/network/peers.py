@@ -18,20 +18,12 @@ import time
 from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
-from ..errors import EduChainError
+from ..errors import BadAddress, TooManyPeers
 
 MAX_PEERS = 64                 # a room of 40 students and a teacher fits, with room to spare
 EVICT_AFTER_FAILURES = 5       # consecutive failed calls ...
 EVICT_AFTER_SECONDS = 30.0     # ... over at least this long: the peer is gone, forget it
 MAX_ADDRESS_CHARS = 256
-
-
-class BadAddress(EduChainError):
-    """A node address that is not an http(s) URL with a host and a port."""
-
-
-class TooManyPeers(EduChainError):
-    """The node already has as many peers as it may keep."""
 
 
 LOCAL_NAMES = {"localhost": "127.0.0.1", "::1": "127.0.0.1", "[::1]": "127.0.0.1"}

@@ -17,10 +17,10 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from ..chain import Blockchain
-from ..errors import EduChainError
-from .client import PeerClient, PeerError
+from ..errors import EduChainError, MiningBusy, PeerError
+from .client import PeerClient
 from .gossip import GossipQueue
-from .intake import RESEND_FIRST, Intake, MiningBusy
+from .intake import RESEND_FIRST, Intake
 from .limits import FORWARD_BURST, FORWARD_POSTS_PER_SECOND, RateLimiter
 from .membership import Membership
 from .peers import MAX_PEERS, PeerSet, normalize_address
@@ -47,7 +47,6 @@ class Node(Intake, Sync, Membership):
         self.sync_interval = sync_interval
         self.watch_fanout = WATCH_FANOUT
         self.mining_workers = mining_workers
-        self.blocked: set[str] = set()        # peers we may not reach (a partition, for the lab)
         self.events: deque[str] = deque(maxlen=200)
         self.seeds: dict[str, float] = {}     # --peer addresses -> when to try joining again
         self._seed_failures: dict[str, int] = {}
@@ -104,8 +103,6 @@ class Node(Intake, Sync, Membership):
     # -- plumbing shared by the parts ------------------------------------------
     def _call(self, peer: str, function, *args):
         """One call to a peer, its outcome recorded in the peer's status."""
-        if peer in self.blocked:
-            raise PeerError(f"the link to {peer} is cut (a partition)")
         try:
             result = function(*args)
         except PeerError as error:

@@ -13,9 +13,8 @@ from typing import Any
 
 from ..block import Block
 from ..chain import ChainUpdate
-from ..errors import EduChainError, InvalidBlock, InvalidChain
-from .client import PeerError
-from .peers import BadAddress, normalize_address
+from ..errors import BadAddress, EduChainError, InvalidBlock, InvalidChain, PeerError
+from .peers import normalize_address
 
 PAGE_SIZE = 2000          # blocks per /blocks page
 SYNC_ANSWER_SECONDS = 4.0  # POST /sync answers within this, whatever the peers do

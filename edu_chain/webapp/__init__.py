@@ -15,8 +15,8 @@ from datetime import datetime, timezone
 from flask import Flask, flash, redirect, render_template, request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ..errors import EduChainError
-from ..network.client import NodeClient, PeerError
+from ..errors import EduChainError, PeerError
+from ..network.client import NodeClient
 from ..network.serving import ThreadedServer
 from ..wallet import Wallet
 

@@ -15,7 +15,7 @@ import threading
 import time
 from pathlib import Path
 
-from .params import DEFAULT_DIFFICULTY
+from ..params import DEFAULT_DIFFICULTY
 
 MARKS = {"passed": "✅", "failed": "❌", "not done yet": "⏳", "not run": "·"}
 
@@ -50,8 +50,8 @@ def add_commands(commands) -> None:
 
 
 def _notebooks(given: Path | None) -> list[Path]:
-    from .cli_common import CliError
-    from .workspace import plan
+    from .common import CliError
+    from ..workspace import plan
     folder = plan(given).folder            # where edu-chain lab opens: the learner's copies
     found = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
     if not found:
@@ -60,7 +60,7 @@ def _notebooks(given: Path | None) -> list[Path]:
 
 
 def run_progress(args) -> int:
-    from .lab.notebooks import progress
+    from ..lab.notebooks import progress
     total = passed = 0
     for path in _notebooks(args.notebooks):
         rows = progress(path)
@@ -76,7 +76,7 @@ def run_progress(args) -> int:
 
 
 def run_export(args) -> int:
-    from .lab.student_node import learner_functions
+    from ..lab.student_node import learner_functions
     lines = ['"""My chain: the exercises I solved in the edu_chain notebooks."""', ""]
     for path in _notebooks(args.notebooks):
         for cell in json.loads(path.read_text())["cells"]:
@@ -93,13 +93,13 @@ def run_export(args) -> int:
 def run_node(args) -> int:
     from waitress.server import create_server
 
-    from .cli_common import CliError, serve_until_stopped
-    from .errors import EduChainError
-    from .lab.student_node import Rules, StudentChain
-    from .network.api import create_app
-    from .network.peers import BadAddress, normalize_address
-    from .network.service import Node
-    from .params import NetworkParams
+    from .common import CliError, serve_until_stopped
+    from ..errors import EduChainError
+    from ..lab.student_node import Rules, StudentChain
+    from ..network.api import create_app
+    from ..network.peers import normalize_address
+    from ..network.service import Node
+    from ..params import NetworkParams
 
     if not args.rules.is_file():
         raise CliError(f"no rules file at {args.rules}; write one with "
@@ -108,7 +108,7 @@ def run_node(args) -> int:
         rules = Rules.from_file(args.rules)
         peers = [normalize_address(p) for p in args.peer]
         chain = StudentChain(rules, NetworkParams(difficulty=args.difficulty))
-    except (EduChainError, BadAddress, ValueError, SyntaxError) as error:
+    except (EduChainError, ValueError, SyntaxError) as error:
         raise CliError(f"{args.rules}: {error}") from None
     host_for_url = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
     address = normalize_address(args.advertise or f"http://{host_for_url}:{args.port}")

@@ -1,14 +1,10 @@
 """What every ``edu-chain`` subcommand shares: the error a user can fix, and serving until
-stopped. Kept apart from ``cli.py`` so that the subcommand modules, which ``cli.py``
-imports, never import ``cli.py`` back (no import cycle)."""
+stopped. Kept apart from ``main.py`` so that the subcommand modules, which ``main.py``
+imports, never import ``main.py`` back (no import cycle)."""
 
 from __future__ import annotations
 
-from .errors import EduChainError
-
-
-class CliError(EduChainError):
-    """A problem the user can fix; printed without a traceback."""
+from ..errors import CliError
 
 
 def stop_on_sigterm() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 
 def add_commands(commands) -> None:
-    from .lab import energy
+    from ..lab import energy
     experiment = commands.add_parser(
         "experiment", help="measure mining cost over a range of difficulties, into a CSV",
         description="Mine TRIALS blocks at each difficulty and append one row per trial to the "
@@ -65,7 +65,7 @@ def add_commands(commands) -> None:
 
 
 def parse_bits(text: str) -> list[int]:
-    from .cli_common import CliError
+    from .common import CliError
     try:
         low, _, high = text.partition(":")
         first, last = int(low), int(high or low)
@@ -78,7 +78,7 @@ def parse_bits(text: str) -> list[int]:
 
 
 def parse_workers(text: str) -> list[int]:
-    from .cli_common import CliError
+    from .common import CliError
     try:
         return [int(part) for part in text.split(",")]
     except ValueError:
@@ -86,8 +86,8 @@ def parse_workers(text: str) -> list[int]:
 
 
 def _power(args):
-    from .cli_common import CliError
-    from .lab import energy
+    from .common import CliError
+    from ..lab import energy
     try:
         return energy.PowerAssumptions(args.watts, args.price, args.currency)
     except ValueError as error:
@@ -104,8 +104,8 @@ _MODE_NOTES = {
 
 
 def run_experiment(args) -> int:
-    from .cli_common import CliError
-    from .lab import energy, experiments
+    from .common import CliError
+    from ..lab import energy, experiments
     levels, workers = parse_bits(args.bits), parse_workers(args.workers)
     power = _power(args)
     if not args.bitcoin_difficulty > 0:
@@ -168,8 +168,8 @@ def _machine_rate(rows, count: int, mode: str, dask: bool) -> float:
 def run_plot(args) -> int:
     import matplotlib
     matplotlib.use("Agg")
-    from .cli_common import CliError
-    from .lab import experiments, plots
+    from .common import CliError
+    from ..lab import experiments, plots
     try:
         results = experiments.load_csv(args.csv)
     except FileNotFoundError as error:

@@ -7,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 
-from .params import DEFAULT_DIFFICULTY
+from ..params import DEFAULT_DIFFICULTY
 
 
 def add_commands(commands) -> None:
@@ -46,7 +46,7 @@ def add_commands(commands) -> None:
 
 def own_address(host: str, port: int, peers: list[str]) -> str:
     """The URL peers can reach us at: the bound host, or for 0.0.0.0 the LAN address."""
-    from .network.addresses import advertised_address
+    from ..network.addresses import advertised_address
     return advertised_address(host, port, peers)
 
 
@@ -58,15 +58,15 @@ def _is_loopback(host: str) -> bool:
 
 
 def run_node(args) -> int:
-    from .chain import Blockchain
-    from .cli_common import CliError, serve_until_stopped
-    from .errors import EduChainError
-    from .network.api import MAX_BODY_BYTES, create_app
-    from .network.peers import BadAddress, normalize_address
-    from .network.serving import room_server
-    from .network.service import Node
-    from .params import NetworkParams
-    from .store import Store
+    from ..chain import Blockchain
+    from .common import CliError, serve_until_stopped
+    from ..errors import EduChainError
+    from ..network.api import MAX_BODY_BYTES, create_app
+    from ..network.peers import normalize_address
+    from ..network.serving import room_server
+    from ..network.service import Node
+    from ..params import NetworkParams
+    from ..store import Store
 
     try:
         peers = [normalize_address(p) for p in args.peer]
@@ -76,7 +76,7 @@ def run_node(args) -> int:
         if params is None and store.load_params() is None:
             params = NetworkParams()
         chain = Blockchain(params, store)
-    except (EduChainError, BadAddress, ValueError) as error:
+    except (EduChainError, ValueError) as error:
         raise CliError(str(error)) from None
     address = normalize_address(args.advertise or own_address(args.host, args.port, peers))
     node = Node(chain, address=address, require_signatures=args.require_signatures,
@@ -91,7 +91,7 @@ def run_node(args) -> int:
     print(f"  chain: height {chain.height}, {len(chain.pending)} pending post(s), "
           f"kept in {data_dir}")
     if not _is_loopback(args.host):
-        from .network.addresses import reachable_urls
+        from ..network.addresses import reachable_urls
         urls = reachable_urls(args.host, args.port, address)
         print(f"  CLASSROOM MODE: listening on {args.host}, so other machines on this network "
               f"can reach this node at {', '.join(urls) or address}"
@@ -139,9 +139,9 @@ def _say(text: str) -> None:
 
 
 def run_network(args) -> int:
-    from .cli_common import CliError, stop_on_sigterm
-    from .lab.network import LocalNetwork
-    from .params import NetworkParams
+    from .common import CliError, stop_on_sigterm
+    from ..lab.network import LocalNetwork
+    from ..params import NetworkParams
 
     ports = [args.base_port + i for i in range(args.nodes)]
     try:

@@ -1,4 +1,10 @@
-"""The ``edu-chain`` command line. ``edu-chain --help`` lists the subcommands."""
+"""The ``edu-chain`` command line: its parser, ``edu-chain lab`` and ``edu-chain bench``.
+
+The other subcommands live one module per group in this package: ``network`` (node,
+network), ``apps`` (app, keys), ``dashboard``, ``lab`` (experiment, plot) and ``learn``
+(learn progress, export, node), each adding its own to the parser; ``common`` holds
+what they share, so none of them imports this module back.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import __version__
-from .cli_common import CliError, serve_until_stopped, stop_on_sigterm  # noqa: F401 (re-exported)
+from .. import __version__
+from .common import CliError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,22 +43,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"edu_chain {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    lab = commands.add_parser(
+    lab_parser = commands.add_parser(
         "lab", help="open JupyterLab on the notebooks",
         description="Open JupyterLab on the notebooks. From the kit's folder (or a source "
                     "checkout) it opens notebooks/; installed from a wheel it first copies the "
                     "notebooks into a workspace (default ~/edu_chain_notebooks, or "
                     "$EDU_CHAIN_WORKSPACE), copying only files that are missing there.")
-    lab.add_argument("--notebooks", type=Path, default=None,
+    lab_parser.add_argument("--notebooks", type=Path, default=None,
                      help="open this folder as it is (no copying)")
-    lab.add_argument("--workspace", type=Path, default=None,
+    lab_parser.add_argument("--workspace", type=Path, default=None,
                      help="copy the shipped notebooks here (missing files only) and open it")
-    lab.add_argument("--dry-run", action="store_true",
+    lab_parser.add_argument("--dry-run", action="store_true",
                      help="say where the lab would open and print the JupyterLab command, "
                           "changing nothing")
-    lab.add_argument("jupyter_options", nargs=argparse.REMAINDER, metavar="-- OPTIONS",
+    lab_parser.add_argument("jupyter_options", nargs=argparse.REMAINDER, metavar="-- OPTIONS",
                      help="anything after -- goes to JupyterLab, e.g. -- --port 8889")
-    lab.set_defaults(handler=run_lab)
+    lab_parser.set_defaults(handler=run_lab)
 
     bench = commands.add_parser("bench", help="measure this machine's mining speed")
     bench.add_argument("--seconds", type=float, default=2.0, help="time per method (default 2)")
@@ -61,18 +67,18 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also print the figures as one JSON object on the last line")
     bench.set_defaults(handler=run_bench)
 
-    from . import cli_apps, cli_dashboard, cli_lab, cli_learn, cli_network  # each adds its commands
-    cli_network.add_commands(commands)
-    cli_apps.add_commands(commands)
-    cli_dashboard.add_commands(commands)
-    cli_lab.add_commands(commands)
-    cli_learn.add_commands(commands)
+    from . import apps, dashboard, lab, learn, network   # each adds its commands
+    network.add_commands(commands)
+    apps.add_commands(commands)
+    dashboard.add_commands(commands)
+    lab.add_commands(commands)
+    learn.add_commands(commands)
     return parser
 
 
 def run_lab(args) -> int:
-    from . import workspace
-    from .errors import EduChainError
+    from .. import workspace
+    from ..errors import EduChainError
     try:
         chosen = workspace.plan(args.notebooks, args.workspace)
         if not args.dry_run:
@@ -139,7 +145,7 @@ def run_forwarding_signals(command: list[str]) -> int:
 
 
 def run_bench(args) -> int:
-    from . import bench
+    from .. import bench
     if args.workers < 1 or args.seconds <= 0:
         raise CliError("--workers must be at least 1 and --seconds positive")
     print(f"Measuring for {args.seconds:g} s per method…", flush=True)
