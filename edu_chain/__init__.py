@@ -13,7 +13,7 @@ from .pow import MiningResult, mine, solve
 from .store import Store
 from .transactions import Post
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"   # the one place; pyproject.toml reads it (dynamic version)
 
 __all__ = ["Block", "Blockchain", "ChainUpdate", "DuplicatePost", "EduChainError",
            "InvalidBlock", "InvalidChain", "InvalidPost", "MiningResult", "MiningStopped",
