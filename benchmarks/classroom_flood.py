@@ -24,7 +24,7 @@ class HealthMonitor:
         self.stop_flag = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True, name="bench-health")
 
-    def __enter__(self) -> "HealthMonitor":
+    def __enter__(self) -> HealthMonitor:
         self.thread.start()
         return self
 

@@ -135,7 +135,7 @@ class Activity:
         self.busy_lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, daemon=True, name="bench-activity")
 
-    def __enter__(self) -> "Activity":
+    def __enter__(self) -> Activity:
         self.thread.start()
         return self
 

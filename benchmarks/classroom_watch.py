@@ -11,7 +11,6 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import psutil
-
 from classroom_room import NodeProcess, Room
 
 

@@ -93,7 +93,7 @@ def big_body() -> str:
         raw.settimeout(5)
         try:
             answer = raw.recv(200).split(b"\r\n")[0].decode()
-        except socket.timeout:
+        except TimeoutError:
             answer = "no answer within 5 s (waiting for the body)"
     took = time.perf_counter() - began
     time.sleep(0.5)          # let the server finish the answer before it is closed

@@ -6,8 +6,16 @@ The core (this package's top-level modules) needs only the standard library and
 
 from .block import Block
 from .chain import Blockchain, ChainUpdate
-from .errors import (DuplicatePost, EduChainError, InvalidBlock, InvalidChain, InvalidPost,
-                     MiningStopped, StoreError, UnlinkedBlock)
+from .errors import (
+                     DuplicatePost,
+                     EduChainError,
+                     InvalidBlock,
+                     InvalidChain,
+                     InvalidPost,
+                     MiningStopped,
+                     StoreError,
+                     UnlinkedBlock,
+)
 from .params import NetworkParams
 from .pow import MiningResult, mine, solve
 from .store import Store

@@ -12,6 +12,7 @@ import hashlib
 import json
 import threading
 import time
+from typing import Any
 
 from .block import ZERO_HASH, Block
 from .errors import MiningStopped
@@ -142,7 +143,7 @@ def parallel_sweep(levels: list[int], trials: int = 12, workers: int = 2,
     best = {name: (float("inf"), 0.0) for name, _, _ in RUNS}
     attempts = set()
     for _ in range(repeats):
-        totals = {name: [0.0, 0.0, 0] for name, _, _ in RUNS}
+        totals: dict[str, list[Any]] = {name: [0.0, 0.0, 0] for name, _, _ in RUNS}
         for level in levels:
             for name, count, mode in RUNS:
                 wall, cpu, total = sweep_seconds([level], trials, count or workers, mode)

@@ -11,9 +11,10 @@ followed by the nonce written in decimal::
 The posts enter only through ``merkle_root``, one digest over their ids, so the
 header is small and fixed while mining: the miner hashes the JSON prefix once
 and then only appends nonces. (Any single digest would give that; a Merkle tree
-also lets anyone prove one post is in the block with log2(n) hashes, see merkle.py.) The hash covers every field but itself, and it is
-computed from the fields, never stored on the object and then re-hashed (the
-tutorial's block changed its own hash once ``.hash`` had been set).
+also lets anyone prove one post is in the block with log2(n) hashes, see
+merkle.py.) The hash covers every field but itself, and it is computed from the
+fields, never stored on the object and then re-hashed (the tutorial's block changed
+its own hash once ``.hash`` had been set).
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ class Block:
         least ``difficulty`` leading zero bits."""
         return meets_target(self.hash, self.difficulty)
 
-    def with_nonce(self, nonce: int) -> "Block":
+    def with_nonce(self, nonce: int) -> Block:
         return replace(self, nonce=nonce)
 
     # -- JSON ---------------------------------------------------------------
@@ -91,7 +92,7 @@ class Block:
                 "merkle_root": self.merkle_root, "hash": self.hash}
 
     @classmethod
-    def from_dict(cls, data: Any) -> "Block":
+    def from_dict(cls, data: Any) -> Block:
         """Rebuild a block from JSON, refusing malformed data with the field's name.
 
         When the dict carries ``hash`` or ``merkle_root``, they must match what the
@@ -120,7 +121,7 @@ class Block:
             transactions = tuple(Post.from_dict(p) for p in posts)
         except InvalidPost as error:
             raise InvalidBlock(f"field 'transactions': {error}", label) from None
-        block = cls(index, data["timestamp"], data["previous_hash"], data["difficulty"],
+        block = cls(data["index"], data["timestamp"], data["previous_hash"], data["difficulty"],
                     transactions, data["nonce"])
         for name in ("merkle_root", "hash"):
             if name in data and data[name] != getattr(block, name):

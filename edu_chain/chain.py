@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from . import pow, rules
 from .block import Block
@@ -181,7 +181,8 @@ class Blockchain:
             self._publish_head()
             return block
 
-    def mine(self, *, workers: int = 1, stop=None, progress=None, allow_empty: bool = False,
+    def mine(self, *, workers: int = 1, stop: pow.StopFlag | None = None,
+             progress: Callable[[int], None] | None = None, allow_empty: bool = False,
              timestamp: int | None = None) -> Block | None:
         """Mine the pending posts into a block and append it; None if nothing to mine."""
         template = self.new_block(timestamp)

@@ -8,8 +8,9 @@ and are visibly different networks.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any, Callable
+from typing import Any, Protocol
 
 from .block import ZERO_HASH, Block
 from .hashing import MAX_TARGET_BITS
@@ -20,11 +21,21 @@ GENESIS_TIMESTAMP = 1767225600    # 2026-01-01 00:00:00 UTC
 MAX_RETARGET_STEP = 2             # bits: at most a factor 4 per retarget, as in Bitcoin
 
 
+class Timed(Protocol):
+    """What retargeting reads of a block (a real one, or the lab's simulated one)."""
+
+    @property
+    def timestamp(self) -> float: ...
+
+    @property
+    def difficulty(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class NetworkParams:
     """What makes a network: its difficulty and, optionally, a retarget rule."""
 
-    difficulty: int = DEFAULT_DIFFICULTY    # target bits of every block (or the first, with retargeting)
+    difficulty: int = DEFAULT_DIFFICULTY    # bits of every block (the first, with retargeting)
     retarget_interval: int | None = None    # adjust difficulty every K blocks; None keeps it fixed
     target_block_seconds: int = 10          # the block time retargeting aims for
 
@@ -49,7 +60,7 @@ class NetworkParams:
                        GENESIS_TIMESTAMP)
         return Block(0, GENESIS_TIMESTAMP, ZERO_HASH, self.difficulty, (message,), 0)
 
-    def difficulty_for(self, index: int, block_at: Callable[[int], Block]) -> int:
+    def difficulty_for(self, index: int, block_at: Callable[[int], Timed]) -> int:
         """The difficulty block ``index`` must carry, given the chain before it.
 
         Without retargeting it is fixed. With it, every ``retarget_interval`` blocks
@@ -73,6 +84,6 @@ class NetworkParams:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "NetworkParams":
+    def from_dict(cls, data: dict[str, Any]) -> NetworkParams:
         return cls(**{k: data[k] for k in ("difficulty", "retarget_interval",
                                            "target_block_seconds") if k in data})

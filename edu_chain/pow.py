@@ -25,8 +25,9 @@ import queue
 import signal
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Any, Protocol
 
 from .block import MAX_NONCE, Block
 from .errors import MiningStopped
@@ -82,7 +83,7 @@ def scan(prefix: bytes, target_bits: int, start: int, stop_at: int) -> int | Non
 
 def solve(block: Block, *, workers: int = 1, stop: StopFlag | None = None,
           progress: Callable[[int], None] | None = None, start_nonce: int = 0,
-          pool: "MiningPool | None" = None) -> MiningResult:
+          pool: MiningPool | None = None) -> MiningResult:
     """Mine ``block`` and report how many attempts and how long it took.
 
     Pass a running ``pool`` to reuse its processes (a sweep mines hundreds of blocks);
@@ -105,12 +106,13 @@ def solve(block: Block, *, workers: int = 1, stop: StopFlag | None = None,
                         hashes)
 
 
-def mine(block: Block, **options) -> Block:
+def mine(block: Block, **options: Any) -> Block:
     """The block with a nonce that meets its difficulty (see :func:`solve`)."""
     return solve(block, **options).block
 
 
-def _solve_here(block, stop, progress, start_nonce):
+def _solve_here(block: Block, stop: StopFlag | None, progress: Callable[[int], None] | None,
+                start_nonce: int) -> tuple[int, int]:
     prefix = block.header_prefix()
     start = start_nonce
     last_report = time.monotonic()
@@ -143,7 +145,7 @@ def ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _context():
+def _context() -> Any:
     # fork starts in milliseconds; elsewhere only spawn is safe.
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     return multiprocessing.get_context(method)
@@ -175,10 +177,10 @@ class MiningPool:
         for process in self._processes:
             process.start()
 
-    def __enter__(self) -> "MiningPool":
+    def __enter__(self) -> MiningPool:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def search(self, block: Block, stop: StopFlag | None = None,
@@ -212,9 +214,11 @@ class MiningPool:
                                 hashes)
         return min(winners), hashes
 
-    def _collect(self, block, stop, progress) -> tuple[dict[int, int | None], bool]:
+    def _collect(self, block: Block, stop: StopFlag | None,
+                 progress: Callable[[int], None] | None) -> tuple[dict[int, int | None], bool]:
         """Wait for every worker's report on the current job; pass on stop and progress."""
-        reports, stopped = {}, False
+        reports: dict[int, int | None] = {}
+        stopped = False
         while len(reports) < self.workers:
             try:
                 job_id, index, nonce = self._results.get(timeout=0.1)
@@ -248,7 +252,8 @@ class MiningPool:
                 process.join()
 
 
-def _pool_worker(index, workers, jobs, results, best, abort, hashes):
+def _pool_worker(index: int, workers: int, jobs: Any, results: Any, best: Any, abort: Any,
+                 hashes: Any) -> None:
     """One pool process: for each job, scan chunks index, index + N, … until a chunk at or
     below the lowest winning one is done, then report (job, index, nonce or None)."""
     ignore_interrupts()

@@ -21,7 +21,8 @@ for type checkers only), so the block, the miner and the chain can all build on 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from .errors import InvalidBlock, InvalidChain, InvalidPost
 

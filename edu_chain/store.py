@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
 
 from .block import Block
 from .errors import StoreError
@@ -84,7 +84,8 @@ class Store:
 
     def apply(self, *, truncate_from: int | None = None, blocks: Iterable[Block] = (),
               pool_add: Iterable[Post] = (), pool_remove: Iterable[str] = ()) -> None:
-        """Drop blocks from ``truncate_from`` on, append ``blocks``, update the pool: all or nothing."""
+        """Drop blocks from ``truncate_from`` on, append ``blocks``, update the pool:
+        all or nothing."""
         with self._transaction() as db:
             if truncate_from is not None:
                 db.execute("DELETE FROM blocks WHERE height >= ?", (truncate_from,))
@@ -99,7 +100,7 @@ class Store:
             self._db.close()
 
     @contextmanager
-    def _transaction(self):
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:

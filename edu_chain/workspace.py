@@ -83,8 +83,9 @@ def plan(given: Path | None = None, workspace: Path | None = None,
     if workspace is None:
         if is_kit_folder(here):
             return Plan(here)
-        if checkout_notebooks() is not None:
-            return Plan(checkout_notebooks())
+        checkout = checkout_notebooks()
+        if checkout is not None:
+            return Plan(checkout)
     source = shipped_notebooks()
     if source is None:
         raise EduChainError("this installation of edu_chain carries no notebooks; reinstall it "

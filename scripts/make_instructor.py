@@ -4,7 +4,7 @@
 
 The committed notebooks are the student version. This script copies them to DIR
 (default ``instructor/``, ignored by git), fills each region between ``### BEGIN SOLUTION``
-and ``### END SOLUTION`` with the body of the reference in ``edu_chain/lab/solutions.py``,
+and ``### END SOLUTION`` with the body of the reference in ``edu_chain/lab/solutions/``,
 and clears the outputs. The result is what nbgrader calls the *source* of an assignment:
 put it in ``source/<assignment>/`` and ``nbgrader generate_assignment`` strips the regions
 again for the students. With ``--execute`` every notebook is run top to bottom in grading

@@ -70,7 +70,7 @@ def _free_port():
 
 def test_a_node_with_the_learners_rules_serves_and_mines(tmp_path):
     rules = tmp_path / "my_chain.py"
-    rules.write_text((ROOT / "edu_chain" / "lab" / "solutions.py").read_text())
+    rules.write_text((ROOT / "edu_chain" / "lab" / "solutions" / "chains.py").read_text())
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-c", RUN, "learn", "node", "--rules", str(rules),
                                 "--port", str(port), "--difficulty", "8"],

@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also print the figures as one JSON object on the last line")
     bench.set_defaults(handler=run_bench)
 
-    from . import apps, dashboard, lab, learn, network   # each adds its commands
+    from . import apps, dashboard, lab, learn, network  # each adds its commands
     network.add_commands(commands)
     apps.add_commands(commands)
     dashboard.add_commands(commands)

@@ -26,9 +26,9 @@ def add_commands(commands) -> None:
 
 
 def run_keys(args) -> int:
-    from .common import CliError
     from ..errors import WalletError
     from ..wallet import Wallet
+    from .common import CliError
     wallet = Wallet(args.dir)
     try:
         if args.action == "new":
@@ -49,16 +49,16 @@ def run_keys(args) -> int:
 
 def run_app(args) -> int:
 
-    from .common import CliError, listen, serve_until_stopped
     from ..errors import BadAddress
     from ..wallet import Wallet
     from ..webapp import create_app
+    from .common import CliError, listen, serve_until_stopped
     try:
         application = create_app(args.node, Wallet(args.keys))
     except BadAddress as error:
         raise CliError(str(error)) from None
     server = listen(application, args.host, args.port)
-    from ..lab.links import browser_url   # on a JupyterHub: the proxied address
+    from ..lab.links import browser_url  # on a JupyterHub: the proxied address
     print(f"posts app at {browser_url(f'http://{args.host}:{args.port}')}  (node: {args.node}); "
           "Ctrl-C stops it", flush=True)
     serve_until_stopped(server)

@@ -21,10 +21,10 @@ def add_commands(commands) -> None:
 
 def run_dashboard(args) -> int:
 
-    from .common import CliError, listen, serve_until_stopped
     from ..dashboard.app import create_app
     from ..errors import EduChainError
     from ..lab.links import browser_url
+    from .common import CliError, listen, serve_until_stopped
     if not 0.5 <= args.refresh <= 600:
         raise CliError("--refresh must be between 0.5 and 600 seconds")
     try:

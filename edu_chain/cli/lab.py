@@ -86,8 +86,8 @@ def parse_workers(text: str) -> list[int]:
 
 
 def _power(args):
-    from .common import CliError
     from ..lab import energy
+    from .common import CliError
     try:
         return energy.PowerAssumptions(args.watts, args.price, args.currency)
     except ValueError as error:
@@ -104,8 +104,8 @@ _MODE_NOTES = {
 
 
 def run_experiment(args) -> int:
-    from .common import CliError
     from ..lab import energy, experiments
+    from .common import CliError
     levels, workers = parse_bits(args.bits), parse_workers(args.workers)
     power = _power(args)
     if not args.bitcoin_difficulty > 0:
@@ -168,8 +168,8 @@ def _machine_rate(rows, count: int, mode: str, dask: bool) -> float:
 def run_plot(args) -> int:
     import matplotlib
     matplotlib.use("Agg")
-    from .common import CliError
     from ..lab import experiments, plots
+    from .common import CliError
     try:
         results = experiments.load_csv(args.csv)
     except FileNotFoundError as error:

@@ -50,8 +50,8 @@ def add_commands(commands) -> None:
 
 
 def _notebooks(given: Path | None) -> list[Path]:
-    from .common import CliError
     from ..workspace import plan
+    from .common import CliError
     folder = plan(given).folder            # where edu-chain lab opens: the learner's copies
     found = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
     if not found:
@@ -93,13 +93,13 @@ def run_export(args) -> int:
 def run_node(args) -> int:
     from waitress.server import create_server
 
-    from .common import CliError, serve_until_stopped
     from ..errors import EduChainError
     from ..lab.student_node import Rules, StudentChain
     from ..network.api import create_app
     from ..network.peers import normalize_address
     from ..network.service import Node
     from ..params import NetworkParams
+    from .common import CliError, serve_until_stopped
 
     if not args.rules.is_file():
         raise CliError(f"no rules file at {args.rules}; write one with "

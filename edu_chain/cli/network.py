@@ -59,14 +59,14 @@ def _is_loopback(host: str) -> bool:
 
 def run_node(args) -> int:
     from ..chain import Blockchain
-    from .common import CliError, serve_until_stopped
     from ..errors import EduChainError
     from ..network.api import MAX_BODY_BYTES, create_app
     from ..network.peers import normalize_address
-    from ..network.serving import room_server
     from ..network.service import Node
+    from ..network.serving import room_server
     from ..params import NetworkParams
     from ..store import Store
+    from .common import CliError, serve_until_stopped
 
     try:
         peers = [normalize_address(p) for p in args.peer]
@@ -139,9 +139,9 @@ def _say(text: str) -> None:
 
 
 def run_network(args) -> int:
-    from .common import CliError, stop_on_sigterm
     from ..lab.network import LocalNetwork
     from ..params import NetworkParams
+    from .common import CliError, stop_on_sigterm
 
     ports = [args.base_port + i for i in range(args.nodes)]
     try:

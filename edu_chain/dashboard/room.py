@@ -22,6 +22,7 @@ import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -113,7 +114,7 @@ class RoomWatcher:
         began = time.monotonic()
         stop_at = began + self.deadline
         views: dict[str, NodeView] = {}
-        running = {}
+        running: dict[Any, str] = {}
         for url in [self.seed, *self.labels]:            # known nodes are looked at again
             self._start(url, views, running)
         while running:
@@ -234,15 +235,15 @@ class RoomWatcher:
 
     # -- the picture ---------------------------------------------------------------
     def _snapshot(self, views: list[NodeView], seconds: float) -> dict:
-        self.tree.settle({v.label: v.tip for v in views if v.reachable})
+        self.tree.settle({v.label: v.tip or "" for v in views if v.reachable})
         first_seen = self.tree.first_seen_counts()
         for view in views:
             view.first_seen = first_seen.get(view.label, 0)
         live = [v for v in views if v.reachable]
-        tips = {v.label: v.tip for v in live}
+        tips = {v.label: v.tip or "" for v in live}
         return {"seed": self.seed, "seconds": round(seconds, 3), "time": time.time(),
                 "nodes": [v.to_dict() for v in views],
                 "reachable": len(live), "unreachable": len(views) - len(live),
                 "distinct_tips": len(set(tips.values())),
-                "height": max((v.height for v in live), default=None),
+                "height": max((v.height for v in live if v.height is not None), default=None),
                 "tree": self.tree.describe(tips)}

@@ -82,7 +82,8 @@ class RaceEstimate:
         """A 95% Wilson interval for the success rate (sound near 0 and 1)."""
         n, rate, zed = self.trials, self.rate, 1.96
         centre = (rate + zed * zed / (2 * n)) / (1 + zed * zed / n)
-        half = zed * math.sqrt(rate * (1 - rate) / n + zed * zed / (4 * n * n)) / (1 + zed * zed / n)
+        spread = math.sqrt(rate * (1 - rate) / n + zed * zed / (4 * n * n))
+        half = zed * spread / (1 + zed * zed / n)
         return max(0.0, centre - half), min(1.0, centre + half)
 
 
@@ -197,7 +198,8 @@ def private_branch_attack(network, attacker_share: float, confirmations: int, se
     while len(sequence) < max_blocks:
         depth = honest[0].chain.height - victim_height + 1
         lead = attacker.chain.total_work - honest[0].chain.total_work
-        if depth >= confirmations and (lead > 0 or -lead > give_up_behind * honest[0].chain.tip.work):
+        too_far_behind = -lead > give_up_behind * honest[0].chain.tip.work
+        if depth >= confirmations and (lead > 0 or too_far_behind):
             break
         if rng.random() < attacker_share:
             attacker.node.mine(allow_empty=True)

@@ -32,7 +32,7 @@ class Header:
     nonce: int
 
     @classmethod
-    def parse(cls, raw: bytes) -> "Header":
+    def parse(cls, raw: bytes) -> Header:
         if len(raw) != 80:
             raise ValueError(f"a Bitcoin header is 80 bytes, got {len(raw)}")
         version, previous, merkle, timestamp, bits, nonce = struct.unpack("<I32s32sIII", raw)

@@ -9,13 +9,14 @@ block tree with its forks, unreachable nodes), refreshed from a background threa
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import ipywidgets
 
 from ..dashboard.render import room_html
 from ..dashboard.room import RoomWatcher
 
-_RUNNING: dict[str, "RoomDashboard"] = {}
+_RUNNING: dict[str, RoomDashboard] = {}
 _LOCK = threading.Lock()
 
 
@@ -29,7 +30,7 @@ class RoomDashboard:
         self.every = every
         self.widget = ipywidgets.HTML(value="<p>looking at the room…</p>")
         self.room: dict | None = None
-        self.server = None
+        self.server: Any = None      # a DashboardServer once shown in its own page
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         with _LOCK:

@@ -6,6 +6,7 @@ Each function returns its Figure, already closed (see ``plots``); ``plots`` re-e
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import matplotlib.pyplot as plt
 
@@ -79,8 +80,12 @@ def energy_per_block(rows: list[Summary], hash_rate: float,
     axes.title.set_fontsize(10)
     if power.price_per_kwh > 0:
         scale = power.price_per_kwh / energy.JOULES_PER_KWH
-        money = axes.secondary_yaxis("right", functions=(lambda j: j * scale,
-                                                         lambda m: m / scale))
+        def to_money(joules: Any) -> Any:
+            return joules * scale
+
+        def to_joules(money: Any) -> Any:
+            return money / scale
+        money = axes.secondary_yaxis("right", functions=(to_money, to_joules))
         money.set_ylabel(f"{power.currency} per block at {power.price_per_kwh:g}/kWh")
     axes.grid(True, which="major", alpha=0.3)
     axes.legend(fontsize=8, loc="upper left")

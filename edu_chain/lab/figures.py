@@ -12,8 +12,12 @@ import statistics
 import matplotlib.pyplot as plt
 
 from .attacks import attacker_success, attacker_success_exact, simulate_double_spend
-from .collisions import (expected_collision_tries, expected_second_preimage_tries,
-                         find_collision, find_second_preimage)
+from .collisions import (
+    expected_collision_tries,
+    expected_second_preimage_tries,
+    find_collision,
+    find_second_preimage,
+)
 from .plots import _finished
 from .selfish import profitable_threshold, revenue_share
 

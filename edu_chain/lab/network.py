@@ -24,14 +24,14 @@ from ..chain import Blockchain
 from ..errors import PeerError
 from ..network.api import create_app
 from ..network.client import NodeClient, PeerClient
-from ..network.serving import QuietHandler, ThreadedServer
 from ..network.service import Node
+from ..network.serving import QuietHandler, ThreadedServer
 from ..params import NetworkParams
 from ..store import Store
 
 __all__ = ["LinkCuttingClient", "LocalNetwork", "LocalNode", "QuietHandler", "serve_in_thread"]
 
-_RUNNING: dict[str, "LocalNetwork"] = {}
+_RUNNING: dict[str, LocalNetwork] = {}
 _RUNNING_LOCK = threading.Lock()
 
 
@@ -213,7 +213,7 @@ class LocalNetwork:
             if _RUNNING.get(self.name) is self:
                 del _RUNNING[self.name]
 
-    def __enter__(self) -> "LocalNetwork":
+    def __enter__(self) -> LocalNetwork:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -41,6 +41,7 @@ def _signature_and_docstring(name: str) -> tuple[str, str, str]:
     source = textwrap.dedent(inspect.getsource(getattr(solutions, name)))
     lines = source.splitlines()
     tree = ast.parse(source).body[0]
+    assert isinstance(tree, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)), source
     first = tree.body[0]
     has_doc = isinstance(first, ast.Expr) and isinstance(getattr(first, "value", None),
                                                           ast.Constant)
@@ -84,7 +85,7 @@ comment lines around it: they mark your answer for grading), then run the check 
 random ones — and compares each answer with the package's own version. When a case fails it
 says which, what came back and what was expected; a hint comes after each failed attempt,
 one step at a time (`hint("name")` shows the next), and `show_solution("name")` prints the
-reference answer last. A function that runs too long is stopped, and the check says so."""
+reference answer last. A function that runs too long is stopped, and the check says so."""  # noqa: E501 (the markdown's own lines)
 
 
 def exercise_cells(number: str) -> list[dict]:
@@ -125,7 +126,8 @@ def write_exercises(path: Path) -> int:
                   and re.search(r"^## Exercise", "".join(c["source"]), re.M)), last)
     if start < last:   # a heading in the middle of a cell: keep the text above it
         text = "".join(cells[start]["source"])
-        above = text[:re.search(r"^## Exercise", text, re.M).start()]
+        heading = re.search(r"^## Exercise", text, re.M)
+        above = text[:heading.start()] if heading else ""
         if above.strip():
             cells[start]["source"] = above.rstrip() + "\n"
             start += 1

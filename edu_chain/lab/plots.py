@@ -248,9 +248,10 @@ def merkle_tree(leaf_ids: list[str], labels: list[str] | None = None,
             index //= 2
         path.add((len(levels) - 1, 0))
     figure, axes = plt.subplots(figsize=(max(6, 1.5 * width), 1.3 * len(levels) + 0.8))
-    position = {}
+    position: dict[tuple[int, int], tuple[float, int]] = {}
     for depth, level in enumerate(levels):
         for i in range(len(level)):
+            x: float
             if depth == 0:
                 x = i
             else:

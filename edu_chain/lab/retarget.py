@@ -9,8 +9,8 @@ difficulty of every block comes from the chain's own rule,
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..params import NetworkParams
 

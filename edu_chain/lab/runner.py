@@ -21,6 +21,7 @@ from concurrent import futures
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import MiningStopped
 from ..pow import MiningPool, _context, ignore_interrupts
@@ -168,7 +169,7 @@ def _spread(executor, mine, workers, slots, keep) -> None:
     The hardest levels go first: the last trials to finish are then short ones, and no
     process sits idle while another finishes one long trial.
     """
-    queue, pending = sorted(mine, key=lambda job: -job[0]), set()
+    queue, pending = sorted(mine, key=lambda job: -job[0]), set[Any]()
     try:
         while queue or pending:
             while queue and len(pending) < 2 * slots:

@@ -24,13 +24,14 @@ import sys
 import threading
 import time
 import warnings
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Generator
+from typing import Any
 
 Outcome = tuple[int, str, Any]
 
 
 def run_cases(function: Callable[..., Any], cases: list[tuple], time_limit: float
-              ) -> Iterator[Outcome]:
+              ) -> Generator[Outcome, None, None]:
     """Yield one outcome per case, in order; stop early if the caller stops iterating."""
     if hasattr(os, "fork") and os.environ.get("EDU_CHAIN_CHECK_MODE", "fork") != "thread":
         return _forked(function, cases, time_limit)
@@ -49,7 +50,7 @@ def _call(function: Callable[..., Any], args: tuple) -> tuple[str, Any]:
 
 
 # -- fork ---------------------------------------------------------------------
-def _forked(function, cases, time_limit) -> Iterator[Outcome]:
+def _forked(function, cases, time_limit) -> Generator[Outcome, None, None]:
     read_fd, write_fd = os.pipe()
     with warnings.catch_warnings():  # Python 3.12 warns about fork in a threaded process;
         warnings.simplefilter("ignore", DeprecationWarning)  # the child only runs the function
@@ -131,11 +132,11 @@ class _Frames:
 
 
 # -- threads (no fork) ----------------------------------------------------------
-def _threaded(function, cases, time_limit) -> Iterator[Outcome]:
+def _threaded(function, cases, time_limit) -> Generator[Outcome, None, None]:
     deadline = time.monotonic() + time_limit
     for index, args in enumerate(cases):
         box: list[tuple[str, Any]] = []
-        worker = threading.Thread(target=lambda a=args: box.append(_call(function, a)),
+        worker = threading.Thread(target=lambda a=args, b=box: b.append(_call(function, a)),
                                   daemon=True, name="edu-chain-check")
         worker.start()
         worker.join(max(0.0, deadline - time.monotonic()))

@@ -19,9 +19,9 @@ from __future__ import annotations
 import importlib.util
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ..block import MAX_POSTS_PER_BLOCK, Block
 from ..chain import Blockchain
@@ -46,7 +46,7 @@ class Rules:
 
     @classmethod
     def from_functions(cls, functions: dict, where: str = "yours", check: bool = True
-                       ) -> "Rules":
+                       ) -> Rules:
         """Take each rule from ``functions`` when present (and passing its check)."""
         rules = cls()
         for name in RULE_NAMES:
@@ -61,16 +61,18 @@ class Rules:
         return rules
 
     @classmethod
-    def from_file(cls, path: str | Path, check: bool = True) -> "Rules":
+    def from_file(cls, path: str | Path, check: bool = True) -> Rules:
         """Rules from a Python file that defines some of block_refusal, prefer, mine_block."""
         path = Path(path)
         spec = importlib.util.spec_from_file_location(f"learner_rules_{path.stem}", path)
+        if spec is None or spec.loader is None:
+            raise ValueError(f"{path} cannot be loaded as a Python file")
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         return cls.from_functions(vars(module), f"yours, from {path.name}", check)
 
     @classmethod
-    def from_notebooks(cls, folder: str | Path = ".", check: bool = True) -> "Rules":
+    def from_notebooks(cls, folder: str | Path = ".", check: bool = True) -> Rules:
         """Rules from the learner's solved exercise cells in the notebooks of ``folder``."""
         functions, where = learner_functions(folder)
         rules = cls.from_functions(functions, "yours", check)
@@ -174,10 +176,12 @@ def mine_with_rules(node, timestamp: int | None = None) -> Block:
 def join(network, rules: Rules, name: str = "you", sync_interval: float = 0.5):
     """Start a node with the learner's rules and join it to a LocalNetwork (every node)."""
     from ..network.service import Node
-    from .network import LocalNode, serve_in_thread
-    service = Node(StudentChain(rules, network.params), sync_interval=sync_interval)
+    from .network import LinkCuttingClient, LocalNode, serve_in_thread
+    links = LinkCuttingClient()
+    service = Node(StudentChain(rules, network.params), sync_interval=sync_interval,
+                   client=links)
     server, thread, url = serve_in_thread(service, name=name)
-    member = LocalNode(name, service, server, thread, url)
+    member = LocalNode(name, service, server, thread, url, links)
     for other in network.nodes:
         service.add_peer(other.url)
         other.node.add_peer(url)

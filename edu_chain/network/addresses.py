@@ -55,7 +55,7 @@ def addresses_from_ip_json(text: str) -> list[str]:
 
 def addresses_from_psutil(if_addrs: dict, if_stats: dict) -> list[str]:
     """IPv4 addresses of interfaces that are up, from psutil's net_if_addrs/net_if_stats."""
-    found = []
+    found: list[str] = []
     for name, entries in if_addrs.items():
         stats = if_stats.get(name)
         if stats is not None and not stats.isup:

@@ -17,12 +17,31 @@ import logging
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from ..errors import (BadAddress, BadRequest, DuplicatePost, EduChainError, InvalidBlock,
-                      InvalidChain, InvalidPost, MiningBusy, MiningStopped, NotOurNetwork,
-                      PeerError, RateLimited, StoreError, TooManyPeers, Unavailable)
+from ..errors import (
+    BadAddress,
+    BadRequest,
+    DuplicatePost,
+    EduChainError,
+    InvalidBlock,
+    InvalidChain,
+    InvalidPost,
+    MiningBusy,
+    MiningStopped,
+    NotOurNetwork,
+    PeerError,
+    RateLimited,
+    StoreError,
+    TooManyPeers,
+    Unavailable,
+)
 from .client import SENDER_HEADER
-from .limits import (CLIENT_BURST, CLIENT_POSTS_PER_SECOND, PEER_BURST, PEER_POSTS_PER_SECOND,
-                     RateLimiter)
+from .limits import (
+    CLIENT_BURST,
+    CLIENT_POSTS_PER_SECOND,
+    PEER_BURST,
+    PEER_POSTS_PER_SECOND,
+    RateLimiter,
+)
 from .openapi import BLOCK_FIELDS, POST_FIELDS, openapi_document
 from .peers import normalize_address
 from .service import PAGE_SIZE, Node
@@ -58,7 +77,7 @@ def create_app(node: Node, *, max_body: int = MAX_BODY_BYTES) -> Flask:
     """A Flask app serving ``node``."""
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=max_body)
-    app.json.sort_keys = False
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # the default provider has it
     _register_errors(app)
     _register_routes(app, node)
     return app
@@ -67,7 +86,8 @@ def create_app(node: Node, *, max_body: int = MAX_BODY_BYTES) -> Flask:
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        messages = {404: f"no such endpoint: {request.method} {request.path}; "
+        messages: dict[int | None, str | None] = {
+                    404: f"no such endpoint: {request.method} {request.path}; "
                          "GET /openapi.json lists them all",
                     405: f"{request.method} is not allowed on {request.path}",
                     413: f"the request body is larger than the limit of "

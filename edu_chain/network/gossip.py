@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import queue
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 BLOCK_FANOUT = 6     # peers told about a new block by each node that learns it
 POST_FANOUT = 3      # peers told about a new post

@@ -14,18 +14,26 @@ from typing import Any
 
 from .. import pow
 from ..block import Block
-from ..errors import (EduChainError, InvalidPost, MiningBusy, MiningStopped, ShuttingDown,
-                      Unavailable, UnlinkedBlock)
+from ..errors import (
+    EduChainError,
+    InvalidPost,
+    MiningBusy,
+    MiningStopped,
+    ShuttingDown,
+    Unavailable,
+    UnlinkedBlock,
+)
 from ..rules import check_announced_block
 from ..transactions import Post
 from .gossip import BLOCK, BLOCK_FANOUT, OTHER, POST, POST_FANOUT
+from .parts import NodeParts
 
 RESEND_FIRST = 30.0       # seconds before a node re-sends its own post still pending ...
 RESEND_LONGEST = 300.0    # ... doubling up to this
 RESEND_BATCH = 10         # posts re-sent per round of the watcher
 
 
-class Intake:
+class Intake(NodeParts):
     """Posts and blocks: the part of :class:`~edu_chain.network.service.Node` they enter by."""
 
     # -- posts ----------------------------------------------------------------
@@ -81,7 +89,9 @@ class Intake:
                 self._resend[post_id] = (now + delay, delay)
         for _, post_id in due:
             post = self.chain.pending.get(post_id)
-            for peer in self.peers.sample(1) if post is not None else []:
+            if post is None:
+                continue
+            for peer in self.peers.sample(1):
                 self._gossip_queue.submit(OTHER, self._push_own, peer, post.to_dict())
 
     def gossip_post(self, post: dict, exclude: str | None = None) -> None:

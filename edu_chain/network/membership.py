@@ -16,16 +16,16 @@ import time
 from typing import Any
 
 from ..block import Block
-from ..errors import (BadAddress, EduChainError, InvalidBlock, NotOurNetwork, PeerError,
-                      TooManyPeers)
+from ..errors import BadAddress, EduChainError, InvalidBlock, NotOurNetwork, PeerError, TooManyPeers
 from .gossip import OTHER
+from .parts import NodeParts
 from .peers import normalize_address
 
 HANDSHAKE_SECONDS = 3.0    # a peer proves itself within this
 RETRY_SENDER_SECONDS = 30.0  # how often an unknown sender may cost us a handshake
 
 
-class Membership:
+class Membership(NodeParts):
     """Peers: the part of :class:`~edu_chain.network.service.Node` that manages them."""
 
     # -- the handshake --------------------------------------------------------------
@@ -132,7 +132,7 @@ class Membership:
                 return False
             self._senders_tried[address] = now
             if len(self._senders_tried) > 4 * self.peers.max_peers:
-                oldest = sorted(self._senders_tried, key=self._senders_tried.get)
+                oldest = sorted(self._senders_tried, key=self._senders_tried.__getitem__)
                 for stale in oldest[:len(oldest) // 2]:
                     del self._senders_tried[stale]
         return self._gossip_queue.submit(OTHER, self._adopt, address)

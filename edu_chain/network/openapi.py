@@ -17,7 +17,6 @@ from ..block import MAX_NONCE
 from ..hashing import MAX_TARGET_BITS
 from ..rules import MAX_FUTURE_SECONDS, MAX_POSTS_PER_BLOCK
 from ..transactions import MAX_AUTHOR_CHARS, MAX_CONTENT_CHARS, MAX_TIMESTAMP
-
 from .sync import PAGE_SIZE
 
 POST_FIELDS = ("author", "content", "timestamp", "public_key", "signature", "id")

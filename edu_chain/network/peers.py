@@ -67,7 +67,7 @@ def normalize_address(address: object) -> str:
 
 def _canonical_host(host: str, shown: str) -> str:
     host = LOCAL_NAMES.get(host, host)
-    ip = None
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address | None = None
     if ":" in host:
         try:
             ip = ipaddress.IPv6Address(host)

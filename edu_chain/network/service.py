@@ -75,7 +75,7 @@ class Node(Intake, Sync, Membership):
         self.peers.own_address = self.address
         self.peers.remove(self.address)
 
-    def start(self) -> "Node":
+    def start(self) -> Node:
         """Take back saved peers, and start the background check of peers."""
         self.recontact_saved_peers()
         if self.sync_interval and self._watcher is None:

@@ -12,7 +12,6 @@ import threading
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-
 # waitress for a room: enough threads that a mining request or a slow peer never starves
 # /health; many idle keep-alive connections allowed (peers keep a few each) but closed
 # after 30 s idle; bodies over the limit refused from their Content-Length, before a

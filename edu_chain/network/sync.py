@@ -14,6 +14,7 @@ from typing import Any
 from ..block import Block
 from ..chain import ChainUpdate
 from ..errors import BadAddress, EduChainError, InvalidBlock, InvalidChain, PeerError
+from .parts import NodeParts
 from .peers import normalize_address
 
 PAGE_SIZE = 2000          # blocks per /blocks page
@@ -22,7 +23,7 @@ MAX_SYNCS = 80             # syncs running or waiting at once (one per peer at m
 SEED_ODDS = 0.25           # share of the watcher's rounds that also ask the --peer seeds
 
 
-class Sync:
+class Sync(NodeParts):
     """Catching up with peers: the part of :class:`~edu_chain.network.service.Node` that does it."""
 
     def sync_from(self, peer: str, health: dict | None = None) -> ChainUpdate:
@@ -145,6 +146,8 @@ class Sync:
         """Every few seconds: ask a few random peers how far they are, catch up if behind,
         re-send our pending posts now and then, rejoin seeds we lost."""
         interval = self.sync_interval
+        if not interval:
+            return      # (start() runs no watcher then)
         while not self._closed.wait(interval * (0.75 + 0.5 * _jitter())):
             asked = self.peers.sample(self.watch_fanout)
             if random.random() < SEED_ODDS:

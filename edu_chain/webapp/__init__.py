@@ -30,7 +30,8 @@ def create_app(node_url: str, wallet: Wallet | None = None, *, page_size: int = 
     app = Flask(__name__)
     # Behind jupyter-server-proxy (a JupyterHub) the page lives at …/proxy/PORT/, which the
     # proxy sends as X-Forwarded-Prefix: every link and redirect then keeps that prefix.
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=0, x_host=0, x_port=0, x_prefix=1)
+    app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way
+        app.wsgi_app, x_for=0, x_proto=0, x_host=0, x_port=0, x_prefix=1)
     app.secret_key = os.urandom(24)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     node = NodeClient(node_url, timeout=timeout)
@@ -115,7 +116,8 @@ def when(timestamp: object) -> str:
     """A post's time for people; any stored value renders (a node of another version may
     hold times no calendar shows), never a 500."""
     try:
-        return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        moment = datetime.fromtimestamp(timestamp, timezone.utc)  # type: ignore[arg-type]
+        return moment.strftime("%Y-%m-%d %H:%M UTC")
     except (TypeError, ValueError, OverflowError, OSError):
         return f"time {timestamp!r} (not a date)"
 

@@ -63,7 +63,7 @@ def _blocks_with_stale_hashes():
                       "a block whose stored .hash is stale (its nonce changed after hashing)"))
     cases.append(Case((fx.stale(blocks[2], "0" * 64),), "a block that claims the hash 000…0"))
     rng = random.Random(5)
-    for n in range(4):
+    for _ in range(4):
         cases.append((dataclasses.replace(blocks[rng.randrange(1, 6)],
                                           timestamp=rng.randint(0, 2**31)),))
     return cases
@@ -146,7 +146,7 @@ def _nonce_cases():
              Case((_prefix_where_zero_works(4), 4), "a prefix whose nonce 0 already works"),
              Case((_prefix_where_zero_works(6), 6), "another prefix whose nonce 0 works"),
              (b'{"x":1}', 4), (b'{"x":2}', 8), (b'{"edu":"chain"}', 10)]
-    for n in range(6):
+    for _ in range(6):
         cases.append((f'{{"seed":{rng.getrandbits(32)}}}'.encode(), rng.randint(1, 12)))
     return cases
 
@@ -242,7 +242,8 @@ EXERCISES = {
          "replace block `position`'s transactions; then for every later block, replace its "
          "previous_hash with the hash of the block just before it in the NEW list"),
         _relink_cases, idea="what a forger must redo (links after a tamper)", notebook="03",
-        reference="edu_chain.chain.Blockchain.validate_chain, which refuses your forgery: the re-linked blocks lack their proof of work",
+        reference=("edu_chain.chain.Blockchain.validate_chain, which refuses your forgery: "
+                   "the re-linked blocks lack their proof of work"),
         prompt=("A forger rewrites history: change the posts of one block, then repair every link"
                 " after it. Your function is what makes notebook 03's widget turn green again — "
                 "and notebook 04 shows why it is still refused.")),

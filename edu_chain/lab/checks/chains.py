@@ -54,7 +54,8 @@ def _refusal_cases():
     both = dataclasses.replace(blocks[2], index=9, timestamp=0)
     cases.append(Case((blocks[1], both, fx.BITS), "a block breaking index AND timestamp"))
     same_time = fx.mine(dataclasses.replace(blocks[3], timestamp=blocks[2].timestamp))
-    cases.append(Case((blocks[2], same_time, fx.BITS), "the same timestamp as its parent (allowed)"))
+    cases.append(Case((blocks[2], same_time, fx.BITS),
+                      "the same timestamp as its parent (allowed)"))
     return cases
 
 
@@ -69,7 +70,8 @@ def _invalid_chains():
         blocks[i] = _broken(blocks[i - 1], blocks[i], rule, rng)
         if rule != "previous_hash" and rule != "index" and i + 1 < len(blocks):
             for j in range(i + 1, len(blocks)):   # re-link the rest: only block i is wrong
-                blocks[j] = fx.mine(dataclasses.replace(blocks[j], previous_hash=blocks[j - 1].hash))
+                relinked = dataclasses.replace(blocks[j], previous_hash=blocks[j - 1].hash)
+                blocks[j] = fx.mine(relinked)
         cases.append(Case((blocks, fx.BITS), f"{len(blocks)} blocks, #{i} breaks {rule}"))
     return cases
 
@@ -77,7 +79,7 @@ def _invalid_chains():
 def _chain_replies():
     rng = random.Random(23)
     cases = []
-    for n in range(8):
+    for _ in range(8):
         length = rng.randint(1, 30)
         cases.append(({"length": length, "chain": [{}] * length,
                        "peers": ["http://127.0.0.1:8001"] * rng.randint(0, 2)},))
@@ -151,7 +153,8 @@ def _switch_cases():
     for n, (ours, theirs, label) in enumerate(_branches()):
         pool = [fx.post(900 + n)]
         mine = [p for b in theirs[2:3] for p in b.transactions]
-        cases.append(Case((ours, theirs, pool + mine), label + "; our pool holds a post they mined"))
+        cases.append(Case((ours, theirs, pool + mine),
+                          label + "; our pool holds a post they mined"))
     return cases
 
 
@@ -184,7 +187,7 @@ def _orphan_cases():
 def _peer_cases():
     rng = random.Random(27)
     cases = []
-    for n in range(12):
+    for _ in range(12):
         our_work = rng.randint(1, 8) * 256
         our_tip = f"{rng.getrandbits(256):064x}"
         healths = [{"url": f"http://127.0.0.1:{8000 + i}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import random
-from functools import lru_cache
+from functools import cache
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -40,7 +40,7 @@ def extend(blocks: list[Block], posts=(), step: int = 60, bits: int | None = Non
     return block
 
 
-@lru_cache(maxsize=None)
+@cache
 def _chain(length: int, seed: int, bits: int) -> tuple[Block, ...]:
     rng = random.Random(seed)
     blocks = [genesis(bits)]
