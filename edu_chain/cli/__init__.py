@@ -9,6 +9,7 @@ what they share, so none of them imports this module back.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import subprocess
@@ -85,6 +86,9 @@ def run_lab(args) -> int:
             workspace.prepare(chosen)
     except (EduChainError, OSError) as error:
         raise CliError(str(error)) from None
+    if not args.dry_run and importlib.util.find_spec("jupyterlab") is None:
+        raise CliError("JupyterLab is not installed here (a bare install runs nodes and "
+                       "sweeps only); install the full kit: pip install 'edu-chain[lab]'")
     command = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={chosen.folder}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # JupyterLab refuses root without it

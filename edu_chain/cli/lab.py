@@ -166,10 +166,14 @@ def _machine_rate(rows, count: int, mode: str, dask: bool) -> float:
 
 
 def run_plot(args) -> int:
-    import matplotlib
+    from .common import CliError
+    try:
+        import matplotlib
+    except ImportError:
+        raise CliError("drawing needs matplotlib, part of the full kit: "
+                       "pip install 'edu-chain[lab]'") from None
     matplotlib.use("Agg")
     from ..lab import experiments, plots
-    from .common import CliError
     try:
         results = experiments.load_csv(args.csv)
     except FileNotFoundError as error:

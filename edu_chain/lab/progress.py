@@ -24,12 +24,16 @@ def progress_bar(total: int, enabled: bool = True, initial: int = 0,
     stream = sys.stderr if stream is None else stream
     if not enabled:
         return Silent()
-    if _in_notebook():
-        from tqdm.auto import tqdm
-        return tqdm(total=total, initial=initial, desc=description, unit="trial")
-    if getattr(stream, "isatty", lambda: False)():
-        from tqdm import tqdm
-        return tqdm(total=total, initial=initial, desc=description, unit="trial", file=stream)
+    try:   # tqdm comes with the full kit ([lab]); a bare install prints plain lines
+        if _in_notebook():
+            from tqdm.auto import tqdm
+            return tqdm(total=total, initial=initial, desc=description, unit="trial")
+        if getattr(stream, "isatty", lambda: False)():
+            from tqdm import tqdm
+            return tqdm(total=total, initial=initial, desc=description, unit="trial",
+                        file=stream)
+    except ImportError:
+        pass
     return PlainProgress(total, initial, description, stream)
 
 
