@@ -138,7 +138,9 @@ def openapi_document(now: float | None = None) -> dict:
                    "200": {"description": "'Block #N is mined.' or 'No transactions to mine'",
                            "content": {"text/plain": {"schema": {"type": "string"}},
                                        "application/json": {"schema": mined}}},
-                   "409": _reply("this node is mining already", ERROR)})
+                   "409": _reply("this node is mining already", ERROR),
+                   "503": _reply("not now: the node is shutting down, or its chain kept "
+                                 "changing while it mined; try again", ERROR)})
     too_fast = _reply("too many posts from this client; retry after Retry-After seconds",
                       ERROR, {"Retry-After": {"required": True, "description": "seconds",
                                               "schema": {"type": "integer", "minimum": 1}}})
