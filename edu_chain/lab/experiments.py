@@ -15,6 +15,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 
 from ..pow import MiningPool, solve
+from ..rules import work
 from . import stats
 from .progress import progress_bar
 from .runner import SweepRun, run_sweep
@@ -117,8 +118,8 @@ def _summary(level: int, mine: list[Trial], interval: str) -> Summary:
         s_low, s_high = mean_s - 1.96 * s_error, mean_s + 1.96 * s_error
     workers = {r.workers for r in mine}
     modes = {r.mode for r in mine}
-    return Summary(level, n, mean, statistics.median(attempts), error, low, high, 2 ** level,
-                   mean_s, s_error, rate, 2 ** level / rate, s_low, s_high, interval,
+    return Summary(level, n, mean, statistics.median(attempts), error, low, high, work(level),
+                   mean_s, s_error, rate, work(level) / rate, s_low, s_high, interval,
                    workers.pop() if len(workers) == 1 else 0,
                    modes.pop() if len(modes) == 1 else "")
 

@@ -17,6 +17,7 @@ import string
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from werkzeug.serving import BaseWSGIServer
 
@@ -39,11 +40,11 @@ class LinkCuttingClient(PeerClient):
     """A node's peer client whose links the lab can cut: a call to an address in ``cut``
     fails at once, as a call to an unreachable node would (a partition)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cut: set[str] = set()
 
-    def request(self, method, address, path, **options):
+    def request(self, method: str, address: str, path: str, **options: Any) -> Any:
         if address in self.cut:
             raise PeerError(f"the link to {address} is cut (a partition)")
         return super().request(method, address, path, **options)

@@ -25,8 +25,9 @@ from pathlib import Path
 
 from ..block import MAX_POSTS_PER_BLOCK, Block
 from ..chain import Blockchain
-from ..errors import InvalidBlock, InvalidPost
+from ..errors import InvalidBlock
 from ..params import NetworkParams
+from ..rules import check_posts
 from ..store import Store
 from . import solutions
 from .exercises import passes
@@ -125,23 +126,8 @@ class StudentChain(Blockchain):
                                block.index) from None
         if broken:
             raise InvalidBlock(f"breaks the {broken} rule (by your block_refusal)", block.index)
-        self._check_posts_again(block, confirmed_before)
-
-    @staticmethod
-    def _check_posts_again(block: Block, confirmed_before) -> None:
-        """Posts stay the kit's business: no duplicates, no replays, valid signatures."""
-        if len(block.transactions) > MAX_POSTS_PER_BLOCK:
-            raise InvalidBlock(f"holds more than {MAX_POSTS_PER_BLOCK} posts", block.index)
-        seen = set()
-        for post in block.transactions:
-            if post.id in seen or confirmed_before(post.id):
-                raise InvalidBlock(f"post {post.id[:12]} is a duplicate or a replay",
-                                   block.index)
-            try:
-                post.verify()
-            except InvalidPost as error:
-                raise InvalidBlock(str(error), block.index) from None
-            seen.add(post.id)
+        # posts stay the kit's business: no duplicates, no replays, valid signatures
+        check_posts(block, confirmed_before)
 
     def consider_chain(self, candidate):
         candidate = list(candidate)
