@@ -274,6 +274,7 @@ def test_04_explains_the_benchmark_with_its_own_measurements():
     header, prefix = sample_block().header_bytes(), sample_block().header_prefix()
     assert (len(header) + 9 + 63) // 64 == 4
     assert (len(prefix) % 64 + len(b"123456") + 9 + 63) // 64 == 1
-    rates = next(c for c in cells if c.cell_type == "code" and "fixed cost of one search" in c.source)
+    rates = next(c for c in cells
+                 if c.cell_type == "code" and "fixed cost of one search" in c.source)
     for source in ("result.hash_rate", "rate:", "figures['kit_hps']"):
         assert source in rates.source

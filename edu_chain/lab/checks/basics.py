@@ -245,8 +245,8 @@ EXERCISES = {
         reference=("edu_chain.chain.Blockchain.validate_chain: at difficulty 0 it accepts your "
                    "forgery; with proof of work (notebook 04) the re-linked blocks lack it"),
         prompt=("A forger rewrites history: change the posts of one block, then repair every link"
-                " after it. Your function does what notebook 03's Re-link buttons do — and notebook "
-                "04 shows what makes it expensive.")),
+                " after it. Your function does what notebook 03's Re-link buttons do — and "
+                "notebook 04 shows what makes it expensive.")),
     "meets_target": Exercise(
         ("the target is a number: 2 ** (256 - target_bits)",
          "read the digest as a number with int(hex_digest, 16) and compare with <"),
