@@ -387,7 +387,7 @@ def confirmations_for(q, risk):
     return z
 
 
-# -- 13 Merkle trees and difficulty -----------------------------------------------------
+# -- 02 blocks and Merkle trees: merkle_proof, verify_inclusion (then next_difficulty) --
 def merkle_proof(leaf_ids, position):
     """The inclusion proof of the leaf at `position`: from the bottom up, a list of
     (side, sibling hex) with side "left" or "right" (where the sibling sits), or
