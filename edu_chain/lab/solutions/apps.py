@@ -1,5 +1,5 @@
-"""Reference solutions of notebooks 09-13: signatures, the posts app, costs, attacks, Merkle
-proofs, retargeting."""
+"""Reference solutions of notebooks 09-12: signatures, the posts app, costs, attacks; and the
+Merkle proofs (02) and retargeting (07) exercises."""
 
 
 # -- 09 signed posts ------------------------------------------------------------------
@@ -117,7 +117,7 @@ def confirmations_for(q, risk):
     return z
 
 
-# -- 13 Merkle trees and difficulty -----------------------------------------------------
+# -- 02 blocks and Merkle trees: merkle_proof, verify_inclusion (then next_difficulty) --
 def merkle_proof(leaf_ids, position):
     """The inclusion proof of the leaf at `position`: from the bottom up, a list of
     (side, sibling hex) with side "left" or "right" (where the sibling sits), or
