@@ -10,6 +10,7 @@ given the same groups, so that it does not depend on how a node stores a partiti
 from __future__ import annotations
 
 import math
+import threading
 import time
 
 import matplotlib.pyplot as plt
@@ -22,9 +23,11 @@ CUT = "#D55E00"          # vermillion: a cut link
 LINK = "#7f7f7f"
 
 
-def _layout(names: list[str]) -> dict[str, tuple[float, float]]:
-    """Nodes evenly on a circle, the first at the top, clockwise."""
+def _layout(names: list[str], row: bool = False) -> dict[str, tuple[float, float]]:
+    """Nodes evenly on a circle, the first at the top, clockwise (or in one row)."""
     count = len(names)
+    if row:
+        return {name: (-1.2 + 2.4 * i / max(1, count - 1), 0.0) for i, name in enumerate(names)}
     return {name: (math.sin(2 * math.pi * i / count), math.cos(2 * math.pi * i / count))
             for i, name in enumerate(names)}
 
@@ -55,9 +58,9 @@ def tip_colours(network) -> dict[str, str]:
 
 
 def _draw(axes, network, groups=None, holding: set[str] | None = None,
-          show_heights: bool = True) -> None:
+          show_heights: bool = True, row: bool = False) -> None:
     names = [member.name for member in network]
-    where = _layout(names)
+    where = _layout(names, row)
     group_of = ({names[i]: g for g, group in enumerate(groups) for i in group} if groups
                 else dict.fromkeys(names, 0))
     for a, b in sorted(links(network)):
@@ -72,13 +75,13 @@ def _draw(axes, network, groups=None, holding: set[str] | None = None,
     for member in network:
         x, y = where[member.name]
         held = holding is not None and member.name in holding
-        axes.scatter([x], [y], s=1100, color=colours[member.name] if holding is None else
+        axes.scatter([x], [y], s=600 if row else 1100, color=colours[member.name] if holding is None else
                      ("#0072B2" if held else "white"), edgecolors="black",
                      linewidths=2.5 if held else 1, zorder=3)
         label = member.name if not show_heights else f"{member.name}\nh{member.chain.height}"
         axes.text(x, y, label, ha="center", va="center", zorder=4, fontsize=9, weight="bold",
                   color="white" if (holding is None or held) else "black")
-    axes.set(xlim=(-1.5, 1.5), ylim=(-1.5, 1.5), aspect="equal")
+    axes.set(xlim=(-1.5, 1.5), ylim=(-0.3, 0.3) if row else (-1.5, 1.5), aspect="equal")
     axes.axis("off")
 
 
@@ -98,25 +101,27 @@ def watch_gossip(network, post: dict, via: int = 0, timeout: float = 10.0,
     """Submit ``post`` to node ``via`` and watch every node until all hold it (or the
     timeout): [(node name, seconds after the submit)] in order of arrival."""
     post_id = Post.from_dict(post).id
+    sender = threading.Thread(target=network[via].client.submit, args=(post,), daemon=True)
     started = time.monotonic()
-    network[via].client.submit(post)
+    sender.start()          # watch while the post is sent: gossip begins before the reply
     arrived: dict[str, float] = {}
     while len(arrived) < len(network) and time.monotonic() - started < timeout:
         now = time.monotonic() - started
         for name in sorted(holders(network, post_id) - set(arrived)):
             arrived[name] = now
         time.sleep(poll)
+    sender.join(timeout)
     return sorted(arrived.items(), key=lambda item: (item[1], item[0]))
 
 
 def gossip_picture(network, arrivals: list[tuple[str, float]]):
-    """One panel per arrival: the nodes holding the post (filled) as it spreads."""
+    """One row per arrival: the nodes holding the post (filled) as it spreads."""
     count = len(arrivals)
-    figure, panels = plt.subplots(1, count, figsize=(2.6 * count, 2.9), squeeze=False)
-    for step, axes in enumerate(panels[0]):
+    figure, panels = plt.subplots(count, 1, figsize=(7.5, 0.9 * count + 0.6), squeeze=False)
+    for step, axes in enumerate(panels[:, 0]):
         holding = {name for name, _ in arrivals[:step + 1]}
-        _draw(axes, network, holding=holding, show_heights=False)
+        _draw(axes, network, holding=holding, show_heights=False, row=True)
         name, seconds = arrivals[step]
-        axes.set_title(f"{name} has it\n({1000 * seconds:.1f} ms)", fontsize=9)
+        axes.set_title(f"{1000 * seconds:.1f} ms: {name} has it", fontsize=9, loc="left")
     figure.suptitle("A post spreading by gossip (filled: holds the post)", fontsize=10)
     return _finished(figure)
