@@ -45,8 +45,8 @@ def links(network) -> set[tuple[str, str]]:
 
 def holders(network, post_id: str) -> set[str]:
     """The nodes that hold a post, in their pool or on their chain."""
-    return {member.name for member in network
-            if post_id in member.chain.pending or member.chain.confirmed_height(post_id) is not None}
+    return {member.name for member in network if post_id in member.chain.pending
+            or member.chain.confirmed_height(post_id) is not None}
 
 
 def tip_colours(network) -> dict[str, str]:
@@ -75,8 +75,8 @@ def _draw(axes, network, groups=None, holding: set[str] | None = None,
     for member in network:
         x, y = where[member.name]
         held = holding is not None and member.name in holding
-        axes.scatter([x], [y], s=600 if row else 1100, color=colours[member.name] if holding is None else
-                     ("#0072B2" if held else "white"), edgecolors="black",
+        fill = colours[member.name] if holding is None else ("#0072B2" if held else "white")
+        axes.scatter([x], [y], s=600 if row else 1100, color=fill, edgecolors="black",
                      linewidths=2.5 if held else 1, zorder=3)
         label = member.name if not show_heights else f"{member.name}\nh{member.chain.height}"
         axes.text(x, y, label, ha="center", va="center", zorder=4, fontsize=9, weight="bold",
