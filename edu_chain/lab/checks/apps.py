@@ -292,7 +292,7 @@ EXERCISES = {
         ("wanted = target_seconds * (interval - 1); actual = max(1, actual_seconds)",
          "step = round(math.log2(wanted / actual)), clamped to -2..2",
          "clamp bits + step to 1..64"),
-        _retarget_cases, idea="a difficulty retarget rule", notebook="13",
+        _retarget_cases, idea="a difficulty retarget rule", notebook="07",
         reference="edu_chain.params.NetworkParams.difficulty_for",
         prompt=("The retarget rule of the kit's networks, in whole bits: compare how long the "
                 "last blocks took with how long they should have taken, and move the difficulty "

@@ -159,6 +159,7 @@ def verify_inclusion(leaf, position, siblings, root):
     return index == 0 and node.hex() == root
 
 
+# -- 07 consensus (retargeting, taught in 07 since the lessons plan) ---------------------
 def next_difficulty(bits, actual_seconds, interval, target_seconds):
     """The retarget rule: the last `interval` blocks spanned `actual_seconds` (at least 1)
     where target_seconds * (interval - 1) was wanted; move by round(log2(wanted / actual))
