@@ -23,11 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..block import MAX_POSTS_PER_BLOCK, Block
+from ..block import Block
 from ..chain import Blockchain
 from ..errors import InvalidBlock
 from ..params import NetworkParams
-from ..rules import check_posts
+from ..rules import MAX_POSTS_PER_BLOCK, check_posts
 from ..store import Store
 from . import solutions
 from .exercises import passes
