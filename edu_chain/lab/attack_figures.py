@@ -24,16 +24,22 @@ def head_start_laws(q: float = 0.3, z: int = 10, max_m: int | None = None):
     sometimes take much longer than their mean time, and the attacker mines all along."""
     max_m = max_m if max_m is not None else 3 * z
     ms = list(range(max_m + 1))
-    figure, axes = plt.subplots(figsize=(7.5, 3.6))
-    axes.bar([m - 0.2 for m in ms], [head_start_poisson(q, z, m) for m in ms], width=0.4,
-             color=ORANGE, label="whitepaper: Poisson, mean zq/p")
-    axes.bar([m + 0.2 for m in ms], [head_start_exact(q, z, m) for m in ms], width=0.4,
-             color=BLUE, label="exact: negative binomial, same mean")
-    axes.axvline(z - 0.5, color=GREY, linestyle=":", label=f"to the right: attacker already "
-                 f"level with or ahead of the {z} honest blocks")
-    axes.set(xlabel=f"attacker's blocks when the honest chain has {z} (q = {q:.0%})",
-             ylabel="probability", title="The attacker's head start: two laws, one mean")
-    axes.legend(fontsize=8)
+    poisson = [head_start_poisson(q, z, m) for m in ms]
+    exact = [head_start_exact(q, z, m) for m in ms]
+    figure, panels = plt.subplots(1, 2, figsize=(11, 3.8))
+    for axes, scale in zip(panels, ("linear", "log")):
+        axes.bar([m - 0.2 for m in ms], poisson, width=0.4, color=ORANGE,
+                 label="whitepaper: Poisson, mean zq/p")
+        axes.bar([m + 0.2 for m in ms], exact, width=0.4, color=BLUE,
+                 label="exact: negative binomial, same mean")
+        axes.axvline(z - 0.5, color=GREY, linestyle=":",
+                     label=f"right of this line: level with or ahead of the {z} honest blocks")
+        axes.set(yscale=scale, xlabel=f"attacker's blocks when the honest chain has {z} "
+                 f"(q = {q:.0%})", ylabel="probability")
+    panels[0].set_title("The attacker's head start: two laws, one mean")
+    panels[1].set_title("The same on a log scale: the exact law's tail is heavier")
+    panels[1].set_ylim(bottom=1e-8)
+    panels[0].legend(fontsize=7)
     return _finished(figure)
 
 
