@@ -4,8 +4,13 @@ import math
 
 import pytest
 
-from edu_chain.lab.attacks import (attacker_success, attacker_success_exact, confirmations_needed,
-                                   private_branch_attack, simulate_double_spend)
+from edu_chain.lab.attacks import (
+    attacker_success,
+    attacker_success_exact,
+    confirmations_needed,
+    private_branch_attack,
+    simulate_double_spend,
+)
 from edu_chain.lab.network import LocalNetwork
 
 # Bitcoin whitepaper, section 11 (Nakamoto 2008): the published tables.

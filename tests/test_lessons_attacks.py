@@ -14,10 +14,16 @@ import nbformat
 import pytest
 
 from edu_chain.lab import attacks
-from edu_chain.lab.attacks import (ATTACKER_GIVES_UP, ATTACKER_WINS, attacker_success,
-                                   attacker_success_exact,
-                                   private_branch_attack, race_verdict, replay,
-                                   simulate_double_spend)
+from edu_chain.lab.attacks import (
+    ATTACKER_GIVES_UP,
+    ATTACKER_WINS,
+    attacker_success,
+    attacker_success_exact,
+    private_branch_attack,
+    race_verdict,
+    replay,
+    simulate_double_spend,
+)
 from edu_chain.lab.network import LocalNetwork
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
@@ -182,8 +188,8 @@ def _nakamoto_by_decimals(q: Fraction, z: int, extra: int) -> Decimal:
         ratio = Decimal(q.numerator) / Decimal((1 - q).numerator) * \
             Decimal((1 - q).denominator) / Decimal(q.denominator)
         lam = z * ratio
-        return 1 - sum((lam ** k * (-lam).exp() / math.factorial(k)) * (1 - ratio ** (z - k + extra))
-                       for k in range(z + extra))
+        poisson = [lam ** k * (-lam).exp() / math.factorial(k) for k in range(z + extra)]
+        return 1 - sum(chance * (1 - ratio ** (z - k + extra)) for k, chance in enumerate(poisson))
 
 
 @pytest.mark.parametrize("q, z", [(Fraction(1, 10), 30), (Fraction(1, 5), 40)])
@@ -239,3 +245,53 @@ def test_live_attack_gives_up_by_the_same_rule(network):
     assert replay(report.sequence, 2, tie_wins=False, give_up_behind=3) == ATTACKER_GIVES_UP
     assert replay(report.sequence[:-1], 2, tie_wins=False, give_up_behind=3) is None
     assert report.confirmed and not report.succeeded and report.victim_on_chain
+
+
+# -- 11: built on 04, the three laws in LaTeX, finished progress bars, retargeting after 07 -----
+
+def test_11_starts_from_where_04_left_off_instead_of_repeating_its_table():
+    lesson = lesson_part(EXPERIMENTS)
+    assert lesson[1].source.startswith("## Where notebook 04 left off")
+    code = "\n".join(c.source for c in lesson if c.cell_type == "code")
+    assert "summary_table(rows)" not in code          # 04's attempts table is not printed again
+    assert "summary_table(rows, seconds=True)" in code  # what 04 did not measure: seconds
+
+
+def test_11_writes_the_three_laws_in_latex():
+    markdown = text(EXPERIMENTS, "markdown")
+    assert r"P(X = k) = (1-p)^{k-1}\,p" in markdown                                # geometric
+    assert r"P(T > t) = e^{-t/\theta}" in markdown                                 # exponential
+    assert r"P(N = n) = e^{-t/\theta}\,\frac{(t/\theta)^{n}}{n!}" in markdown     # Poisson
+
+
+def test_11_counts_blocks_per_window_against_poisson():
+    shown = outputs(EXPERIMENTS)
+    windows = int(re.search(r"(\d+) windows of 16,384 hashes", shown).group(1))
+    rows = re.findall(r"^\s*(\d+)\s+(\d+)\s+([\d.]+)$", shown, flags=re.M)
+    assert [int(n) for n, _, _ in rows] == list(range(11))
+    assert sum(int(seen) for _, seen, _ in rows) == windows
+    for n, _, expected in rows:
+        assert float(expected) == pytest.approx(
+            windows * math.exp(-4) * 4 ** int(n) / math.factorial(int(n)), abs=0.05)
+
+
+def test_11_progress_bars_are_stored_finished():
+    notebook = nbformat.read(EXPERIMENTS, as_version=4)
+    state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    bars = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs
+            if "mining" in str(o.get("data", {}).get("text/plain", ""))]
+    assert bars
+    for bar in bars:
+        assert "100%" in bar["data"]["text/plain"], bar["data"]["text/plain"]
+        box = state[bar["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]]
+        progress = [state[ref.removeprefix("IPY_MODEL_")] for ref in box["state"]["children"]
+                    if state[ref.removeprefix("IPY_MODEL_")]["model_name"] == "FloatProgressModel"]
+        assert progress and progress[0]["state"]["value"] == progress[0]["state"]["max"]
+
+
+def test_11_uses_retargeting_only_with_a_back_reference_to_07():
+    every = cells(EXPERIMENTS)
+    at = next(i for i, c in enumerate(every) if c.source.startswith("## Difficulty retargeting"))
+    assert "Notebook 07 taught the rule" in every[at].source
+    assert "retarget.simulate(" in every[at + 1].source
+    assert "Prerequisites:** 04 (proof of work), 07" in every[0].source

@@ -11,8 +11,7 @@ import html
 
 import matplotlib.pyplot as plt
 
-from .attacks import (attacker_success, attacker_success_exact, head_start_exact,
-                      head_start_poisson)
+from .attacks import attacker_success, attacker_success_exact, head_start_exact, head_start_poisson
 from .plots import _finished
 
 BLUE, ORANGE, GREY = "#1f77b4", "#ff7f0e", "#7f7f7f"
