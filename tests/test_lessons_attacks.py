@@ -150,6 +150,11 @@ def test_12_selfish_mining_threshold_and_curves():
     assert "γ = 0.0: selfish mining pays above α = 0.3333" in shown
     assert "Eyal and Sirer" in text(ATTACKS, "markdown")
     assert "selfish_mining_revenue(gammas=(0.0, 0.5, 1.0))" in text(ATTACKS, "code")
+    from edu_chain.lab.figures import selfish_mining_revenue
+    axes = selfish_mining_revenue(gammas=(0.0, 0.5, 1.0)).axes[0]
+    assert len(axes.lines) == 4                          # fair share and the three γ curves
+    marked = axes.collections[0].get_offsets()[0]       # the γ = 0 threshold, on the diagonal
+    assert tuple(marked) == pytest.approx((1 / 3, 1 / 3))
 
 
 # -- the one race rule in the library -----------------------------------------------------------
