@@ -56,11 +56,15 @@ def lesson_part(path) -> list:
 
 @pytest.mark.parametrize("path", [ATTACKS, EXPERIMENTS], ids=["12", "11"])
 def test_goals_prerequisites_and_time_follow_the_title(path):
-    first = cells(path)[0].source.splitlines()
-    assert first[0].startswith("# ")
-    assert first[2].startswith("**Goals:** ") and len(first[2]) > 40
-    assert re.fullmatch(r"\*\*Prerequisites:\*\* (none|\d\d.*)", first[3])
-    assert re.fullmatch(r"\*\*Time:\*\* about \d+ minutes", first[4])
+    source = cells(path)[0].source
+    lines = [line.rstrip() for line in source.splitlines() if line.strip()]
+    assert lines[0].startswith("# ")
+    assert lines[1].startswith("**Goals:** ") and len(lines[1]) > 40
+    assert re.fullmatch(r"\*\*Prerequisites:\*\* (none|\d\d.*)", lines[2])
+    assert re.fullmatch(r"\*\*Time:\*\* about \d+ minutes", lines[3])
+    # three lines when rendered, not one paragraph: a hard break or a blank line between them
+    for name in ("**Prerequisites:**", "**Time:**"):
+        assert f"  \n{name}" in source or f"\n\n{name}" in source
 
 
 @pytest.mark.parametrize("path", [ATTACKS, EXPERIMENTS], ids=["12", "11"])
