@@ -304,3 +304,26 @@ def test_11_uses_retargeting_only_with_a_back_reference_to_07():
     assert "Notebook 07 taught the rule" in every[at].source
     assert "retarget.simulate(" in every[at + 1].source
     assert "Prerequisites:** 04 (proof of work), 07" in every[0].source
+
+
+def test_a_notebook_bar_is_shown_again_finished_when_it_closes(monkeypatch):
+    import IPython.display
+
+    from edu_chain.lab.progress import NotebookBar
+    shown = []
+
+    class Handle:
+        def update(self, widget):
+            shown.append(repr(widget))
+
+    def display(widget, display_id=False):
+        assert display_id, "without a display id the stored output cannot be updated"
+        shown.append(repr(widget))
+        return Handle()
+    monkeypatch.setattr(IPython.display, "display", display)
+    bar = NotebookBar(3, 0, "mining trials")
+    for _ in range(3):
+        bar.update()
+    bar.close()
+    assert "0%" in shown[0] and "0/3" in shown[0]
+    assert "100%" in shown[-1] and "3/3" in shown[-1]
