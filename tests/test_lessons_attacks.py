@@ -327,3 +327,9 @@ def test_a_notebook_bar_is_shown_again_finished_when_it_closes(monkeypatch):
     bar.close()
     assert "0%" in shown[0] and "0/3" in shown[0]
     assert "100%" in shown[-1] and "3/3" in shown[-1]
+
+
+def test_11_energy_formula_does_not_define_e_by_itself():
+    markdown = text(EXPERIMENTS, "markdown")
+    assert r"\text{joules} = \frac{E}{3.6" not in markdown     # main wrote E = … = E/3.6e6
+    assert r"E = 2^b \cdot \frac{W}{R}\ \text{joules}" in markdown
