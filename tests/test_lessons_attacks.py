@@ -60,7 +60,11 @@ def test_goals_prerequisites_and_time_follow_the_title(path):
     lines = [line.rstrip() for line in source.splitlines() if line.strip()]
     assert lines[0].startswith("# ")
     assert lines[1].startswith("**Goals:** ") and len(lines[1]) > 40
-    assert re.fullmatch(r"\*\*Prerequisites:\*\* (none|\d\d.*)", lines[2])
+    prerequisites = re.fullmatch(r"\*\*Prerequisites:\*\* (\d\d(, \d\d)*)", lines[2])
+    assert prerequisites, lines[2]
+    number = int(path.name[:2])
+    earlier = [int(n) for n in prerequisites.group(1).split(", ")]
+    assert 4 in earlier and 7 in earlier and all(n < number for n in earlier)
     assert re.fullmatch(r"\*\*Time:\*\* about \d+ minutes", lines[3])
     # three lines when rendered, not one paragraph: a hard break or a blank line between them
     for name in ("**Prerequisites:**", "**Time:**"):
@@ -303,7 +307,7 @@ def test_11_uses_retargeting_only_with_a_back_reference_to_07():
     at = next(i for i, c in enumerate(every) if c.source.startswith("## Difficulty retargeting"))
     assert "Notebook 07 taught the rule" in every[at].source
     assert "retarget.simulate(" in every[at + 1].source
-    assert "Prerequisites:** 04 (proof of work), 07" in every[0].source
+    assert "**Prerequisites:** 04, 07" in every[0].source     # 07 teaches the rule itself
 
 
 def test_a_notebook_bar_is_shown_again_finished_when_it_closes(monkeypatch):
