@@ -91,6 +91,23 @@ def test_a_flood_from_the_nodes_own_client_goes_out_within_a_budget_then_by_rese
         node.close()
 
 
+def test_posts_returned_by_a_switch_are_passed_on_even_when_a_flood_spent_the_forwarding():
+    node, client = recording_node(30)
+    try:
+        for n in range(50):                       # a peer's flood spends the forwarding budget
+            node.submit_post(Post("flood", f"p{n}", T0 + n).to_dict(), "http://127.0.0.1:10000")
+        settle(node)
+        assert not node._forwarding.allow("forward")
+        client.calls.clear()
+        returned = [Post("alice", f"in a dropped block {n}", T0 + n) for n in range(3)]
+        node.pass_on_returned(returned)           # what a switch of chains hands back
+        settle(node)
+        told = [c for c in client.calls if c[2] == "/new_transaction"]
+        assert len(told) == 3 * intake.POST_FANOUT
+    finally:
+        node.close()
+
+
 def test_the_gossip_queue_is_bounded_and_blocks_go_first():
     release = threading.Event()
     done = []

@@ -189,10 +189,11 @@ class Intake(NodeParts):
     def pass_on_returned(self, posts: list[Post]) -> None:
         """Posts of a block we dropped are back in our pool. Every node that held that block
         got them back the same way, and their authors' nodes re-send them until mined, so
-        they are passed on only within the forwarding budget: a reorganisation of a block of
-        100 posts must not cost the room 100 x N x fan-out requests."""
+        they are passed on only within a budget of their own (kept apart from the one for
+        peers' posts, which a flood may have spent): a reorganisation of a block of 100 posts
+        must not cost the room 100 x N x fan-out requests."""
         for post in posts:
-            if not self._forwarding.allow("forward"):
+            if not self._returning.allow("returned"):
                 return
             self.gossip_post(post.to_dict())
 

@@ -49,6 +49,7 @@ class NodeParts:
     _senders_tried: dict[str, float]
     _senders_lock: threading.Lock
     _forwarding: RateLimiter
+    _returning: RateLimiter
     _own_posts: RateLimiter
     _resend: dict[str, tuple[float, float]]
     _resend_lock: threading.Lock

@@ -26,6 +26,7 @@ from .limits import (
     FORWARD_POSTS_PER_SECOND,
     OWN_BURST,
     OWN_POSTS_PER_SECOND,
+    RETURNED_BURST,
     RateLimiter,
 )
 from .membership import Membership
@@ -71,6 +72,7 @@ class Node(Intake, Sync, Membership):
         self._watcher: threading.Thread | None = None
         self._forwarding = RateLimiter(FORWARD_POSTS_PER_SECOND, FORWARD_BURST)
         self._own_posts = RateLimiter(OWN_POSTS_PER_SECOND, OWN_BURST)
+        self._returning = RateLimiter(FORWARD_POSTS_PER_SECOND, RETURNED_BURST)
         self._resend: dict[str, tuple[float, float]] = {}   # own post id -> (when, delay)
         self._resend_lock = threading.Lock()
         for post in self.chain.pending_posts():   # after a restart: re-announce the pool soon
