@@ -19,22 +19,10 @@ from edu_chain.network.client import PeerClient, PeerError
 from edu_chain.network.serving import ThreadedServer
 from edu_chain.network.service import Node
 
-from .conftest import T0
+from .chainutil import T0
 from .netutil import WaitressInThread, offline_node, silent_sockets
 
 YEAR_36812 = 2**40
-
-
-@pytest.fixture
-def node():
-    service = offline_node()
-    yield service
-    service.close()
-
-
-@pytest.fixture
-def http(node):
-    return create_app(node).test_client()
 
 
 def block_with(chain, *posts, timestamp=T0):

@@ -9,7 +9,7 @@ from edu_chain import Blockchain, NetworkParams, Post
 from edu_chain.lab.network import LocalNetwork
 from edu_chain.network.client import PeerClient
 
-from .conftest import T0
+from .chainutil import T0
 from .netutil import same_tip, wait_for
 
 

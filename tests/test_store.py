@@ -9,7 +9,7 @@ import pytest
 
 from edu_chain import Blockchain, NetworkParams, Store, StoreError
 
-from .conftest import grow, make_post
+from .chainutil import grow, make_post
 
 
 def test_reopening_restores_the_same_tip_and_pool(tmp_path, params):
