@@ -120,7 +120,7 @@ def test_openapi_describes_every_route(node):
     assert routes == documented
 
 
-# -- fuzz: at least 1000 generated requests, no 5xx, errors are JSON, state only changes on 2xx
+# -- fuzz: generated requests (250 quick, 1200 in the system tier), no 5xx, errors are JSON, state only changes on 2xx
 PATHS = sorted(openapi_document()["paths"]) + ["/chain/x", "/../etc/passwd", "/%00"]
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=False)
@@ -151,10 +151,7 @@ def fuzz_node():
     service.close()
 
 
-@settings(max_examples=1200, deadline=None, suppress_health_check=list(HealthCheck))
-@given(request=requests_)
-def test_fuzz_no_5xx_and_errors_are_json(fuzz_node, request):
-    node, http = fuzz_node
+def _one_fuzz_request(node, http, request):
     method, path, query, body = request
     before = state(node)
     reply = http.open(path, method=method, query_string=query, data=body)
@@ -162,3 +159,16 @@ def test_fuzz_no_5xx_and_errors_are_json(fuzz_node, request):
     if reply.status_code >= 400:
         assert isinstance(reply.json.get("error"), str) and reply.json["error"]
         assert state(node) == before
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=list(HealthCheck))
+@given(request=requests_)
+def test_fuzz_no_5xx_and_errors_are_json(fuzz_node, request):
+    _one_fuzz_request(*fuzz_node, request)
+
+
+@pytest.mark.system           # the long run: at least 1000 generated requests
+@settings(max_examples=1200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(request=requests_)
+def test_fuzz_1200_requests_no_5xx_and_errors_are_json(fuzz_node, request):
+    _one_fuzz_request(*fuzz_node, request)

@@ -194,6 +194,7 @@ def test_a_piped_progress_bar_prints_a_line_per_tenth_not_per_trial(tmp_path, cl
     assert "BTC" in done.stdout and "30 W" in done.stdout
 
 
+@pytest.mark.system       # starts a Dask cluster
 def test_the_same_sweep_runs_on_a_dask_cluster():
     distributed = pytest.importorskip("distributed", reason="Dask is an optional extra")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,

@@ -51,7 +51,8 @@ def geometric_sampler(rng, bits):
                     for _ in range(rng.randint(6, 8))]
 
 
-@pytest.mark.parametrize("bits", [1, 4, 12])
+@pytest.mark.parametrize("bits", [pytest.param(1, marks=pytest.mark.system),
+                                  pytest.param(4, marks=pytest.mark.system), 12])
 def test_exact_geometric_interval_covers_95_percent_and_the_normal_one_does_not(bits):
     # 2,000 simulated sweeps of 6-8 trials each, as in the notebooks.
     rng = random.Random(bits)
