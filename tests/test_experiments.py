@@ -130,6 +130,7 @@ def test_exact_summary_on_known_data():
     assert not far.agrees_with_theory
 
 
+@pytest.mark.system       # 2 × 12 levels × 40 trials, twice (the quick tier: the tests above)
 @pytest.mark.parametrize("mode", [experiments.THROUGHPUT, experiments.TIME_TO_BLOCK])
 def test_both_parallel_kinds_agree_with_theory_at_every_difficulty(mode):
     alone = sweep(range(1, 13), trials=40, progress=False)
@@ -220,7 +221,8 @@ def test_cli_runs_on_a_local_dask_cluster(tmp_path):
     assert len(load_csv(tmp_path / "r.csv")) == 20 and "on Dask (local)" in done.stdout
 
 
-@pytest.mark.parametrize("kind", ["cost", "energy", "histogram"])
+@pytest.mark.parametrize("kind", ["cost", pytest.param("energy", marks=pytest.mark.system),
+                                  pytest.param("histogram", marks=pytest.mark.system)])
 def test_cli_draws_each_plot(tmp_path, kind, cli):
     csv, png = tmp_path / "r.csv", tmp_path / f"{kind}.png"
     save_csv(sweep(range(4, 8), trials=3, progress=False), csv)

@@ -39,6 +39,7 @@ def would_strip():
             for line in result.stdout.splitlines() if "would have stripped " in line}
 
 
+@pytest.mark.notebook      # runs the nbstripout tool; the checks below read the JSON here
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_nbstripout_would_change_nothing(path, would_strip):
     assert path.name not in would_strip, f"run: nbstripout --keep-output --keep-count {path.name}"

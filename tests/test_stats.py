@@ -63,6 +63,7 @@ def test_exact_geometric_interval_covers_95_percent_and_the_normal_one_does_not(
     assert normal < 0.90, normal      # mean ± 1.96·SE: about 83-85%
 
 
+@pytest.mark.system      # 2,000 simulated sweeps; the quick tier has the geometric one at 12 bits
 def test_exact_exponential_interval_covers_95_percent():
     rng = random.Random(7)
     sample = lambda: [rng.expovariate(1 / 0.25) for _ in range(rng.randint(6, 8))]
