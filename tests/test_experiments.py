@@ -221,8 +221,8 @@ def test_cli_runs_on_a_local_dask_cluster(tmp_path):
     assert len(load_csv(tmp_path / "r.csv")) == 20 and "on Dask (local)" in done.stdout
 
 
-@pytest.mark.parametrize("kind", ["cost", pytest.param("energy", marks=pytest.mark.system),
-                                  pytest.param("histogram", marks=pytest.mark.system)])
+@pytest.mark.system       # a figure drawn per kind (the quick tier draws one, above)
+@pytest.mark.parametrize("kind", ["cost", "energy", "histogram"])
 def test_cli_draws_each_plot(tmp_path, kind, cli):
     csv, png = tmp_path / "r.csv", tmp_path / f"{kind}.png"
     save_csv(sweep(range(4, 8), trials=3, progress=False), csv)
@@ -241,6 +241,7 @@ def test_cli_refuses_bad_cost_and_dask_arguments(tmp_path, args, message, cli):
     assert done.returncode == 2 and message in done.stderr
 
 
+@pytest.mark.system
 def test_cli_plots_the_speedup_of_split_searches_only(tmp_path, cli):
     csv, png = tmp_path / "r.csv", tmp_path / "s.png"
     save_csv(sweep([10], trials=2, workers=[1, 2], progress=False), csv)

@@ -51,8 +51,8 @@ def geometric_sampler(rng, bits):
                     for _ in range(rng.randint(6, 8))]
 
 
-@pytest.mark.parametrize("bits", [pytest.param(1, marks=pytest.mark.system),
-                                  pytest.param(4, marks=pytest.mark.system), 12])
+@pytest.mark.system      # 2,000 simulated sweeps per level; the quick tier checks the equations
+@pytest.mark.parametrize("bits", [1, 4, 12])
 def test_exact_geometric_interval_covers_95_percent_and_the_normal_one_does_not(bits):
     # 2,000 simulated sweeps of 6-8 trials each, as in the notebooks.
     rng = random.Random(bits)
@@ -63,7 +63,7 @@ def test_exact_geometric_interval_covers_95_percent_and_the_normal_one_does_not(
     assert normal < 0.90, normal      # mean ± 1.96·SE: about 83-85%
 
 
-@pytest.mark.system      # 2,000 simulated sweeps; the quick tier has the geometric one at 12 bits
+@pytest.mark.system      # 2,000 simulated sweeps
 def test_exact_exponential_interval_covers_95_percent():
     rng = random.Random(7)
     sample = lambda: [rng.expovariate(1 / 0.25) for _ in range(rng.randint(6, 8))]
