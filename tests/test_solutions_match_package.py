@@ -22,6 +22,7 @@ from types import SimpleNamespace
 import pytest
 
 from edu_chain import Block, Blockchain, NetworkParams, Post, hashing, merkle
+from edu_chain import pow as proof_of_work
 from edu_chain.errors import EduChainError
 from edu_chain.lab import attacks, exercises, solutions
 from edu_chain.lab.exercises import EXERCISES
@@ -80,6 +81,14 @@ def _package_merkle_proof(leaf_ids, position):
 def _package_verify_inclusion(leaf, position, siblings, root):
     proof = merkle.MerkleProof(leaf, position, tuple(tuple(s) for s in siblings))
     return merkle.verify_merkle_proof(proof, root)
+
+
+def _package_find_nonce(prefix, target_bits):
+    return proof_of_work.scan(prefix, target_bits, 0, 2**63 - 1)
+
+
+def _package_sign_post(private_key, author, content, timestamp):
+    return Post.signed(author, content, private_key, timestamp).signature
 
 
 def _package_next_difficulty(bits, actual_seconds, interval, target_seconds):
@@ -176,6 +185,11 @@ def _proof_inputs(rng):
     return leaves[position % len(leaves)], position, siblings, root
 
 
+def _key(rng):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    return Ed25519PrivateKey.from_private_bytes(rng.randbytes(32))
+
+
 def _retarget_inputs(rng):
     return (rng.randint(1, 64), rng.randint(-5, 10**5), rng.randint(2, 50), rng.randint(1, 600))
 
@@ -191,6 +205,10 @@ COUNTERPARTS = {
                     lambda rng: ([_hex(rng, 0) for _ in range(rng.randint(0, 9))],)),
     "meets_target": (hashing.meets_target, lambda rng: (_hex(rng), rng.randint(0, 24))),
     "valid_proof": (_package_valid_proof, lambda rng: (_block(rng),)),
+    "find_nonce": (_package_find_nonce, lambda rng: (rng.randbytes(rng.randint(0, 40)),
+                                                     rng.randint(0, 10))),
+    "sign_post": (_package_sign_post, lambda rng: (_key(rng), "alice", "s" + _text(rng),
+                                                   T0 + rng.randint(0, 999))),
     "block_from_json": (_package_block_from_json, _block_json),
     "chain_work": (lambda blocks: sum(b.work for b in blocks), lambda rng: (_blocks(rng),)),
     "prefer": (_package_prefer, lambda rng: (_blocks(rng), _blocks(rng))),
