@@ -112,7 +112,7 @@ def settings_from(args) -> phases.Settings:
 
 
 def run_lesson(tree: Path, settings: phases.Settings, keep: bool = False,
-               count_requests: bool = True) -> dict:
+               count_requests: bool = True, only: set[str] | None = None) -> dict:
     """Run the whole lesson against the code in ``tree``; the figures, never an exception."""
     workdir = Path(tempfile.mkdtemp(prefix="edu-chain-classroom-"))
     room = Room(tree, workdir, settings.difficulty, count_requests)
@@ -123,6 +123,8 @@ def run_lesson(tree: Path, settings: phases.Settings, keep: bool = False,
     try:
         phases.start_teacher(lesson)
         for name, phase in PHASES:
+            if only is not None and name not in only:
+                continue
             _say(f"  [{time.strftime('%H:%M:%S')}] {name} …")
             try:
                 phase(lesson)
@@ -234,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="run nothing: print one table from files written by --save")
     parser.add_argument("--save", type=Path, default=None, metavar="FILE",
                         help="also write the figures as JSON to FILE")
+    parser.add_argument("--phases", default=None, metavar="A,B,…",
+                        help="run only these phases, in the lesson's order (of: "
+                        + ", ".join(name for name, _ in PHASES) + "); e.g. join,flood,account")
     parser.add_argument("--keep", action="store_true", help="keep node logs and data folders")
     parser.add_argument("--no-request-count", action="store_true",
                         help="do not count requests (no sitecustomize shim in the nodes)")
@@ -246,6 +251,13 @@ def main(argv: list[str] | None = None) -> int:
                     phases.Settings(**saved[0]["settings"])))
         return 0
     settings = settings_from(args)
+    only = None
+    if args.phases:
+        only = {name.strip() for name in args.phases.split(",") if name.strip()}
+        unknown = only - {name for name, _ in PHASES}
+        if unknown:
+            parser.error(f"unknown phase(s) {', '.join(sorted(unknown))}; the phases are "
+                         + ", ".join(name for name, _ in PHASES))
     trees = [t.resolve() for t in (args.compare or [args.tree])]
     for tree in trees:
         if not (tree / "edu_chain" / "__init__.py").exists():
@@ -254,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     for tree in trees:
         _say(f"lesson with {settings.students} students on {tree} "
              f"(load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores)")
-        runs.append(run_lesson(tree, settings, args.keep, not args.no_request_count))
+        runs.append(run_lesson(tree, settings, args.keep, not args.no_request_count, only))
     report = {"settings": settings.__dict__, "runs": runs}
     if args.save:
         args.save.write_text(json.dumps(report, indent=2))

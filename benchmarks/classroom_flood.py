@@ -3,50 +3,30 @@ every post a node accepted must be on the chain exactly once, whatever happened.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+from classroom_observer import Observer
 from classroom_phases import Lesson
 from classroom_room import NodeProcess
+from classroom_watch import CpuMeter
 
 FLOOD_THREADS = 4
 HEALTH_SLOW_S = 1.0
 
 
-class HealthMonitor:
-    """Times /health on every node, round after round, in a background thread."""
-
-    def __init__(self, lesson: Lesson, timeout: float = 5.0):
-        self.lesson, self.timeout = lesson, timeout
-        self.latencies: list[float] = []
-        self.stop_flag = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True, name="bench-health")
-
-    def __enter__(self) -> "HealthMonitor":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop_flag.set()
-        self.thread.join(timeout=self.timeout + 5)
-
-    def _run(self) -> None:
-        while not self.stop_flag.is_set():
-            self.latencies.extend(self.lesson.watch.timed_healths(self.lesson.everyone(),
-                                                                  self.timeout))
-            self.stop_flag.wait(0.5)
-
-
 def flood(lesson: Lesson) -> None:
     """One student posts ``flood_posts`` posts as fast as it can (4 at a time), while
-    /health is timed on every node; then the room mines until no post is pending."""
+    /health is timed on every node by a separate observer process (as the teacher's
+    laptop would; timed from inside the flooding process, an answer also waits for that
+    process's own interpreter lock); then the room mines until no post is pending."""
     settings = lesson.settings
     flooder = next(s for s in reversed(lesson.live_students()) if s.name != "late")
     remaining = iter(range(settings.flood_posts))
     lock = threading.Lock()
-    began = time.monotonic()
 
     def keep_posting():
         while time.monotonic() - began < settings.flood_seconds:
@@ -55,20 +35,50 @@ def flood(lesson: Lesson) -> None:
                     return
             lesson.post("flood", flooder)
 
-    with HealthMonitor(lesson) as monitor:
+    nodes = [(node.name, node.url) for node in lesson.everyone()]
+    others = CpuMeter([n for n in lesson.everyone() if n is not flooder])
+    flooder_meter = CpuMeter([flooder])
+    cpu_before = (flooder_meter.cpu(), others.cpu(), _own_cpu())
+    served_before = others.served()
+    with Observer(nodes) as observer:
+        time.sleep(1.0)      # the observer process is up and has a round before the flood
+        began = time.monotonic()
+        flood_began = began - observer.started
         with ThreadPoolExecutor(max_workers=FLOOD_THREADS) as pool:
             for _ in range(FLOOD_THREADS):
                 pool.submit(keep_posting)
         flood_took = time.monotonic() - began
+        cpu_flood = (flooder_meter.cpu(), others.cpu(), _own_cpu())
+        served_flood = others.served()
         mined_in = mine_out(lesson)
     tally = lesson.tally("flood")
-    latencies = monitor.latencies
+    samples = [(at, name, took) for at, name, took in observer.samples if at >= flood_began]
+    latencies = [took for _, _, took in samples]
+    slow = [f"{name} {took:.2f} s at {at - flood_began:.1f} s "
+            f"({'flood' if at - flood_began < flood_took else 'mine-out'})"
+            for at, name, took in samples if took >= HEALTH_SLOW_S]
+    if slow:
+        lesson.details.append("slow /health during the flood: " + "; ".join(slow[:20]))
+    spent = [after - before for before, after in zip(cpu_before, cpu_flood)]
+    lesson.details.append(
+        f"CPU seconds during the {flood_took:.1f} s of flooding: the flooded node "
+        f"{spent[0]:.1f}, the {len(others.processes)} other nodes together {spent[1]:.1f}, "
+        f"the benchmark (flooder and watchers) {spent[2]:.1f}")
+    if served_before is not None and served_flood is not None:
+        served_flood.subtract(served_before)
+        lesson.details.append("requests the other nodes served meanwhile: " + ", ".join(
+            f"{path} {count}" for path, count in served_flood.most_common(6) if count > 0))
     lesson.figures.update(
         flood_sent=tally.sent, flood_refused=tally.refused, flood_failed=tally.failed,
         flood_accepted=tally.sent - tally.refused - tally.failed, flood_post_s=flood_took,
         flood_health_max_s=max(latencies) if latencies else None,
-        flood_health_slow=sum(1 for t in latencies if t >= HEALTH_SLOW_S),
-        flood_health_checks=len(latencies), flood_mined_out_s=mined_in)
+        flood_health_slow=len(slow), flood_health_checks=len(latencies),
+        flood_mined_out_s=mined_in)
+
+
+def _own_cpu() -> float:
+    times = os.times()
+    return times.user + times.system
 
 
 def mine_out(lesson: Lesson) -> float | None:

@@ -126,7 +126,7 @@ class CpuMeter:
             except psutil.Error:
                 continue
 
-    def _cpu(self) -> float:
+    def cpu(self) -> float:
         total = 0.0
         for process in self.processes.values():
             try:
@@ -136,7 +136,7 @@ class CpuMeter:
                 continue
         return total
 
-    def _served(self) -> Counter | None:
+    def served(self) -> Counter | None:
         total = Counter()
         for node in self.nodes:
             counts = node.requests_served()
@@ -148,9 +148,9 @@ class CpuMeter:
     def measure(self, seconds: float) -> dict:
         """{'cpu_percent': % of one core, 'requests_per_s': or None, 'by_path': the
         busiest requests per second, 'nodes': how many were measured}."""
-        served_before, cpu_before, began = self._served(), self._cpu(), time.monotonic()
+        served_before, cpu_before, began = self.served(), self.cpu(), time.monotonic()
         time.sleep(seconds)
-        cpu_after, served_after = self._cpu(), self._served()
+        cpu_after, served_after = self.cpu(), self.served()
         elapsed = time.monotonic() - began
         requests, by_path = None, {}
         if served_before is not None and served_after is not None:

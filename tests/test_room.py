@@ -69,6 +69,28 @@ def test_posts_from_peers_are_passed_on_within_a_budget_but_all_are_kept():
         node.close()
 
 
+def test_a_flood_from_the_nodes_own_client_goes_out_within_a_budget_then_by_resends():
+    node, client = recording_node(30)
+    try:
+        posts = [node.submit_post({"author": "flood", "content": f"p{n}"}) for n in range(200)]
+        settle(node)
+        told = [c for c in client.calls if c[2] == "/new_transaction"]
+        budget = limits.OWN_BURST + 2             # the burst (and what trickles in meanwhile)
+        assert limits.OWN_BURST <= len(told) // intake.POST_FANOUT <= budget
+        assert len(node.chain.pending) == 200     # all kept, and every one will go out again
+        assert {p.id for p in posts} == set(node._resend)
+        soon = [p.id for p in posts if node._resend[p.id][1] == intake.RESEND_SOON]
+        assert len(soon) >= 200 - budget          # over the budget: at the next re-send rounds
+        client.calls.clear()
+        for post_id in soon:                      # their time has come
+            node._resend[post_id] = (0.0, intake.RESEND_SOON)
+        node.resend_pending()
+        settle(node)
+        assert len(client.calls) == intake.RESEND_BATCH    # a few per round, one peer each
+    finally:
+        node.close()
+
+
 def test_the_gossip_queue_is_bounded_and_blocks_go_first():
     release = threading.Event()
     done = []

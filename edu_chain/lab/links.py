@@ -79,8 +79,24 @@ class Link:
                 f"{escape(self.text)}</a>")
 
 
-def embed(url: str, width: int | str = "100%", height: int = 600):
-    """An IFrame of a page served by this kernel (the posts app, the dashboard) that opens
+class Frame:
+    """A page shown inside the notebook (an HTML iframe), at the address the learner's
+    browser reaches; it prints as a short line without an object address, so that a
+    stored notebook output stays the same from run to run."""
+
+    def __init__(self, url: str, width: int | str = "100%", height: int = 600):
+        self.src = browser_url(url)
+        self.width, self.height = width, height
+
+    def __repr__(self) -> str:
+        return f"<the page at {self.src}, shown in a frame>"
+
+    def _repr_html_(self) -> str:
+        return (f'<iframe src="{escape(self.src)}" width="{escape(str(self.width))}" '
+                f'height="{escape(str(self.height))}" style="border: 1px solid #ccc"></iframe>')
+
+
+def embed(url: str, width: int | str = "100%", height: int = 600) -> Frame:
+    """An iframe of a page served by this kernel (the posts app, the dashboard) that opens
     in the learner's browser, on a laptop as on a hub."""
-    from IPython.display import IFrame
-    return IFrame(browser_url(url), width=width, height=height)
+    return Frame(url, width=width, height=height)

@@ -233,7 +233,8 @@ def merkle_tree(leaf_ids: list[str], labels: list[str] | None = None,
     """The tree over ``leaf_ids``, root on top; with ``proof_position``, the proof drawn in.
 
     The path from the leaf to the root is orange; the sibling hashes the proof carries are
-    green: those are all a verifier needs, besides the root.
+    purple (a pair colour-blind readers tell apart): those are all a verifier needs, besides
+    the root.
     """
     from ..merkle import merkle_levels, merkle_proof
     levels = merkle_levels(leaf_ids)
@@ -264,7 +265,7 @@ def merkle_tree(leaf_ids: list[str], labels: list[str] | None = None,
                 if (depth - 1, child) in position:
                     cx, cy = position[(depth - 1, child)]
                     axes.plot([cx, x], [cy + 0.22, y - 0.22], color="grey", linewidth=1)
-        colour = ("#f4a261" if (depth, i) in path else "#8fd19e" if (depth, i) in siblings
+        colour = ("#fdb863" if (depth, i) in path else "#b2abd2" if (depth, i) in siblings
                   else "#eaf1fb")
         axes.add_patch(FancyBboxPatch((x - 0.42, y - 0.22), 0.84, 0.44, boxstyle="round,pad=0.02",
                                       facecolor=colour, edgecolor="#4c72b0"))
@@ -278,7 +279,7 @@ def merkle_tree(leaf_ids: list[str], labels: list[str] | None = None,
     axes.set_ylim(-0.9, len(levels) - 0.3)
     axes.axis("off")
     if proof_position is not None:
-        axes.set_title("orange: path from the post to the root · green: the hashes the proof "
+        axes.set_title("orange: path from the post to the root · purple: the hashes the proof "
                        "carries", fontsize=9)
     return _finished(figure)
 

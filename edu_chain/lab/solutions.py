@@ -387,7 +387,7 @@ def confirmations_for(q, risk):
     return z
 
 
-# -- 13 Merkle trees and difficulty -----------------------------------------------------
+# -- 02 blocks and Merkle trees: merkle_proof, verify_inclusion (then next_difficulty) --
 def merkle_proof(leaf_ids, position):
     """The inclusion proof of the leaf at `position`: from the bottom up, a list of
     (side, sibling hex) with side "left" or "right" (where the sibling sits), or
@@ -429,6 +429,7 @@ def verify_inclusion(leaf, position, siblings, root):
     return index == 0 and node.hex() == root
 
 
+# -- 07 consensus (retargeting, taught in 07 since the lessons plan) ---------------------
 def next_difficulty(bits, actual_seconds, interval, target_seconds):
     """The retarget rule: the last `interval` blocks spanned `actual_seconds` (at least 1)
     where target_seconds * (interval - 1) was wanted; move by round(log2(wanted / actual))
@@ -458,3 +459,29 @@ def block_time_covers(times, mean):
 def joules_per_block(bits, hash_rate, watts):
     """The expected energy of one block in joules: 2 ** bits hashes at watts / hash_rate each."""
     return round(2 ** bits * watts / hash_rate, 3)
+
+
+# -- 13 The real thing: Bitcoin ------------------------------------------------------------
+def bits_to_target(bits):
+    """Bitcoin's compact target: the top byte of `bits` is an exponent, the low three bytes a
+    mantissa (below 0x800000); target = mantissa * 256 ** (exponent - 3), an integer."""
+    exponent, mantissa = bits >> 24, bits & 0xFFFFFF
+    if exponent <= 3:
+        return mantissa >> 8 * (3 - exponent)
+    return mantissa << 8 * (exponent - 3)
+
+
+def bitcoin_header_hash(header):
+    """The name of a Bitcoin block: SHA-256 applied twice to its 80-byte `header`, shown
+    byte-reversed as lowercase hex (as block explorers print it)."""
+    import hashlib
+    return hashlib.sha256(hashlib.sha256(header).digest()).digest()[::-1].hex()
+
+
+def block_subsidy(height):
+    """The new satoshis a block at `height` may pay: 50 BTC halved every 210,000 blocks
+    (rounded down to whole satoshis), and 0 from 64 halvings on."""
+    halvings = height // 210_000
+    if halvings >= 64:
+        return 0
+    return 5_000_000_000 >> halvings

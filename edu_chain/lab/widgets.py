@@ -38,17 +38,18 @@ class TamperDemo:
     """Edit any block's posts and watch it, and every block after it, turn red.
 
     Each block has a text box (one post per line, "author: content") and a Mine button
-    that searches a new nonce for it, as in Brownworth's demo.
+    that searches a new nonce for it, as in Brownworth's demo. ``action`` names that
+    button: on a chain of difficulty 0 (notebook 03, before proof of work) it only re-links.
     """
 
-    def __init__(self, chain: Blockchain):
+    def __init__(self, chain: Blockchain, action: str = "Mine"):
         self.blocks = list(chain.blocks)
         self.texts = [widgets.Textarea(value=self._text(b), layout=widgets.Layout(
             width="100%", height="60px")) for b in self.blocks]
         self.infos = [widgets.HTML() for _ in self.blocks]
         self.cards = []
         for i, (text, info) in enumerate(zip(self.texts, self.infos)):
-            button = widgets.Button(description=f"Mine #{i}", disabled=i == 0,
+            button = widgets.Button(description=f"{action} #{i}", disabled=i == 0,
                                     layout=widgets.Layout(width="110px"))
             button.on_click(lambda _, i=i: self.remine(i))
             text.observe(lambda change, i=i: self.edit(i, change["new"]), names="value")

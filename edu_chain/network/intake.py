@@ -21,6 +21,7 @@ from .gossip import BLOCK, BLOCK_FANOUT, OTHER, POST, POST_FANOUT
 RESEND_FIRST = 30.0       # seconds before a node re-sends its own post still pending ...
 RESEND_LONGEST = 300.0    # ... doubling up to this
 RESEND_BATCH = 10         # posts re-sent per round of the watcher
+RESEND_SOON = 1.0         # a post over the node's own budget goes out at the next rounds
 
 
 class MiningBusy(EduChainError):
@@ -47,10 +48,13 @@ class Intake:
                               "--require-signatures); sign the post with a key")
         self.chain.add_post(post)          # every rule on a post, in one place
         self.log(f"new post {post.id[:8]} by {post.author}" + (f" from {sender}" if sender else ""))
-        if sender is None:                 # our own client's post: always goes out, and again
-            self._schedule_resend(post.id, RESEND_FIRST)     # later until it is mined
-            for peer in self.peers.sample(POST_FANOUT):
-                self._gossip_queue.submit(POST, self._push_own, peer, post.to_dict())
+        if sender is None:                 # our own client's post: goes out, and again later
+            self._schedule_resend(post.id, RESEND_FIRST)     # until it is mined
+            if self._own_posts.allow("own"):
+                for peer in self.peers.sample(POST_FANOUT):
+                    self._gossip_queue.submit(POST, self._push_own, peer, post.to_dict())
+            else:   # a flood from our own client: the re-send rounds trickle it out instead
+                self._schedule_resend(post.id, RESEND_SOON)
         elif self._forwarding.allow("forward"):   # a peer's: passed on while there is budget
             self.gossip_post(post.to_dict(), exclude=sender)
         return post

@@ -16,8 +16,10 @@ CLIENT_POSTS_PER_SECOND = 20.0   # a person types far slower; a script must pace
 CLIENT_BURST = 40
 PEER_POSTS_PER_SECOND = 200.0    # gossip from a verified peer carries a whole room
 PEER_BURST = 400
-FORWARD_POSTS_PER_SECOND = 0.5   # posts a node passes on for others (its own always go out)
-FORWARD_BURST = 10
+FORWARD_POSTS_PER_SECOND = 0.5   # posts a node passes on for others
+FORWARD_BURST = 4                # a flood's first second costs the room N x 4 x fan-out
+OWN_POSTS_PER_SECOND = 2.0       # a node's own posts told to peers at once; the rest wait
+OWN_BURST = 20                   # for the re-send rounds (10 posts, one peer, every ~2 s)
 MAX_CLIENTS = 4096               # buckets kept; the least recently used go first
 
 

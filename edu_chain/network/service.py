@@ -21,7 +21,8 @@ from ..errors import EduChainError
 from .client import PeerClient, PeerError
 from .gossip import GossipQueue
 from .intake import RESEND_FIRST, Intake, MiningBusy
-from .limits import FORWARD_BURST, FORWARD_POSTS_PER_SECOND, RateLimiter
+from .limits import (FORWARD_BURST, FORWARD_POSTS_PER_SECOND, OWN_BURST, OWN_POSTS_PER_SECOND,
+                     RateLimiter)
 from .membership import Membership
 from .peers import MAX_PEERS, PeerSet, normalize_address
 from .sync import PAGE_SIZE, Sync
@@ -65,6 +66,7 @@ class Node(Intake, Sync, Membership):
         self._senders_lock = threading.Lock()
         self._watcher: threading.Thread | None = None
         self._forwarding = RateLimiter(FORWARD_POSTS_PER_SECOND, FORWARD_BURST)
+        self._own_posts = RateLimiter(OWN_POSTS_PER_SECOND, OWN_BURST)
         self._resend: dict[str, tuple[float, float]] = {}   # own post id -> (when, delay)
         self._resend_lock = threading.Lock()
         for post in self.chain.pending_posts():   # after a restart: re-announce the pool soon

@@ -5,6 +5,6 @@ Each module holds the exercises of a few notebooks as a dict name -> Exercise;
 public registry built from it.
 """
 
-from . import apps, basics, chains
+from . import apps, basics, bitcoin, chains
 
-ALL = {**basics.EXERCISES, **chains.EXERCISES, **apps.EXERCISES}
+ALL = {**basics.EXERCISES, **chains.EXERCISES, **apps.EXERCISES, **bitcoin.EXERCISES}

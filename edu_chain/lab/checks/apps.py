@@ -274,7 +274,7 @@ EXERCISES = {
          "('carried', '')",
          "then move up: hash the pairs with the prefix 0x01, carry an odd last node, i //= 2"),
         _proof_build_cases, compare=_same_proof, idea="a Merkle inclusion proof",
-        notebook="13", reference="edu_chain.merkle.merkle_proof",
+        notebook="02", reference="edu_chain.merkle.merkle_proof",
         prompt=("Build the inclusion proof of one post: the sibling hashes from its leaf up to "
                 "the root, each with its side.")),
     "verify_inclusion": Exercise(
@@ -284,7 +284,7 @@ EXERCISES = {
          "only for an even index: the node goes up unchanged); hash b'\\x01' + sibling + node "
          "or b'\\x01' + node + sibling; then index //= 2",
          "at the end, the proof holds when index == 0 and node.hex() == root"),
-        _inclusion_cases, idea="verifying a Merkle inclusion proof", notebook="13",
+        _inclusion_cases, idea="verifying a Merkle inclusion proof", notebook="02",
         reference="edu_chain.merkle.verify_merkle_proof",
         prompt=("Check an inclusion proof as a light client would, with the root from a block "
                 "header. The check tampers with siblings, sides, positions and roots.")),
@@ -292,7 +292,7 @@ EXERCISES = {
         ("wanted = target_seconds * (interval - 1); actual = max(1, actual_seconds)",
          "step = round(math.log2(wanted / actual)), clamped to -2..2",
          "clamp bits + step to 1..64"),
-        _retarget_cases, idea="a difficulty retarget rule", notebook="13",
+        _retarget_cases, idea="a difficulty retarget rule", notebook="07",
         reference="edu_chain.params.NetworkParams.difficulty_for",
         prompt=("The retarget rule of the kit's networks, in whole bits: compare how long the "
                 "last blocks took with how long they should have taken, and move the difficulty "

@@ -220,7 +220,7 @@ EXERCISES = {
                 "post's presence can later be proven with a few hashes. Hash each id as a leaf "
                 "(prefix byte 0x00), then pair the hashes level by level (prefix 0x01) up to the "
                 "root; an odd last node is carried up unchanged. (The prefixes and the carrying "
-                "fix two flaws of Bitcoin's tree, shown in notebook 13.)")),
+                "fix two flaws of Bitcoin's tree, both shown refused above.)")),
     "first_broken_link": Exercise(
         ("walk i = 1, 2, …, len(blocks) - 1",
          "block i is linked when blocks[i].previous_hash == blocks[i - 1].hash; return the "
@@ -242,10 +242,11 @@ EXERCISES = {
          "replace block `position`'s transactions; then for every later block, replace its "
          "previous_hash with the hash of the block just before it in the NEW list"),
         _relink_cases, idea="what a forger must redo (links after a tamper)", notebook="03",
-        reference="edu_chain.chain.Blockchain.validate_chain, which refuses your forgery: the re-linked blocks lack their proof of work",
+        reference=("edu_chain.chain.Blockchain.validate_chain: at difficulty 0 it accepts your "
+                   "forgery; with proof of work (notebook 04) the re-linked blocks lack it"),
         prompt=("A forger rewrites history: change the posts of one block, then repair every link"
-                " after it. Your function is what makes notebook 03's widget turn green again — "
-                "and notebook 04 shows why it is still refused.")),
+                " after it. Your function does what notebook 03's Re-link buttons do — and "
+                "notebook 04 shows what makes it expensive.")),
     "meets_target": Exercise(
         ("the target is a number: 2 ** (256 - target_bits)",
          "read the digest as a number with int(hex_digest, 16) and compare with <"),
