@@ -24,7 +24,7 @@ import pytest
 from edu_chain import Block, Blockchain, NetworkParams, Post, hashing, merkle
 from edu_chain import pow as proof_of_work
 from edu_chain.errors import EduChainError
-from edu_chain.lab import attacks, exercises, solutions
+from edu_chain.lab import attacks, bitcoin, exercises, incentives, solutions
 from edu_chain.lab.exercises import EXERCISES
 
 from .chainutil import T0
@@ -226,6 +226,12 @@ COUNTERPARTS = {
                          _leaves(rng))),
     "verify_inclusion": (_package_verify_inclusion, _proof_inputs),
     "next_difficulty": (_package_next_difficulty, _retarget_inputs),
+    "bitcoin_header_hash": (bitcoin.block_hash, lambda rng: (rng.randbytes(80),)),
+    "bits_to_target": (bitcoin.target_from_bits,
+                       lambda rng: ((rng.randint(0, 34) << 24) | rng.randrange(0x800000),)),
+    "block_subsidy": (incentives.subsidy,
+                      lambda rng: (rng.choice([0, 209_999, 210_000, 13_440_000]) +
+                                   rng.randint(0, 3) * rng.randint(0, 10**6),)),
 }
 COMPARED = sorted(set(COUNTERPARTS) & set(EXERCISES))
 
