@@ -1,10 +1,14 @@
-"""Double spends by numbers: the Bitcoin whitepaper's section 11, and a simulation of it.
+"""Double spends by numbers: the whitepaper's approximation, the exact law, and the race itself.
 
 An attacker with a share ``q`` of the hash power (the honest miners have p = 1 - q)
-wants to undo a payment after the merchant has seen ``z`` confirmations. The
-whitepaper models the attacker's progress while the honest chain grows z blocks as
-Poisson with mean λ = z·q/p, and the rest of the race as a gambler's ruin: from k
-blocks behind, the attacker ever catches up with probability (q/p)^k.
+wants to undo a payment after the merchant has seen ``z`` confirmations (the payment's
+own block is the first). The whitepaper (section 11) models the attacker's progress
+while the honest chain grows z blocks as Poisson with mean λ = z·q/p, and the rest of
+the race as a gambler's ruin: from k blocks behind, the attacker ever catches up with
+probability (q/p)^k. The exact law replaces the Poisson by the negative binomial
+(Rosenfeld 2014; Grunspan and Pérez-Marco 2017). The race is also played block by
+block, drawing nothing from either law, under the one rule in :func:`race_verdict`,
+which the attack on live nodes follows too.
 """
 
 from __future__ import annotations
@@ -14,19 +18,24 @@ import random
 from dataclasses import dataclass
 
 
-def attacker_success(q: float, z: int) -> float:
-    """The whitepaper's probability that an attacker with share ``q`` catches up from ``z``."""
+def attacker_success(q: float, z: int, *, tie_wins: bool = True) -> float:
+    """The whitepaper's probability that an attacker with share ``q`` undoes ``z`` confirmations.
+
+    Nakamoto (2008, section 11) takes the attacker's blocks while the honest chain grows
+    ``z`` blocks to be Poisson with mean λ = z·q/p, as if those z blocks took exactly their
+    expected time, then adds the gambler's ruin (q/p)^(z-k) from z - k behind. With
+    ``tie_wins`` (the paper's "catches up", the default) a tie counts as a win; without it
+    the attacker must get one block ahead, (q/p)^(z-k+1): the same approximation under our
+    rule, so that it can be set beside ``attacker_success_exact(..., tie_wins=False)``.
+    """
     if not 0 <= q <= 1 or z < 0:
         raise ValueError(f"need 0 <= q <= 1 and z >= 0, got q={q}, z={z}")
     p = 1.0 - q
     if q >= p:
         return 1.0
-    lam = z * (q / p)
-    total = 1.0
-    for k in range(z + 1):
-        log_poisson = -lam + (k * math.log(lam) if k else 0.0) - math.lgamma(k + 1)
-        total -= math.exp(log_poisson) * (1 - (q / p) ** (z - k))
-    return max(0.0, total)
+    if q == 0:
+        return 0.0 if z or not tie_wins else 1.0
+    return _ruin_sum(lambda k: head_start_poisson(q, z, k), q, z, 0 if tie_wins else 1)
 
 
 def attacker_success_exact(q: float, z: int, *, tie_wins: bool = True) -> float:
@@ -45,17 +54,47 @@ def attacker_success_exact(q: float, z: int, *, tie_wins: bool = True) -> float:
     if not 0 <= q <= 1 or z < 0:
         raise ValueError(f"need 0 <= q <= 1 and z >= 0, got q={q}, z={z}")
     p = 1.0 - q
-    if q >= p or z == 0:
+    if q >= p:
         return 1.0
+    if z == 0:                    # the merchant did not wait: level already, or one to go
+        return 1.0 if tie_wins else q / p
     if q == 0:
         return 0.0
-    extra = 0 if tie_wins else 1
-    total = 1.0
-    for m in range(z + extra):
-        log_nb = (math.lgamma(m + z) - math.lgamma(m + 1) - math.lgamma(z)
-                  + z * math.log(p) + m * math.log(q))
-        total -= math.exp(log_nb) * (1 - (q / p) ** (z - m + extra))
-    return min(1.0, max(0.0, total))
+    return _ruin_sum(lambda m: head_start_exact(q, z, m), q, z, 0 if tie_wins else 1)
+
+
+def _ruin_sum(head_start, q: float, z: int, extra: int) -> float:
+    """Σ_m P(head start m) · (q/p)^(z - m + extra), the power capped at 1 once the attacker
+    is level (or ahead): the same sum as 1 - Σ_{m < z+extra} P(m)(1 - (q/p)^(z-m+extra)),
+    but with positive terms only, so that probabilities of 1e-25 keep their digits."""
+    ratio = q / (1 - q)
+    total, m = 0.0, 0
+    while True:
+        chance = head_start(m)
+        total += chance * (ratio ** (z - m + extra) if m < z + extra else 1.0)
+        if m >= z + extra and (chance <= 1e-19 * total or m > 100_000):
+            return min(1.0, total)
+        m += 1
+
+
+def head_start_poisson(q: float, z: int, m: int) -> float:
+    """The whitepaper's chance that the attacker has ``m`` blocks when the honest chain
+    has ``z``: Poisson with mean z·q/p, as if z honest blocks took exactly their mean time."""
+    lam = z * q / (1 - q)
+    if lam == 0:
+        return 1.0 if m == 0 else 0.0
+    return math.exp(-lam + m * math.log(lam) - math.lgamma(m + 1))
+
+
+def head_start_exact(q: float, z: int, m: int) -> float:
+    """The true chance of the same: of the first z + m blocks, m are the attacker's and the
+    last is honest, C(m + z - 1, m) p^z q^m (negative binomial; mean z·q/p, variance z·q/p²)."""
+    if z == 0:
+        return 1.0 if m == 0 else 0.0
+    if q == 0:
+        return 1.0 if m == 0 else 0.0
+    return math.exp(math.lgamma(m + z) - math.lgamma(m + 1) - math.lgamma(z)
+                    + z * math.log1p(-q) + m * math.log(q))
 
 
 def confirmations_needed(q: float, risk: float = 0.001, limit: int = 10_000) -> int:
@@ -86,27 +125,39 @@ class RaceEstimate:
         return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def simulate_race(q: float, z: int, trials: int, seed: int = 0,
-                  give_up_behind: int | None = None) -> RaceEstimate:
-    """Play the whitepaper's race ``trials`` times, block by block.
+ATTACKER_WINS, ATTACKER_GIVES_UP = "attacker wins", "attacker gives up"
 
-    The attacker's head start is drawn from the Poisson distribution; then each new block
-    is the attacker's with probability q, else the honest miners'. The attacker wins on
-    catching up, and gives up when ``give_up_behind`` blocks behind (default z + 60, where
-    the chance of still catching up is negligible for q < 0.45).
+
+def race_verdict(honest: int, attacker: int, z: int, *, tie_wins: bool,
+                 give_up_behind: int) -> str | None:
+    """The one rule of the race, shared by the simulation and the attack on live nodes.
+
+    ``honest`` and ``attacker`` count the blocks each side has found since the payment was
+    sent (the payment's own block is the honest side's first, so it is the first
+    confirmation). The merchant ships once ``honest >= z``; from then on the attacker wins
+    when its branch is longer, or as long if ``tie_wins``, and gives up when more than
+    ``give_up_behind`` blocks behind. None: the race goes on.
     """
-    if not 0 <= q < 1 or z < 0 or trials < 1:
-        raise ValueError("need 0 <= q < 1, z >= 0 and at least one trial")
-    rng = random.Random(seed)
-    lam = z * q / (1 - q)
-    give_up = z + 60 if give_up_behind is None else give_up_behind
-    successes = 0
-    for _ in range(trials):
-        behind = z - _poisson(rng, lam)
-        while 0 < behind <= give_up:
-            behind += -1 if rng.random() < q else 1
-        successes += behind <= 0
-    return RaceEstimate(q, z, trials, successes)
+    if honest < z:
+        return None
+    if attacker - honest >= (0 if tie_wins else 1):
+        return ATTACKER_WINS
+    if honest - attacker > give_up_behind:
+        return ATTACKER_GIVES_UP
+    return None
+
+
+def replay(sequence: str, z: int, *, tie_wins: bool, give_up_behind: int = 60) -> str | None:
+    """Apply :func:`race_verdict` to a sequence of finds such as "AHHA" (A: the attacker's)."""
+    honest = attacker = 0
+    verdict = race_verdict(0, 0, z, tie_wins=tie_wins, give_up_behind=give_up_behind)
+    for found in sequence:
+        if verdict:
+            break
+        honest, attacker = (honest, attacker + 1) if found == "A" else (honest + 1, attacker)
+        verdict = race_verdict(honest, attacker, z, tie_wins=tie_wins,
+                               give_up_behind=give_up_behind)
+    return verdict
 
 
 def simulate_double_spend(q: float, z: int, trials: int, seed: int = 0, *,
@@ -114,39 +165,25 @@ def simulate_double_spend(q: float, z: int, trials: int, seed: int = 0, *,
     """Race the attacker against the honest miners block by block, ``trials`` times.
 
     Nothing here is drawn from the formula's distributions: every block is the
-    attacker's with probability ``q``, else the honest miners'. Both start together on
-    the height of the payment's block. The merchant ships after ``z`` honest blocks (the
-    payment's own block counts as the first confirmation); the attacker wins when, from
-    then on, its branch is as long as the honest one (``tie_wins``) or longer, and gives
-    up ``give_up_behind`` blocks behind (a truncation whose effect is below (q/p)^60).
+    attacker's with probability ``q``, else the honest miners'. Both start when the
+    payment is sent, from the payment block's parent, and :func:`race_verdict` decides.
+    Giving up ``give_up_behind`` blocks behind is a truncation whose effect is below
+    (q/p)^60.
     """
     if not 0 <= q < 1 or z < 0 or trials < 1 or give_up_behind < 1:
         raise ValueError("need 0 <= q < 1, z >= 0, give_up_behind >= 1 and at least one trial")
     rng = random.Random(seed)
-    lead_needed = 0 if tie_wins else 1
     successes = 0
     for _ in range(trials):
         honest = attacker = 0
-        while True:
-            if honest >= z and attacker - honest >= lead_needed:
-                successes += 1
-                break
-            if honest - attacker > give_up_behind and honest >= z:
-                break
+        while not (verdict := race_verdict(honest, attacker, z, tie_wins=tie_wins,
+                                           give_up_behind=give_up_behind)):
             if rng.random() < q:
                 attacker += 1
             else:
                 honest += 1
+        successes += verdict == ATTACKER_WINS
     return RaceEstimate(q, z, trials, successes)
-
-
-def _poisson(rng: random.Random, lam: float) -> int:
-    """Knuth's method: fine for the small means used here."""
-    limit, k, product = math.exp(-lam), 0, rng.random()
-    while product > limit:
-        k += 1
-        product *= rng.random()
-    return k
 
 
 @dataclass
@@ -174,12 +211,15 @@ def private_branch_attack(network, attacker_share: float, confirmations: int, se
                           replacement=("mallory", "the bike is mine, nobody paid")) -> AttackReport:
     """Run a double-spend race on live nodes: the last node of ``network`` is the attacker.
 
-    The attacker cuts itself off and mines in secret a branch without the victim's post
-    (and with a post of its own), while the honest nodes confirm the victim's post.
-    Each new block is the attacker's with probability ``attacker_share`` (a seeded coin
-    stands in for hash power, so that a notebook can replay the same race). Once the
-    merchant has seen ``confirmations`` blocks, the attacker publishes as soon as its
-    branch is ahead, or gives up when ``give_up_behind`` blocks behind.
+    The attacker cuts itself off and, from the moment the payment is sent, mines in secret
+    a branch without the victim's post (and with a post of its own), while the honest
+    nodes mine the payment's block and build on it. Each new block is the attacker's with
+    probability ``attacker_share`` (a seeded coin stands in for hash power, so that a
+    notebook can replay the same race). :func:`race_verdict` decides when the race ends,
+    with the rule of :func:`attacker_success_exact` for ``tie_wins=False``: the payment's
+    block is the first confirmation, and the attacker publishes only when its branch is
+    strictly longer, because a tie would be settled by the tip hashes (our fork choice),
+    not by the attacker. It gives up when more than ``give_up_behind`` blocks behind.
     """
     if not 0 < attacker_share < 1 or confirmations < 1:
         raise ValueError("need 0 < attacker_share < 1 and at least 1 confirmation")
@@ -189,39 +229,37 @@ def private_branch_attack(network, attacker_share: float, confirmations: int, se
     network.partition(list(range(len(honest))), [len(honest)])
     stamp = max(m.chain.tip.timestamp for m in network.nodes)
     victim_post = Post(victim[0], victim[1], stamp)
+    replacement_post = Post(replacement[0], replacement[1], stamp)
     honest[0].node.submit_post(victim_post.to_dict())
-    attacker.node.submit_post(Post(replacement[0], replacement[1], stamp).to_dict())
-    sequence = "H"
-    _mine(honest, rng)                                   # the victim's post is in this block
-    victim_height = honest[0].chain.confirmed_height(victim_post.id)
-    while len(sequence) < max_blocks:
-        depth = honest[0].chain.height - victim_height + 1
-        lead = attacker.chain.total_work - honest[0].chain.total_work
-        if depth >= confirmations and (lead > 0 or -lead > give_up_behind * honest[0].chain.tip.work):
-            break
+    attacker.node.submit_post(replacement_post.to_dict())
+    sequence, honest_blocks = "", 0
+    while len(sequence) < max_blocks and not race_verdict(
+            honest_blocks, len(sequence) - honest_blocks, confirmations, tie_wins=False,
+            give_up_behind=give_up_behind):
         if rng.random() < attacker_share:
             attacker.node.mine(allow_empty=True)
             sequence += "A"
-        else:
-            _mine(honest, rng)
-            sequence += "H"
-    confirmed = honest[0].chain.height - victim_height + 1 >= confirmations
+        else:                               # the first honest block holds the payment
+            _mine(honest, rng if honest_blocks else None)
+            sequence, honest_blocks = sequence + "H", honest_blocks + 1
+    victim_height = honest[0].chain.confirmed_height(victim_post.id)
+    confirmed = victim_height is not None and \
+        honest[0].chain.height - victim_height + 1 >= confirmations
     network.heal()
     network.wait_until_converged(timeout=10, pools=False)
     chain = honest[0].chain
-    replacement_id = Post(replacement[0], replacement[1], stamp).id
+    replacement_on_chain = chain.confirmed_height(replacement_post.id) is not None
     return AttackReport(attacker_share, confirmations, sequence, confirmed,
-                        chain.tip.hash == attacker.chain.tip.hash and
-                        chain.confirmed_height(replacement_id) is not None,
+                        chain.tip.hash == attacker.chain.tip.hash and replacement_on_chain,
                         chain.confirmed_height(victim_post.id) is not None,
-                        victim_post.id in chain.pending,
-                        chain.confirmed_height(replacement_id) is not None)
+                        victim_post.id in chain.pending, replacement_on_chain)
 
 
-def _mine(honest, rng: random.Random) -> None:
-    """One honest block, by a random honest node; wait until the honest side agrees on it."""
+def _mine(honest, rng: random.Random | None) -> None:
+    """One honest block, by a random honest node (the first one without ``rng``); wait
+    until the honest side agrees on it."""
     import time
-    miner = rng.choice(honest)
+    miner = rng.choice(honest) if rng else honest[0]
     block = miner.node.mine(allow_empty=True)
     deadline = time.monotonic() + 10
     while any(m.chain.tip.hash != block.hash for m in honest):

@@ -78,6 +78,10 @@ def selfish_mining_revenue(gammas=(0.0, 0.5, 1.0)):
     for gamma, style in zip(gammas, ("-", "--", "-.")):
         axes.plot(alphas, [revenue_share(a, gamma) for a in alphas], color=BLUE, linestyle=style,
                   label=f"selfish, γ = {gamma:g} (pays above {profitable_threshold(gamma):.0%})")
+    third = profitable_threshold(0.0)
+    axes.scatter([third], [third], color=ORANGE, zorder=3,
+                 label="α = 1/3: where it starts to pay when γ = 0")
+    axes.annotate("1/3", (third, third), textcoords="offset points", xytext=(8, -12))
     axes.set(xlim=(0, 0.5), ylim=(0, 1), xlabel="pool's share of hash power α",
              ylabel="pool's share of the blocks", title="Selfish mining (Eyal and Sirer, 2014)")
     axes.legend(fontsize=8)

@@ -284,20 +284,5 @@ def merkle_tree(leaf_ids: list[str], labels: list[str] | None = None,
     return _finished(figure)
 
 
-def double_spend_risk(shares=(0.1, 0.2, 0.3, 0.4, 0.45), max_z: int = 30):
-    """The whitepaper's attacker success probability against confirmations, per share q."""
-    from .attacks import attacker_success
-    figure, axes = plt.subplots(figsize=(7, 4))
-    zs = list(range(max_z + 1))
-    for q in shares:
-        axes.plot(zs, [max(attacker_success(q, z), 1e-12) for z in zs], marker=".",
-                  label=f"attacker has {q:.0%}")
-    axes.axhline(0.001, color="grey", linestyle=":", label="0.1% risk")
-    axes.set(yscale="log", ylim=(1e-10, 1.5), xlabel="confirmations z the merchant waits for",
-             ylabel="probability the attacker catches up", title="What confirmations buy")
-    axes.legend(fontsize=8)
-    return _finished(figure)
-
-
 # Mining-cost experiments with exact intervals and real units (in their own module).
 from .experiment_plots import attempts_and_time, energy_per_block, time_to_block_plot  # noqa: E402,F401,I001

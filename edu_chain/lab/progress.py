@@ -25,12 +25,38 @@ def progress_bar(total: int, enabled: bool = True, initial: int = 0,
     if not enabled:
         return Silent()
     if _in_notebook():
-        from tqdm.auto import tqdm
-        return tqdm(total=total, initial=initial, desc=description, unit="trial")
+        return NotebookBar(total, initial, description)
     if getattr(stream, "isatty", lambda: False)():
         from tqdm import tqdm
         return tqdm(total=total, initial=initial, desc=description, unit="trial", file=stream)
     return PlainProgress(total, initial, description, stream)
+
+
+class NotebookBar:
+    """tqdm's notebook bar, shown through a display handle.
+
+    A notebook stores an output as it was first displayed: a plain tqdm bar is saved at 0%
+    in the text a static render or nbval sees, however far it ran. Closing this one
+    re-displays the finished bar in place, so the saved notebook shows 100%.
+    """
+
+    def __init__(self, total: int, initial: int, description: str):
+        from IPython.display import display
+        from tqdm.notebook import tqdm
+        self.bar = tqdm(total=total, initial=initial, desc=description, unit="trial",
+                        display=False)
+        self.handle = display(self.bar.container, display_id=True)
+
+    def update(self, count: int = 1) -> None:
+        self.bar.update(count)
+
+    def set_postfix_str(self, text: str) -> None:
+        self.bar.set_postfix_str(text)
+
+    def close(self) -> None:
+        self.bar.close()
+        if self.handle is not None:
+            self.handle.update(self.bar.container)
 
 
 class Silent:
