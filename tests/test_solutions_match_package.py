@@ -235,18 +235,6 @@ COUNTERPARTS = {
 }
 COMPARED = sorted(set(COUNTERPARTS) & set(EXERCISES))
 
-# Disagreements found by this file and fixed on another branch; strict, so that the test
-# says so (XPASS fails) once the fix is merged and the entry can go.
-KNOWN = {"attacker_success": "the package's attacker_success(0.0, z) raised ValueError "
-                             "(log of λ = 0); the reference says 0.0. Fixed on branch "
-                             "'attacks' (q == 0 returns 0.0): remove this entry after merging it"}
-
-
-def _with_known(names):
-    return [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN[n], strict=True))
-            if n in KNOWN else n for n in names]
-
-
 def _outcome(function, args):
     try:
         return "returned", function(*args)
@@ -273,7 +261,7 @@ def _compare(name):
     return EXERCISES[name].compare or exercises.same_answer
 
 
-@pytest.mark.parametrize("name", _with_known(COMPARED))
+@pytest.mark.parametrize("name", COMPARED)
 def test_the_reference_and_the_package_agree_on_the_checks_cases(name):
     for case in exercises._cases(EXERCISES[name]):
         _assert_same(name, case.args, _compare(name))
