@@ -167,6 +167,11 @@ def _block_json(rng):
     return (data,)
 
 
+def _leaves_and_position(rng):
+    leaves = _leaves(rng)
+    return leaves, rng.randrange(len(leaves))
+
+
 def _proof_inputs(rng):
     leaves = _leaves(rng)
     position = rng.randrange(len(leaves))
@@ -221,9 +226,7 @@ COUNTERPARTS = {
                          lambda rng: (rng.uniform(0, 0.6), rng.randint(0, 30))),
     "confirmations_for": (lambda q, risk: attacks.confirmations_needed(q, risk),
                           lambda rng: (rng.uniform(0.01, 0.45), 10 ** -rng.randint(1, 6))),
-    "merkle_proof": (_package_merkle_proof,
-                     lambda rng: (lambda leaves: (leaves, rng.randrange(len(leaves))))(
-                         _leaves(rng))),
+    "merkle_proof": (_package_merkle_proof, _leaves_and_position),
     "verify_inclusion": (_package_verify_inclusion, _proof_inputs),
     "next_difficulty": (_package_next_difficulty, _retarget_inputs),
     "bitcoin_header_hash": (bitcoin.block_hash, lambda rng: (rng.randbytes(80),)),

@@ -31,7 +31,7 @@ def imported_test_modules(source: str) -> list[str]:
     found = []
     for name in _imported_modules(ast.parse(source)):
         last = name.rsplit(".", 1)[-1]
-        local = name.startswith(".") or name.startswith("tests.")
+        local = name.startswith((".", "tests."))
         if local and (last.startswith("test_") or last == "conftest"):
             found.append(name)
     return found
