@@ -37,6 +37,14 @@ def imported_test_modules(source: str) -> list[str]:
     return found
 
 
+def _walk_outside_lambdas(node: ast.AST):
+    """Every node under ``node`` except inside a lambda (its body runs only when called)."""
+    yield node
+    for child in ast.iter_child_nodes(node):
+        if not isinstance(child, ast.Lambda):
+            yield from _walk_outside_lambdas(child)
+
+
 def heavy_calls_at_import(source: str) -> list[str]:
     """Calls in HEAVY_CALLS made by the module's top-level statements (not inside a function
     or class body, where they run only when a test asks)."""
@@ -44,9 +52,7 @@ def heavy_calls_at_import(source: str) -> list[str]:
     for statement in ast.parse(source).body:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
-        for node in ast.walk(statement):
-            if isinstance(node, ast.Lambda):
-                continue
+        for node in _walk_outside_lambdas(statement):
             if isinstance(node, ast.Call):
                 func = node.func
                 name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
@@ -88,6 +94,6 @@ def test_the_checks_catch_what_they_are_for():
     heavy = "VALID = grow(Blockchain(NetworkParams(difficulty=6)), 4)\nFUZZ = make_node()\n"
     assert heavy_calls_at_import(heavy) == ["line 1: grow(…)", "line 1: Blockchain(…)",
                                             "line 2: make_node(…)"]
-    fine = ("import pytest\nPATHS = sorted(['/a'])\n"
+    fine = ("import pytest\nPATHS = sorted(['/a'])\nMAKE = lambda: grow(Blockchain(), 1)\n"
             "@pytest.fixture\ndef valid():\n    return grow(Blockchain(), 4)\n")
     assert heavy_calls_at_import(fine) == []
