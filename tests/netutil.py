@@ -39,11 +39,15 @@ class WaitressInThread:
         self.thread.start()
 
     def stop(self) -> None:
-        self.server.close()
-        for channel in list(self.server._map.values()):
-            channel.close()
-        self.server.task_dispatcher.shutdown(timeout=5)
+        """Close every channel from inside the server's own loop (closing them from here
+        would pull the sockets out from under its select: EBADF in the thread); the loop
+        ends when nothing is left to watch."""
+        def close_all():
+            for channel in list(self.server._map.values()):
+                channel.close()          # the listener, the connections, the trigger itself
+        self.server.trigger.pull_trigger(close_all)
         self.thread.join(timeout=5)
+        self.server.task_dispatcher.shutdown(timeout=5)
 
     def __enter__(self):
         return self
@@ -77,3 +81,8 @@ def offline_node(difficulty: int = 4, **options):
     return Node(Blockchain(NetworkParams(difficulty=difficulty)),
                 address=options.pop("address", "http://127.0.0.1:9"), client=OfflineClient(),
                 sync_interval=None, **options)
+
+
+def node_state(node):
+    """What a refused request must leave unchanged: the tip and the pending posts."""
+    return node.chain.tip.hash, sorted(node.chain.pending)

@@ -8,39 +8,11 @@ from hypothesis import strategies as st
 
 from edu_chain import Block, Blockchain, NetworkParams, Post, mine
 from edu_chain.network.api import create_app
-from edu_chain.network.client import PeerClient, PeerError
 from edu_chain.network.openapi import openapi_document
-from edu_chain.network.service import Node
 
-from .conftest import T0
-
-
-class OfflineClient(PeerClient):
-    """A peer client for tests that must never leave the process."""
-
-    def request(self, method, address, path, **options):
-        raise PeerError(f"cannot reach {address} (offline test client)")
-
-
-def make_node(difficulty=4, **options):
-    return Node(Blockchain(NetworkParams(difficulty=difficulty)), address="http://127.0.0.1:9",
-                client=OfflineClient(), sync_interval=None, **options)
-
-
-@pytest.fixture
-def node():
-    service = make_node()
-    yield service
-    service.close()
-
-
-@pytest.fixture
-def http(node):
-    return create_app(node).test_client()
-
-
-def state(node):
-    return node.chain.tip.hash, sorted(node.chain.pending)
+from .chainutil import T0
+from .netutil import node_state as state
+from .netutil import offline_node
 
 
 def test_tutorial_flow_with_its_shapes(http):
@@ -130,11 +102,13 @@ def test_tampered_block_and_block_of_another_network_are_refused(http, node):
 
 
 def test_signed_only_node_refuses_unsigned_posts():
-    service = make_node(require_signatures=True)
-    reply = create_app(service).test_client().post("/new_transaction",
-                                                   json={"author": "a", "content": "b"})
+    service = offline_node(require_signatures=True)
+    try:
+        reply = create_app(service).test_client().post("/new_transaction",
+                                                       json={"author": "a", "content": "b"})
+    finally:
+        service.close()
     assert reply.status_code == 400 and "signed posts only" in reply.json["error"]
-    service.close()
 
 
 def test_openapi_describes_every_route(node):
@@ -146,7 +120,7 @@ def test_openapi_describes_every_route(node):
     assert routes == documented
 
 
-# -- fuzz: at least 1000 generated requests, no 5xx, errors are JSON, state only changes on 2xx
+# -- fuzz: generated requests (250 quick, 1200 in the system tier), no 5xx, errors are JSON, state only changes on 2xx
 PATHS = sorted(openapi_document()["paths"]) + ["/chain/x", "/../etc/passwd", "/%00"]
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=False)
@@ -168,17 +142,33 @@ requests_ = st.tuples(st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH"])
                                       st.text(max_size=6), max_size=2),
                       bodies)
 
-FUZZ_NODE = make_node()
-FUZZ_HTTP = create_app(FUZZ_NODE).test_client()
+@pytest.fixture(scope="module")
+def fuzz_node():
+    """One node for every generated request (hypothesis calls the test many times with the
+    same fixture value); closed when the module's tests are done."""
+    service = offline_node()
+    yield service, create_app(service).test_client()
+    service.close()
 
 
-@settings(max_examples=1200, deadline=None, suppress_health_check=list(HealthCheck))
-@given(request=requests_)
-def test_fuzz_no_5xx_and_errors_are_json(request):
+def _one_fuzz_request(node, http, request):
     method, path, query, body = request
-    before = state(FUZZ_NODE)
-    reply = FUZZ_HTTP.open(path, method=method, query_string=query, data=body)
+    before = state(node)
+    reply = http.open(path, method=method, query_string=query, data=body)
     assert reply.status_code < 500, reply.get_data(as_text=True)
     if reply.status_code >= 400:
         assert isinstance(reply.json.get("error"), str) and reply.json["error"]
-        assert state(FUZZ_NODE) == before
+        assert state(node) == before
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=list(HealthCheck))
+@given(request=requests_)
+def test_fuzz_no_5xx_and_errors_are_json(fuzz_node, request):
+    _one_fuzz_request(*fuzz_node, request)
+
+
+@pytest.mark.system           # the long run: at least 1000 generated requests
+@settings(max_examples=1200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(request=requests_)
+def test_fuzz_1200_requests_no_5xx_and_errors_are_json(fuzz_node, request):
+    _one_fuzz_request(*fuzz_node, request)

@@ -6,7 +6,7 @@ from edu_chain import Block, InvalidBlock, Post
 from edu_chain.block import ZERO_HASH
 from edu_chain.merkle import EMPTY_ROOT, merkle_root
 
-from .conftest import T0
+from .chainutil import T0
 
 
 def test_header_is_documented_canonical_json_plus_nonce():

@@ -4,30 +4,15 @@ Needs /usr/bin/chromium and /usr/bin/chromedriver (``.ci/run`` installs them wit
 elsewhere the test is skipped and says why.
 """
 
-import shutil
-
 import pytest
 
 from edu_chain.lab.network import LocalNetwork
 from edu_chain.wallet import Wallet
 from edu_chain.webapp import AppServer
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+from .browserutil import browser_missing
 
-
-def _missing() -> str | None:
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "selenium is not installed (pip install -e '.[test]')"
-    for path, package in ((CHROMIUM, "chromium"), (DRIVER, "chromium-driver")):
-        if not shutil.which(path):
-            return f"{path} not found: install Debian's {package} (apt-get install {package})"
-    return None
-
-
-REASON = _missing()
+REASON = browser_missing()
 pytestmark = pytest.mark.skipif(REASON is not None, reason=f"browser test skipped: {REASON}")
 
 
@@ -38,23 +23,6 @@ def site(tmp_path):
     with LocalNetwork(1, difficulty=10, name="browser test") as network:
         with AppServer(network[0].url, wallet) as app:
             yield app.url, network
-
-
-@pytest.fixture
-def driver(tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1100,1300",
-                 f"--user-data-dir={tmp_path / 'profile'}"):
-        options.add_argument(flag)
-    browser = webdriver.Chrome(service=Service(DRIVER), options=options)
-    browser.set_page_load_timeout(30)
-    yield browser
-    browser.quit()
 
 
 def click_and_wait(driver, element_id):

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from edu_chain import (Block, Blockchain, DuplicatePost, InvalidBlock, InvalidChain, InvalidPost,
                        NetworkParams, Post, UnlinkedBlock, mine)
 
-from .conftest import T0, grow, make_post
+from .chainutil import T0, grow, make_post
 
 
 def test_genesis_is_identical_for_equal_params_and_differs_otherwise():
@@ -138,7 +138,13 @@ def test_forged_post_is_refused_by_pool_and_in_blocks(chain):
         chain.add_block(block)
 
 
-VALID = grow(Blockchain(NetworkParams(difficulty=6)), 4)
+
+
+@pytest.fixture(scope="module")
+def valid():
+    """Four mined blocks, mined once for the module when a test first needs them."""
+    return grow(Blockchain(NetworkParams(difficulty=6)), 4)
+
 FIELDS = ["index", "timestamp", "previous_hash", "nonce", "difficulty", "transactions"]
 
 
@@ -159,14 +165,14 @@ def _altered(value, data):
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_any_change_to_any_field_of_any_block_is_detected(data):
-    height = data.draw(st.integers(0, VALID.height), label="block")
+def test_any_change_to_any_field_of_any_block_is_detected(valid, data):
+    height = data.draw(st.integers(0, valid.height), label="block")
     name = data.draw(st.sampled_from(FIELDS), label="field")
-    dicts = [b.to_dict() for b in VALID.blocks]
+    dicts = [b.to_dict() for b in valid.blocks]
     dicts[height][name] = _altered(dicts[height][name], data)
     # as received over the network (the dict still claims the old hash) ...
     with pytest.raises((InvalidBlock, InvalidChain)):
-        VALID.validate_chain([Block.from_dict(d) for d in dicts])
+        valid.validate_chain([Block.from_dict(d) for d in dicts])
     # ... and rebuilt without the claimed hash: the link or the proof breaks
     del dicts[height]["hash"], dicts[height]["merkle_root"]
     try:
@@ -174,10 +180,10 @@ def test_any_change_to_any_field_of_any_block_is_detected(data):
     except InvalidBlock:
         return
     # Only the tip can be re-mined by luck into another valid block; everything else must fail.
-    lucky_tip = height == VALID.height and rebuilt[height].has_valid_proof()
+    lucky_tip = height == valid.height and rebuilt[height].has_valid_proof()
     if not lucky_tip or name in ("index", "previous_hash", "difficulty"):
         with pytest.raises(InvalidChain):
-            VALID.validate_chain(rebuilt)
+            valid.validate_chain(rebuilt)
 
 
 def test_the_switch_message_says_whether_work_or_the_tie_break_decided(params):

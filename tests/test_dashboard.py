@@ -161,11 +161,10 @@ def test_json_endpoint_is_shared_and_the_page_uses_relative_urls():
     assert client.get("/nope").get_json()["error"].startswith("no such page")
 
 
-def test_cli_refuses_a_bad_node_address_and_refresh():
+def test_cli_refuses_a_bad_node_address_and_refresh(cli):
     for args, message in ((["--node", "ftp://x"], "not a node address"),
                           (["--refresh", "0"], "--refresh must be")):
-        done = subprocess.run([sys.executable, "-m", "edu_chain", "dashboard", *args],
-                              capture_output=True, text=True, timeout=30)
+        done = cli("dashboard", *args)
         assert done.returncode == 2 and message in done.stderr, done.stderr
         assert "Traceback" not in done.stderr
 
@@ -192,26 +191,28 @@ def test_widget_refreshes_itself_and_a_rerun_replaces_it():
         RoomDashboard("http://127.0.0.1:9", every=0)
 
 
+@pytest.mark.system        # the command as its own process, stopped by a signal
 def test_command_serves_the_page_and_stops_on_sigterm():
     import signal
 
     from .netutil import free_port
     with LocalNetwork(2, difficulty=8, name="dashboard command") as network:
         port = free_port()
-        command = subprocess.Popen(
-            [sys.executable, "-m", "edu_chain", "dashboard", "--node", network[0].url,
-             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            said = command.stdout.readline()
-            assert f"room dashboard at http://127.0.0.1:{port}" in said, said
-            room = requests.get(f"http://127.0.0.1:{port}/api/room", timeout=10).json()
-            assert room["reachable"] == 2
-            command.send_signal(signal.SIGTERM)
-            assert command.wait(timeout=15) == 0
-        finally:
-            if command.poll() is None:
-                command.kill()
-            command.wait()
+        with subprocess.Popen(
+                [sys.executable, "-m", "edu_chain", "dashboard", "--node", network[0].url,
+                 "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                text=True) as command:
+            try:
+                said = command.stdout.readline()
+                assert f"room dashboard at http://127.0.0.1:{port}" in said, said
+                room = requests.get(f"http://127.0.0.1:{port}/api/room", timeout=10).json()
+                assert room["reachable"] == 2
+                command.send_signal(signal.SIGTERM)
+                assert command.wait(timeout=15) == 0
+            finally:
+                if command.poll() is None:
+                    command.kill()
+                command.wait()
 
 
 def test_a_quiet_room_costs_one_request_per_node_per_look():

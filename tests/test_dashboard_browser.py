@@ -8,8 +8,9 @@ import requests
 from edu_chain.dashboard.app import DashboardServer
 from edu_chain.lab.network import LocalNetwork
 
-from .test_browser import REASON, driver  # noqa: F401  (the fixture)
+from .browserutil import browser_missing
 
+REASON = browser_missing()
 pytestmark = pytest.mark.skipif(REASON is not None, reason=f"browser test skipped: {REASON}")
 
 
@@ -19,7 +20,7 @@ def post_and_mine(url, author, content):
     requests.post(f"{url}/mine", timeout=60).raise_for_status()
 
 
-def test_dashboard_follows_the_room_live(driver):  # noqa: F811
+def test_dashboard_follows_the_room_live(driver):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 

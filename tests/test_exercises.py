@@ -1,8 +1,15 @@
 """Every exercise check passes its reference and refuses wrong answers, the known cheats
-included; an endless loop is stopped within the time limit."""
+included; an endless loop is stopped within the time limit.
+
+The sweeps over every exercise run twice: in the quick tier with the checks' thread
+sandbox (no process per case), and in the system tier with the forked sandbox a learner's
+kernel uses, where every exercise also gets an endless loop. The forked sandbox itself is
+tested in the quick tier on one exercise per kind of outcome (below: an endless loop, an
+unpicklable result, a wrong answer, the cheats)."""
 
 import hashlib
 import math
+import threading
 import time
 
 import pytest
@@ -30,24 +37,33 @@ GENERIC_WRONG = {
 }
 
 
+@pytest.fixture(params=[pytest.param("thread", id="threads"),
+                        pytest.param("fork", id="forked", marks=pytest.mark.system)])
+def sandbox(request, monkeypatch):
+    """Run the check in the thread sandbox (quick) or in forked processes (system tier)."""
+    monkeypatch.setenv("EDU_CHAIN_CHECK_MODE", request.param)
+    return request.param
+
+
 @pytest.mark.parametrize("name", NAMES)
-def test_the_reference_solution_passes(name):
+def test_the_reference_solution_passes(name, sandbox):
     assert passes(name, getattr(solutions, name), quiet=True)
 
 
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("wrong", GENERIC_WRONG, ids=str)
-def test_generic_wrong_answers_fail(name, wrong):
+def test_generic_wrong_answers_fail(name, wrong, sandbox):
     assert not passes(name, GENERIC_WRONG[wrong], quiet=True)
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_the_answer_of_the_first_case_fails(name):
+def test_the_answer_of_the_first_case_fails(name, sandbox):
     cases = exercises._cases(EXERCISES[name])
     first = getattr(solutions, name)(*cases[0].args)
     assert not passes(name, lambda *args: first, quiet=True)
 
 
+@pytest.mark.system        # a forked process per exercise; one of them is in the quick tier below
 @pytest.mark.parametrize("name", NAMES)
 def test_a_function_that_never_returns_is_stopped_within_the_limit(name):
     started = time.monotonic()
@@ -141,8 +157,18 @@ def test_an_endless_loop_is_reported_in_a_sentence(capsys):
 
 
 def test_the_thread_fallback_also_stops_waiting(monkeypatch, capsys):
+    # The fallback abandons the thread; this one ends when the test does, instead of
+    # spinning (and holding the GIL) through every test after it.
+    done = threading.Event()
+
+    def endless(*args):
+        while not done.is_set():
+            pass
     monkeypatch.setenv("EDU_CHAIN_CHECK_MODE", "thread")
-    assert not exercises.passes("find_nonce", _forever, time_limit=0.3)
+    try:
+        assert not exercises.passes("find_nonce", endless, time_limit=0.3)
+    finally:
+        done.set()
     assert "did not return" in capsys.readouterr().out
     assert exercises.passes("find_nonce", solutions.find_nonce, quiet=True)
 

@@ -91,16 +91,17 @@ def test_retarget_needs_a_rule():
 
 
 def run_cli(*args):
+    """The real command, in its own process: for what needs one (a signal, a cluster)."""
     return subprocess.run([sys.executable, "-m", "edu_chain", *args], capture_output=True,
                           text=True, timeout=120)
 
 
-def test_cli_experiment_then_plot(tmp_path):
+def test_cli_experiment_then_plot(tmp_path, cli):
     csv, png = tmp_path / "r.csv", tmp_path / "f.png"
-    done = run_cli("experiment", "--bits", "4:7", "--trials", "3", "--out", str(csv), "--quiet")
+    done = cli("experiment", "--bits", "4:7", "--trials", "3", "--out", str(csv), "--quiet")
     assert done.returncode == 0, done.stderr
     assert len(load_csv(csv)) == 12 and "theory 2^bits" in done.stdout
-    drawn = run_cli("plot", str(csv), "--out", str(png))
+    drawn = cli("plot", str(csv), "--out", str(png))
     assert drawn.returncode == 0 and png.read_bytes()[:4] == b"\x89PNG"
 
 
@@ -111,8 +112,8 @@ def test_cli_experiment_then_plot(tmp_path):
     (["experiment", "--trials", "0"], "trials must be at least 1"),
     (["plot", "no-such-file.csv"], "no results file"),
 ])
-def test_cli_bad_arguments(args, message):
-    done = run_cli(*args)
+def test_cli_bad_arguments(args, message, cli):
+    done = cli(*args)
     assert done.returncode == 2 and message in done.stderr
 
 
@@ -129,6 +130,7 @@ def test_exact_summary_on_known_data():
     assert not far.agrees_with_theory
 
 
+@pytest.mark.system       # 2 × 12 levels × 40 trials, twice (the quick tier: the tests above)
 @pytest.mark.parametrize("mode", [experiments.THROUGHPUT, experiments.TIME_TO_BLOCK])
 def test_both_parallel_kinds_agree_with_theory_at_every_difficulty(mode):
     alone = sweep(range(1, 13), trials=40, progress=False)
@@ -160,6 +162,7 @@ def test_a_sweep_continues_from_its_csv(tmp_path):
     assert rows[:9] == first.trials                                   # kept, not re-mined
 
 
+@pytest.mark.system
 def test_an_interrupted_cli_sweep_continues_where_it_stopped(tmp_path):
     path = tmp_path / "r.csv"
     command = [sys.executable, "-m", "edu_chain", "experiment", "--bits", "15:18", "--trials",
@@ -181,8 +184,8 @@ def test_an_interrupted_cli_sweep_continues_where_it_stopped(tmp_path):
     assert len(final) == 48 and len({t.key for t in final}) == 48 and final[:len(saved)] == saved
 
 
-def test_a_piped_progress_bar_prints_a_line_per_tenth_not_per_trial(tmp_path):
-    done = run_cli("experiment", "--bits", "4:12", "--trials", "40", "--workers", "2",
+def test_a_piped_progress_bar_prints_a_line_per_tenth_not_per_trial(tmp_path, cli):
+    done = cli("experiment", "--bits", "4:12", "--trials", "40", "--workers", "2",
                    "--out", str(tmp_path / "r.csv"))
     assert done.returncode == 0, done.stderr
     progress = [line for line in done.stderr.splitlines() if line.startswith("mining trials")]
@@ -192,6 +195,7 @@ def test_a_piped_progress_bar_prints_a_line_per_tenth_not_per_trial(tmp_path):
     assert "BTC" in done.stdout and "30 W" in done.stdout
 
 
+@pytest.mark.system       # starts a Dask cluster
 def test_the_same_sweep_runs_on_a_dask_cluster():
     distributed = pytest.importorskip("distributed", reason="Dask is an optional extra")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
@@ -208,6 +212,7 @@ def test_dask_refuses_a_split_search():
         sweep([4], 1, 2, mode=experiments.TIME_TO_BLOCK, dask="local", progress=False)
 
 
+@pytest.mark.system
 def test_cli_runs_on_a_local_dask_cluster(tmp_path):
     pytest.importorskip("distributed", reason="Dask is an optional extra")
     done = run_cli("experiment", "--bits", "4:8", "--trials", "4", "--workers", "2",
@@ -216,11 +221,12 @@ def test_cli_runs_on_a_local_dask_cluster(tmp_path):
     assert len(load_csv(tmp_path / "r.csv")) == 20 and "on Dask (local)" in done.stdout
 
 
+@pytest.mark.system       # a figure drawn per kind (the quick tier draws one, above)
 @pytest.mark.parametrize("kind", ["cost", "energy", "histogram"])
-def test_cli_draws_each_plot(tmp_path, kind):
+def test_cli_draws_each_plot(tmp_path, kind, cli):
     csv, png = tmp_path / "r.csv", tmp_path / f"{kind}.png"
     save_csv(sweep(range(4, 8), trials=3, progress=False), csv)
-    drawn = run_cli("plot", str(csv), "--kind", kind, "--out", str(png))
+    drawn = cli("plot", str(csv), "--kind", kind, "--out", str(png))
     assert drawn.returncode == 0, drawn.stderr
     assert png.read_bytes()[:4] == b"\x89PNG"
 
@@ -230,18 +236,19 @@ def test_cli_draws_each_plot(tmp_path, kind):
     (["experiment", "--price", "-1"], "price must be zero or more"),
     (["experiment", "--mode", "time-to-block", "--dask", "local", "--bits", "4"],
      "runs on one machine")])
-def test_cli_refuses_bad_cost_and_dask_arguments(tmp_path, args, message):
-    done = run_cli(*args, "--out", str(tmp_path / "r.csv"))
+def test_cli_refuses_bad_cost_and_dask_arguments(tmp_path, args, message, cli):
+    done = cli(*args, "--out", str(tmp_path / "r.csv"))
     assert done.returncode == 2 and message in done.stderr
 
 
-def test_cli_plots_the_speedup_of_split_searches_only(tmp_path):
+@pytest.mark.system
+def test_cli_plots_the_speedup_of_split_searches_only(tmp_path, cli):
     csv, png = tmp_path / "r.csv", tmp_path / "s.png"
     save_csv(sweep([10], trials=2, workers=[1, 2], progress=False), csv)
-    refused = run_cli("plot", str(csv), "--kind", "speedup", "--out", str(png))
+    refused = cli("plot", str(csv), "--kind", "speedup", "--out", str(png))
     assert refused.returncode == 2 and "needs time-to-block trials" in refused.stderr
     save_csv(sweep([10], trials=2, workers=[1, 2], mode=experiments.TIME_TO_BLOCK,
                    progress=False), csv)
     for kind in ("speedup", "time-to-block"):
-        drawn = run_cli("plot", str(csv), "--kind", kind, "--out", str(png))
+        drawn = cli("plot", str(csv), "--kind", kind, "--out", str(png))
         assert drawn.returncode == 0, drawn.stderr

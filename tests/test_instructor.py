@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 from edu_chain.lab.exercises import EXERCISES
@@ -53,6 +54,7 @@ def test_the_student_version_holds_stubs_and_reads_as_not_done(tmp_path):
         assert statuses <= {"not done yet"}, f"{path.name}: {statuses}"
 
 
+@pytest.mark.notebook      # runs a Jupyter kernel: the notebook tier
 def test_instructor_notebooks_pass_every_check_in_grading_mode(tmp_path, monkeypatch):
     generated = _generate(tmp_path / "instructor")
     assert [p.name for p in generated] == [p.name for p in sorted(
@@ -81,6 +83,7 @@ def test_instructor_notebooks_pass_every_check_in_grading_mode(tmp_path, monkeyp
     assert {status for _, status in rows} == {"passed"}, rows
 
 
+@pytest.mark.notebook
 def test_the_capstone_runs_the_learners_own_rules(tmp_path, monkeypatch):
     folder = tmp_path / "instructor"
     _generate(folder)
@@ -103,7 +106,6 @@ def test_filling_is_idempotent_and_refuses_a_cell_without_its_region():
     assert json.dumps(notebook) == once
     cell = _solution_cells(NOTEBOOKS[1])[0]
     cell["source"] = ["def hash_text(text):\n", "    return ''\n"]
-    import pytest
     with pytest.raises(ValueError, match="one solution region"):
         fill_solutions({"cells": [cell]})
 

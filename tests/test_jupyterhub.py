@@ -13,13 +13,17 @@ import re
 import pytest
 import requests
 
+from .browserutil import browser_missing
 from .hubutil import Hub, missing
 from .netutil import wait_for
-from .test_browser import REASON as BROWSER_MISSING
-from .test_browser import driver  # noqa: F401  (the fixture)
 
-REASON = missing() or BROWSER_MISSING
-pytestmark = pytest.mark.skipif(REASON is not None, reason=f"JupyterHub test skipped: {REASON}")
+
+@pytest.fixture(autouse=True, scope="module")
+def _needs_a_hub_and_a_browser():
+    """Checked when the tests run, not at import (importing jupyterhub takes a while)."""
+    reason = missing() or browser_missing()
+    if reason:
+        pytest.skip(f"JupyterHub test skipped: {reason}")
 
 START_NODE = """
 import os
@@ -65,7 +69,7 @@ def hub(tmp_path):
 
 
 @pytest.fixture
-def browser(driver):  # noqa: F811
+def browser(driver):
     return driver
 
 

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from .browserutil import browser_missing
 from .netutil import wait_for
 from .proctree import in_session
-from .test_browser import REASON
+
+REASON = browser_missing()
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "run_all_in_jupyterlab.py"
 

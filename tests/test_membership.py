@@ -13,7 +13,7 @@ from edu_chain.network.peers import BadAddress, normalize_address
 from edu_chain.network.serving import ThreadedServer
 from edu_chain.network.service import Node
 
-from .conftest import T0
+from .chainutil import T0
 from .netutil import wait_for
 
 PARAMS = NetworkParams(difficulty=4)

@@ -36,8 +36,12 @@ def _can_use_netns() -> str | None:
     return None
 
 
-REASON = _can_use_netns()
-pytestmark = pytest.mark.skipif(REASON is not None, reason=f"netns test skipped: {REASON}")
+@pytest.fixture(autouse=True, scope="module")
+def _needs_namespaces():
+    """Probed when the tests run, not at import: the probe creates a namespace."""
+    reason = _can_use_netns()
+    if reason:
+        pytest.skip(f"netns test skipped: {reason}")
 
 
 def ip(*args: str) -> None:

@@ -9,7 +9,7 @@ from edu_chain import Blockchain, NetworkParams, Post
 from edu_chain.lab.network import LocalNetwork
 from edu_chain.network.client import PeerClient
 
-from .conftest import T0
+from .chainutil import T0
 from .netutil import same_tip, wait_for
 
 
@@ -24,7 +24,7 @@ def posts_on_chain(member):
     return {p.content for b in member.chain.blocks[1:] for p in b.transactions}
 
 
-@pytest.mark.parametrize("network", [{"topology": "none"}], indirect=True)
+@pytest.mark.parametrize("network", [{"topology": "none", "sync_interval": 0.2}], indirect=True)
 def test_tutorial_registration_makes_everyone_know_everyone(network):
     a, b, c = network
     spelled = a.url.replace("127.0.0.1", "LOCALHOST") + "/"   # normalized on arrival

@@ -43,25 +43,25 @@ def test_core_imports_no_web_or_plotting_library():
     assert out.stdout.strip() == "[]", f"the core imported {out.stdout.strip()}"
 
 
-def test_cli_help_lists_subcommands():
-    out = subprocess.run([sys.executable, "-m", "edu_chain", "--help"],
-                         capture_output=True, text=True, check=True)
+def test_cli_help_lists_subcommands(cli):
+    out = cli("--help")
+    assert out.returncode == 0
     for command in ("lab", "bench"):
         assert re.search(rf"^\s+{command}\s", out.stdout, re.M), out.stdout
 
 
-def test_lab_command_allows_root_only_when_root(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "edu_chain", "lab", "--dry-run",
-                          "--notebooks", str(tmp_path)], capture_output=True, text=True, check=True)
+def test_lab_command_allows_root_only_when_root(tmp_path, cli):
+    out = cli("lab", "--dry-run", "--notebooks", tmp_path)
+    assert out.returncode == 0, out.stderr
     import os
     assert ("--allow-root" in out.stdout) == (os.geteuid() == 0)
     assert f"--notebook-dir={tmp_path}" in out.stdout
 
 
-def test_bench_json_prints_every_figure():
+def test_bench_json_prints_every_figure(cli):
     import json
-    out = subprocess.run([sys.executable, "-m", "edu_chain", "bench", "--seconds", "0.2",
-                          "--json"], capture_output=True, text=True, check=True, timeout=60)
+    out = cli("bench", "--seconds", "0.2", "--json")
+    assert out.returncode == 0, out.stderr
     figures = json.loads(out.stdout.strip().splitlines()[-1])
     assert set(figures) == {"kit_hps", "tutorial_hps", "hashlib_hps", "workers", "parallel_hps"}
     assert all(figures[k] > 0 for k in figures)

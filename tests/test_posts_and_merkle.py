@@ -7,7 +7,7 @@ from edu_chain.merkle import (MerkleProof, merkle_levels, merkle_proof, merkle_r
                               verify_merkle_proof)
 from edu_chain.transactions import MAX_CONTENT_CHARS
 
-from .conftest import T0
+from .chainutil import T0
 
 
 def test_post_id_is_the_hash_of_its_canonical_form_without_signature():

@@ -6,7 +6,7 @@ from edu_chain import Block, MiningStopped, solve
 from edu_chain.block import ZERO_HASH
 from edu_chain.pow import MiningPool, scan
 
-from .conftest import T0
+from .chainutil import T0
 
 
 def test_scan_returns_the_first_winning_nonce():

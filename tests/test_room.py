@@ -10,7 +10,7 @@ from edu_chain.network.client import PeerClient, PeerError
 from edu_chain.network.gossip import GossipQueue
 from edu_chain.network.service import Node
 
-from .conftest import T0
+from .chainutil import T0
 from .netutil import wait_for
 
 

@@ -2,16 +2,15 @@
 
 import os
 import stat
-import subprocess
-import sys
 
 import pytest
 
 from edu_chain.network.api import create_app
 from edu_chain.wallet import Wallet, WalletError
 
-from .conftest import T0
-from .test_api import make_node, state
+from .chainutil import T0
+from .netutil import node_state as state
+from .netutil import offline_node
 
 
 @pytest.fixture
@@ -52,9 +51,7 @@ def forged_variants(wallet):
     return good, [altered, wrong_key, bad_signature], claimed
 
 
-def test_node_refuses_forgeries_with_a_clear_error_and_stores_nothing(wallet):
-    node = make_node()
-    http = create_app(node).test_client()
+def test_node_refuses_forgeries_with_a_clear_error_and_stores_nothing(wallet, node, http):
     good, forgeries, claimed = forged_variants(wallet)
     before = state(node)
     for forged in forgeries:
@@ -66,43 +63,39 @@ def test_node_refuses_forgeries_with_a_clear_error_and_stores_nothing(wallet):
     # a name is only a label: mallory may call herself alice, but signs with her own key
     reply = http.post("/new_transaction", json=claimed)
     assert reply.status_code == 201 and reply.json["post"]["public_key"] != good.public_key
-    node.close()
 
 
-def test_replay_of_a_confirmed_signed_post_is_refused(wallet):
-    node = make_node()
-    http = create_app(node).test_client()
+def test_replay_of_a_confirmed_signed_post_is_refused(wallet, http):
     post = wallet.create("alice").sign("once only", T0)
     assert http.post("/new_transaction", json=post.to_dict()).status_code == 201
     assert http.get("/mine").status_code == 200
     reply = http.post("/new_transaction", json=post.to_dict())
     assert reply.status_code == 409 and "a replay" in reply.json["error"]
-    node.close()
 
 
-def test_signed_post_needs_its_timestamp(wallet):
-    node = make_node()
+def test_signed_post_needs_its_timestamp(wallet, http):
     data = wallet.create("alice").sign("x", T0).to_dict()
     del data["timestamp"], data["id"]
-    reply = create_app(node).test_client().post("/new_transaction", json=data)
+    reply = http.post("/new_transaction", json=data)
     assert reply.status_code == 400 and "timestamp it was signed with" in reply.json["error"]
-    node.close()
 
 
 def test_require_signatures_accepts_signed_and_refuses_unsigned(wallet):
-    node = make_node(require_signatures=True)
-    http = create_app(node).test_client()
-    assert http.post("/new_transaction", json={"author": "a", "content": "b"}).status_code == 400
-    signed = wallet.create("alice").sign("signed", T0)
-    assert http.post("/new_transaction", json=signed.to_dict()).status_code == 201
-    assert http.get("/health").json["require_signatures"] is True
-    node.close()
+    node = offline_node(require_signatures=True)
+    try:
+        http = create_app(node).test_client()
+        assert http.post("/new_transaction",
+                         json={"author": "a", "content": "b"}).status_code == 400
+        signed = wallet.create("alice").sign("signed", T0)
+        assert http.post("/new_transaction", json=signed.to_dict()).status_code == 201
+        assert http.get("/health").json["require_signatures"] is True
+    finally:
+        node.close()
 
 
-def test_keys_cli_creates_and_lists(tmp_path):
+def test_keys_cli_creates_and_lists(tmp_path, cli):
     def keys(*args):
-        return subprocess.run([sys.executable, "-m", "edu_chain", "keys", "--dir",
-                               str(tmp_path), *args], capture_output=True, text=True, timeout=60)
+        return cli("keys", "--dir", tmp_path, *args)
     created = keys("new", "alice")
     assert created.returncode == 0 and "created 'alice'" in created.stdout
     listed = keys("list")

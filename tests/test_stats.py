@@ -51,6 +51,7 @@ def geometric_sampler(rng, bits):
                     for _ in range(rng.randint(6, 8))]
 
 
+@pytest.mark.system      # 2,000 simulated sweeps per level; the quick tier checks the equations
 @pytest.mark.parametrize("bits", [1, 4, 12])
 def test_exact_geometric_interval_covers_95_percent_and_the_normal_one_does_not(bits):
     # 2,000 simulated sweeps of 6-8 trials each, as in the notebooks.
@@ -62,6 +63,7 @@ def test_exact_geometric_interval_covers_95_percent_and_the_normal_one_does_not(
     assert normal < 0.90, normal      # mean ± 1.96·SE: about 83-85%
 
 
+@pytest.mark.system      # 2,000 simulated sweeps
 def test_exact_exponential_interval_covers_95_percent():
     rng = random.Random(7)
     sample = lambda: [rng.expovariate(1 / 0.25) for _ in range(rng.randint(6, 8))]

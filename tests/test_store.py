@@ -9,7 +9,7 @@ import pytest
 
 from edu_chain import Blockchain, NetworkParams, Store, StoreError
 
-from .conftest import grow, make_post
+from .chainutil import grow, make_post
 
 
 def test_reopening_restores_the_same_tip_and_pool(tmp_path, params):
@@ -76,6 +76,7 @@ def test_sigkill_mid_write_loses_nothing_committed_and_corrupts_nothing(tmp_path
     finally:
         os.kill(writer.pid, signal.SIGKILL)
         writer.wait(timeout=10)
+        writer.stdout.close()
     assert last is not None, "the writer printed nothing"
     reopened = Blockchain(None, Store(path))          # validates the whole stored chain
     assert reopened.height >= last[0]                  # every reported block survived
