@@ -20,7 +20,9 @@ PEER_POSTS_PER_SECOND = 200.0    # gossip from a verified peer carries a whole r
 PEER_BURST = 400
 FORWARD_POSTS_PER_SECOND = 0.5   # posts a node passes on for others
 FORWARD_BURST = 4                # a flood's first second costs the room N x 4 x fan-out
-RETURNED_BURST = 10              # posts of a dropped block passed on at once after a switch
+RETURNED_BURST = 3               # posts of a dropped block passed on at once after a switch:
+#                                  every node that held the block switches, so a reorganisation
+#                                  costs the room N x 3 x fan-out; the authors re-send the rest
 OWN_POSTS_PER_SECOND = 2.0       # a node's own posts told to peers at once; the rest wait
 OWN_BURST = 20                   # for the re-send rounds (10 posts, one peer, every ~2 s)
 MAX_CLIENTS = 4096               # buckets kept; the least recently used go first
