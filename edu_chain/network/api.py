@@ -42,8 +42,9 @@ from .limits import (
     PEER_POSTS_PER_SECOND,
     RateLimiter,
 )
-from .openapi import BLOCK_FIELDS, POST_FIELDS, openapi_document
+from .openapi import openapi_document
 from .peers import normalize_address
+from .schemas import BLOCK_FIELDS, POST_FIELDS
 from .service import PAGE_SIZE, Node
 
 MAX_BODY_BYTES = 1024 * 1024  # a full block of 100 maximal posts is ~250 kB
