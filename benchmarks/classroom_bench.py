@@ -34,11 +34,18 @@ from classroom_room import Room, free_ports  # noqa: E402
 from classroom_watch import Watcher  # noqa: E402
 
 HERE = Path(__file__).resolve().parents[1]
-PHASES = [("join", phases.join_students), ("activity", phases.random_activity),
-          ("idle", phases.idle), ("propagation", phases.propagation),
-          ("miners", phases.simultaneous_miners), ("faults", phases.faults),
-          ("late", phases.late_joiner), ("flood", flood_phase.flood),
-          ("account", flood_phase.account), ("idle-end", phases.idle_at_the_end)]
+PHASES = [
+    ("join", phases.join_students),
+    ("activity", phases.random_activity),
+    ("idle", phases.idle),
+    ("propagation", phases.propagation),
+    ("miners", phases.simultaneous_miners),
+    ("faults", phases.faults),
+    ("late", phases.late_joiner),
+    ("flood", flood_phase.flood),
+    ("account", flood_phase.account),
+    ("idle-end", phases.idle_at_the_end),
+]
 
 
 def _at_most(limit):
@@ -59,22 +66,22 @@ ROWS = [
     ("failed_faults", "failed student requests: during kills/restarts", "0", _at_most(0)),
     ("failed_timing", "failed student requests: propagation/miners", "0", _at_most(0)),
     ("failed_total", "failed student requests, all phases", "0", _at_most(0)),
-    ("idle_cpu_percent", "idle CPU, all nodes (% of 1 core), after activity", "< 25",
-     _below(25)),
+    ("idle_cpu_percent", "idle CPU, all nodes (% of 1 core), after activity", "< 25", _below(25)),
     ("idle_requests_per_s", "idle requests/s, all nodes together", "", None),
-    ("idle_end_cpu_percent", "idle CPU again at the end, all posts mined (%)", "< 25",
-     _below(25)),
+    ("idle_end_cpu_percent", "idle CPU again at the end, all posts mined (%)", "< 25", _below(25)),
     ("idle_end_requests_per_s", "idle requests/s at the end", "", None),
     ("propagation_p50_s", "block reaches all nodes, p50 (s)", "", None),
     ("propagation_p95_s", "block reaches all nodes, p95 (s)", "<= 2", _at_most(2)),
     ("propagation_reached", "blocks that reached all nodes within 30 s", "all", None),
-    ("miners_converge_s", "5 simultaneous miners: one tip after (s, worst)", "<= 3",
-     _at_most(3)),
+    ("miners_converge_s", "5 simultaneous miners: one tip after (s, worst)", "<= 3", _at_most(3)),
     ("teacher_restart_up_s", "teacher answers again, s after its restart", "", None),
-    ("restart_one_chain_s", "kills + teacher restart: one chain, s after it is up",
-     "<= 10", _at_most(10)),
-    ("restart_one_chain_from_start_s", "  the same, counted from the restart command", "",
-     None),
+    (
+        "restart_one_chain_s",
+        "kills + teacher restart: one chain, s after it is up",
+        "<= 10",
+        _at_most(10),
+    ),
+    ("restart_one_chain_from_start_s", "  the same, counted from the restart command", "", None),
     ("late_join_s", "late joiner in the room after teacher is up (s)", "<= 10", _at_most(10)),
     ("late_one_chain_s", "  then the room on one chain after (s)", "", None),
     ("flood_accepted", "flood: posts accepted", "", None),
@@ -87,8 +94,12 @@ ROWS = [
     ("posts_accepted", "posts accepted by a node, all phases", "", None),
     ("posts_lost", "accepted posts lost", "0", _at_most(0)),
     ("posts_duplicated", "posts mined twice", "0", _at_most(0)),
-    ("posts_off_common_chain", "accepted posts not on the common chain at the end", "0",
-     _at_most(0)),
+    (
+        "posts_off_common_chain",
+        "accepted posts not on the common chain at the end",
+        "0",
+        _at_most(0),
+    ),
     ("nodes_on_common_tip", "nodes on the common tip at the end", "all", None),
     ("connection_limit_lines", "waitress 'connection limit' log lines", "0", _at_most(0)),
     ("load_average", "machine load average at start / end (2 cores)", "", None),
@@ -97,13 +108,21 @@ ROWS = [
 
 
 def settings_from(args) -> phases.Settings:
-    settings = phases.Settings(students=args.students, difficulty=args.difficulty,
-                               seed=args.seed)
+    settings = phases.Settings(students=args.students, difficulty=args.difficulty, seed=args.seed)
     if args.quick:
-        settings.__dict__.update(activity_seconds=8, action_interval=4, idle_seconds=5,
-                                 rounds=3, miner_rounds=1, teacher_down=4, late_wait=8,
-                                 flood_posts=150, flood_seconds=60, mine_out_seconds=60,
-                                 join_timeout=15)
+        settings.__dict__.update(
+            activity_seconds=8,
+            action_interval=4,
+            idle_seconds=5,
+            rounds=3,
+            miner_rounds=1,
+            teacher_down=4,
+            late_wait=8,
+            flood_posts=150,
+            flood_seconds=60,
+            mine_out_seconds=60,
+            join_timeout=15,
+        )
     for name in ("seconds", "late_wait", "flood_posts", "teacher_down", "rounds"):
         value = getattr(args, name)
         if value is not None:
@@ -111,13 +130,17 @@ def settings_from(args) -> phases.Settings:
     return settings
 
 
-def run_lesson(tree: Path, settings: phases.Settings, keep: bool = False,
-               count_requests: bool = True, only: set[str] | None = None) -> dict:
+def run_lesson(
+    tree: Path,
+    settings: phases.Settings,
+    keep: bool = False,
+    count_requests: bool = True,
+    only: set[str] | None = None,
+) -> dict:
     """Run the whole lesson against the code in ``tree``; the figures, never an exception."""
     workdir = Path(tempfile.mkdtemp(prefix="edu-chain-classroom-"))
     room = Room(tree, workdir, settings.difficulty, count_requests)
-    lesson = phases.Lesson(room, Watcher(room), settings,
-                           ports=free_ports(settings.students + 2))
+    lesson = phases.Lesson(room, Watcher(room), settings, ports=free_ports(settings.students + 2))
     lesson.figures["students"] = settings.students
     began, load_before = time.monotonic(), os.getloadavg()[0]
     try:
@@ -144,31 +167,45 @@ def run_lesson(tree: Path, settings: phases.Settings, keep: bool = False,
         else:
             rmtree(workdir, ignore_errors=True)
     _add_failures(lesson)
-    return {"tree": str(tree), "commit": _commit(tree), "figures": lesson.figures,
-            "notes": lesson.notes, "details": lesson.details,
-            "tallies": {p: {"sent": t.sent, "failed": t.failed, "refused": t.refused,
-                            "errors": t.errors} for p, t in lesson.tallies.items()}}
+    return {
+        "tree": str(tree),
+        "commit": _commit(tree),
+        "figures": lesson.figures,
+        "notes": lesson.notes,
+        "details": lesson.details,
+        "tallies": {
+            p: {"sent": t.sent, "failed": t.failed, "refused": t.refused, "errors": t.errors}
+            for p, t in lesson.tallies.items()
+        },
+    }
 
 
 def _add_failures(lesson: phases.Lesson) -> None:
     # a 429 is a fair answer to a flood, but a failure for a student posting normally
-    failed = {p: t.failed + (t.refused if p != "flood" else 0)
-              for p, t in lesson.tallies.items()}
+    failed = {p: t.failed + (t.refused if p != "flood" else 0) for p, t in lesson.tallies.items()}
     lesson.figures.update(
-        failed_activity=failed.get("activity", 0), failed_faults=failed.get("faults", 0),
+        failed_activity=failed.get("activity", 0),
+        failed_faults=failed.get("faults", 0),
         failed_timing=failed.get("propagation", 0) + failed.get("miners", 0),
         failed_mine_out=failed.get("mine-out", 0),
-        failed_total=sum(failed.values()))
+        failed_total=sum(failed.values()),
+    )
     if "students_joined" in lesson.figures:
-        lesson.figures["students_joined"] = (f"{lesson.figures['students_joined']} of "
-                                             f"{lesson.settings.students}")
+        lesson.figures["students_joined"] = (
+            f"{lesson.figures['students_joined']} of {lesson.settings.students}"
+        )
 
 
 def _commit(tree: Path) -> str | None:
     try:
         import subprocess
-        out = subprocess.run(["git", "-C", str(tree), "log", "-1", "--format=%h"],
-                             capture_output=True, text=True, timeout=10)
+
+        out = subprocess.run(
+            ["git", "-C", str(tree), "log", "-1", "--format=%h"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
         return out.stdout.strip() or None
     except (OSError, subprocess.SubprocessError):
         return None
@@ -214,41 +251,76 @@ def table(runs: list[dict], settings: phases.Settings) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=10, help="students (default 10)")
-    parser.add_argument("--seconds", type=float, default=None,
-                        help="seconds of random posting and mining (default 60; quick 8)")
-    parser.add_argument("--late-wait", type=float, default=None,
-                        help="seconds the late student runs before the teacher (default 90; "
-                             "the lesson's '5 minutes', shortened; the old retry loop gives "
-                             "up after ~65 s)")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=None,
+        help="seconds of random posting and mining (default 60; quick 8)",
+    )
+    parser.add_argument(
+        "--late-wait",
+        type=float,
+        default=None,
+        help="seconds the late student runs before the teacher (default 90; "
+        "the lesson's '5 minutes', shortened; the old retry loop gives "
+        "up after ~65 s)",
+    )
     parser.add_argument("--flood-posts", type=int, default=None, help="default 2000")
     parser.add_argument("--teacher-down", type=float, default=None, help="default 20 s")
     parser.add_argument("--rounds", type=int, default=None, help="blocks timed (default 10)")
     parser.add_argument("--difficulty", type=int, default=10, help="bits (default 10)")
     parser.add_argument("--quick", action="store_true", help="short phases (a smoke run)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--tree", type=Path, default=HERE,
-                        help="the edu_chain checkout to run (default: this one)")
-    parser.add_argument("--compare", nargs=2, type=Path, metavar=("TREE_A", "TREE_B"),
-                        help="run the lesson on two checkouts, one after the other, "
-                             "and print one table")
+    parser.add_argument(
+        "--tree", type=Path, default=HERE, help="the edu_chain checkout to run (default: this one)"
+    )
+    parser.add_argument(
+        "--compare",
+        nargs=2,
+        type=Path,
+        metavar=("TREE_A", "TREE_B"),
+        help="run the lesson on two checkouts, one after the other, and print one table",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.add_argument("--table-from", nargs="+", type=Path, metavar="FILE",
-                        help="run nothing: print one table from files written by --save")
-    parser.add_argument("--save", type=Path, default=None, metavar="FILE",
-                        help="also write the figures as JSON to FILE")
-    parser.add_argument("--phases", default=None, metavar="A,B,…",
-                        help="run only these phases, in the lesson's order (of: "
-                        + ", ".join(name for name, _ in PHASES) + "); e.g. join,flood,account")
+    parser.add_argument(
+        "--table-from",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="run nothing: print one table from files written by --save",
+    )
+    parser.add_argument(
+        "--save",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write the figures as JSON to FILE",
+    )
+    parser.add_argument(
+        "--phases",
+        default=None,
+        metavar="A,B,…",
+        help="run only these phases, in the lesson's order (of: "
+        + ", ".join(name for name, _ in PHASES)
+        + "); e.g. join,flood,account",
+    )
     parser.add_argument("--keep", action="store_true", help="keep node logs and data folders")
-    parser.add_argument("--no-request-count", action="store_true",
-                        help="do not count requests (no sitecustomize shim in the nodes)")
+    parser.add_argument(
+        "--no-request-count",
+        action="store_true",
+        help="do not count requests (no sitecustomize shim in the nodes)",
+    )
     args = parser.parse_args(argv)
     if args.students < 5:
         _say("note: fewer than 5 students, so fewer than five miners mine at once")
     if args.table_from:
         saved = [json.loads(path.read_text()) for path in args.table_from]
-        print(table([run for report in saved for run in report["runs"]],
-                    phases.Settings(**saved[0]["settings"])))
+        print(
+            table(
+                [run for report in saved for run in report["runs"]],
+                phases.Settings(**saved[0]["settings"]),
+            )
+        )
         return 0
     settings = settings_from(args)
     only = None
@@ -256,16 +328,20 @@ def main(argv: list[str] | None = None) -> int:
         only = {name.strip() for name in args.phases.split(",") if name.strip()}
         unknown = only - {name for name, _ in PHASES}
         if unknown:
-            parser.error(f"unknown phase(s) {', '.join(sorted(unknown))}; the phases are "
-                         + ", ".join(name for name, _ in PHASES))
+            parser.error(
+                f"unknown phase(s) {', '.join(sorted(unknown))}; the phases are "
+                + ", ".join(name for name, _ in PHASES)
+            )
     trees = [t.resolve() for t in (args.compare or [args.tree])]
     for tree in trees:
         if not (tree / "edu_chain" / "__init__.py").exists():
             parser.error(f"{tree} has no edu_chain package; pass an edu_chain checkout")
     runs = []
     for tree in trees:
-        _say(f"lesson with {settings.students} students on {tree} "
-             f"(load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores)")
+        _say(
+            f"lesson with {settings.students} students on {tree} "
+            f"(load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores)"
+        )
         runs.append(run_lesson(tree, settings, args.keep, not args.no_request_count, only))
     report = {"settings": settings.__dict__, "runs": runs}
     if args.save:
@@ -273,9 +349,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(report, indent=2))
     else:
-        print(f"classroom benchmark: teacher + {settings.students} students, "
-              f"difficulty {settings.difficulty} bits, {os.cpu_count()} cores "
-              f"(load average now {os.getloadavg()[0]:.1f}; the CPU may be shared)")
+        print(
+            f"classroom benchmark: teacher + {settings.students} students, "
+            f"difficulty {settings.difficulty} bits, {os.cpu_count()} cores "
+            f"(load average now {os.getloadavg()[0]:.1f}; the CPU may be shared)"
+        )
         print(table(runs, settings))
     return 0
 

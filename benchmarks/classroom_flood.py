@@ -41,7 +41,7 @@ def flood(lesson: Lesson) -> None:
     cpu_before = (flooder_meter.cpu(), others.cpu(), _own_cpu())
     served_before = others.served()
     with Observer(nodes) as observer:
-        time.sleep(1.0)      # the observer process is up and has a round before the flood
+        time.sleep(1.0)  # the observer process is up and has a round before the flood
         began = time.monotonic()
         flood_began = began - observer.started
         with ThreadPoolExecutor(max_workers=FLOOD_THREADS) as pool:
@@ -54,26 +54,39 @@ def flood(lesson: Lesson) -> None:
     tally = lesson.tally("flood")
     samples = [(at, name, took) for at, name, took in observer.samples if at >= flood_began]
     latencies = [took for _, _, took in samples]
-    slow = [f"{name} {took:.2f} s at {at - flood_began:.1f} s "
-            f"({'flood' if at - flood_began < flood_took else 'mine-out'})"
-            for at, name, took in samples if took >= HEALTH_SLOW_S]
+    slow = [
+        f"{name} {took:.2f} s at {at - flood_began:.1f} s "
+        f"({'flood' if at - flood_began < flood_took else 'mine-out'})"
+        for at, name, took in samples
+        if took >= HEALTH_SLOW_S
+    ]
     if slow:
         lesson.details.append("slow /health during the flood: " + "; ".join(slow[:20]))
     spent = [after - before for before, after in zip(cpu_before, cpu_flood)]
     lesson.details.append(
         f"CPU seconds during the {flood_took:.1f} s of flooding: the flooded node "
         f"{spent[0]:.1f}, the {len(others.processes)} other nodes together {spent[1]:.1f}, "
-        f"the benchmark (flooder and watchers) {spent[2]:.1f}")
+        f"the benchmark (flooder and watchers) {spent[2]:.1f}"
+    )
     if served_before is not None and served_flood is not None:
         served_flood.subtract(served_before)
-        lesson.details.append("requests the other nodes served meanwhile: " + ", ".join(
-            f"{path} {count}" for path, count in served_flood.most_common(6) if count > 0))
+        lesson.details.append(
+            "requests the other nodes served meanwhile: "
+            + ", ".join(
+                f"{path} {count}" for path, count in served_flood.most_common(6) if count > 0
+            )
+        )
     lesson.figures.update(
-        flood_sent=tally.sent, flood_refused=tally.refused, flood_failed=tally.failed,
-        flood_accepted=tally.sent - tally.refused - tally.failed, flood_post_s=flood_took,
+        flood_sent=tally.sent,
+        flood_refused=tally.refused,
+        flood_failed=tally.failed,
+        flood_accepted=tally.sent - tally.refused - tally.failed,
+        flood_post_s=flood_took,
         flood_health_max_s=max(latencies) if latencies else None,
-        flood_health_slow=len(slow), flood_health_checks=len(latencies),
-        flood_mined_out_s=mined_in)
+        flood_health_slow=len(slow),
+        flood_health_checks=len(latencies),
+        flood_mined_out_s=mined_in,
+    )
 
 
 def _own_cpu() -> float:
@@ -89,11 +102,14 @@ def mine_out(lesson: Lesson) -> float | None:
     while time.monotonic() - began < lesson.settings.mine_out_seconds:
         nodes = lesson.everyone()
         answers = lesson.watch.healths(nodes, timeout=5.0)
-        pending = {n.name: a.get("pending", 0) for n, a in zip(nodes, answers.values())
-                   if isinstance(a, dict)}
+        pending = {
+            n.name: a.get("pending", 0)
+            for n, a in zip(nodes, answers.values())
+            if isinstance(a, dict)
+        }
         if len(pending) == len(nodes) and not any(pending.values()):
             quiet_rounds += 1
-            if quiet_rounds >= 2:      # twice in a row: no post still on its way
+            if quiet_rounds >= 2:  # twice in a row: no post still on its way
                 return time.monotonic() - began
             time.sleep(1)
             continue
@@ -126,10 +142,12 @@ def account(lesson: Lesson) -> None:
     and still-pending posts, over the chains of all nodes."""
     nodes = lesson.everyone()
     lesson.figures["final_one_chain_s"] = lesson.watch.converge(
-        nodes, timeout=lesson.settings.join_timeout)
+        nodes, timeout=lesson.settings.join_timeout
+    )
     with ThreadPoolExecutor(max_workers=4) as pool:
-        chains = dict(zip([n.name for n in nodes], pool.map(lambda n: all_blocks(lesson, n),
-                                                              nodes)))
+        chains = dict(
+            zip([n.name for n in nodes], pool.map(lambda n: all_blocks(lesson, n), nodes))
+        )
         pendings = list(pool.map(lambda n: lesson.room.observe(n, "/pending_tx", 30), nodes))
     readable = {name: blocks for name, blocks in chains.items() if blocks}
     if not readable:
@@ -144,21 +162,34 @@ def account(lesson: Lesson) -> None:
         counts = _contents(blocks)
         on_some_chain.update(counts)
         duplicated = max(duplicated, sum(c - 1 for c in counts.values() if c > 1))
-    waiting = {post.get("content") for answer in pendings if isinstance(answer, list)
-               for post in answer if isinstance(post, dict)}
+    waiting = {
+        post.get("content")
+        for answer in pendings
+        if isinstance(answer, list)
+        for post in answer
+        if isinstance(post, dict)
+    }
     not_common = [c for c in lesson.accepted if c not in on_common]
     unread = len(nodes) - len(readable) + sum(1 for a in pendings if not isinstance(a, list))
     if unread:
-        lesson.notes.append(f"{unread} chain(s) or pool(s) could not be read: "
-                            "'lost' may count posts that are in them")
+        lesson.notes.append(
+            f"{unread} chain(s) or pool(s) could not be read: "
+            "'lost' may count posts that are in them"
+        )
     lesson.figures.update(
-        posts_accepted=len(lesson.accepted), posts_duplicated=duplicated,
+        posts_accepted=len(lesson.accepted),
+        posts_duplicated=duplicated,
         posts_off_common_chain=len(not_common),
         posts_lost=sum(1 for c in not_common if c not in waiting and c not in on_some_chain),
         chains_read=f"{len(readable)} of {len(nodes)}",
-        nodes_on_common_tip=f"{tips[common_tip]} of {len(nodes)}")
+        nodes_on_common_tip=f"{tips[common_tip]} of {len(nodes)}",
+    )
 
 
 def _contents(blocks: list[dict]) -> Counter:
-    return Counter(post.get("content") for block in blocks
-                   for post in block.get("transactions", []) if isinstance(post, dict))
+    return Counter(
+        post.get("content")
+        for block in blocks
+        for post in block.get("transactions", [])
+        if isinstance(post, dict)
+    )

@@ -36,9 +36,10 @@ def time_health(url: str, timeout: float) -> float:
         connection.close()
 
 
-def _observe(names_urls: list[tuple[str, str]], interval: float, timeout: float,
-             stop, results, began: float) -> None:
-    seen: list[tuple[float, str, float]] = []   # (seconds since start, node name, latency)
+def _observe(
+    names_urls: list[tuple[str, str]], interval: float, timeout: float, stop, results, began: float
+) -> None:
+    seen: list[tuple[float, str, float]] = []  # (seconds since start, node name, latency)
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         while not stop.is_set():
             at = time.monotonic() - began
@@ -52,14 +53,18 @@ class Observer:
     """``with Observer(nodes) as seen: ...``; afterwards ``seen.samples`` holds
     ``(seconds since start, node name, /health latency)`` for every answer or timeout."""
 
-    def __init__(self, names_urls: list[tuple[str, str]], interval: float = 0.5,
-                 timeout: float = 5.0):
-        self.started = time.monotonic()   # both processes read the same monotonic clock
-        context = multiprocessing.get_context("spawn")   # no fork of a threaded process
+    def __init__(
+        self, names_urls: list[tuple[str, str]], interval: float = 0.5, timeout: float = 5.0
+    ):
+        self.started = time.monotonic()  # both processes read the same monotonic clock
+        context = multiprocessing.get_context("spawn")  # no fork of a threaded process
         self._stop, self._results = context.Event(), context.Queue()
-        self._process = context.Process(target=_observe, name="bench-observer", daemon=True,
-                                        args=(names_urls, interval, timeout, self._stop,
-                                              self._results, self.started))
+        self._process = context.Process(
+            target=_observe,
+            name="bench-observer",
+            daemon=True,
+            args=(names_urls, interval, timeout, self._stop, self._results, self.started),
+        )
         self.timeout = timeout
         self.samples: list[tuple[float, str, float]] = []
 

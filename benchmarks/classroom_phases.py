@@ -22,17 +22,17 @@ from classroom_watch import CpuMeter, Watcher, peer_list, percentile
 @dataclass
 class Settings:
     students: int = 10
-    activity_seconds: float = 60.0   # students posting and mining at random
-    action_interval: float = 10.0    # mean seconds between two actions of one student
-    idle_seconds: float = 20.0       # the idle CPU / requests window
-    rounds: int = 10                 # blocks timed for propagation
-    miner_rounds: int = 3            # rounds of five simultaneous miners
-    teacher_down: float = 20.0       # seconds the teacher is stopped
-    late_wait: float = 90.0          # how long the late student runs before the teacher
+    activity_seconds: float = 60.0  # students posting and mining at random
+    action_interval: float = 10.0  # mean seconds between two actions of one student
+    idle_seconds: float = 20.0  # the idle CPU / requests window
+    rounds: int = 10  # blocks timed for propagation
+    miner_rounds: int = 3  # rounds of five simultaneous miners
+    teacher_down: float = 20.0  # seconds the teacher is stopped
+    late_wait: float = 90.0  # how long the late student runs before the teacher
     flood_posts: int = 2000
-    flood_seconds: float = 240.0     # bound on the flood itself
+    flood_seconds: float = 240.0  # bound on the flood itself
     mine_out_seconds: float = 240.0  # bound on mining every flooded post
-    join_timeout: float = 60.0       # bound on every "wait until" of the lesson
+    join_timeout: float = 60.0  # bound on every "wait until" of the lesson
     difficulty: int = 10
     seed: int = 1
 
@@ -40,18 +40,19 @@ class Settings:
 @dataclass
 class Lesson:
     """The room under test, what it was asked, and what was measured."""
+
     room: Room
     watch: Watcher
     settings: Settings
     teacher: NodeProcess | None = None
     students: list[NodeProcess] = field(default_factory=list)
     tallies: dict[str, Tally] = field(default_factory=dict)
-    accepted: dict[str, str] = field(default_factory=dict)   # post content -> node name
+    accepted: dict[str, str] = field(default_factory=dict)  # post content -> node name
     figures: dict[str, object] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)     # what went wrong in the benchmark
-    details: list[str] = field(default_factory=list)   # more about a figure
+    notes: list[str] = field(default_factory=list)  # what went wrong in the benchmark
+    details: list[str] = field(default_factory=list)  # more about a figure
     ports: list[int] = field(default_factory=list)
-    resting: set[str] = field(default_factory=set)   # students about to be killed
+    resting: set[str] = field(default_factory=set)  # students about to be killed
     _counter: itertools.count = field(default_factory=itertools.count)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -70,8 +71,14 @@ class Lesson:
     def post(self, phase: str, node: NodeProcess, timeout: float = STUDENT_TIMEOUT) -> bool:
         """A student posts something new; a post the node accepted is remembered."""
         content = f"{phase} post {next(self._counter)} by {node.name}"
-        answer = self.room.student(self.tally(phase), node, "POST", "/new_transaction",
-                                   {"author": node.name, "content": content}, timeout)
+        answer = self.room.student(
+            self.tally(phase),
+            node,
+            "POST",
+            "/new_transaction",
+            {"author": node.name, "content": content},
+            timeout,
+        )
         if answer is not None:
             with self._lock:
                 self.accepted[content] = node.name
@@ -90,8 +97,10 @@ def start_teacher(lesson: Lesson) -> None:
     up = lesson.watch.wait_up([lesson.teacher], lesson.settings.join_timeout)["teacher"]
     lesson.figures["teacher_up_s"] = up
     if up is None:
-        raise RuntimeError(f"the teacher's node did not answer /health within "
-                           f"{lesson.settings.join_timeout:.0f} s; see {lesson.teacher.log_path}")
+        raise RuntimeError(
+            f"the teacher's node did not answer /health within "
+            f"{lesson.settings.join_timeout:.0f} s; see {lesson.teacher.log_path}"
+        )
 
 
 def join_students(lesson: Lesson) -> None:
@@ -109,15 +118,19 @@ def join_students(lesson: Lesson) -> None:
             break
         teacher_peers = peer_list(room.observe(teacher, "/peers"))
         checks = lesson.watch.pool.map(
-            lambda s, known=teacher_peers: lesson.watch.joined(s, teacher, known), waiting)
+            lambda s, known=teacher_peers: lesson.watch.joined(s, teacher, known), waiting
+        )
         for student, done in zip(waiting, checks):
             if done:
                 joined[student.name] = time.monotonic() - student.started_at
         time.sleep(0.5)
-    lesson.watch.wait_up(lesson.students, settings.join_timeout)   # who can be used
+    lesson.watch.wait_up(lesson.students, settings.join_timeout)  # who can be used
     times = list(joined.values())
-    lesson.figures.update(students_joined=len(joined), join_p50_s=percentile(times, 0.5),
-                          join_max_s=max(times) if len(joined) == settings.students else None)
+    lesson.figures.update(
+        students_joined=len(joined),
+        join_p50_s=percentile(times, 0.5),
+        join_max_s=max(times) if len(joined) == settings.students else None,
+    )
     dead = [s.name for s in lesson.students if not s.alive]
     if dead:
         lesson.notes.append(f"student node(s) that exited at start: {', '.join(dead)}")
@@ -145,7 +158,7 @@ class Activity:
     def stop(self) -> None:
         self.stop_flag.set()
         self.thread.join(timeout=5)
-        self.workers.shutdown(wait=True)   # every request has its own deadline
+        self.workers.shutdown(wait=True)  # every request has its own deadline
 
     def _run(self) -> None:
         lesson = self.lesson
@@ -156,11 +169,11 @@ class Activity:
                 continue
             student = lesson.random.choice(students)
             action = lesson.post if lesson.random.random() < 0.6 else lesson.mine
-            with self.busy_lock:      # a student does one thing at a time
+            with self.busy_lock:  # a student does one thing at a time
                 if student.name in self.busy:
                     continue
                 self.busy.add(student.name)
-            if self.in_flight.acquire(blocking=False):   # at most 32 requests at once
+            if self.in_flight.acquire(blocking=False):  # at most 32 requests at once
                 self.workers.submit(self._act, action, student)
             else:
                 with self.busy_lock:
@@ -182,15 +195,21 @@ def random_activity(lesson: Lesson) -> None:
 
 def idle(lesson: Lesson, prefix: str = "idle", when: str = "after the activity") -> None:
     """Nothing happens: CPU of all nodes together and requests/s (no benchmark requests)."""
-    time.sleep(min(5.0, lesson.settings.idle_seconds))   # let the last gossip settle
+    time.sleep(min(5.0, lesson.settings.idle_seconds))  # let the last gossip settle
     measured = CpuMeter(lesson.everyone()).measure(lesson.settings.idle_seconds)
-    lesson.figures.update({f"{prefix}_cpu_percent": measured["cpu_percent"],
-                           f"{prefix}_requests_per_s": measured["requests_per_s"],
-                           f"{prefix}_nodes_measured": measured["nodes"],
-                           f"{prefix}_requests_by_path": measured["by_path"]})
+    lesson.figures.update(
+        {
+            f"{prefix}_cpu_percent": measured["cpu_percent"],
+            f"{prefix}_requests_per_s": measured["requests_per_s"],
+            f"{prefix}_nodes_measured": measured["nodes"],
+            f"{prefix}_requests_by_path": measured["by_path"],
+        }
+    )
     if measured["by_path"]:
-        lesson.details.append(f"idle requests/s {when}, by kind: " + ", ".join(
-            f"{path} {rate}" for path, rate in measured["by_path"].items()))
+        lesson.details.append(
+            f"idle requests/s {when}, by kind: "
+            + ", ".join(f"{path} {rate}" for path, rate in measured["by_path"].items())
+        )
 
 
 def idle_at_the_end(lesson: Lesson) -> None:
@@ -223,7 +242,8 @@ def propagation(lesson: Lesson) -> None:
         propagation_p50_s=percentile(times, 0.5) if not missed else None,
         propagation_p95_s=percentile(times, 0.95) if not missed else None,
         propagation_reached=f"{rounds - missed} of {rounds}",
-        propagation_p50_reached_s=percentile(times, 0.5))
+        propagation_p50_reached_s=percentile(times, 0.5),
+    )
 
 
 def simultaneous_miners(lesson: Lesson) -> None:
@@ -241,6 +261,7 @@ def simultaneous_miners(lesson: Lesson) -> None:
             except threading.BrokenBarrierError:
                 pass
             return lesson.mine("miners", miner)
+
         with ThreadPoolExecutor(max_workers=len(miners)) as pool:
             list(pool.map(mine_at_once, miners))
         took = lesson.watch.converge(lesson.everyone(), timeout=30)
@@ -249,9 +270,11 @@ def simultaneous_miners(lesson: Lesson) -> None:
         else:
             worst = max(worst, took)
         time.sleep(1)
-    lesson.figures.update(miners_converge_s=None if failed else worst,
-                          miners_rounds_converged=f"{lesson.settings.miner_rounds - failed} "
-                                                  f"of {lesson.settings.miner_rounds}")
+    lesson.figures.update(
+        miners_converge_s=None if failed else worst,
+        miners_rounds_converged=f"{lesson.settings.miner_rounds - failed} "
+        f"of {lesson.settings.miner_rounds}",
+    )
 
 
 def faults(lesson: Lesson) -> None:
@@ -261,7 +284,7 @@ def faults(lesson: Lesson) -> None:
     room, teacher, settings = lesson.room, lesson.teacher, lesson.settings
     victims = lesson.students[:3]
     with Activity(lesson, "faults"):
-        lesson.resting.update(v.name for v in victims)   # nobody posts to a node being killed
+        lesson.resting.update(v.name for v in victims)  # nobody posts to a node being killed
         time.sleep(2)
         for victim, how in zip(victims, [signal.SIGKILL, signal.SIGKILL, signal.SIGTERM]):
             room.stop(victim, how)
@@ -273,8 +296,8 @@ def faults(lesson: Lesson) -> None:
         time.sleep(2)
         room.stop(teacher, signal.SIGTERM)
         away_since = time.monotonic()
-        worker = lesson.live_students()[-1]      # the room moves on without the teacher:
-        for share in (0.0, 0.8):                 # two blocks, so it comes back behind
+        worker = lesson.live_students()[-1]  # the room moves on without the teacher:
+        for share in (0.0, 0.8):  # two blocks, so it comes back behind
             time.sleep(max(0.0, away_since + share * settings.teacher_down - time.monotonic()))
             lesson.post("faults", worker)
             lesson.mine("faults", worker)
@@ -287,9 +310,13 @@ def faults(lesson: Lesson) -> None:
         return
     answering = time.monotonic()
     took = lesson.watch.converge(lesson.everyone(), timeout=settings.join_timeout)
-    lesson.figures.update(teacher_restart_up_s=up, restart_one_chain_s=took,
-                          restart_one_chain_from_start_s=None if took is None else
-                          took + answering - teacher.started_at)
+    lesson.figures.update(
+        teacher_restart_up_s=up,
+        restart_one_chain_s=took,
+        restart_one_chain_from_start_s=None
+        if took is None
+        else took + answering - teacher.started_at,
+    )
 
 
 def late_joiner(lesson: Lesson) -> None:
@@ -315,4 +342,5 @@ def late_joiner(lesson: Lesson) -> None:
     lesson.students.append(late)
     lesson.watch.wait_up([late], settings.join_timeout)
     lesson.figures["late_one_chain_s"] = lesson.watch.converge(
-        lesson.everyone(), timeout=settings.join_timeout)
+        lesson.everyone(), timeout=settings.join_timeout
+    )

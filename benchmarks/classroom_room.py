@@ -23,8 +23,8 @@ from pathlib import Path
 import requests
 
 COUNTER_SHIM = Path(__file__).resolve().parent / "request_counter"
-STUDENT_TIMEOUT = 10.0    # seconds a student waits for a post or a mine before giving up
-OBSERVER_TIMEOUT = 5.0    # seconds the benchmark waits for /health, /peers, /chain
+STUDENT_TIMEOUT = 10.0  # seconds a student waits for a post or a mine before giving up
+OBSERVER_TIMEOUT = 5.0  # seconds the benchmark waits for /health, /peers, /chain
 
 
 def _die_with_parent() -> None:
@@ -53,6 +53,7 @@ def free_ports(count: int) -> list[int]:
 @dataclass
 class NodeProcess:
     """One node: a name, a port and a data folder that survive its restarts."""
+
     name: str
     port: int
     data_dir: Path
@@ -61,7 +62,7 @@ class NodeProcess:
     process: subprocess.Popen | None = None
     started_at: float = 0.0
     starts: int = 0
-    answered: int = 0         # the start number at which the node last answered us
+    answered: int = 0  # the start number at which the node last answered us
 
     @property
     def url(self) -> str:
@@ -88,9 +89,10 @@ class NodeProcess:
 @dataclass
 class Tally:
     """Student-facing requests of one phase: how many, how many failed, and the first errors."""
+
     sent: int = 0
     failed: int = 0
-    refused: int = 0          # a clear 429 "slow down" (only expected in the flood)
+    refused: int = 0  # a clear 429 "slow down" (only expected in the flood)
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -117,8 +119,13 @@ class Room:
 
     # -- processes --------------------------------------------------------------
     def add(self, name: str, port: int) -> NodeProcess:
-        node = NodeProcess(name, port, self.workdir / name, self.workdir / f"{name}.log",
-                           self.workdir / f"{name}.requests")
+        node = NodeProcess(
+            name,
+            port,
+            self.workdir / name,
+            self.workdir / f"{name}.log",
+            self.workdir / f"{name}.requests",
+        )
         self.nodes[name] = node
         return node
 
@@ -129,24 +136,42 @@ class Room:
         env["PYTHONPATH"] = os.pathsep.join(paths)
         env["EDU_CHAIN_BENCH_COUNTER"] = str(node.counter_path)
         env["PYTHONUNBUFFERED"] = "1"
-        command = [sys.executable, "-m", "edu_chain", "node", "--port", str(node.port),
-                   "--data-dir", str(node.data_dir), "--difficulty", str(self.difficulty)]
+        command = [
+            sys.executable,
+            "-m",
+            "edu_chain",
+            "node",
+            "--port",
+            str(node.port),
+            "--data-dir",
+            str(node.data_dir),
+            "--difficulty",
+            str(self.difficulty),
+        ]
         for peer in peers:
             command += ["--peer", peer]
         with open(node.log_path, "a") as log:
-            log.write(f"\n=== start {node.starts + 1} at {time.strftime('%H:%M:%S')}: "
-                      f"{' '.join(command[1:])}\n")
+            log.write(
+                f"\n=== start {node.starts + 1} at {time.strftime('%H:%M:%S')}: "
+                f"{' '.join(command[1:])}\n"
+            )
             log.flush()
             node.process = subprocess.Popen(
-                command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                cwd=self.workdir, env=env,
-                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=self.workdir,
+                env=env,
+                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            )
         node.started_at = time.monotonic()
         node.starts += 1
         self.forget_session(node.url)
 
-    def stop(self, node: NodeProcess, how: signal.Signals = signal.SIGTERM,
-             wait: float = 10.0) -> None:
+    def stop(
+        self, node: NodeProcess, how: signal.Signals = signal.SIGTERM, wait: float = 10.0
+    ) -> None:
         """Stop one node by its PID: ``how`` first, SIGKILL if it has not gone in ``wait`` s."""
         process = node.process
         if process is None or process.poll() is not None:
@@ -215,13 +240,24 @@ class Room:
         except (requests.RequestException, ValueError):
             return None
 
-    def student(self, tally: Tally, node: NodeProcess, method: str, path: str,
-                body: dict | None = None, timeout: float = STUDENT_TIMEOUT):
+    def student(
+        self,
+        tally: Tally,
+        node: NodeProcess,
+        method: str,
+        path: str,
+        body: dict | None = None,
+        timeout: float = STUDENT_TIMEOUT,
+    ):
         """A request a student makes (a post, a mine): recorded in ``tally``; the JSON or None."""
         try:
             reply = self.session(node.url).request(
-                method, node.url + path, json=body, timeout=timeout,
-                headers={"Accept": "application/json"})
+                method,
+                node.url + path,
+                json=body,
+                timeout=timeout,
+                headers={"Accept": "application/json"},
+            )
         except requests.RequestException as error:
             tally.record(False, error=f"{node.name} {path}: {type(error).__name__}")
             return None

@@ -52,10 +52,12 @@ class Watcher:
 
     def timed_healths(self, nodes: list[NodeProcess], timeout: float = 5.0) -> list[float]:
         """How long each node took to answer /health (``timeout`` when it did not answer)."""
+
         def one(node):
             began = time.monotonic()
             answer = self.room.observe(node, "/health", timeout)
             return time.monotonic() - began if answer is not None else timeout
+
         return list(self.pool.map(one, nodes))
 
     def wait_up(self, nodes: list[NodeProcess], timeout: float) -> dict[str, float | None]:
@@ -72,8 +74,13 @@ class Watcher:
             time.sleep(0.2)
         return up
 
-    def converge(self, nodes: list[NodeProcess], timeout: float, interval: float = 0.1,
-                 since: float | None = None) -> float | None:
+    def converge(
+        self,
+        nodes: list[NodeProcess],
+        timeout: float,
+        interval: float = 0.1,
+        since: float | None = None,
+    ) -> float | None:
         """Seconds until every node answers with the same tip, counted from ``since``
         (default: now); None if not within ``timeout``."""
         began = time.monotonic() if since is None else since
@@ -85,8 +92,9 @@ class Watcher:
             time.sleep(interval)
         return None
 
-    def reach(self, nodes: list[NodeProcess], index: int, block_hash: str,
-              timeout: float) -> float | None:
+    def reach(
+        self, nodes: list[NodeProcess], index: int, block_hash: str, timeout: float
+    ) -> float | None:
         """Seconds until every node holds block ``index`` (its tip, or a higher height)."""
         began = time.monotonic()
         waiting = list(nodes)
@@ -97,8 +105,9 @@ class Watcher:
                 time.sleep(0.05)
         return None if waiting else time.monotonic() - began
 
-    def joined(self, student: NodeProcess, teacher: NodeProcess,
-               teacher_peers: list[str] | None = None) -> bool:
+    def joined(
+        self, student: NodeProcess, teacher: NodeProcess, teacher_peers: list[str] | None = None
+    ) -> bool:
         """The student knows the teacher and the teacher knows the student."""
         if teacher_peers is None:
             teacher_peers = peer_list(self.room.observe(teacher, "/peers"))
@@ -155,7 +164,14 @@ class CpuMeter:
         if served_before is not None and served_after is not None:
             served_after.subtract(served_before)
             requests = sum(served_after.values()) / elapsed
-            by_path = {path: round(count / elapsed, 1)
-                       for path, count in served_after.most_common(5) if count > 0}
-        return {"cpu_percent": 100 * (cpu_after - cpu_before) / elapsed,
-                "requests_per_s": requests, "by_path": by_path, "nodes": len(self.processes)}
+            by_path = {
+                path: round(count / elapsed, 1)
+                for path, count in served_after.most_common(5)
+                if count > 0
+            }
+        return {
+            "cpu_percent": 100 * (cpu_after - cpu_before) / elapsed,
+            "requests_per_s": requests,
+            "by_path": by_path,
+            "nodes": len(self.processes),
+        }

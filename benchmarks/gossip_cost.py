@@ -29,8 +29,10 @@ def counting(create_app):
             with LOCK:
                 COUNT["requests"] += 1
             return inner(environ, start_response)
+
         app.wsgi_app = wsgi
         return app
+
     return create
 
 
@@ -48,23 +50,29 @@ def main() -> None:
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle counting")
     args = parser.parse_args()
     lab_network.create_app = counting(lab_network.create_app)
-    with lab_network.LocalNetwork(args.nodes, difficulty=8, name="cost",
-                                  sync_interval=None) as network:
+    with lab_network.LocalNetwork(
+        args.nodes, difficulty=8, name="cost", sync_interval=None
+    ) as network:
         time.sleep(1)
         first = network[0]
-        posts = requests_during(lambda: [first.client.post("bench", f"post {n}")
-                                         for n in range(args.posts)], 3.0)
+        posts = requests_during(
+            lambda: [first.client.post("bench", f"post {n}") for n in range(args.posts)], 3.0
+        )
         reached = sum(len(m.chain.pending) == args.posts for m in network)
         blocks = requests_during(lambda: first.client.mine(), 3.0)
         same_tip = len(set(network.tips())) == 1
-    print(f"{args.nodes}-node mesh: {(posts - args.posts) / args.posts:.1f} requests per post "
-          f"between nodes ({reached}/{args.nodes} pools got all {args.posts} posts by gossip "
-          f"alone); {blocks - 1} requests for one block (all on one tip: {same_tip})")
+    print(
+        f"{args.nodes}-node mesh: {(posts - args.posts) / args.posts:.1f} requests per post "
+        f"between nodes ({reached}/{args.nodes} pools got all {args.posts} posts by gossip "
+        f"alone); {blocks - 1} requests for one block (all on one tip: {same_tip})"
+    )
     with lab_network.LocalNetwork(args.nodes, difficulty=8, name="idle") as network:
         time.sleep(2)
         idle = requests_during(lambda: None, args.idle)
-    print(f"idle, watcher running (LocalNetwork's 1 s interval): {idle / args.idle:.1f} "
-          f"requests/s across {args.nodes} nodes")
+    print(
+        f"idle, watcher running (LocalNetwork's 1 s interval): {idle / args.idle:.1f} "
+        f"requests/s across {args.nodes} nodes"
+    )
 
 
 if __name__ == "__main__":

@@ -28,9 +28,11 @@ def serve(app):
     try:
         from edu_chain.network.api import MAX_BODY_BYTES
         from edu_chain.network.serving import room_server
+
         server = room_server(app, "127.0.0.1", 0, MAX_BODY_BYTES)
     except ImportError:
         from waitress.server import create_server
+
         server = create_server(app, host="127.0.0.1", port=0, threads=8)
     threading.Thread(target=server.run, daemon=True).start()
     return server, f"http://127.0.0.1:{server.effective_port}"
@@ -66,8 +68,15 @@ def health_under_mining(miners: int = 9) -> float:
     node.chain.add_post(Post("bench", "a hard block", 1767225600))
     server, url = serve(create_app(node))
     node.set_address(url)
-    threads = [threading.Thread(target=_quietly, args=(requests.post, f"{url}/mine"),
-                                kwargs={"timeout": 60}, daemon=True) for _ in range(miners)]
+    threads = [
+        threading.Thread(
+            target=_quietly,
+            args=(requests.post, f"{url}/mine"),
+            kwargs={"timeout": 60},
+            daemon=True,
+        )
+        for _ in range(miners)
+    ]
     for thread in threads:
         thread.start()
     time.sleep(1.0)
@@ -76,9 +85,9 @@ def health_under_mining(miners: int = 9) -> float:
         requests.get(f"{url}/health", timeout=30)
         return time.perf_counter() - began
     except requests.RequestException:
-        return float("inf")   # no answer within 30 s
+        return float("inf")  # no answer within 30 s
     finally:
-        node.close()         # stops the search(es) under way
+        node.close()  # stops the search(es) under way
         server.close()
 
 
@@ -88,15 +97,17 @@ def big_body() -> str:
     port = int(url.rsplit(":", 1)[1])
     began = time.perf_counter()
     with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
-        raw.sendall(b"POST /new_transaction HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                    b"application/json\r\nContent-Length: 104857600\r\n\r\n")
+        raw.sendall(
+            b"POST /new_transaction HTTP/1.1\r\nHost: x\r\nContent-Type: "
+            b"application/json\r\nContent-Length: 104857600\r\n\r\n"
+        )
         raw.settimeout(5)
         try:
             answer = raw.recv(200).split(b"\r\n")[0].decode()
         except TimeoutError:
             answer = "no answer within 5 s (waiting for the body)"
     took = time.perf_counter() - began
-    time.sleep(0.5)          # let the server finish the answer before it is closed
+    time.sleep(0.5)  # let the server finish the answer before it is closed
     node.close()
     server.close()
     return f"{answer} after {took * 1000:.0f} ms"
@@ -110,7 +121,7 @@ def _quietly(function, *args, **kwargs):
 
 
 def main() -> None:
-    logging.getLogger("waitress").setLevel(logging.CRITICAL)   # servers closed mid-answer
+    logging.getLogger("waitress").setLevel(logging.CRITICAL)  # servers closed mid-answer
     print(f"{'figure':<48}{'measured':>30}   target")
     print(f"{'/sync with 20 silent peers':<48}{sync_with_silent_peers():>28.2f} s   a few s")
     print(f"{'/health during 9 concurrent /mine':<48}{health_under_mining():>28.3f} s   < 1 s")

@@ -74,8 +74,10 @@ def main() -> None:
     spread = propagation_seconds(args.nodes, args.rounds)
     print(f"{'measure':<52}{'result':>12}{'target':>12}")
     print(f"{f'sync a {height}-block chain from a peer':<52}{seconds:>11.2f}s{'<= 5 s':>12}")
-    print(f"{f'block reaches all {args.nodes} nodes (median of {args.rounds})':<52}"
-          f"{statistics.median(spread):>11.3f}s{'<= 1 s':>12}")
+    print(
+        f"{f'block reaches all {args.nodes} nodes (median of {args.rounds})':<52}"
+        f"{statistics.median(spread):>11.3f}s{'<= 1 s':>12}"
+    )
     print(f"{'   slowest round':<52}{max(spread):>11.3f}s")
 
 

@@ -26,8 +26,10 @@ def main() -> None:
     args = parser.parse_args()
     low, _, high = args.bits.partition(":")
     levels = list(range(int(low), int(high or low) + 1))
-    print(f"{levels[0]}-{levels[-1]} bits, {args.trials} trials per level, "
-          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before the run")
+    print(
+        f"{levels[0]}-{levels[-1]} bits, {args.trials} trials per level, "
+        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before the run"
+    )
     figures = bench.parallel_sweep(levels, args.trials, args.workers, args.repeats)
     print(bench.format_sweep_table(figures))
 

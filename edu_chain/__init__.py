@@ -7,22 +7,38 @@ The core (this package's top-level modules) needs only the standard library and
 from .block import Block
 from .chain import Blockchain, ChainUpdate
 from .errors import (
-                     DuplicatePost,
-                     EduChainError,
-                     InvalidBlock,
-                     InvalidChain,
-                     InvalidPost,
-                     MiningStopped,
-                     StoreError,
-                     UnlinkedBlock,
+    DuplicatePost,
+    EduChainError,
+    InvalidBlock,
+    InvalidChain,
+    InvalidPost,
+    MiningStopped,
+    StoreError,
+    UnlinkedBlock,
 )
 from .params import NetworkParams
 from .pow import MiningResult, mine, solve
 from .store import Store
 from .transactions import Post
 
-__version__ = "0.1.0"   # the one place; pyproject.toml reads it (dynamic version)
+__version__ = "0.1.0"  # the one place; pyproject.toml reads it (dynamic version)
 
-__all__ = ["Block", "Blockchain", "ChainUpdate", "DuplicatePost", "EduChainError",
-           "InvalidBlock", "InvalidChain", "InvalidPost", "MiningResult", "MiningStopped",
-           "NetworkParams", "Post", "Store", "StoreError", "UnlinkedBlock", "mine", "solve"]
+__all__ = [
+    "Block",
+    "Blockchain",
+    "ChainUpdate",
+    "DuplicatePost",
+    "EduChainError",
+    "InvalidBlock",
+    "InvalidChain",
+    "InvalidPost",
+    "MiningResult",
+    "MiningStopped",
+    "NetworkParams",
+    "Post",
+    "Store",
+    "StoreError",
+    "UnlinkedBlock",
+    "mine",
+    "solve",
+]

@@ -24,8 +24,9 @@ IMPOSSIBLE_BITS = 64  # nobody finds 64 zero bits in a few seconds: the search r
 
 
 def sample_block() -> Block:
-    posts = tuple(Post(f"student{i}", f"message number {i}", GENESIS_TIMESTAMP + i)
-                  for i in range(5))
+    posts = tuple(
+        Post(f"student{i}", f"message number {i}", GENESIS_TIMESTAMP + i) for i in range(5)
+    )
     return Block(1, GENESIS_TIMESTAMP + 60, ZERO_HASH, IMPOSSIBLE_BITS, posts, 0)
 
 
@@ -58,10 +59,11 @@ class TutorialBlock:
 def tutorial_rate(seconds: float) -> float:
     """The tutorial's proof of work: re-serialize the whole block for every nonce."""
     block = sample_block()
-    posts = [{"author": p.author, "content": p.content, "timestamp": p.timestamp}
-             for p in block.transactions]
-    tutorial = TutorialBlock(1, posts, block.timestamp,
-                             block.previous_hash)
+    posts = [
+        {"author": p.author, "content": p.content, "timestamp": p.timestamp}
+        for p in block.transactions
+    ]
+    tutorial = TutorialBlock(1, posts, block.timestamp, block.previous_hash)
     prefix = "0" * (IMPOSSIBLE_BITS // 4)
     attempts, deadline, began = 0, time.perf_counter() + seconds, time.perf_counter()
     while time.perf_counter() < deadline:
@@ -87,27 +89,43 @@ def hashlib_rate(seconds: float) -> float:
 
 def run(seconds: float = 2.0, workers: int = 2) -> dict[str, float]:
     """All four rates, measured one after another on this machine."""
-    return {"kit_hps": kit_rate(seconds), "tutorial_hps": tutorial_rate(seconds),
-            "hashlib_hps": hashlib_rate(seconds), "workers": workers,
-            "parallel_hps": kit_rate(seconds, workers)}
+    return {
+        "kit_hps": kit_rate(seconds),
+        "tutorial_hps": tutorial_rate(seconds),
+        "hashlib_hps": hashlib_rate(seconds),
+        "workers": workers,
+        "parallel_hps": kit_rate(seconds, workers),
+    }
 
 
 def format_table(figures: dict[str, float]) -> str:
     kit = figures["kit_hps"]
-    rows = [("edu_chain miner, 1 worker", kit, "1.00×"),
-            ("tutorial loop (json.dumps per nonce)", figures["tutorial_hps"],
-             f"kit is {kit / figures['tutorial_hps']:.1f}× faster"),
-            ("bare hashlib.sha256 loop", figures["hashlib_hps"],
-             f"kit is {kit / figures['hashlib_hps']:.2f}× of it"),
-            (f"edu_chain miner, {figures['workers']} workers", figures["parallel_hps"],
-             f"{figures['parallel_hps'] / kit:.2f}× one worker")]
+    rows = [
+        ("edu_chain miner, 1 worker", kit, "1.00×"),
+        (
+            "tutorial loop (json.dumps per nonce)",
+            figures["tutorial_hps"],
+            f"kit is {kit / figures['tutorial_hps']:.1f}× faster",
+        ),
+        (
+            "bare hashlib.sha256 loop",
+            figures["hashlib_hps"],
+            f"kit is {kit / figures['hashlib_hps']:.2f}× of it",
+        ),
+        (
+            f"edu_chain miner, {figures['workers']} workers",
+            figures["parallel_hps"],
+            f"{figures['parallel_hps'] / kit:.2f}× one worker",
+        ),
+    ]
     lines = [f"{'method':<40}{'hashes/s':>14}   comparison"]
     lines += [f"{name:<40}{rate:>14,.0f}   {note}" for name, rate, note in rows]
     return "\n".join(lines)
 
 
-def sweep_seconds(levels: list[int], trials: int, workers: int, mode: str) \
-        -> tuple[float, float, int]:
+def sweep_seconds(
+    levels: list[int], trials: int, workers: int, mode: str
+) -> tuple[float, float, int]:
     """Wall-clock and CPU seconds (this process and its workers) of one sweep, with the
     processes started inside it, and its total attempts."""
     import resource
@@ -115,8 +133,9 @@ def sweep_seconds(levels: list[int], trials: int, workers: int, mode: str) \
     from .lab.runner import run_sweep
 
     def cpu() -> float:
-        mine, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
-                                                             resource.RUSAGE_CHILDREN))
+        mine, children = (
+            resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        )
         return mine.ru_utime + mine.ru_stime + children.ru_utime + children.ru_stime
 
     began, cpu_began = time.perf_counter(), cpu()
@@ -124,12 +143,14 @@ def sweep_seconds(levels: list[int], trials: int, workers: int, mode: str) \
     return time.perf_counter() - began, cpu() - cpu_began, sum(t.attempts for t in run.trials)
 
 
-RUNS = (("one", 1, "throughput"), ("throughput", 0, "throughput"),
-        ("time-to-block", 0, "time-to-block"))
+RUNS = (
+    ("one", 1, "throughput"),
+    ("throughput", 0, "throughput"),
+    ("time-to-block", 0, "time-to-block"),
+)
 
 
-def parallel_sweep(levels: list[int], trials: int = 12, workers: int = 2,
-                   repeats: int = 1) -> dict:
+def parallel_sweep(levels: list[int], trials: int = 12, workers: int = 2, repeats: int = 1) -> dict:
     """The same sweep with one worker, then with ``workers`` in both parallel kinds.
 
     Every run mines the same headers, so the attempts are identical and only the time
@@ -161,16 +182,24 @@ def parallel_sweep(levels: list[int], trials: int = 12, workers: int = 2,
 def format_sweep_table(figures: dict, target: float = 0.6) -> str:
     runs, count = figures["runs"], figures["workers"]
     one = runs["one"][0]
-    names = {"one": "1 worker",
-             "throughput": f"{count} processes, independent trials (throughput)",
-             "time-to-block": f"{count} workers split each search (time-to-block)"}
-    lines = [f"{'sweep':<52}{'wall s':>8}{'× one worker':>14}{'CPU s':>8}{'cores used':>12}"
-             f"   target ≤ {target}×"]
+    names = {
+        "one": "1 worker",
+        "throughput": f"{count} processes, independent trials (throughput)",
+        "time-to-block": f"{count} workers split each search (time-to-block)",
+    }
+    lines = [
+        f"{'sweep':<52}{'wall s':>8}{'× one worker':>14}{'CPU s':>8}{'cores used':>12}"
+        f"   target ≤ {target}×"
+    ]
     for name, (wall, cpu) in runs.items():
         ratio = wall / one
         verdict = "" if name == "one" else ("met" if ratio <= target else "missed")
-        lines.append(f"{names[name]:<52}{wall:>8.2f}{ratio:>13.2f}×{cpu:>8.2f}"
-                     f"{cpu / wall:>12.2f}   {verdict}")
-    lines.append(f"same work in every run: {figures['attempts']:,} attempts "
-                 f"({figures['trials']} trials per level)")
+        lines.append(
+            f"{names[name]:<52}{wall:>8.2f}{ratio:>13.2f}×{cpu:>8.2f}"
+            f"{cpu / wall:>12.2f}   {verdict}"
+        )
+    lines.append(
+        f"same work in every run: {figures['attempts']:,} attempts "
+        f"({figures['trials']} trials per level)"
+    )
     return "\n".join(lines)

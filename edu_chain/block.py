@@ -38,27 +38,32 @@ ZERO_HASH = "0" * HASH_HEX_LENGTH
 class Block:
     """A block: a batch of posts linked to its parent by ``previous_hash``."""
 
-    index: int                       # height: genesis is 0
-    timestamp: int                   # seconds since 1970 (UTC), an integer
-    previous_hash: str               # hex SHA-256 of the parent's header (64 chars)
-    difficulty: int                  # target bits: the hash must have this many leading zero bits
+    index: int  # height: genesis is 0
+    timestamp: int  # seconds since 1970 (UTC), an integer
+    previous_hash: str  # hex SHA-256 of the parent's header (64 chars)
+    difficulty: int  # target bits: the hash must have this many leading zero bits
     transactions: tuple[Post, ...] = ()  # the posts, in order (the tutorial's name)
-    nonce: int = 0                   # what the miner varies, 0 .. 2**63-1
+    nonce: int = 0  # what the miner varies, 0 .. 2**63-1
     merkle_root: str = field(init=False, compare=False)
     hash: str = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "transactions", tuple(self.transactions))
-        object.__setattr__(self, "merkle_root",
-                           merkle_root([post.id for post in self.transactions]))
+        object.__setattr__(
+            self, "merkle_root", merkle_root([post.id for post in self.transactions])
+        )
         object.__setattr__(self, "hash", hashlib.sha256(self.header_bytes()).hexdigest())
 
     # -- the header ---------------------------------------------------------
     def header_fields(self) -> dict[str, Any]:
         """Everything the hash covers except the nonce."""
-        return {"difficulty": self.difficulty, "index": self.index,
-                "merkle_root": self.merkle_root, "previous_hash": self.previous_hash,
-                "timestamp": self.timestamp}
+        return {
+            "difficulty": self.difficulty,
+            "index": self.index,
+            "merkle_root": self.merkle_root,
+            "previous_hash": self.previous_hash,
+            "timestamp": self.timestamp,
+        }
 
     def header_prefix(self) -> bytes:
         """The part of the header that mining never changes."""
@@ -86,10 +91,16 @@ class Block:
     def to_dict(self) -> dict[str, Any]:
         """The tutorial's block dict (index, transactions, timestamp, previous_hash,
         nonce, hash) plus difficulty and merkle_root."""
-        return {"index": self.index, "transactions": [p.to_dict() for p in self.transactions],
-                "timestamp": self.timestamp, "previous_hash": self.previous_hash,
-                "nonce": self.nonce, "difficulty": self.difficulty,
-                "merkle_root": self.merkle_root, "hash": self.hash}
+        return {
+            "index": self.index,
+            "transactions": [p.to_dict() for p in self.transactions],
+            "timestamp": self.timestamp,
+            "previous_hash": self.previous_hash,
+            "nonce": self.nonce,
+            "difficulty": self.difficulty,
+            "merkle_root": self.merkle_root,
+            "hash": self.hash,
+        }
 
     @classmethod
     def from_dict(cls, data: Any) -> Block:
@@ -102,8 +113,7 @@ class Block:
             raise InvalidBlock(f"a block must be a JSON object, got {type(data).__name__}")
         index = data.get("index")
         label = index if _is_int(index) else None
-        for name in ("index", "timestamp", "previous_hash", "nonce", "difficulty",
-                     "transactions"):
+        for name in ("index", "timestamp", "previous_hash", "nonce", "difficulty", "transactions"):
             if name not in data:
                 raise InvalidBlock(f"missing the field '{name}'", label)
         _check_int("index", data["index"], 0, 2**40, label)
@@ -115,18 +125,29 @@ class Block:
         if not isinstance(posts, list):
             raise InvalidBlock("field 'transactions' must be a list of posts", label)
         if len(posts) > MAX_POSTS_PER_BLOCK:
-            raise InvalidBlock(f"field 'transactions' holds {len(posts)} posts; "
-                               f"the limit is {MAX_POSTS_PER_BLOCK}", label)
+            raise InvalidBlock(
+                f"field 'transactions' holds {len(posts)} posts; "
+                f"the limit is {MAX_POSTS_PER_BLOCK}",
+                label,
+            )
         try:
             transactions = tuple(Post.from_dict(p) for p in posts)
         except InvalidPost as error:
             raise InvalidBlock(f"field 'transactions': {error}", label) from None
-        block = cls(data["index"], data["timestamp"], data["previous_hash"], data["difficulty"],
-                    transactions, data["nonce"])
+        block = cls(
+            data["index"],
+            data["timestamp"],
+            data["previous_hash"],
+            data["difficulty"],
+            transactions,
+            data["nonce"],
+        )
         for name in ("merkle_root", "hash"):
             if name in data and data[name] != getattr(block, name):
-                raise InvalidBlock(f"field '{name}' does not match the block's contents "
-                                   "(altered on its way?)", label)
+                raise InvalidBlock(
+                    f"field '{name}' does not match the block's contents (altered on its way?)",
+                    label,
+                )
         return block
 
 
@@ -136,8 +157,9 @@ def _is_int(value: Any) -> bool:
 
 def _check_int(name: str, value: Any, low: int, high: int, index: int | None) -> None:
     if not _is_int(value) or not low <= value <= high:
-        raise InvalidBlock(f"field '{name}' must be an integer between {low} and {high}, "
-                           f"got {value!r}", index)
+        raise InvalidBlock(
+            f"field '{name}' must be an integer between {low} and {high}, got {value!r}", index
+        )
 
 
 def _check_hash(name: str, value: Any, index: int | None) -> None:

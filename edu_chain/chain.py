@@ -29,11 +29,11 @@ MAX_PENDING_POSTS = 10_000
 class ChainUpdate:
     """What :meth:`Blockchain.consider_chain` did."""
 
-    adopted: bool                   # did the candidate replace our chain?
-    reason: str                     # one sentence, for people
-    fork_index: int = 0             # first height where the two chains differ
-    dropped: list[Block] = field(default_factory=list)   # our blocks that left the chain
-    added: list[Block] = field(default_factory=list)     # the candidate's blocks we took
+    adopted: bool  # did the candidate replace our chain?
+    reason: str  # one sentence, for people
+    fork_index: int = 0  # first height where the two chains differ
+    dropped: list[Block] = field(default_factory=list)  # our blocks that left the chain
+    added: list[Block] = field(default_factory=list)  # the candidate's blocks we took
     returned_posts: list[Post] = field(default_factory=list)  # back in the pool
 
 
@@ -42,31 +42,38 @@ class Head:
     """The tip in one piece: read without a lock, it is never half-updated."""
 
     height: int
-    tip: str                # the tip block's hash
+    tip: str  # the tip block's hash
     total_work: int
-    next_difficulty: int    # the difficulty the next block must carry
+    next_difficulty: int  # the difficulty the next block must carry
 
 
 class Blockchain:
     """One node's view: the active chain, its pending pool, persisted in a :class:`Store`."""
 
-    def __init__(self, params: NetworkParams | None = None, store: Store | None = None, *,
-                 clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        params: NetworkParams | None = None,
+        store: Store | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+    ):
         self.store = store if store is not None else Store()
         self.clock = clock
         self.lock = threading.RLock()
         stored = self.store.load_params()
         if stored is not None and params is not None and stored != params:
-            raise StoreError(f"this store belongs to a network with {stored.describe()}, "
-                             f"not {params.describe()}; use another data directory")
+            raise StoreError(
+                f"this store belongs to a network with {stored.describe()}, "
+                f"not {params.describe()}; use another data directory"
+            )
         self.params = stored or params or NetworkParams()
         if stored is None:
             self.store.save_params(self.params)
         self.genesis = self.params.genesis_block()
         self.blocks: list[Block] = []
         self._cumulative_work: list[int] = []
-        self._confirmed: dict[str, int] = {}     # post id -> height of its block
-        self._heights: dict[str, int] = {}       # block hash -> height
+        self._confirmed: dict[str, int] = {}  # post id -> height of its block
+        self._heights: dict[str, int] = {}  # block hash -> height
         self.pending: dict[str, Post] = {}
         self._load()
 
@@ -85,7 +92,7 @@ class Blockchain:
         now = self.clock()
         for post in self.store.load_pool():
             try:
-                check_post(post, now)   # the rules of the pool hold for what was stored too
+                check_post(post, now)  # the rules of the pool hold for what was stored too
             except InvalidPost:
                 continue
             if post.id not in self._confirmed:
@@ -120,7 +127,7 @@ class Blockchain:
         height = self._heights.get(block_hash)
         try:
             block = self.blocks[height] if height is not None else None
-        except IndexError:   # a reorganisation is under way
+        except IndexError:  # a reorganisation is under way
             return None
         return block if block is not None and block.hash == block_hash else None
 
@@ -131,7 +138,7 @@ class Blockchain:
     def blocks_since(self, height: int, limit: int | None = None) -> list[Block]:
         with self.lock:
             end = None if limit is None else max(0, height) + limit
-            return self.blocks[max(0, height):end]
+            return self.blocks[max(0, height) : end]
 
     def pending_posts(self) -> list[Post]:
         with self.lock:
@@ -146,8 +153,9 @@ class Blockchain:
                 raise DuplicatePost(f"post {post.id[:12]} is already pending")
             height = self._confirmed.get(post.id)
             if height is not None:
-                raise DuplicatePost(f"post {post.id[:12]} is already on the chain "
-                                    f"in block #{height} (a replay)")
+                raise DuplicatePost(
+                    f"post {post.id[:12]} is already on the chain in block #{height} (a replay)"
+                )
             if len(self.pending) >= MAX_PENDING_POSTS:
                 raise InvalidPost(f"the pool is full ({MAX_PENDING_POSTS} posts); mine first")
             self.store.apply(pool_add=[post])
@@ -155,8 +163,9 @@ class Blockchain:
         return post
 
     # -- blocks -------------------------------------------------------------
-    def new_block(self, timestamp: int | None = None,
-                  max_posts: int = MAX_POSTS_PER_BLOCK) -> Block:
+    def new_block(
+        self, timestamp: int | None = None, max_posts: int = MAX_POSTS_PER_BLOCK
+    ) -> Block:
         """An unmined block on our tip holding the oldest pending posts."""
         with self.lock:
             parent = self.tip
@@ -173,17 +182,26 @@ class Blockchain:
                 raise UnlinkedBlock(
                     f"does not extend our tip #{self.height} ({self.tip.hash[:12]}): "
                     f"it claims index {block.index} after {block.previous_hash[:12]}",
-                    block.index)
+                    block.index,
+                )
             self.check_block(block, self.blocks.__getitem__, self._confirmed_before(block.index))
-            self.store.apply(blocks=[block],
-                             pool_remove=[p.id for p in block.transactions if p.id in self.pending])
+            self.store.apply(
+                blocks=[block],
+                pool_remove=[p.id for p in block.transactions if p.id in self.pending],
+            )
             self._append(block)
             self._publish_head()
             return block
 
-    def mine(self, *, workers: int = 1, stop: pow.StopFlag | None = None,
-             progress: Callable[[int], None] | None = None, allow_empty: bool = False,
-             timestamp: int | None = None) -> Block | None:
+    def mine(
+        self,
+        *,
+        workers: int = 1,
+        stop: pow.StopFlag | None = None,
+        progress: Callable[[int], None] | None = None,
+        allow_empty: bool = False,
+        timestamp: int | None = None,
+    ) -> Block | None:
         """Mine the pending posts into a block and append it; None if nothing to mine."""
         template = self.new_block(timestamp)
         if not template.transactions and not allow_empty:
@@ -191,8 +209,12 @@ class Blockchain:
         mined = pow.mine(template, workers=workers, stop=stop, progress=progress)
         return self.add_block(mined)
 
-    def check_block(self, block: Block, block_at: Callable[[int], Block],
-                    confirmed_before: Callable[[str], bool]) -> None:
+    def check_block(
+        self,
+        block: Block,
+        block_at: Callable[[int], Block],
+        confirmed_before: Callable[[str], bool],
+    ) -> None:
         """Raise :class:`InvalidBlock` naming the first rule ``block`` breaks
         (``rules.check_block``, with this network's parameters and this chain's clock)."""
         rules.check_block(block, block_at, confirmed_before, self.params, self.clock())
@@ -215,16 +237,25 @@ class Blockchain:
                 return ChainUpdate(False, "the candidate holds nothing we lack", fork)
             if fork == 0:
                 self.validate_chain(candidate[:1])
-            rules.check_blocks_from(candidate, max(fork, 1), self.check_block,
-                                    self._confirmed_before(fork))
+            rules.check_blocks_from(
+                candidate, max(fork, 1), self.check_block, self._confirmed_before(fork)
+            )
             work = self._cumulative_work[fork - 1] + sum(b.work for b in candidate[fork:])
             if self.prefers(work, candidate[-1].hash):
                 return self._reorganise(fork, candidate[fork:])
             if work < self.total_work:
-                return ChainUpdate(False, f"the candidate has less work ({work} against our "
-                                   f"{self.total_work}); we keep ours", fork)
-            return ChainUpdate(False, "the candidate has equal work and its tip hash is "
-                               "not lower than ours (the tie-break); we keep ours", fork)
+                return ChainUpdate(
+                    False,
+                    f"the candidate has less work ({work} against our "
+                    f"{self.total_work}); we keep ours",
+                    fork,
+                )
+            return ChainUpdate(
+                False,
+                "the candidate has equal work and its tip hash is "
+                "not lower than ours (the tie-break); we keep ours",
+                fork,
+            )
 
     def _fork_index(self, candidate: list[Block]) -> int:
         for height, block in enumerate(candidate):
@@ -239,8 +270,9 @@ class Blockchain:
         new_ids = {p.id for b in new_blocks for p in b.transactions}
         returned = [p for b in dropped for p in b.transactions if p.id not in new_ids]
         leaving_pool = [pid for pid in self.pending if pid in new_ids]
-        self.store.apply(truncate_from=fork, blocks=new_blocks,
-                         pool_add=returned, pool_remove=leaving_pool)
+        self.store.apply(
+            truncate_from=fork, blocks=new_blocks, pool_add=returned, pool_remove=leaving_pool
+        )
         for block in dropped:
             del self._heights[block.hash]
             for post in block.transactions:
@@ -253,23 +285,36 @@ class Blockchain:
             self.pending.pop(pid, None)
         for post in returned:
             self.pending.setdefault(post.id, post)
-        why = ("more work" if self.total_work > old_work else
-               "the same work and the lower tip hash (the tie-break)")
-        return ChainUpdate(True, f"adopted a chain with {why}, replacing "
-                           f"{len(dropped)} block(s) from #{fork}", fork, dropped,
-                           new_blocks, returned)
+        why = (
+            "more work"
+            if self.total_work > old_work
+            else "the same work and the lower tip hash (the tie-break)"
+        )
+        return ChainUpdate(
+            True,
+            f"adopted a chain with {why}, replacing {len(dropped)} block(s) from #{fork}",
+            fork,
+            dropped,
+            new_blocks,
+            returned,
+        )
 
     def _confirmed_before(self, height: int) -> Callable[[str], bool]:
         def confirmed(post_id: str) -> bool:
             found = self._confirmed.get(post_id)
             return found is not None and found < height
+
         return confirmed
 
     def _publish_head(self) -> None:
         """Make the new tip visible to readers that take no lock (a node's /health)."""
         height = len(self.blocks) - 1
-        self.head = Head(height, self.blocks[-1].hash, self._cumulative_work[-1],
-                         self.params.difficulty_for(height + 1, self.blocks.__getitem__))
+        self.head = Head(
+            height,
+            self.blocks[-1].hash,
+            self._cumulative_work[-1],
+            self.params.difficulty_for(height + 1, self.blocks.__getitem__),
+        )
 
     def _append(self, block: Block) -> None:
         previous = self._cumulative_work[-1] if self._cumulative_work else 0

@@ -19,9 +19,20 @@ from typing import Any
 from .rules import HASH_BITS, meets_target
 from .rules import work as expected_attempts
 
-__all__ = ["HASH_BITS", "HASH_HEX_LENGTH", "MAX_TARGET_BITS", "bits_to_hex_zeros",
-           "canonical_json", "expected_attempts", "hash_object", "hex_zeros_to_bits",
-           "leading_zero_bits", "meets_target", "sha256_hex", "to_bits"]
+__all__ = [
+    "HASH_BITS",
+    "HASH_HEX_LENGTH",
+    "MAX_TARGET_BITS",
+    "bits_to_hex_zeros",
+    "canonical_json",
+    "expected_attempts",
+    "hash_object",
+    "hex_zeros_to_bits",
+    "leading_zero_bits",
+    "meets_target",
+    "sha256_hex",
+    "to_bits",
+]
 
 # meets_target and expected_attempts (the rules' ``work``) are re-exported: the notebooks
 # import them from here.
@@ -43,8 +54,9 @@ def canonical_json(obj: Any) -> bytes:
     (``0.1 + 0.2`` prints as ``0.30000000000000004``); timestamps are integers.
     """
     _refuse_floats(obj)
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+    return json.dumps(
+        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
 
 
 def _refuse_floats(obj: Any) -> None:

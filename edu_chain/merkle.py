@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 EMPTY_ROOT = hashlib.sha256(b"").hexdigest()
 LEAF_PREFIX, NODE_PREFIX = b"\x00", b"\x01"
-CARRIED = "carried"         # the side of a level where the node had no sibling
+CARRIED = "carried"  # the side of a level where the node had no sibling
 
 
 def leaf_hash(leaf_id: str) -> bytes:
@@ -65,8 +65,8 @@ class MerkleProof:
     A level where the node had no sibling (it was carried up) is ``("carried", "")``.
     """
 
-    leaf: str          # hex id of the post being proven
-    position: int      # index of the leaf among the block's posts
+    leaf: str  # hex id of the post being proven
+    position: int  # index of the leaf among the block's posts
     siblings: tuple[tuple[str, str], ...]  # (side, hex): side "left", "right" or "carried"
 
 
@@ -95,7 +95,7 @@ def verify_merkle_proof(proof: MerkleProof, root: str) -> bool:
         for side, sibling_hex in proof.siblings:
             if side == CARRIED:
                 if index % 2:
-                    return False        # only the last node of a level, at an even index
+                    return False  # only the last node of a level, at an even index
             elif side != ("left" if index % 2 else "right"):
                 return False
             elif side == "left":
@@ -104,5 +104,5 @@ def verify_merkle_proof(proof: MerkleProof, root: str) -> bool:
                 node = parent_hash(node, bytes.fromhex(sibling_hex))
             index //= 2
     except (ValueError, TypeError):
-        return False                    # not hex, or not the right shape
+        return False  # not hex, or not the right shape
     return index == 0 and node.hex() == root

@@ -43,11 +43,11 @@ class StopFlag(Protocol):
 
 @dataclass(frozen=True)
 class MiningResult:
-    block: Block        # the block with its winning nonce
-    attempts: int       # the winner's position in nonce order: geometric, mean 2**bits
-    seconds: float      # wall-clock time of the search
+    block: Block  # the block with its winning nonce
+    attempts: int  # the winner's position in nonce order: geometric, mean 2**bits
+    seconds: float  # wall-clock time of the search
     workers: int
-    hashes: int = 0     # hashes computed by all workers together (0: same as attempts)
+    hashes: int = 0  # hashes computed by all workers together (0: same as attempts)
 
     @property
     def hashes_computed(self) -> int:
@@ -81,9 +81,15 @@ def scan(prefix: bytes, target_bits: int, start: int, stop_at: int) -> int | Non
     return None
 
 
-def solve(block: Block, *, workers: int = 1, stop: StopFlag | None = None,
-          progress: Callable[[int], None] | None = None, start_nonce: int = 0,
-          pool: MiningPool | None = None) -> MiningResult:
+def solve(
+    block: Block,
+    *,
+    workers: int = 1,
+    stop: StopFlag | None = None,
+    progress: Callable[[int], None] | None = None,
+    start_nonce: int = 0,
+    pool: MiningPool | None = None,
+) -> MiningResult:
     """Mine ``block`` and report how many attempts and how long it took.
 
     Pass a running ``pool`` to reuse its processes (a sweep mines hundreds of blocks);
@@ -102,8 +108,7 @@ def solve(block: Block, *, workers: int = 1, stop: StopFlag | None = None,
         with MiningPool(workers) as temporary:
             nonce, hashes = temporary.search(block, stop, progress, start_nonce)
     seconds = time.perf_counter() - began
-    return MiningResult(block.with_nonce(nonce), nonce - start_nonce + 1, seconds, workers,
-                        hashes)
+    return MiningResult(block.with_nonce(nonce), nonce - start_nonce + 1, seconds, workers, hashes)
 
 
 def mine(block: Block, **options: Any) -> Block:
@@ -111,15 +116,18 @@ def mine(block: Block, **options: Any) -> Block:
     return solve(block, **options).block
 
 
-def _solve_here(block: Block, stop: StopFlag | None, progress: Callable[[int], None] | None,
-                start_nonce: int) -> tuple[int, int]:
+def _solve_here(
+    block: Block, stop: StopFlag | None, progress: Callable[[int], None] | None, start_nonce: int
+) -> tuple[int, int]:
     prefix = block.header_prefix()
     start = start_nonce
     last_report = time.monotonic()
     while start <= MAX_NONCE:
         if stop is not None and stop.is_set():
-            raise MiningStopped(f"mining of block #{block.index} stopped after "
-                                f"{start - start_nonce} attempts", start - start_nonce)
+            raise MiningStopped(
+                f"mining of block #{block.index} stopped after {start - start_nonce} attempts",
+                start - start_nonce,
+            )
         end = min(start + CHUNK, MAX_NONCE + 1)
         nonce = scan(prefix, block.difficulty, start, end)
         if nonce is not None:
@@ -163,17 +171,29 @@ class MiningPool:
             raise ValueError(f"a mining pool needs at least 2 workers, got {workers}")
         ctx = _context()
         self.workers = workers
-        self._best = ctx.Value("q", _NO_WINNER)             # lowest winning chunk so far
+        self._best = ctx.Value("q", _NO_WINNER)  # lowest winning chunk so far
         self._abort = ctx.Value("b", 0, lock=False)
         self._hashes = ctx.Array("q", workers, lock=False)  # one counter per worker
         self._results = ctx.Queue()
         self._jobs = [ctx.Queue() for _ in range(workers)]
         self._job_id = 0
         self._processes = [
-            ctx.Process(target=_pool_worker, daemon=True, name=f"edu-chain miner {i}",
-                        args=(i, workers, self._jobs[i], self._results, self._best,
-                              self._abort, self._hashes))
-            for i in range(workers)]
+            ctx.Process(
+                target=_pool_worker,
+                daemon=True,
+                name=f"edu-chain miner {i}",
+                args=(
+                    i,
+                    workers,
+                    self._jobs[i],
+                    self._results,
+                    self._best,
+                    self._abort,
+                    self._hashes,
+                ),
+            )
+            for i in range(workers)
+        ]
         for process in self._processes:
             process.start()
 
@@ -183,9 +203,13 @@ class MiningPool:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def search(self, block: Block, stop: StopFlag | None = None,
-               progress: Callable[[int], None] | None = None,
-               start_nonce: int = 0) -> tuple[int, int]:
+    def search(
+        self,
+        block: Block,
+        stop: StopFlag | None = None,
+        progress: Callable[[int], None] | None = None,
+        start_nonce: int = 0,
+    ) -> tuple[int, int]:
         """(smallest winning nonce from ``start_nonce``, hashes computed by all workers)."""
         if not self._processes:
             raise MiningStopped("this mining pool is closed; start a new MiningPool")
@@ -193,29 +217,37 @@ class MiningPool:
         self._best.value, self._abort.value = _NO_WINNER, 0
         for i in range(self.workers):
             self._hashes[i] = 0
-        job = (self._job_id, block.header_prefix(), block.difficulty, start_nonce,
-               chunk_size(block.difficulty))
+        job = (
+            self._job_id,
+            block.header_prefix(),
+            block.difficulty,
+            start_nonce,
+            chunk_size(block.difficulty),
+        )
         for jobs in self._jobs:
             jobs.put(job)
         try:
             reports, stopped = self._collect(block, stop, progress)
         except BaseException:
-            self.close()        # Ctrl-C mid-search: the workers' state is no longer known
+            self.close()  # Ctrl-C mid-search: the workers' state is no longer known
             raise
         hashes = sum(self._hashes)
         if progress:
             progress(hashes)
         if stopped:
-            raise MiningStopped(f"mining of block #{block.index} stopped after {hashes} "
-                                f"attempts", hashes)
+            raise MiningStopped(
+                f"mining of block #{block.index} stopped after {hashes} attempts", hashes
+            )
         winners = [nonce for nonce in reports.values() if nonce is not None]
         if not winners:
-            raise MiningStopped(f"block #{block.index}: every nonce was tried without success",
-                                hashes)
+            raise MiningStopped(
+                f"block #{block.index}: every nonce was tried without success", hashes
+            )
         return min(winners), hashes
 
-    def _collect(self, block: Block, stop: StopFlag | None,
-                 progress: Callable[[int], None] | None) -> tuple[dict[int, int | None], bool]:
+    def _collect(
+        self, block: Block, stop: StopFlag | None, progress: Callable[[int], None] | None
+    ) -> tuple[dict[int, int | None], bool]:
         """Wait for every worker's report on the current job; pass on stop and progress."""
         reports: dict[int, int | None] = {}
         stopped = False
@@ -227,8 +259,7 @@ class MiningPool:
                     stopped, self._abort.value = True, 1
                 if not all(p.is_alive() for p in self._processes):
                     self.close()
-                    raise MiningStopped(f"block #{block.index}: a mining worker exited") \
-                        from None
+                    raise MiningStopped(f"block #{block.index}: a mining worker exited") from None
                 if progress:
                     progress(sum(self._hashes))
                 continue
@@ -252,8 +283,9 @@ class MiningPool:
                 process.join()
 
 
-def _pool_worker(index: int, workers: int, jobs: Any, results: Any, best: Any, abort: Any,
-                 hashes: Any) -> None:
+def _pool_worker(
+    index: int, workers: int, jobs: Any, results: Any, best: Any, abort: Any, hashes: Any
+) -> None:
     """One pool process: for each job, scan chunks index, index + N, … until a chunk at or
     below the lowest winning one is done, then report (job, index, nonce or None)."""
     ignore_interrupts()

@@ -26,17 +26,17 @@ from typing import TYPE_CHECKING
 
 from .errors import InvalidBlock, InvalidChain, InvalidPost
 
-if TYPE_CHECKING:   # names for type checkers; at run time the rules need no class
+if TYPE_CHECKING:  # names for type checkers; at run time the rules need no class
     from .block import Block
     from .params import NetworkParams
     from .transactions import Post
 
-HASH_BITS = 256                # a SHA-256 digest, read as a number
+HASH_BITS = 256  # a SHA-256 digest, read as a number
 MAX_FUTURE_SECONDS = 2 * 3600  # a post or a block may not claim a time more than 2 h ahead
 MAX_POSTS_PER_BLOCK = 100
 
-BlockAt = Callable[[int], "Block"]          # the block at a height of the chain being checked
-Confirmed = Callable[[str], bool]           # is this post id already in an earlier block?
+BlockAt = Callable[[int], "Block"]  # the block at a height of the chain being checked
+Confirmed = Callable[[str], bool]  # is this post id already in an earlier block?
 
 
 # -- proof of work ------------------------------------------------------------------
@@ -84,38 +84,49 @@ def check_post(post: Post, now: float) -> None:
     """
     post.verify()
     if post.timestamp > now + MAX_FUTURE_SECONDS:
-        raise InvalidPost(f"post {post.id[:12]}: field 'timestamp' ({post.timestamp}) is more "
-                          f"than {MAX_FUTURE_SECONDS // 3600} hours in the future")
+        raise InvalidPost(
+            f"post {post.id[:12]}: field 'timestamp' ({post.timestamp}) is more "
+            f"than {MAX_FUTURE_SECONDS // 3600} hours in the future"
+        )
 
 
 # -- blocks -------------------------------------------------------------------------
 def check_proof(block: Block) -> None:
     """Raise :class:`InvalidBlock` unless the block's hash meets its difficulty."""
     if not meets_target(block.hash, block.difficulty):
-        raise InvalidBlock(f"hash {block.hash[:16]}… does not have {block.difficulty} "
-                           "leading zero bits (no valid proof of work)", block.index)
+        raise InvalidBlock(
+            f"hash {block.hash[:16]}… does not have {block.difficulty} "
+            "leading zero bits (no valid proof of work)",
+            block.index,
+        )
 
 
 def check_time(block: Block, now: float) -> None:
     """A block may not claim a time more than ``MAX_FUTURE_SECONDS`` ahead of ``now``."""
     if block.timestamp > now + MAX_FUTURE_SECONDS:
-        raise InvalidBlock(f"timestamp {block.timestamp} is more than "
-                           f"{MAX_FUTURE_SECONDS // 3600} hours in the future", block.index)
+        raise InvalidBlock(
+            f"timestamp {block.timestamp} is more than "
+            f"{MAX_FUTURE_SECONDS // 3600} hours in the future",
+            block.index,
+        )
 
 
 def check_posts(block: Block, confirmed_before: Confirmed) -> None:
     """At most ``MAX_POSTS_PER_BLOCK`` posts, none twice, none already confirmed (a replay),
     each valid at the block's time."""
     if len(block.transactions) > MAX_POSTS_PER_BLOCK:
-        raise InvalidBlock(f"holds {len(block.transactions)} posts; the limit is "
-                           f"{MAX_POSTS_PER_BLOCK}", block.index)
+        raise InvalidBlock(
+            f"holds {len(block.transactions)} posts; the limit is {MAX_POSTS_PER_BLOCK}",
+            block.index,
+        )
     seen = set()
     for post in block.transactions:
         if post.id in seen:
             raise InvalidBlock(f"holds post {post.id[:12]} twice", block.index)
         if confirmed_before(post.id):
-            raise InvalidBlock(f"post {post.id[:12]} is already in an earlier block "
-                               "(a replay)", block.index)
+            raise InvalidBlock(
+                f"post {post.id[:12]} is already in an earlier block (a replay)", block.index
+            )
         try:
             check_post(post, block.timestamp)
         except InvalidPost as error:
@@ -123,29 +134,37 @@ def check_posts(block: Block, confirmed_before: Confirmed) -> None:
         seen.add(post.id)
 
 
-def check_block(block: Block, block_at: BlockAt, confirmed_before: Confirmed,
-                params: NetworkParams, now: float) -> None:
+def check_block(
+    block: Block, block_at: BlockAt, confirmed_before: Confirmed, params: NetworkParams, now: float
+) -> None:
     """Raise :class:`InvalidBlock` naming the first rule ``block`` breaks, given the chain
     before it (``block_at(height)``) and the posts that chain holds."""
     index = block.index
     parent = block_at(index - 1)
     if block.previous_hash != parent.hash:
-        raise InvalidBlock(f"previous_hash {block.previous_hash[:12]} is not the hash of "
-                           f"block #{parent.index} ({parent.hash[:12]})", index)
+        raise InvalidBlock(
+            f"previous_hash {block.previous_hash[:12]} is not the hash of "
+            f"block #{parent.index} ({parent.hash[:12]})",
+            index,
+        )
     if block.timestamp < parent.timestamp:
-        raise InvalidBlock(f"timestamp {block.timestamp} is earlier than its parent's "
-                           f"({parent.timestamp})", index)
+        raise InvalidBlock(
+            f"timestamp {block.timestamp} is earlier than its parent's ({parent.timestamp})", index
+        )
     check_time(block, now)
     expected = params.difficulty_for(index, block_at)
     if block.difficulty != expected:
-        raise InvalidBlock(f"difficulty is {block.difficulty} bits; this network requires "
-                           f"{expected} bits here", index)
+        raise InvalidBlock(
+            f"difficulty is {block.difficulty} bits; this network requires {expected} bits here",
+            index,
+        )
     check_proof(block)
     check_posts(block, confirmed_before)
 
 
-def check_announced_block(block: Block, params: NetworkParams, genesis_hash: str,
-                          now: float) -> None:
+def check_announced_block(
+    block: Block, params: NetworkParams, genesis_hash: str, now: float
+) -> None:
     """Cheap checks on a block a peer announces, before it may cost us a sync: that it
     belongs to this network, and that its proof of work and its posts are valid.
 
@@ -155,12 +174,16 @@ def check_announced_block(block: Block, params: NetworkParams, genesis_hash: str
     if block.index == 0:
         raise InvalidBlock("a genesis block cannot be announced", 0)
     if params.retarget_interval is None and block.difficulty != params.difficulty:
-        raise InvalidBlock(f"difficulty is {block.difficulty} bits but this network "
-                           f"uses {params.difficulty} bits (a block of another network?)",
-                           block.index)
+        raise InvalidBlock(
+            f"difficulty is {block.difficulty} bits but this network "
+            f"uses {params.difficulty} bits (a block of another network?)",
+            block.index,
+        )
     if block.index == 1 and block.previous_hash != genesis_hash:
-        raise InvalidBlock("its parent is not this network's genesis block "
-                           "(a block of another network?)", block.index)
+        raise InvalidBlock(
+            "its parent is not this network's genesis block (a block of another network?)",
+            block.index,
+        )
     check_time(block, now)
     check_proof(block)
     check_posts(block, _nowhere)
@@ -174,13 +197,19 @@ def _nowhere(post_id: str) -> bool:
 def check_genesis(first: Block, genesis: Block, params: NetworkParams) -> None:
     """Block #0 must be this network's own genesis block."""
     if first.hash != genesis.hash:
-        raise InvalidChain(f"block #0 is not this network's genesis ({genesis.hash[:12]}); "
-                           f"it belongs to another network ({params.describe()} here)", 0)
+        raise InvalidChain(
+            f"block #0 is not this network's genesis ({genesis.hash[:12]}); "
+            f"it belongs to another network ({params.describe()} here)",
+            0,
+        )
 
 
-def check_blocks_from(blocks: Sequence[Block], start: int,
-                      check: Callable[[Block, BlockAt, Confirmed], None],
-                      confirmed_before: Confirmed) -> None:
+def check_blocks_from(
+    blocks: Sequence[Block],
+    start: int,
+    check: Callable[[Block, BlockAt, Confirmed], None],
+    confirmed_before: Confirmed,
+) -> None:
     """The one validation loop: check ``blocks[start:]`` in turn, each against the blocks
     before it, and raise :class:`InvalidChain` naming the first bad one.
 
@@ -200,6 +229,5 @@ def check_blocks_from(blocks: Sequence[Block], start: int,
                 raise InvalidBlock(f"index is {block.index}, expected {position}", position)
             check(block, blocks.__getitem__, confirmed)
         except InvalidBlock as error:
-            raise InvalidChain(f"block #{position} is invalid: {error.reason}",
-                               position) from None
+            raise InvalidChain(f"block #{position} is invalid: {error.reason}", position) from None
         seen.update(post.id for post in block.transactions)

@@ -40,15 +40,15 @@ class Store:
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, check_same_thread=False,
-                                       isolation_level=None)
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             if self.path != ":memory:":
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(SCHEMA)
         except sqlite3.DatabaseError as error:
-            raise StoreError(f"cannot open the store at {self.path}: {error}. "
-                             "Is it an edu_chain data file?") from None
+            raise StoreError(
+                f"cannot open the store at {self.path}: {error}. Is it an edu_chain data file?"
+            ) from None
 
     # -- reading ------------------------------------------------------------
     def load_params(self) -> NetworkParams | None:
@@ -79,21 +79,32 @@ class Store:
 
     def save_params(self, params: NetworkParams) -> None:
         with self._transaction() as db:
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('params', ?)",
-                       (json.dumps(params.to_dict()),))
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('params', ?)", (json.dumps(params.to_dict()),)
+            )
 
-    def apply(self, *, truncate_from: int | None = None, blocks: Iterable[Block] = (),
-              pool_add: Iterable[Post] = (), pool_remove: Iterable[str] = ()) -> None:
+    def apply(
+        self,
+        *,
+        truncate_from: int | None = None,
+        blocks: Iterable[Block] = (),
+        pool_add: Iterable[Post] = (),
+        pool_remove: Iterable[str] = (),
+    ) -> None:
         """Drop blocks from ``truncate_from`` on, append ``blocks``, update the pool:
         all or nothing."""
         with self._transaction() as db:
             if truncate_from is not None:
                 db.execute("DELETE FROM blocks WHERE height >= ?", (truncate_from,))
-            db.executemany("INSERT INTO blocks VALUES (?, ?, ?)",
-                           [(b.index, b.hash, json.dumps(b.to_dict())) for b in blocks])
+            db.executemany(
+                "INSERT INTO blocks VALUES (?, ?, ?)",
+                [(b.index, b.hash, json.dumps(b.to_dict())) for b in blocks],
+            )
             db.executemany("DELETE FROM pool WHERE id = ?", [(i,) for i in pool_remove])
-            db.executemany("INSERT OR IGNORE INTO pool (id, data) VALUES (?, ?)",
-                           [(p.id, json.dumps(p.to_dict())) for p in pool_add])
+            db.executemany(
+                "INSERT OR IGNORE INTO pool (id, data) VALUES (?, ?)",
+                [(p.id, json.dumps(p.to_dict())) for p in pool_add],
+            )
 
     def close(self) -> None:
         with self._lock:

@@ -66,8 +66,11 @@ class Wallet:
         self.folder.mkdir(parents=True, exist_ok=True)
         os.chmod(self.folder, 0o700)
         key = Ed25519PrivateKey.generate()
-        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(pem)
@@ -78,8 +81,10 @@ class Wallet:
         path = self.folder / f"{name}.pem"
         if not path.exists():
             known = ", ".join(self.names()) or "none yet"
-            raise WalletError(f"no identity called '{name}' in {self.folder} (known: {known}); "
-                              f"create one with: edu-chain keys new {name}")
+            raise WalletError(
+                f"no identity called '{name}' in {self.folder} (known: {known}); "
+                f"create one with: edu-chain keys new {name}"
+            )
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
         if not isinstance(key, Ed25519PrivateKey):
             raise WalletError(f"{path.name} does not hold an Ed25519 key")
@@ -91,5 +96,6 @@ class Wallet:
     @staticmethod
     def _check_name(name: str) -> None:
         if not isinstance(name, str) or not NAME_PATTERN.match(name):
-            raise WalletError(f"'{name}' is not a usable name: use 1 to 32 letters, digits, "
-                              "'-' or '_'")
+            raise WalletError(
+                f"'{name}' is not a usable name: use 1 to 32 letters, digits, '-' or '_'"
+            )

@@ -59,17 +59,19 @@ class Plan:
         if self.source is None:
             return f"notebooks: {self.folder}"
         if not self.missing:
-            return (f"workspace: {self.folder} (all {len(self.kept)} notebooks already there; "
-                    "nothing copied)")
+            return (
+                f"workspace: {self.folder} (all {len(self.kept)} notebooks already there; "
+                "nothing copied)"
+            )
         verb = "copied" if done else "would copy"
-        kept = (f"; kept your {len(self.kept)} existing file(s) as they are"
-                if self.kept else "")
-        return (f"workspace: {self.folder} ({verb} {len(self.missing)} notebook(s) from "
-                f"{self.source}{kept})")
+        kept = f"; kept your {len(self.kept)} existing file(s) as they are" if self.kept else ""
+        return (
+            f"workspace: {self.folder} ({verb} {len(self.missing)} notebook(s) from "
+            f"{self.source}{kept})"
+        )
 
 
-def plan(given: Path | None = None, workspace: Path | None = None,
-         cwd: Path | None = None) -> Plan:
+def plan(given: Path | None = None, workspace: Path | None = None, cwd: Path | None = None) -> Plan:
     """Decide where the lab opens.
 
     ``--notebooks`` wins; then the kit's own folder (``./notebooks`` holding the kit, or
@@ -77,6 +79,7 @@ def plan(given: Path | None = None, workspace: Path | None = None,
     the notebooks shipped with the package.
     """
     from .errors import EduChainError
+
     if given is not None:
         return Plan(Path(given))
     here = (cwd or Path.cwd()) / "notebooks"
@@ -88,8 +91,10 @@ def plan(given: Path | None = None, workspace: Path | None = None,
             return Plan(checkout)
     source = shipped_notebooks()
     if source is None:
-        raise EduChainError("this installation of edu_chain carries no notebooks; reinstall it "
-                            "(pip install edu-chain) or pass --notebooks PATH")
+        raise EduChainError(
+            "this installation of edu_chain carries no notebooks; reinstall it "
+            "(pip install edu-chain) or pass --notebooks PATH"
+        )
     folder = Path(workspace) if workspace is not None else default_workspace()
     names = sorted(p.name for p in source.glob("*.ipynb"))
     missing = [name for name in names if not (folder / name).exists()]
@@ -106,7 +111,7 @@ def prepare(chosen: Plan) -> Plan:
         target = chosen.folder / name
         try:
             with open(target, "xb") as out, open(chosen.source / name, "rb") as original:
-                shutil.copyfileobj(original, out)   # "x": fails rather than overwrite
+                shutil.copyfileobj(original, out)  # "x": fails rather than overwrite
         except FileExistsError:
             chosen.kept.append(name)
     chosen.missing = [name for name in chosen.missing if name not in chosen.kept]

@@ -17,16 +17,37 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STRIP = [sys.executable, "-m", "nbstripout", "--keep-output", "--keep-count",
-         "--keep-metadata-keys", "metadata.widgets"]
+STRIP = [
+    sys.executable,
+    "-m",
+    "nbstripout",
+    "--keep-output",
+    "--keep-count",
+    "--keep-metadata-keys",
+    "metadata.widgets",
+]
 
 
 def execute(path: Path) -> float:
     started = time.monotonic()
-    subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook",
-                    "--execute", "--inplace", "--ExecutePreprocessor.timeout=300",
-                    "--ExecutePreprocessor.store_widget_state=True", str(path)],
-                   check=True, cwd=path.parent, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "nbconvert",
+            "--to",
+            "notebook",
+            "--execute",
+            "--inplace",
+            "--ExecutePreprocessor.timeout=300",
+            "--ExecutePreprocessor.store_widget_state=True",
+            str(path),
+        ],
+        check=True,
+        cwd=path.parent,
+        capture_output=True,
+    )
     subprocess.run(STRIP + [str(path)], check=True)
     return time.monotonic() - started
 

@@ -17,8 +17,10 @@ FOLDER = Path(__file__).resolve().parent.parent / "notebooks"
 
 def main(paths: list[str]) -> None:
     notebooks = [Path(p) for p in paths] or [
-        p for p in sorted(FOLDER.glob("*.ipynb")) if "01" <= p.name[:2] <= "13"
-        and not p.name.startswith("11")]
+        p
+        for p in sorted(FOLDER.glob("*.ipynb"))
+        if "01" <= p.name[:2] <= "13" and not p.name.startswith("11")
+    ]
     for path in notebooks:
         print(f"{path.name}: {write_exercises(path)} exercises")
 

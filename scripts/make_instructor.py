@@ -33,7 +33,7 @@ def generate(sources: list[Path], out: Path) -> list[Path]:
         target = out / source.name
         target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
         written.append(target)
-    for extra in (ROOT / "notebooks").glob("*.py"):   # helper modules next to the notebooks
+    for extra in (ROOT / "notebooks").glob("*.py"):  # helper modules next to the notebooks
         shutil.copy(extra, out / extra.name)
     return written
 
@@ -44,11 +44,16 @@ def execute(path: Path, timeout: int = 300) -> list[tuple[str, str]]:
     an unsolved check, 11's cell kept in the old form, the capstone) run as a learner's."""
     import nbformat
     from nbclient import NotebookClient
+
     graded = bool(progress(path))
     os.environ["EDU_CHAIN_GRADING"] = "1" if graded else "0"
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
     nbformat.write(notebook, path)
     return progress(path)
 
@@ -69,8 +74,10 @@ def main(argv=None) -> int:
         rows = execute(path)
         bad = [name for name, status in rows if status != "passed"]
         failed += len(bad)
-        print(f"{path.name}: {len(rows) - len(bad)}/{len(rows)} checks pass"
-              + (f" (not: {', '.join(bad)})" if bad else ""))
+        print(
+            f"{path.name}: {len(rows) - len(bad)}/{len(rows)} checks pass"
+            + (f" (not: {', '.join(bad)})" if bad else "")
+        )
     return 1 if failed else 0
 
 

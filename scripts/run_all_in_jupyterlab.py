@@ -25,7 +25,7 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-WAIT_SECONDS = 120   # per notebook
+WAIT_SECONDS = 120  # per notebook
 
 STATE_JS = """
 const app = window.jupyterapp;
@@ -50,10 +50,21 @@ def free_port() -> int:
 
 
 def start_lab(folder: Path, port: int, token: str) -> subprocess.Popen:
-    command = [sys.executable, "-m", "edu_chain", "lab", "--notebooks", str(folder), "--",
-               "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-               f"--IdentityProvider.token={token}", "--LabApp.expose_app_in_browser=True",
-               "--ServerApp.open_browser=False"]
+    command = [
+        sys.executable,
+        "-m",
+        "edu_chain",
+        "lab",
+        "--notebooks",
+        str(folder),
+        "--",
+        "--no-browser",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+        "--LabApp.expose_app_in_browser=True",
+        "--ServerApp.open_browser=False",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -70,14 +81,25 @@ def start_lab(folder: Path, port: int, token: str) -> subprocess.Popen:
 def browser():
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
+
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1400,1000"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1400,1000",
+    ):
         options.add_argument(flag)
-    return webdriver.Chrome(service=Service(shutil.which("chromedriver") or
-                                            "/usr/bin/chromedriver"), options=options)
+    return webdriver.Chrome(
+        service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options
+    )
 
 
 def wait(condition, seconds: float, what: str):
@@ -92,20 +114,37 @@ def wait(condition, seconds: float, what: str):
 
 def run_all(driver, base: str, token: str, name: str) -> float:
     began = time.monotonic()
-    driver.get(f"{base}/lab/tree/{name}?reset&token={token}")   # reset: no restored tabs
+    driver.get(f"{base}/lab/tree/{name}?reset&token={token}")  # reset: no restored tabs
 
     def opened():
         state = driver.execute_script(STATE_JS)
-        return state and state["path"] == name and state["kernel"] == "idle" \
-            and state["executed"] == 0
+        return (
+            state and state["path"] == name and state["kernel"] == "idle" and state["executed"] == 0
+        )
+
     wait(opened, 60, f"{name} to open, unexecuted, with an idle kernel")
     driver.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    wait(lambda: (s := driver.execute_script(STATE_JS)) and s["path"] == name
-         and s["executed"] == s["cells"] and s["running"] == 0 and s["kernel"] == "idle",
-         WAIT_SECONDS, f"{name} to finish")
+    wait(
+        lambda: (
+            (s := driver.execute_script(STATE_JS))
+            and s["path"] == name
+            and s["executed"] == s["cells"]
+            and s["running"] == 0
+            and s["kernel"] == "idle"
+        ),
+        WAIT_SECONDS,
+        f"{name} to finish",
+    )
     driver.execute_script("return window.jupyterapp.commands.execute('docmanager:save')")
-    wait(lambda: not driver.execute_script(
-        "return window.jupyterapp.shell.currentWidget.context.model.dirty"), 30, "the save")
+    wait(
+        lambda: (
+            not driver.execute_script(
+                "return window.jupyterapp.shell.currentWidget.context.model.dirty"
+            )
+        ),
+        30,
+        "the save",
+    )
     for session in requests.get(f"{base}/api/sessions?token={token}", timeout=10).json():
         requests.delete(f"{base}/api/sessions/{session['id']}?token={token}", timeout=30)
     return time.monotonic() - began
@@ -132,7 +171,7 @@ def main(names: list[str]) -> int:
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "notebooks"
         shutil.copytree(ROOT / "notebooks", copy)
-        for stored in copy.glob("*.ipynb"):     # start from empty outputs, as a student might
+        for stored in copy.glob("*.ipynb"):  # start from empty outputs, as a student might
             subprocess.run([sys.executable, "-m", "nbstripout", str(stored)], check=True)
         names = names or sorted(p.name for p in copy.glob("*.ipynb"))
         port, token = free_port(), secrets.token_hex(16)
@@ -147,8 +186,9 @@ def main(names: list[str]) -> int:
                 except (TimeoutError, RuntimeError) as error:
                     seconds, issues = float("nan"), [str(error)]
                 failures += bool(issues)
-                print(f"{name:<40} {'ok' if not issues else 'FAILED':<7} {seconds:5.1f} s",
-                      flush=True)
+                print(
+                    f"{name:<40} {'ok' if not issues else 'FAILED':<7} {seconds:5.1f} s", flush=True
+                )
                 for issue in issues:
                     print(f"    {issue}")
         finally:

@@ -23,8 +23,15 @@ from .netutil import offline_node
 # test by its marker (@pytest.mark.system …). Every tier implies `slow`.
 TIERS = {
     "browser": {"test_browser", "test_jupyterlab", "test_dashboard_browser", "test_jupyterhub"},
-    "system": {"test_netns", "test_cli_nodes", "test_classroom_bench", "test_schemathesis",
-               "test_wheel", "test_lab_command", "test_instructor_end_to_end"},
+    "system": {
+        "test_netns",
+        "test_cli_nodes",
+        "test_classroom_bench",
+        "test_schemathesis",
+        "test_wheel",
+        "test_lab_command",
+        "test_instructor_end_to_end",
+    },
 }
 SLOW_TIERS = ("notebook", "browser", "system")
 
@@ -64,6 +71,7 @@ def node():
 def http(node):
     """Flask's test client on ``node``'s HTTP API."""
     from edu_chain.network.api import create_app
+
     return create_app(node).test_client()
 
 
@@ -91,11 +99,12 @@ def cli():
             with redirect_stdout(out), redirect_stderr(err):
                 try:
                     code = main([str(a) for a in args])
-                except SystemExit as stop:      # argparse refuses with exit code 2
+                except SystemExit as stop:  # argparse refuses with exit code 2
                     code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
         finally:
             signal.signal(signal.SIGTERM, sigterm)
         return Ran(code or 0, out.getvalue(), err.getvalue())
+
     return run
 
 
@@ -106,12 +115,22 @@ def driver(tmp_path):
     where it is missing (``browserutil.browser_missing``)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
+
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1100,1300",
-                 f"--user-data-dir={tmp_path / 'profile'}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1100,1300",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ):
         options.add_argument(flag)
     browser = webdriver.Chrome(service=Service(DRIVER), options=options)
     browser.set_page_load_timeout(30)

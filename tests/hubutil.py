@@ -30,8 +30,10 @@ def missing() -> str | None:
         except ImportError:
             return f"python package {module} is not installed (pip install -e '.[test]')"
     if not shutil.which("configurable-http-proxy"):
-        return ("configurable-http-proxy not found: install it with "
-                "'npm install -g configurable-http-proxy' (.ci/run does)")
+        return (
+            "configurable-http-proxy not found: install it with "
+            "'npm install -g configurable-http-proxy' (.ci/run does)"
+        )
     if not (BIN / "jupyterhub-singleuser").exists():
         return f"jupyterhub-singleuser is not in {BIN}"
     return None
@@ -70,15 +72,27 @@ class Hub:
         self.port, self.token = free_port(), secrets.token_hex(16)
         self.url = f"http://127.0.0.1:{self.port}"
         config = folder / "jupyterhub_config.py"
-        config.write_text(CONFIG.format(
-            port=self.port, hub_port=free_port(), proxy_api=free_port(), folder=str(folder),
-            proxy=shutil.which("configurable-http-proxy"), token=self.token,
-            singleuser=str(BIN / "jupyterhub-singleuser")))
+        config.write_text(
+            CONFIG.format(
+                port=self.port,
+                hub_port=free_port(),
+                proxy_api=free_port(),
+                folder=str(folder),
+                proxy=shutil.which("configurable-http-proxy"),
+                token=self.token,
+                singleuser=str(BIN / "jupyterhub-singleuser"),
+            )
+        )
         self.log = open(folder / "hub.log", "wb")
         env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(folder / "runtime"))
-        self.process = subprocess.Popen([str(BIN / "jupyterhub"), "-f", str(config)],
-                                        cwd=folder, stdout=self.log, stderr=subprocess.STDOUT,
-                                        env=env, start_new_session=True)
+        self.process = subprocess.Popen(
+            [str(BIN / "jupyterhub"), "-f", str(config)],
+            cwd=folder,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
         self.tree: set[int] = set()
         self.sockets: list = []
         try:
@@ -97,24 +111,37 @@ class Hub:
             return False
 
     def api(self, method: str, path: str, **options):
-        reply = requests.request(method, f"{self.url}/hub/api{path}", timeout=30,
-                                 headers={"Authorization": f"token {self.token}"}, **options)
+        reply = requests.request(
+            method,
+            f"{self.url}/hub/api{path}",
+            timeout=30,
+            headers={"Authorization": f"token {self.token}"},
+            **options,
+        )
         assert reply.status_code < 400, f"{method} {path}: {reply.status_code} {reply.text}"
         return reply.json() if reply.text else None
 
     def spawn(self, name: str) -> None:
         self.api("POST", f"/users/{name}")
         self.api("POST", f"/users/{name}/server")
-        wait_for(lambda: (self.api("GET", f"/users/{name}")["servers"].get("", {})
-                          .get("ready")), 60, f"{name}'s server to be ready")
+        wait_for(
+            lambda: self.api("GET", f"/users/{name}")["servers"].get("", {}).get("ready"),
+            60,
+            f"{name}'s server to be ready",
+        )
 
     def user(self, name: str, path: str, method: str = "GET", **options):
-        reply = requests.request(method, f"{self.url}/user/{name}{path}", timeout=30,
-                                 headers={"Authorization": f"token {self.token}"}, **options)
+        reply = requests.request(
+            method,
+            f"{self.url}/user/{name}{path}",
+            timeout=30,
+            headers={"Authorization": f"token {self.token}"},
+            **options,
+        )
         assert reply.status_code < 400, f"{method} {path}: {reply.status_code} {reply.text}"
         return reply.json()
 
-    def kernel(self, name: str) -> "Kernel":
+    def kernel(self, name: str) -> Kernel:
         started = self.user(name, "/api/kernels", "POST", json={})
         self.tree |= descendants(self.process.pid)
         return Kernel(self, name, started["id"])
@@ -125,7 +152,7 @@ class Hub:
             ws.close()
         self.tree |= descendants(self.process.pid)
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)   # the hub stops servers and proxy
+            self.process.send_signal(signal.SIGTERM)  # the hub stops servers and proxy
             try:
                 self.process.wait(timeout=40)
             except subprocess.TimeoutExpired:
@@ -146,21 +173,42 @@ class Kernel:
 
     def __init__(self, hub: Hub, user: str, kernel_id: str):
         import websocket
+
         self.session = uuid.uuid4().hex
         url = f"ws://127.0.0.1:{hub.port}/user/{user}/api/kernels/{kernel_id}/channels"
         self.ws = websocket.create_connection(
-            url, header=[f"Authorization: token {hub.token}"], timeout=60)
+            url, header=[f"Authorization: token {hub.token}"], timeout=60
+        )
         hub.sockets.append(self.ws)
 
     def run(self, code: str, timeout: float = 60) -> str:
         """Execute ``code``; return what it printed, or fail with its traceback."""
         msg_id = uuid.uuid4().hex
-        self.ws.send(json.dumps({
-            "header": {"msg_id": msg_id, "username": "test", "session": self.session,
-                       "msg_type": "execute_request", "version": "5.3"},
-            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-            "content": {"code": code, "silent": False, "store_history": False,
-                        "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}}))
+        self.ws.send(
+            json.dumps(
+                {
+                    "header": {
+                        "msg_id": msg_id,
+                        "username": "test",
+                        "session": self.session,
+                        "msg_type": "execute_request",
+                        "version": "5.3",
+                    },
+                    "parent_header": {},
+                    "metadata": {},
+                    "channel": "shell",
+                    "buffers": [],
+                    "content": {
+                        "code": code,
+                        "silent": False,
+                        "store_history": False,
+                        "user_expressions": {},
+                        "allow_stdin": False,
+                        "stop_on_error": True,
+                    },
+                }
+            )
+        )
         printed, shown, done = [], [], False
         deadline = time.monotonic() + timeout
         while not done:

@@ -33,6 +33,7 @@ class WaitressInThread:
 
         from edu_chain.network.api import MAX_BODY_BYTES
         from edu_chain.network.serving import room_server
+
         self.server = room_server(app, "127.0.0.1", 0, max_body or MAX_BODY_BYTES)
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -42,9 +43,11 @@ class WaitressInThread:
         """Close every channel from inside the server's own loop (closing them from here
         would pull the sockets out from under its select: EBADF in the thread); the loop
         ends when nothing is left to watch."""
+
         def close_all():
             for channel in list(self.server._map.values()):
-                channel.close()          # the listener, the connections, the trigger itself
+                channel.close()  # the listener, the connections, the trigger itself
+
         self.server.trigger.pull_trigger(close_all)
         self.thread.join(timeout=5)
         self.server.task_dispatcher.shutdown(timeout=5)
@@ -59,6 +62,7 @@ class WaitressInThread:
 def silent_sockets(count: int):
     """``count`` listening sockets that accept connections and never answer."""
     import socket
+
     sockets = []
     for _ in range(count):
         listener = socket.socket()
@@ -78,9 +82,13 @@ def offline_node(difficulty: int = 4, **options):
         def request(self, method, address, path, **_):
             raise PeerError(f"cannot reach {address} (offline test client)")
 
-    return Node(Blockchain(NetworkParams(difficulty=difficulty)),
-                address=options.pop("address", "http://127.0.0.1:9"), client=OfflineClient(),
-                sync_interval=None, **options)
+    return Node(
+        Blockchain(NetworkParams(difficulty=difficulty)),
+        address=options.pop("address", "http://127.0.0.1:9"),
+        client=OfflineClient(),
+        sync_interval=None,
+        **options,
+    )
 
 
 def node_state(node):

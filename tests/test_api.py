@@ -22,12 +22,16 @@ def test_tutorial_flow_with_its_shapes(http):
     assert [p["content"] for p in pending] == ["hi"] and isinstance(pending[0]["timestamp"], int)
     assert http.get("/mine").get_data(as_text=True) == "Block #1 is mined."
     assert http.post("/mine").get_data(as_text=True) == "No transactions to mine"
-    assert http.get("/mine", headers={"Accept": "application/json"}).json == \
-        {"message": "No transactions to mine", "block": None}
+    assert http.get("/mine", headers={"Accept": "application/json"}).json == {
+        "message": "No transactions to mine",
+        "block": None,
+    }
     chain = http.get("/chain").json
     assert chain["length"] == 2 and chain["peers"] == []
     for block in chain["chain"]:
-        assert {"index", "transactions", "timestamp", "previous_hash", "nonce", "hash"} <= set(block)
+        assert {"index", "transactions", "timestamp", "previous_hash", "nonce", "hash"} <= set(
+            block
+        )
 
 
 def test_health_blocks_and_peers(http, node):
@@ -39,33 +43,59 @@ def test_health_blocks_and_peers(http, node):
     assert http.get("/peers").json == {"peers": [], "status": []}
 
 
-@pytest.mark.parametrize("method, path, body, status, message", [
-    ("POST", "/new_transaction", None, 400, "has no body"),
-    ("POST", "/new_transaction", b"{not json", 400, "not valid JSON"),
-    ("POST", "/new_transaction", b"[1, 2]", 400, "must be a JSON object"),
-    ("POST", "/new_transaction", {"author": "a"}, 400, "'content' is missing"),
-    ("POST", "/new_transaction", {"author": "a", "content": 7}, 400, "must be a string"),
-    ("POST", "/new_transaction", {"author": "a", "content": "x", "timestamp": "now"}, 400,
-     "'timestamp' must be an integer"),
-    ("POST", "/new_transaction", {"author": "a", "content": "x", "timestamp": 2**39}, 400,
-     "in the future"),
-    ("POST", "/register_with", None, 400, "has no body"),
-    ("POST", "/register_with", {"address": "http://127.0.0.1:1"}, 400, "'node_address' is missing"),
-    ("POST", "/register_with", {"node_address": "ftp://x"}, 400, "not a node address"),
-    ("POST", "/register_with", {"node_address": "http://127.0.0.1:9/"}, 400, "this node itself"),
-    ("POST", "/register_with", {"node_address": "http://127.0.0.1:1"}, 502, "cannot reach"),
-    ("POST", "/register_node", {"node_address": 5}, 400, "non-empty string"),
-    ("POST", "/add_block", {"index": 1}, 400, "missing the field"),
-    ("POST", "/add_block", b"\"a block\"", 400, "must be a JSON object"),
-    ("GET", "/blocks?since=abc", None, 400, "must be an integer"),
-    ("GET", "/blocks?limit=0", None, 400, "between 1 and"),
-    ("GET", "/no/such/route", None, 404, "no such endpoint"),
-    ("DELETE", "/chain", None, 405, "not allowed"),
-    ("POST", "/new_transaction", b"[" * 100_000 + b"]" * 100_000, 400, "not valid JSON"),
-    ("POST", "/new_transaction", b"x" * (2 * 1024 * 1024), 413, "larger than the limit"),
-])
-def test_bad_requests_get_a_4xx_json_error_and_change_nothing(http, node, method, path, body,
-                                                              status, message):
+@pytest.mark.parametrize(
+    "method, path, body, status, message",
+    [
+        ("POST", "/new_transaction", None, 400, "has no body"),
+        ("POST", "/new_transaction", b"{not json", 400, "not valid JSON"),
+        ("POST", "/new_transaction", b"[1, 2]", 400, "must be a JSON object"),
+        ("POST", "/new_transaction", {"author": "a"}, 400, "'content' is missing"),
+        ("POST", "/new_transaction", {"author": "a", "content": 7}, 400, "must be a string"),
+        (
+            "POST",
+            "/new_transaction",
+            {"author": "a", "content": "x", "timestamp": "now"},
+            400,
+            "'timestamp' must be an integer",
+        ),
+        (
+            "POST",
+            "/new_transaction",
+            {"author": "a", "content": "x", "timestamp": 2**39},
+            400,
+            "in the future",
+        ),
+        ("POST", "/register_with", None, 400, "has no body"),
+        (
+            "POST",
+            "/register_with",
+            {"address": "http://127.0.0.1:1"},
+            400,
+            "'node_address' is missing",
+        ),
+        ("POST", "/register_with", {"node_address": "ftp://x"}, 400, "not a node address"),
+        (
+            "POST",
+            "/register_with",
+            {"node_address": "http://127.0.0.1:9/"},
+            400,
+            "this node itself",
+        ),
+        ("POST", "/register_with", {"node_address": "http://127.0.0.1:1"}, 502, "cannot reach"),
+        ("POST", "/register_node", {"node_address": 5}, 400, "non-empty string"),
+        ("POST", "/add_block", {"index": 1}, 400, "missing the field"),
+        ("POST", "/add_block", b'"a block"', 400, "must be a JSON object"),
+        ("GET", "/blocks?since=abc", None, 400, "must be an integer"),
+        ("GET", "/blocks?limit=0", None, 400, "between 1 and"),
+        ("GET", "/no/such/route", None, 404, "no such endpoint"),
+        ("DELETE", "/chain", None, 405, "not allowed"),
+        ("POST", "/new_transaction", b"[" * 100_000 + b"]" * 100_000, 400, "not valid JSON"),
+        ("POST", "/new_transaction", b"x" * (2 * 1024 * 1024), 413, "larger than the limit"),
+    ],
+)
+def test_bad_requests_get_a_4xx_json_error_and_change_nothing(
+    http, node, method, path, body, status, message
+):
     before = state(node)
     options = {"json": body} if isinstance(body, dict) else {"data": body}
     reply = http.open(path, method=method, **options)
@@ -92,8 +122,18 @@ def test_tampered_block_and_block_of_another_network_are_refused(http, node):
     foreign = mine(Block(1, T0, other.tip.hash, 5, (Post("a", "x", T0),)))
     reply = http.post("/add_block", json=foreign.to_dict())
     assert reply.status_code == 400 and "another network" in reply.json["error"]
-    unproven = Block(1, T0, node.chain.tip.hash, 4, (), next(
-        n for n in range(999) if not Block(1, T0, node.chain.tip.hash, 4, (), n).has_valid_proof()))
+    unproven = Block(
+        1,
+        T0,
+        node.chain.tip.hash,
+        4,
+        (),
+        next(
+            n
+            for n in range(999)
+            if not Block(1, T0, node.chain.tip.hash, 4, (), n).has_valid_proof()
+        ),
+    )
     reply = http.post("/add_block", json=unproven.to_dict())
     assert reply.status_code == 400 and "proof of work" in reply.json["error"]
     assert node.chain.height == 0
@@ -104,8 +144,11 @@ def test_tampered_block_and_block_of_another_network_are_refused(http, node):
 def test_signed_only_node_refuses_unsigned_posts():
     service = offline_node(require_signatures=True)
     try:
-        reply = create_app(service).test_client().post("/new_transaction",
-                                                       json={"author": "a", "content": "b"})
+        reply = (
+            create_app(service)
+            .test_client()
+            .post("/new_transaction", json={"author": "a", "content": "b"})
+        )
     finally:
         service.close()
     assert reply.status_code == 400 and "signed posts only" in reply.json["error"]
@@ -113,34 +156,61 @@ def test_signed_only_node_refuses_unsigned_posts():
 
 def test_openapi_describes_every_route(node):
     app = create_app(node)
-    routes = {(rule.rule, method.lower()) for rule in app.url_map.iter_rules()
-              for method in rule.methods - {"HEAD", "OPTIONS"} if rule.endpoint != "static"}
-    documented = {(path, method) for path, ops in openapi_document()["paths"].items()
-                  for method in ops}
+    routes = {
+        (rule.rule, method.lower())
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+        if rule.endpoint != "static"
+    }
+    documented = {
+        (path, method) for path, ops in openapi_document()["paths"].items() for method in ops
+    }
     assert routes == documented
 
 
-# -- fuzz: generated requests (250 quick, 1200 in the system tier), no 5xx, errors are JSON, state only changes on 2xx
+# -- fuzz: generated requests (250 quick, 1200 in the system tier), no 5xx, errors are JSON,
+# state only changes on 2xx
 PATHS = sorted(openapi_document()["paths"]) + ["/chain/x", "/../etc/passwd", "/%00"]
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False)
     | st.text(max_size=30),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner,
-                                                                 max_size=5),
-    max_leaves=12)
-FIELDS = ["author", "content", "timestamp", "public_key", "signature", "node_address", "index",
-          "transactions", "previous_hash", "nonce", "difficulty", "hash"]
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5)
+    ),
+    max_leaves=12,
+)
+FIELDS = [
+    "author",
+    "content",
+    "timestamp",
+    "public_key",
+    "signature",
+    "node_address",
+    "index",
+    "transactions",
+    "previous_hash",
+    "nonce",
+    "difficulty",
+    "hash",
+]
 bodies = st.one_of(
     json_values.map(lambda v: json.dumps(v).encode()),
     st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=7).map(
-        lambda v: json.dumps(v).encode()),
+        lambda v: json.dumps(v).encode()
+    ),
     st.binary(max_size=64),
-    st.none())
-requests_ = st.tuples(st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH"]),
-                      st.sampled_from(PATHS),
-                      st.dictionaries(st.sampled_from(["since", "limit", "format"]),
-                                      st.text(max_size=6), max_size=2),
-                      bodies)
+    st.none(),
+)
+requests_ = st.tuples(
+    st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH"]),
+    st.sampled_from(PATHS),
+    st.dictionaries(st.sampled_from(["since", "limit", "format"]), st.text(max_size=6), max_size=2),
+    bodies,
+)
+
 
 @pytest.fixture(scope="module")
 def fuzz_node():
@@ -167,7 +237,7 @@ def test_fuzz_no_5xx_and_errors_are_json(fuzz_node, request):
     _one_fuzz_request(*fuzz_node, request)
 
 
-@pytest.mark.system           # the long run: at least 1000 generated requests
+@pytest.mark.system  # the long run: at least 1000 generated requests
 @settings(max_examples=1200, deadline=None, suppress_health_check=list(HealthCheck))
 @given(request=requests_)
 def test_fuzz_1200_requests_no_5xx_and_errors_are_json(fuzz_node, request):

@@ -4,9 +4,16 @@ import datetime
 
 import pytest
 
-from edu_chain.lab.bitcoin import (GENESIS_HASH, GENESIS_HEADER, Header, block_hash,
-                                   expected_hashes, leading_zero_bits, meets_target,
-                                   target_from_bits)
+from edu_chain.lab.bitcoin import (
+    GENESIS_HASH,
+    GENESIS_HEADER,
+    Header,
+    block_hash,
+    expected_hashes,
+    leading_zero_bits,
+    meets_target,
+    target_from_bits,
+)
 
 
 def test_the_stored_header_hashes_to_bitcoins_genesis_hash():
@@ -31,9 +38,9 @@ def test_the_proof_of_work_holds_and_breaks_with_one_changed_nonce():
 
 def test_difficulty_one_target_and_its_cost():
     target = target_from_bits(0x1D00FFFF)
-    assert target == 0xFFFF * 2 ** 208
+    assert target == 0xFFFF * 2**208
     # difficulty 1 needs about 2^32 hashes: 2^256 / (0xffff * 2^208 + 1)
-    assert expected_hashes(target) == pytest.approx(2 ** 32 * 65536 / 65535, rel=1e-9)
+    assert expected_hashes(target) == pytest.approx(2**32 * 65536 / 65535, rel=1e-9)
     assert leading_zero_bits(GENESIS_HASH) == 43
     with pytest.raises(ValueError):
         Header.parse(GENESIS_HEADER[:79])

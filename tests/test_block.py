@@ -11,9 +11,13 @@ from .chainutil import T0
 
 def test_header_is_documented_canonical_json_plus_nonce():
     block = Block(1, T0, ZERO_HASH, 8, (), 42)
-    expected_header = (b'{"difficulty":8,"index":1,"merkle_root":"' + EMPTY_ROOT.encode()
-                       + b'","previous_hash":"' + ZERO_HASH.encode()
-                       + b'","timestamp":1767225600}42')
+    expected_header = (
+        b'{"difficulty":8,"index":1,"merkle_root":"'
+        + EMPTY_ROOT.encode()
+        + b'","previous_hash":"'
+        + ZERO_HASH.encode()
+        + b'","timestamp":1767225600}42'
+    )
     assert block.header_bytes() == expected_header
     assert block.hash == hashlib.sha256(expected_header).hexdigest()
     # known answer, from: printf %s HEADER | sha256sum (catches any change of format)
@@ -39,18 +43,24 @@ def test_to_dict_has_the_tutorial_fields():
     assert {"index", "transactions", "timestamp", "previous_hash", "nonce", "hash"} <= set(data)
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda d: d.pop("nonce"), "missing the field 'nonce'"),
-    (lambda d: d.update(index="1"), "field 'index' must be an integer"),
-    (lambda d: d.update(index=True), "field 'index' must be an integer"),
-    (lambda d: d.update(timestamp=1.5), "field 'timestamp' must be an integer"),
-    (lambda d: d.update(previous_hash="xyz"), "field 'previous_hash' must be 64 hex"),
-    (lambda d: d.update(difficulty=999), "field 'difficulty' must be an integer between 0 and 64"),
-    (lambda d: d.update(transactions={}), "field 'transactions' must be a list"),
-    (lambda d: d.update(transactions=[{"author": "a"}]), "missing the field 'content'"),
-    (lambda d: d.update(hash="0" * 64), "field 'hash' does not match"),
-    (lambda d: d["transactions"][0].update(content="changed"), "field 'id' does not match"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d.pop("nonce"), "missing the field 'nonce'"),
+        (lambda d: d.update(index="1"), "field 'index' must be an integer"),
+        (lambda d: d.update(index=True), "field 'index' must be an integer"),
+        (lambda d: d.update(timestamp=1.5), "field 'timestamp' must be an integer"),
+        (lambda d: d.update(previous_hash="xyz"), "field 'previous_hash' must be 64 hex"),
+        (
+            lambda d: d.update(difficulty=999),
+            "field 'difficulty' must be an integer between 0 and 64",
+        ),
+        (lambda d: d.update(transactions={}), "field 'transactions' must be a list"),
+        (lambda d: d.update(transactions=[{"author": "a"}]), "missing the field 'content'"),
+        (lambda d: d.update(hash="0" * 64), "field 'hash' does not match"),
+        (lambda d: d["transactions"][0].update(content="changed"), "field 'id' does not match"),
+    ],
+)
 def test_from_dict_names_the_bad_field(change, message):
     data = Block(1, T0, ZERO_HASH, 8, (Post("a", "x", T0),)).to_dict()
     change(data)

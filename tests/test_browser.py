@@ -30,6 +30,7 @@ def click_and_wait(driver, element_id):
     from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
+
     old_page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, element_id).click()
 
@@ -41,6 +42,7 @@ def click_and_wait(driver, element_id):
         except WebDriverException:
             return True
         return False
+
     WebDriverWait(driver, 20).until(left_old_page)
 
 
@@ -73,11 +75,13 @@ def test_post_mine_read_and_script_never_runs(site, driver, tmp_path):
     click_and_wait(driver, "submit")
     driver.get(url)
     with pytest.raises(NoAlertPresentException):
-        driver.switch_to.alert.text
+        _ = driver.switch_to.alert.text
     assert driver.execute_script("return window.pwned === undefined")
     assert attack in driver.find_element(By.CSS_SELECTOR, "li.post.pending .content").text
 
     screenshot = tmp_path / "posts_app.png"
     assert driver.save_screenshot(str(screenshot))
-    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and screenshot.stat().st_size > 10_000
+    assert (
+        screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and screenshot.stat().st_size > 10_000
+    )
     print(f"screenshot saved to {screenshot}")

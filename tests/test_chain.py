@@ -4,17 +4,31 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from edu_chain import (Block, Blockchain, DuplicatePost, InvalidBlock, InvalidChain, InvalidPost,
-                       NetworkParams, Post, UnlinkedBlock, mine)
+from edu_chain import (
+    Block,
+    Blockchain,
+    DuplicatePost,
+    InvalidBlock,
+    InvalidChain,
+    InvalidPost,
+    NetworkParams,
+    Post,
+    UnlinkedBlock,
+    mine,
+)
 
 from .chainutil import T0, grow, make_post
 
 
 def test_genesis_is_identical_for_equal_params_and_differs_otherwise():
-    assert Blockchain(NetworkParams(difficulty=6)).tip.hash == \
+    assert (
         Blockchain(NetworkParams(difficulty=6)).tip.hash
-    assert Blockchain(NetworkParams(difficulty=6)).tip.hash != \
-        Blockchain(NetworkParams(difficulty=7)).tip.hash
+        == Blockchain(NetworkParams(difficulty=6)).tip.hash
+    )
+    assert (
+        Blockchain(NetworkParams(difficulty=6)).tip.hash
+        != Blockchain(NetworkParams(difficulty=7)).tip.hash
+    )
 
 
 def test_mining_moves_posts_from_pool_to_chain(chain):
@@ -39,8 +53,9 @@ def test_add_block_checks_each_rule(chain):
     template = chain.new_block()
     good = mine(template)
     cases = {
-        "no valid proof of work": next(b for n in range(1000)
-                                       if not (b := template.with_nonce(n)).has_valid_proof()),
+        "no valid proof of work": next(
+            b for n in range(1000) if not (b := template.with_nonce(n)).has_valid_proof()
+        ),
         "difficulty is 5 bits": mine(dataclasses.replace(template, difficulty=5)),
         "earlier than its parent": mine(dataclasses.replace(template, timestamp=T0 - 1)),
         "in the future": mine(dataclasses.replace(template, timestamp=2**40)),
@@ -66,8 +81,15 @@ def test_validate_chain_names_the_first_bad_block(chain):
     grow(chain, 4)
     blocks = list(chain.blocks)
     # a rewrite whose hash lacks the proof (1 in 64 would keep it by luck at 6 bits)
-    blocks[2] = next(forged for n in range(100) if not (forged := dataclasses.replace(
-        blocks[2], transactions=(Post("mallory", f"rewritten {n}", T0),))).has_valid_proof())
+    blocks[2] = next(
+        forged
+        for n in range(100)
+        if not (
+            forged := dataclasses.replace(
+                blocks[2], transactions=(Post("mallory", f"rewritten {n}", T0),)
+            )
+        ).has_valid_proof()
+    )
     with pytest.raises(InvalidChain) as caught:
         chain.validate_chain(blocks)
     assert caught.value.bad_index == 2 and "block #2" in str(caught.value)
@@ -105,19 +127,19 @@ def test_less_work_is_refused_and_equal_work_is_broken_by_the_lower_tip_hash(par
 
 
 def test_reorganisation_returns_orphaned_posts_and_drops_confirmed_ones(params):
-    ours = grow(Blockchain(params), 2)                 # posts 0, 1 by alice
+    ours = grow(Blockchain(params), 2)  # posts 0, 1 by alice
     theirs = Blockchain(params)
-    theirs.add_post(make_post(1))                       # shares alice's post 1
+    theirs.add_post(make_post(1))  # shares alice's post 1
     theirs.add_post(make_post(7, "bob"))
     theirs.mine()
     grow(theirs, 2, author="bob", start=20)
-    ours.add_post(make_post(20, "bob"))                 # pending here, confirmed there
+    ours.add_post(make_post(20, "bob"))  # pending here, confirmed there
     update = ours.consider_chain(theirs.blocks)
     assert update.adopted and update.fork_index == 1
     assert [p.content for p in update.returned_posts] == ["post number 0"]
     pending = {p.id for p in ours.pending_posts()}
-    assert make_post(0).id in pending                    # orphaned post is back
-    assert make_post(20, "bob").id not in pending        # the new chain confirms it
+    assert make_post(0).id in pending  # orphaned post is back
+    assert make_post(20, "bob").id not in pending  # the new chain confirms it
     assert ours.confirmed_height(make_post(1).id) == 1
 
 
@@ -129,6 +151,7 @@ def test_chain_of_another_network_is_refused(chain):
 
 def test_forged_post_is_refused_by_pool_and_in_blocks(chain):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     signed = Post.signed("alice", "genuine", Ed25519PrivateKey.generate(), T0)
     forged = Post(signed.author, "altered", signed.timestamp, signed.public_key, signed.signature)
     with pytest.raises(InvalidPost, match="signature does not match"):
@@ -138,12 +161,11 @@ def test_forged_post_is_refused_by_pool_and_in_blocks(chain):
         chain.add_block(block)
 
 
-
-
 @pytest.fixture(scope="module")
 def valid():
     """Four mined blocks, mined once for the module when a test first needs them."""
     return grow(Blockchain(NetworkParams(difficulty=6)), 4)
+
 
 FIELDS = ["index", "timestamp", "previous_hash", "nonce", "difficulty", "transactions"]
 

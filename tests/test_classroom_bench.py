@@ -23,6 +23,7 @@ def _labels() -> list[str]:
     sys.path.insert(0, str(BENCH.parent))
     try:
         import classroom_bench
+
         return [label for key, label, *_ in classroom_bench.ROWS if key != "late_join_s"]
     finally:
         sys.path.remove(str(BENCH.parent))
@@ -32,9 +33,23 @@ def test_a_tiny_classroom_runs_and_loses_no_post(tmp_path):
     figures_file = tmp_path / "figures.json"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     done = subprocess.run(
-        [sys.executable, str(BENCH), "--students", "3", "--quick", "--tree", str(ROOT),
-         "--save", str(figures_file)],
-        capture_output=True, text=True, timeout=240, env=env, cwd=tmp_path)
+        [
+            sys.executable,
+            str(BENCH),
+            "--students",
+            "3",
+            "--quick",
+            "--tree",
+            str(ROOT),
+            "--save",
+            str(figures_file),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env=env,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     table = done.stdout
     for label in _labels():
@@ -42,7 +57,7 @@ def test_a_tiny_classroom_runs_and_loses_no_post(tmp_path):
     assert "late joiner (8 s early)" in table
     [run] = json.loads(figures_file.read_text())["runs"]
     figures = run["figures"]
-    assert run["notes"] == [], run["notes"]          # no phase crashed, every node came up
+    assert run["notes"] == [], run["notes"]  # no phase crashed, every node came up
     assert figures["students_joined"] == "3 of 3", table
     assert figures["flood_accepted"] > 0 and figures["posts_accepted"] > figures["flood_accepted"]
     assert figures["posts_lost"] == 0, table

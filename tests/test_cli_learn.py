@@ -19,9 +19,12 @@ from edu_chain.cli import learn as cli_learn
 from edu_chain.lab.notebooks import fill_solutions
 
 ROOT = Path(__file__).resolve().parent.parent
-RUN = ("import argparse, sys; from edu_chain.cli import learn as cli_learn; p = argparse.ArgumentParser(); "
-       "cli_learn.add_commands(p.add_subparsers()); a = p.parse_args(sys.argv[1:]); "
-       "sys.exit(a.handler(a))")
+RUN = (
+    "import argparse, sys; from edu_chain.cli import learn as cli_learn; "
+    "p = argparse.ArgumentParser(); "
+    "cli_learn.add_commands(p.add_subparsers()); a = p.parse_args(sys.argv[1:]); "
+    "sys.exit(a.handler(a))"
+)
 
 
 def run(*argv):
@@ -42,8 +45,13 @@ def test_progress_counts_a_saved_passing_check(tmp_path, capsys):
     notebook = json.loads((ROOT / "notebooks" / "01_hashing.ipynb").read_text())
     for cell in notebook["cells"]:
         if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "check_hash_text":
-            cell["outputs"] = [{"output_type": "stream", "name": "stdout",
-                                "text": ["✅ hash_text: correct on all 15 cases.\n"]}]
+            cell["outputs"] = [
+                {
+                    "output_type": "stream",
+                    "name": "stdout",
+                    "text": ["✅ hash_text: correct on all 15 cases.\n"],
+                }
+            ]
     (tmp_path / "01_hashing.ipynb").write_text(json.dumps(notebook))
     run("learn", "progress", "--notebooks", str(tmp_path))
     out = capsys.readouterr().out
@@ -72,10 +80,25 @@ def test_a_node_with_the_learners_rules_serves_and_mines(tmp_path):
     rules = tmp_path / "my_chain.py"
     rules.write_text((ROOT / "edu_chain" / "lab" / "solutions" / "chains.py").read_text())
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "-c", RUN, "learn", "node", "--rules", str(rules),
-                                "--port", str(port), "--difficulty", "8"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            RUN,
+            "learn",
+            "node",
+            "--rules",
+            str(rules),
+            "--port",
+            str(port),
+            "--difficulty",
+            "8",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 20
@@ -95,7 +118,10 @@ def test_a_node_with_the_learners_rules_serves_and_mines(tmp_path):
 
 
 def test_a_missing_rules_file_is_a_clear_error(tmp_path):
-    result = subprocess.run([sys.executable, "-c", RUN, "learn", "node", "--rules",
-                             str(tmp_path / "nope.py")], capture_output=True, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = subprocess.run(
+        [sys.executable, "-c", RUN, "learn", "node", "--rules", str(tmp_path / "nope.py")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert result.returncode != 0 and "edu-chain learn export" in result.stderr + result.stdout

@@ -5,8 +5,13 @@ import statistics
 
 import pytest
 
-from edu_chain.lab.collisions import (expected_collision_tries, expected_second_preimage_tries,
-                                      find_collision, find_second_preimage, short_hash)
+from edu_chain.lab.collisions import (
+    expected_collision_tries,
+    expected_second_preimage_tries,
+    find_collision,
+    find_second_preimage,
+    short_hash,
+)
 
 
 def test_a_found_collision_is_a_real_one():
@@ -35,7 +40,7 @@ def test_collisions_cost_the_square_root_of_preimages():
 def test_second_preimages_cost_two_to_the_bits():
     bits = 8
     tries = [find_second_preimage(f"message {i}".encode(), bits).tries for i in range(300)]
-    expected = expected_second_preimage_tries(bits)       # geometric: sd ~ mean
+    expected = expected_second_preimage_tries(bits)  # geometric: sd ~ mean
     assert abs(statistics.mean(tries) - expected) < 4 * expected / math.sqrt(300)
 
 

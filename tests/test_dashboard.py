@@ -20,8 +20,9 @@ from .netutil import wait_for
 
 
 def post_and_mine(url: str, author: str, content: str) -> None:
-    requests.post(f"{url}/new_transaction", json={"author": author, "content": content},
-                  timeout=10).raise_for_status()
+    requests.post(
+        f"{url}/new_transaction", json={"author": author, "content": content}, timeout=10
+    ).raise_for_status()
     requests.post(f"{url}/mine", timeout=60).raise_for_status()
 
 
@@ -49,9 +50,19 @@ def fake_node(peers: list) -> Flask:
 
     @app.get("/blocks")
     def blocks():
-        return jsonify(blocks=[{"index": 0, "hash": "f" * 64, "previous_hash": "0" * 64,
-                                "transactions": [{"author": "<b>x</b>"}, "junk"]}],
-                       height=0, next=None)
+        return jsonify(
+            blocks=[
+                {
+                    "index": 0,
+                    "hash": "f" * 64,
+                    "previous_hash": "0" * 64,
+                    "transactions": [{"author": "<b>x</b>"}, "junk"],
+                }
+            ],
+            height=0,
+            next=None,
+        )
+
     return app
 
 
@@ -87,28 +98,37 @@ def test_forks_show_while_they_last_and_stay_as_abandoned_blocks():
             watcher.close()
     assert split["distinct_tips"] == 2 and split["tree"]["forks"] == 1
     fork = [b for b in split["tree"]["blocks"] if b["state"] == "fork"]
-    assert [(b["index"], b["authors"], b["tips"], b["lane"]) for b in fork] == \
-        [(1, ["alice"], ["n1"], 1)]
+    assert [(b["index"], b["authors"], b["tips"], b["lane"]) for b in fork] == [
+        (1, ["alice"], ["n1"], 1)
+    ]
     assert fork[0]["first_seen_on"] == "n1"
     credited = {n["label"]: n["first_seen"] for n in split["nodes"]}
-    assert credited == {"n1": 1, "n2": 0, "n3": 0}   # bob's and carol's had reached B too
+    assert credited == {"n1": 1, "n2": 0, "n3": 0}  # bob's and carol's had reached B too
     spread = [b for b in split["tree"]["blocks"] if b["authors"] in (["bob"], ["carol"])]
     assert [(b["first_seen_on"], b["held_by_at_first"]) for b in spread] == [(None, 2)] * 2
     assert "miner unknown: first seen on 2 nodes at once" in split["tree"]["svg"]
     genesis = next(b for b in split["tree"]["blocks"] if b["index"] == 0)
-    assert genesis["first_seen_on"] is None          # there before the first look
+    assert genesis["first_seen_on"] is None  # there before the first look
     main_tip = [b for b in split["tree"]["blocks"] if b["tips"] and b["state"] == "main"]
     assert main_tip[0]["index"] == 2 and sorted(main_tip[0]["tips"]) == ["n2", "n3"]
     assert healed["distinct_tips"] == 1 and healed["tree"]["forks"] == 0
-    assert [b["authors"] for b in healed["tree"]["blocks"] if b["state"] == "abandoned"] == \
-        [["alice"]]
+    assert [b["authors"] for b in healed["tree"]["blocks"] if b["state"] == "abandoned"] == [
+        ["alice"]
+    ]
     assert split["tree"]["svg"].count('class="block fork"') == 1
     assert healed["tree"]["svg"].count('class="block abandoned"') == 1
 
 
 def test_silent_and_junk_peers_are_reported_within_the_deadline(silent):
-    junk = ["javascript:alert(1)", "http://bad\x00host:1", "x" * 400, 42, None,
-            silent, "http://127.0.0.1:1"] + [f"http://10.255.255.{i}:9" for i in range(300)]
+    junk = [
+        "javascript:alert(1)",
+        "http://bad\x00host:1",
+        "x" * 400,
+        42,
+        None,
+        silent,
+        "http://127.0.0.1:1",
+    ] + [f"http://10.255.255.{i}:9" for i in range(300)]
     with ThreadedServer(fake_node(junk), name="fake node") as fake:
         watcher = RoomWatcher(fake.url, timeout=(0.3, 0.6), deadline=1.5, max_nodes=20)
         began = time.monotonic()
@@ -118,7 +138,7 @@ def test_silent_and_junk_peers_are_reported_within_the_deadline(silent):
             watcher.close()
     took = time.monotonic() - began
     assert took < 1.5 + 1.0, f"one look took {took:.1f} s against a deadline of 1.5 s"
-    assert len(room["nodes"]) == 20                    # bounded, however many are listed
+    assert len(room["nodes"]) == 20  # bounded, however many are listed
     by_url = {n["url"]: n for n in room["nodes"]}
     assert by_url[fake.url]["reachable"]
     assert not by_url[silent]["reachable"] and "within" in by_url[silent]["error"]
@@ -157,13 +177,15 @@ def test_json_endpoint_is_shared_and_the_page_uses_relative_urls():
         app.extensions["edu_chain_dashboard"].close()
     assert 'fetch("api/room"' in page and 'fetch("/' not in page
     assert first["reachable"] == 2 and "<table" in first["html"] and first["summary"]
-    assert cached["time"] == first["time"]         # within min_interval: one look, shared
+    assert cached["time"] == first["time"]  # within min_interval: one look, shared
     assert client.get("/nope").get_json()["error"].startswith("no such page")
 
 
 def test_cli_refuses_a_bad_node_address_and_refresh(cli):
-    for args, message in ((["--node", "ftp://x"], "not a node address"),
-                          (["--refresh", "0"], "--refresh must be")):
+    for args, message in (
+        (["--node", "ftp://x"], "not a node address"),
+        (["--refresh", "0"], "--refresh must be"),
+    ):
         done = cli("dashboard", *args)
         assert done.returncode == 2 and message in done.stderr, done.stderr
         assert "Traceback" not in done.stderr
@@ -171,13 +193,14 @@ def test_cli_refuses_a_bad_node_address_and_refresh(cli):
 
 def test_widget_refreshes_itself_and_a_rerun_replaces_it():
     from edu_chain.lab.dashboard import RoomDashboard
+
     with LocalNetwork(2, difficulty=8, name="dashboard widget") as network:
         first, second = RoomDashboard(network[0].url, every=0.3), None
         try:
             assert first.room["reachable"] == 2 and "<table" in first.widget.value
             post_and_mine(network[1].url, "erin", "for the widget")
             wait_for(lambda: "height 1;" in first.widget.value, 10, "the widget to redraw")
-            second = RoomDashboard(network[0].url, every=0.3)        # the cell run again
+            second = RoomDashboard(network[0].url, every=0.3)  # the cell run again
             assert first._stop.is_set() and not first._thread.is_alive()
             link = second.serve()
             page = requests.get(str(link), timeout=10)
@@ -191,17 +214,29 @@ def test_widget_refreshes_itself_and_a_rerun_replaces_it():
         RoomDashboard("http://127.0.0.1:9", every=0)
 
 
-@pytest.mark.system        # the command as its own process, stopped by a signal
+@pytest.mark.system  # the command as its own process, stopped by a signal
 def test_command_serves_the_page_and_stops_on_sigterm():
     import signal
 
     from .netutil import free_port
+
     with LocalNetwork(2, difficulty=8, name="dashboard command") as network:
         port = free_port()
         with subprocess.Popen(
-                [sys.executable, "-m", "edu_chain", "dashboard", "--node", network[0].url,
-                 "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                text=True) as command:
+            [
+                sys.executable,
+                "-m",
+                "edu_chain",
+                "dashboard",
+                "--node",
+                network[0].url,
+                "--port",
+                str(port),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as command:
             try:
                 said = command.stdout.readline()
                 assert f"room dashboard at http://127.0.0.1:{port}" in said, said
@@ -225,6 +260,7 @@ def test_a_quiet_room_costs_one_request_per_node_per_look():
         @app.before_request
         def count():
             from flask import request
+
             hits.append(f"{index} {request.path}")
 
         @app.get("/health")
@@ -237,8 +273,14 @@ def test_a_quiet_room_costs_one_request_per_node_per_look():
 
         @app.get("/blocks")
         def blocks():
-            return jsonify(blocks=[{"index": 0, "hash": "a" * 64, "previous_hash": "0" * 64,
-                                    "transactions": []}], height=0, next=None)
+            return jsonify(
+                blocks=[
+                    {"index": 0, "hash": "a" * 64, "previous_hash": "0" * 64, "transactions": []}
+                ],
+                height=0,
+                next=None,
+            )
+
         return app
 
     for index in range(3):

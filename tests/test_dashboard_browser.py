@@ -15,8 +15,9 @@ pytestmark = pytest.mark.skipif(REASON is not None, reason=f"browser test skippe
 
 
 def post_and_mine(url, author, content):
-    requests.post(f"{url}/new_transaction", json={"author": author, "content": content},
-                  timeout=10).raise_for_status()
+    requests.post(
+        f"{url}/new_transaction", json={"author": author, "content": content}, timeout=10
+    ).raise_for_status()
     requests.post(f"{url}/mine", timeout=60).raise_for_status()
 
 
@@ -34,27 +35,36 @@ def test_dashboard_follows_the_room_live(driver):
         extra = LocalNetwork(1, difficulty=8, name="dashboard browser extra")
         extra_url = extra[0].url
         with extra, DashboardServer(network[0].url, refresh=0.5) as dashboard:
-            requests.post(f"{extra_url}/register_with", json={"node_address": network[2].url},
-                          timeout=10).raise_for_status()
+            requests.post(
+                f"{extra_url}/register_with", json={"node_address": network[2].url}, timeout=10
+            ).raise_for_status()
             driver.get(dashboard.url + "/")
-            until(lambda: len(driver.find_elements(By.CSS_SELECTOR, "tr.reachable")) == 4,
-                  "four reachable nodes in the table")
+            until(
+                lambda: len(driver.find_elements(By.CSS_SELECTOR, "tr.reachable")) == 4,
+                "four reachable nodes in the table",
+            )
             assert "all reachable nodes agree on one tip" in text_of(".summary")
             assert text_of("#seed") == network[0].url
 
-            attack = "<img src=x onerror=\"window.pwned=1\">"
+            attack = '<img src=x onerror="window.pwned=1">'
             post_and_mine(network[0].url, attack, "hello")
             until(lambda: "height 1;" in text_of(".summary"), "the page to show height 1")
-            until(lambda: len(driver.find_elements(By.CSS_SELECTOR, "g.block")) == 2,
-                  "two blocks in the tree")
+            until(
+                lambda: len(driver.find_elements(By.CSS_SELECTOR, "g.block")) == 2,
+                "two blocks in the tree",
+            )
             assert driver.execute_script("return window.pwned === undefined")
-            titles = [t.get_attribute("textContent")
-                      for t in driver.find_elements(By.CSS_SELECTOR, "g.block title")]
+            titles = [
+                t.get_attribute("textContent")
+                for t in driver.find_elements(By.CSS_SELECTOR, "g.block title")
+            ]
             assert any(f"1 post(s) by {attack}" in title for title in titles), titles
 
-            extra.stop()      # it would carry blocks across the partition below
-            until(lambda: len(driver.find_elements(By.CSS_SELECTOR, "tr.unreachable")) == 1,
-                  "the stopped node listed as unreachable")
+            extra.stop()  # it would carry blocks across the partition below
+            until(
+                lambda: len(driver.find_elements(By.CSS_SELECTOR, "tr.unreachable")) == 1,
+                "the stopped node listed as unreachable",
+            )
             row = driver.find_element(By.CSS_SELECTOR, "tr.unreachable")
             assert row.get_attribute("data-url") == extra_url and "cannot reach" in row.text
 
@@ -62,13 +72,17 @@ def test_dashboard_follows_the_room_live(driver):
             post_and_mine(network[0].url, "alice", "small side")
             post_and_mine(network[1].url, "bob", "big side")
             post_and_mine(network[1].url, "carol", "big side again")
-            until(lambda: driver.find_elements(By.CSS_SELECTOR, "g.block.fork"),
-                  "a fork drawn in the tree")
+            until(
+                lambda: driver.find_elements(By.CSS_SELECTOR, "g.block.fork"),
+                "a fork drawn in the tree",
+            )
             assert "different tips" in text_of(".summary")
 
             network.heal()
             assert network.wait_until_converged(10)
-            until(lambda: driver.find_elements(By.CSS_SELECTOR, "g.block.abandoned"),
-                  "the losing block drawn as abandoned")
+            until(
+                lambda: driver.find_elements(By.CSS_SELECTOR, "g.block.abandoned"),
+                "the losing block drawn as abandoned",
+            )
             assert driver.execute_script("return Number(document.body.dataset.updates)") > 3
             assert driver.execute_script("return window.pwned === undefined")

@@ -13,8 +13,11 @@ PACKAGE = Path(errors.__file__).parent
 
 
 def test_every_exception_class_of_the_kit_lives_in_errors_py():
-    family = {name for name, value in vars(errors).items()
-              if isinstance(value, type) and issubclass(value, BaseException)}
+    family = {
+        name
+        for name, value in vars(errors).items()
+        if isinstance(value, type) and issubclass(value, BaseException)
+    }
     elsewhere = []
     for path in sorted(PACKAGE.rglob("*.py")):
         if path.name == "errors.py":
@@ -22,8 +25,7 @@ def test_every_exception_class_of_the_kit_lives_in_errors_py():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ClassDef):
                 bases = {getattr(base, "id", getattr(base, "attr", "")) for base in node.bases}
-                if bases & (family | {"Exception", "BaseException", "ValueError",
-                                      "RuntimeError"}):
+                if bases & (family | {"Exception", "BaseException", "ValueError", "RuntimeError"}):
                     elsewhere.append(f"{path.relative_to(PACKAGE)}: {node.name}")
     assert not elsewhere, "exceptions outside edu_chain/errors.py:\n" + "\n".join(elsewhere)
     for name in family:
@@ -41,11 +43,32 @@ def test_the_old_homes_still_export_the_same_classes():
     from edu_chain.network.membership import NotOurNetwork
     from edu_chain.network.peers import BadAddress, TooManyPeers
     from edu_chain.wallet import WalletError
-    assert (CliError, NotANode, ExerciseFailed, BadRequest, PeerError, MiningBusy, RateLimited,
-            NotOurNetwork, BadAddress, TooManyPeers, WalletError) == (
-        errors.CliError, errors.NotANode, errors.ExerciseFailed, errors.BadRequest,
-        errors.PeerError, errors.MiningBusy, errors.RateLimited, errors.NotOurNetwork,
-        errors.BadAddress, errors.TooManyPeers, errors.WalletError)
+
+    assert (
+        CliError,
+        NotANode,
+        ExerciseFailed,
+        BadRequest,
+        PeerError,
+        MiningBusy,
+        RateLimited,
+        NotOurNetwork,
+        BadAddress,
+        TooManyPeers,
+        WalletError,
+    ) == (
+        errors.CliError,
+        errors.NotANode,
+        errors.ExerciseFailed,
+        errors.BadRequest,
+        errors.PeerError,
+        errors.MiningBusy,
+        errors.RateLimited,
+        errors.NotOurNetwork,
+        errors.BadAddress,
+        errors.TooManyPeers,
+        errors.WalletError,
+    )
 
 
 def test_statuses_say_what_happened():
@@ -58,9 +81,9 @@ def test_statuses_say_what_happened():
     assert status_of(errors.UnlinkedBlock("behind", 3)) == 400
     assert status_of(errors.PeerError("silent")) == 502
     assert status_of(errors.RateLimited("slow down", 2)) == 429
-    assert status_of(EduChainError("unclassified")) == 500   # a gap in the table is a bug
+    assert status_of(EduChainError("unclassified")) == 500  # a gap in the table is a bug
     kinds = [kind for kind, _ in STATUS]
-    for position, kind in enumerate(kinds):   # no entry is hidden behind a broader one
+    for position, kind in enumerate(kinds):  # no entry is hidden behind a broader one
         assert not any(issubclass(kind, earlier) for earlier in kinds[:position]), kind
 
 

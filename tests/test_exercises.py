@@ -37,8 +37,12 @@ GENERIC_WRONG = {
 }
 
 
-@pytest.fixture(params=[pytest.param("thread", id="threads"),
-                        pytest.param("fork", id="forked", marks=pytest.mark.system)])
+@pytest.fixture(
+    params=[
+        pytest.param("thread", id="threads"),
+        pytest.param("fork", id="forked", marks=pytest.mark.system),
+    ]
+)
 def sandbox(request, monkeypatch):
     """Run the check in the thread sandbox (quick) or in forked processes (system tier)."""
     monkeypatch.setenv("EDU_CHAIN_CHECK_MODE", request.param)
@@ -63,7 +67,7 @@ def test_the_answer_of_the_first_case_fails(name, sandbox):
     assert not passes(name, lambda *args: first, quiet=True)
 
 
-@pytest.mark.system        # a forked process per exercise; one of them is in the quick tier below
+@pytest.mark.system  # a forked process per exercise; one of them is in the quick tier below
 @pytest.mark.parametrize("name", NAMES)
 def test_a_function_that_never_returns_is_stopped_within_the_limit(name):
     started = time.monotonic()
@@ -86,27 +90,30 @@ def test_first_broken_link_guessing_the_last_block_fails():
     def cheat(blocks):
         broken = any(blocks[i].previous_hash != blocks[i - 1].hash for i in range(1, len(blocks)))
         return len(blocks) - 1 if broken else None
+
     assert not passes("first_broken_link", cheat, quiet=True)
 
 
 def test_find_nonce_starting_at_one_fails():
     def cheat(prefix, target_bits):
         nonce = 1
-        while int(hashlib.sha256(prefix + str(nonce).encode()).hexdigest(), 16) \
-                >= 2 ** (256 - target_bits):
+        while int(hashlib.sha256(prefix + str(nonce).encode()).hexdigest(), 16) >= 2 ** (
+            256 - target_bits
+        ):
             nonce += 1
         return nonce
+
     assert not passes("find_nonce", cheat, quiet=True)
 
 
 def test_expected_seconds_through_exp_and_log_passes():
-    assert passes("expected_seconds",
-                  lambda b, r: math.exp(b * math.log(2)) / r, quiet=True)
+    assert passes("expected_seconds", lambda b, r: math.exp(b * math.log(2)) / r, quiet=True)
 
 
 def test_proof_check_trusting_the_claimed_hash_fails():
     def cheat(block):
         return int(block.hash, 16) < 2 ** (256 - block.difficulty)
+
     assert not passes("valid_proof", cheat, quiet=True)
 
 
@@ -120,6 +127,7 @@ def test_switch_that_forgets_orphaned_posts_fails():
             confirmed = {p.id for b in theirs for p in b.transactions}
             return list(theirs), [p for p in pool if p.id not in confirmed]
         return list(ours), list(pool)
+
     assert not passes("switch_chain", cheat, quiet=True)
 
 
@@ -127,6 +135,7 @@ def test_switch_that_forgets_orphaned_posts_fails():
 def test_not_done_yet_is_one_short_line_without_a_hint(capsys):
     def todo(*args):
         raise NotImplementedError()
+
     exercises.check("merkle_root", todo)
     out = capsys.readouterr().out
     assert out.startswith("⏳ merkle_root: not done yet") and "Hint" not in out
@@ -164,6 +173,7 @@ def test_the_thread_fallback_also_stops_waiting(monkeypatch, capsys):
     def endless(*args):
         while not done.is_set():
             pass
+
     monkeypatch.setenv("EDU_CHAIN_CHECK_MODE", "thread")
     try:
         assert not exercises.passes("find_nonce", endless, time_limit=0.3)
@@ -174,7 +184,7 @@ def test_the_thread_fallback_also_stops_waiting(monkeypatch, capsys):
 
 
 def test_a_result_that_cannot_be_sent_back_is_named(capsys):
-    assert not exercises.passes("hash_text", lambda text: (lambda: text))
+    assert not exercises.passes("hash_text", lambda text: lambda: text)
     assert "not a plain value" in capsys.readouterr().out
 
 
@@ -194,6 +204,7 @@ def test_floats_are_compared_with_a_tolerance():
 def test_an_unsolved_exercise_says_not_done_yet_in_one_line(capsys):
     def todo(*args):
         raise NotImplementedError()
+
     exercises.check("expected_seconds", todo)
     out = capsys.readouterr().out
     assert out.startswith("⏳ expected_seconds: not done yet.") and out.count("\n") == 1

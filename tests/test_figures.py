@@ -4,7 +4,7 @@ from edu_chain.lab import figures
 
 
 def test_hash_against_target_marks_hits_and_misses():
-    hashes = ["0" * 64, "f" * 64, "1" + "0" * 63]           # 0, ~1, 1/16
+    hashes = ["0" * 64, "f" * 64, "1" + "0" * 63]  # 0, ~1, 1/16
     figure = figures.hash_against_target(hashes, bits=3)  # band: below 1/8
     markers = [line.get_marker() for line in figure.axes[0].lines]
     assert markers == ["o", "x", "o"]

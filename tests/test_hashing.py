@@ -2,8 +2,16 @@ import hashlib
 
 import pytest
 
-from edu_chain.hashing import (bits_to_hex_zeros, canonical_json, hash_object, hex_zeros_to_bits,
-                               leading_zero_bits, meets_target, sha256_hex, to_bits)
+from edu_chain.hashing import (
+    bits_to_hex_zeros,
+    canonical_json,
+    hash_object,
+    hex_zeros_to_bits,
+    leading_zero_bits,
+    meets_target,
+    sha256_hex,
+    to_bits,
+)
 from edu_chain.rules import target_from_bits
 
 

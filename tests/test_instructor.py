@@ -25,21 +25,28 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
 def _generate(tmp_path):
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_instructor.py"),
-                             "--out", str(tmp_path)], capture_output=True, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_instructor.py"), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert result.returncode == 0, result.stderr
     return sorted(tmp_path.glob("*.ipynb"))
 
 
 def _solution_cells(path):
-    return [c for c in json.loads(path.read_text())["cells"]
-            if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
+    return [
+        c
+        for c in json.loads(path.read_text())["cells"]
+        if c.get("metadata", {}).get("nbgrader", {}).get("solution")
+    ]
 
 
 def test_every_notebook_cell_of_an_exercise_is_in_the_registry_and_vice_versa():
-    in_notebooks = [c["metadata"]["nbgrader"]["grade_id"] for p in NOTEBOOKS
-                    for c in _solution_cells(p)]
+    in_notebooks = [
+        c["metadata"]["nbgrader"]["grade_id"] for p in NOTEBOOKS for c in _solution_cells(p)
+    ]
     assert len(in_notebooks) == len(set(in_notebooks)), "each exercise once"
     placed = set(EXERCISES)
     assert placed <= set(in_notebooks)
@@ -54,13 +61,15 @@ def test_the_student_version_holds_stubs_and_reads_as_not_done(tmp_path):
         assert statuses <= {"not done yet"}, f"{path.name}: {statuses}"
 
 
-@pytest.mark.notebook      # runs a Jupyter kernel: the notebook tier
+@pytest.mark.notebook  # runs a Jupyter kernel: the notebook tier
 def test_instructor_notebooks_pass_every_check_in_grading_mode(tmp_path, monkeypatch):
     generated = _generate(tmp_path / "instructor")
-    assert [p.name for p in generated] == [p.name for p in sorted(
-        (ROOT / "notebooks").glob("*.ipynb"))]
-    cells = [nbformat.v4.new_code_cell("from edu_chain.lab.exercises import check, hint, "
-                                       "show_solution")]
+    assert [p.name for p in generated] == [
+        p.name for p in sorted((ROOT / "notebooks").glob("*.ipynb"))
+    ]
+    cells = [
+        nbformat.v4.new_code_cell("from edu_chain.lab.exercises import check, hint, show_solution")
+    ]
     expected = 0
     for path in generated:
         for cell in json.loads(path.read_text())["cells"]:
@@ -90,8 +99,9 @@ def test_the_capstone_runs_the_learners_own_rules(tmp_path, monkeypatch):
     path = folder / "14_your_chain_as_a_node.ipynb"
     notebook = nbformat.read(path, as_version=4)
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
-    NotebookClient(notebook, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(folder)}}).execute()
+    NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+    ).execute()
     first = "".join(notebook.cells[2].outputs[0]["text"])
     assert first.count("yours, from") == 3, first
     text = json.dumps([c.get("outputs") for c in notebook.cells])
@@ -124,14 +134,20 @@ def test_the_exercise_cells_are_what_the_registry_generates():
     """One source: a docstring or prompt edited in the registry must reach the notebooks
     (run scripts/make_exercises.py, then execute and strip the notebooks)."""
     from edu_chain.lab.notebooks import exercise_cells
+
     for path in NOTEBOOKS:
         number = path.name[:2]
-        wanted = [c for c in exercise_cells(number) if c["cell_type"] == "markdown"
-                  or c["metadata"]]
+        wanted = [
+            c for c in exercise_cells(number) if c["cell_type"] == "markdown" or c["metadata"]
+        ]
         if number in ("00", "11", "14"):
             continue
-        stored = [c for c in json.loads(path.read_text())["cells"]
-                  if "nbgrader" in c["metadata"] or "".join(c["source"]).startswith("### Exercise")
-                  or "".join(c["source"]).startswith("## Exercises")]
+        stored = [
+            c
+            for c in json.loads(path.read_text())["cells"]
+            if "nbgrader" in c["metadata"]
+            or "".join(c["source"]).startswith("### Exercise")
+            or "".join(c["source"]).startswith("## Exercises")
+        ]
         assert ["".join(c["source"]) for c in stored] == [c["source"] for c in wanted], path.name
         assert [c["metadata"] for c in stored] == [c["metadata"] for c in wanted], path.name

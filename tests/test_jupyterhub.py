@@ -25,6 +25,7 @@ def _needs_a_hub_and_a_browser():
     if reason:
         pytest.skip(f"JupyterHub test skipped: {reason}")
 
+
 START_NODE = """
 import os
 from edu_chain.lab.network import LocalNetwork
@@ -91,14 +92,17 @@ def test_two_students_on_a_hub_share_one_network_seen_through_the_proxy(hub, bro
     assert f"link /user/bob/proxy/{said.split()[1].rsplit(':', 1)[1]}/health" in said
     said = bob.run(JOIN.format(teacher=alice_node))
     assert "joined 200" in said and "mined 200" in said
-    wait_for(lambda: requests.get(f"{alice_node}/health", timeout=5).json()["height"] == 1,
-             20, "bob's block to reach alice's node")
+    wait_for(
+        lambda: requests.get(f"{alice_node}/health", timeout=5).json()["height"] == 1,
+        20,
+        "bob's block to reach alice's node",
+    )
 
     said = alice.run(APPS)
     app_port = re.search(r"^app http://127\.0\.0\.1:(\d+)", said, re.M).group(1)
     dashboard_link = re.search(r"^dashboard (\S+)", said, re.M).group(1)
     assert re.fullmatch(r"/user/alice/proxy/\d+/", dashboard_link), dashboard_link
-    assert f'src="/user/alice/proxy/{app_port}/"' in said       # the embedded posts app
+    assert f'src="/user/alice/proxy/{app_port}/"' in said  # the embedded posts app
 
     wait = WebDriverWait(browser, 30, poll_frequency=0.2)
     browser.get(f"{hub.url}/hub/login")
@@ -119,15 +123,20 @@ def test_two_students_on_a_hub_share_one_network_seen_through_the_proxy(hub, bro
     try:
         wait.until(lambda d: d.find_elements(By.CLASS_NAME, "message"), "the post's message")
     except Exception:
-        raise AssertionError(f"no message at {browser.current_url}: "
-                             f"{browser.page_source[:800]}") from None
+        raise AssertionError(
+            f"no message at {browser.current_url}: {browser.page_source[:800]}"
+        ) from None
     assert browser.current_url.startswith(f"{hub.url}/user/alice/proxy/{app_port}/")
     assert "Posted. It is pending" in browser.find_element(By.CLASS_NAME, "message").text
 
     browser.get(f"{hub.url}{dashboard_link}")
-    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "tr.reachable")) == 2,
-               "both students' nodes on the dashboard")
-    assert "all reachable nodes agree on one tip" in \
-        browser.find_element(By.CSS_SELECTOR, ".summary").text
+    wait.until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "tr.reachable")) == 2,
+        "both students' nodes on the dashboard",
+    )
+    assert (
+        "all reachable nodes agree on one tip"
+        in browser.find_element(By.CSS_SELECTOR, ".summary").text
+    )
     alice.run("dashboard.stop(); app.stop(); network.stop()")
     bob.run("network.stop()")

@@ -22,12 +22,17 @@ SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "run_all_in_jupyte
 @pytest.mark.skipif(REASON is not None, reason=f"JupyterLab run-all test skipped: {REASON}")
 @pytest.mark.timeout(900)
 def test_run_all_works_in_jupyterlab_for_every_notebook():
-    script = subprocess.Popen([sys.executable, str(SCRIPT)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, start_new_session=True)
+    script = subprocess.Popen(
+        [sys.executable, str(SCRIPT)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         stdout, stderr = script.communicate(timeout=840)
     except subprocess.TimeoutExpired:
-        script.terminate()       # SIGTERM: the script stops its JupyterLab before it exits
+        script.terminate()  # SIGTERM: the script stops its JupyterLab before it exits
         stdout, stderr = script.communicate(timeout=60)
         raise AssertionError("Run All took over 840 s:\n" + stdout) from None
     finally:

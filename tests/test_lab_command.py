@@ -43,7 +43,7 @@ def test_workspace_copies_missing_notebooks_and_never_overwrites(tmp_path, capsy
 
 def test_kit_folder_opens_its_own_notebooks(tmp_path):
     (tmp_path / "notebooks").mkdir()
-    assert workspace.plan(cwd=tmp_path).folder != tmp_path / "notebooks"   # not the kit's
+    assert workspace.plan(cwd=tmp_path).folder != tmp_path / "notebooks"  # not the kit's
     (tmp_path / "notebooks" / workspace.FIRST_NOTEBOOK).write_text("{}")
     chosen = workspace.plan(cwd=tmp_path)
     assert chosen.folder == tmp_path / "notebooks" and chosen.source is None
@@ -62,25 +62,44 @@ def test_sigterm_stops_jupyterlab_and_its_kernels(tmp_path):
     port, token = free_port(), "t0ken" * 6
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
     lab = subprocess.Popen(
-        [sys.executable, "-m", "edu_chain", "lab", "--notebooks", str(tmp_path), "--",
-         "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-         f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        [
+            sys.executable,
+            "-m",
+            "edu_chain",
+            "lab",
+            "--notebooks",
+            str(tmp_path),
+            "--",
+            "--no-browser",
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            f"--IdentityProvider.token={token}",
+            "--ServerApp.open_browser=False",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     base, auth = f"http://127.0.0.1:{port}", {"Authorization": f"token {token}"}
     try:
+
         def up():
             try:
                 return requests.get(f"{base}/api/status", headers=auth, timeout=2).ok
             except requests.RequestException:
                 return False
+
         wait_for(up, 60, "JupyterLab to answer")
         kernel = requests.post(f"{base}/api/kernels", headers=auth, json={}, timeout=30).json()
         wait_for(lambda: descendants(lab.pid), 30, f"kernel {kernel['id']} to start")
         tree = {lab.pid} | descendants(lab.pid)
         lab.send_signal(signal.SIGTERM)
         assert lab.wait(timeout=40) is not None
-        wait_for(lambda: not any(alive(pid) for pid in tree), 20,
-                 f"every process of the lab ({sorted(tree)}) to exit")
+        wait_for(
+            lambda: not any(alive(pid) for pid in tree),
+            20,
+            f"every process of the lab ({sorted(tree)}) to exit",
+        )
     finally:
         for pid in [lab.pid, *descendants(lab.pid)]:
             if alive(pid):
@@ -90,9 +109,11 @@ def test_sigterm_stops_jupyterlab_and_its_kernels(tmp_path):
 
 def test_without_exec_sigterm_stops_the_child_too():
     """The path taken where exec is not available (Windows) also leaves nothing behind."""
-    code = ("import sys; from edu_chain.cli import run_forwarding_signals; "
-            "sys.exit(run_forwarding_signals([sys.executable, '-c', "
-            "'import time; time.sleep(60)']))")
+    code = (
+        "import sys; from edu_chain.cli import run_forwarding_signals; "
+        "sys.exit(run_forwarding_signals([sys.executable, '-c', "
+        "'import time; time.sleep(60)']))"
+    )
     wrapper = subprocess.Popen([sys.executable, "-c", code])
     try:
         child = next(iter(wait_for(lambda: descendants(wrapper.pid), 20, "the child")))

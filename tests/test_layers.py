@@ -10,9 +10,21 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "edu_chain"
-LAYERS = ["core", "network", "lab", "apps"]          # each may import only those before it
-CORE = {"__init__", "errors", "hashing", "merkle", "transactions", "block", "rules", "pow",
-        "params", "chain", "store", "wallet"}
+LAYERS = ["core", "network", "lab", "apps"]  # each may import only those before it
+CORE = {
+    "__init__",
+    "errors",
+    "hashing",
+    "merkle",
+    "transactions",
+    "block",
+    "rules",
+    "pow",
+    "params",
+    "chain",
+    "store",
+    "wallet",
+}
 
 
 def layer_of(module: str) -> str:
@@ -25,8 +37,10 @@ def layer_of(module: str) -> str:
         return "lab"
     if top in {"webapp", "workspace", "__main__", "cli"}:
         return "apps"
-    raise AssertionError(f"edu_chain.{module} is in no layer: add it to docs/architecture.md "
-                         "and to tests/test_layers.py")
+    raise AssertionError(
+        f"edu_chain.{module} is in no layer: add it to docs/architecture.md "
+        "and to tests/test_layers.py"
+    )
 
 
 def module_name(path: Path) -> str:
@@ -44,13 +58,13 @@ def imports_of(path: Path) -> set[str]:
     for node in _runtime_nodes(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom):
             if node.level:
-                base = package[:len(package) - (node.level - 1)] if node.level > 1 else package
+                base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
                 target = base + (node.module.split(".") if node.module else [])
             elif node.module and node.module.split(".")[0] == "edu_chain":
                 target = node.module.split(".")[1:]
             else:
                 continue
-            for alias in node.names:      # "from . import pow" imports the module pow
+            for alias in node.names:  # "from . import pow" imports the module pow
                 candidate = ".".join(target + [alias.name])
                 found.add(candidate if _exists(candidate) else ".".join(target))
         elif isinstance(node, ast.Import):
@@ -72,7 +86,8 @@ def _runtime_nodes(tree: ast.AST):
 
 def _is_type_checking(test: ast.expr) -> bool:
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _exists(name: str) -> bool:
@@ -95,8 +110,10 @@ def test_every_module_has_a_layer_and_imports_only_layers_above_it():
 
 
 def test_no_import_cycles():
-    edges = {m: {o for o in imported if o != m and not m.startswith(o + ".")}
-             for m, imported in graph().items()}
+    edges = {
+        m: {o for o in imported if o != m and not m.startswith(o + ".")}
+        for m, imported in graph().items()
+    }
     # a package's __init__ importing its own submodules is not a cycle to untangle
     for module in edges:
         edges[module] = {o for o in edges[module] if not o.startswith(module + ".")}
@@ -106,7 +123,7 @@ def test_no_import_cycles():
         state[node] = "open"
         for nxt in sorted(edges.get(node, ())):
             if state.get(nxt) == "open":
-                cycles.append(" -> ".join(path[path.index(nxt):] + [nxt]))
+                cycles.append(" -> ".join(path[path.index(nxt) :] + [nxt]))
             elif nxt not in state:
                 visit(nxt, path + [nxt])
         state[node] = "done"
@@ -119,10 +136,12 @@ def test_no_import_cycles():
 
 def test_the_checker_sees_imports_and_refuses_unplaced_modules():
     # the two tests above are only as good as the parser: it must find real imports
-    assert {"block", "errors", "params", "store", "transactions"} <= imports_of(PACKAGE / "chain.py")
+    assert {"block", "errors", "params", "store", "transactions"} <= imports_of(
+        PACKAGE / "chain.py"
+    )
     assert "network.service" in imports_of(PACKAGE / "lab" / "network.py")
     assert "rules" in imports_of(PACKAGE / "block.py")
-    assert "block" not in imports_of(PACKAGE / "rules.py")     # for type checkers only
+    assert "block" not in imports_of(PACKAGE / "rules.py")  # for type checkers only
     try:
         layer_of("somewhere_new")
     except AssertionError as refused:

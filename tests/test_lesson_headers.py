@@ -7,9 +7,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-LINES = {"Goals": r"\*\*Goals:\*\*\s+\S", "Prerequisites": r"\*\*Prerequisites:\*\*\s+\S",
-         "Time": r"\*\*Time:\*\*\s+about\s+\d+\s+minutes"}
+NOTEBOOKS = sorted(
+    (Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb")
+)
+LINES = {
+    "Goals": r"\*\*Goals:\*\*\s+\S",
+    "Prerequisites": r"\*\*Prerequisites:\*\*\s+\S",
+    "Time": r"\*\*Time:\*\*\s+about\s+\d+\s+minutes",
+}
 
 
 def opening(path: Path) -> str:

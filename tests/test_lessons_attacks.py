@@ -41,8 +41,11 @@ def text(path, kind):
 
 
 def outputs(path) -> str:
-    return "\n".join(o.get("text", "") + str(o.get("data", {}).get("text/plain", ""))
-                     for c in cells(path, "code") for o in c.outputs)
+    return "\n".join(
+        o.get("text", "") + str(o.get("data", {}).get("text/plain", ""))
+        for c in cells(path, "code")
+        for o in c.outputs
+    )
 
 
 def lesson_part(path) -> list:
@@ -53,6 +56,7 @@ def lesson_part(path) -> list:
 
 
 # -- both notebooks ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", [ATTACKS, EXPERIMENTS], ids=["12", "11"])
 def test_goals_prerequisites_and_time_follow_the_title(path):
@@ -73,12 +77,17 @@ def test_goals_prerequisites_and_time_follow_the_title(path):
 
 @pytest.mark.parametrize("path", [ATTACKS, EXPERIMENTS], ids=["12", "11"])
 def test_no_heading_appears_twice(path):
-    headings = [line for c in cells(path, "markdown") for line in c.source.splitlines()
-                if line.startswith("#")]
+    headings = [
+        line
+        for c in cells(path, "markdown")
+        for line in c.source.splitlines()
+        if line.startswith("#")
+    ]
     assert len(headings) == len(set(headings)), headings
 
 
 # -- 12: the race, the exact law and one definition of a confirmation -------------------------
+
 
 def test_12_no_longer_uses_the_circular_simulation_or_prints_source():
     code = text(ATTACKS, "code")
@@ -90,10 +99,10 @@ def test_12_no_longer_uses_the_circular_simulation_or_prints_source():
 
 def test_12_writes_both_laws_in_latex_beside_the_code():
     markdown = text(ATTACKS, "markdown")
-    assert r"\binom{m+z-1}{m}" in markdown                        # negative binomial head start
-    assert r"\frac{\lambda^{k} e^{-\lambda}}{k!}" in markdown      # the whitepaper's Poisson
-    assert r"\left(\frac{q}{p}\right)^{z-m+1}" in markdown         # gambler's ruin, strict
-    assert r"\left(\frac{q}{p}\right)^{z-k}" in markdown           # the whitepaper's, as written
+    assert r"\binom{m+z-1}{m}" in markdown  # negative binomial head start
+    assert r"\frac{\lambda^{k} e^{-\lambda}}{k!}" in markdown  # the whitepaper's Poisson
+    assert r"\left(\frac{q}{p}\right)^{z-m+1}" in markdown  # gambler's ruin, strict
+    assert r"\left(\frac{q}{p}\right)^{z-k}" in markdown  # the whitepaper's, as written
     assert "Rosenfeld" in markdown and "Grunspan" in markdown and "section 11" in markdown.lower()
 
 
@@ -106,17 +115,24 @@ def test_12_states_one_definition_and_the_tie_rule():
     # every probability, simulation and replay in the lesson uses that one rule; the only
     # exceptions are the whitepaper's tables (its rule) and the row that compares both rules
     lesson_code = [c.source for c in lesson_part(ATTACKS) if c.cell_type == "code"]
-    calls = [line for source in lesson_code for line in source.splitlines()
-             if re.search(r"(attacker_success_exact|simulate_double_spend|replay)\(", line)
-             and "import" not in line]
+    calls = [
+        line
+        for source in lesson_code
+        for line in source.splitlines()
+        if re.search(r"(attacker_success_exact|simulate_double_spend|replay)\(", line)
+        and "import" not in line
+    ]
     assert calls
     for line in calls:
         assert "tie_wins=TIE_WINS" in line or "tie_wins=tie_wins" in line, line
 
 
 def test_12_shows_the_race_agreeing_with_the_exact_law_and_not_the_whitepaper():
-    table = [line.split() for line in outputs(ATTACKS).splitlines()
-             if line.startswith(("strictly ahead", "a tie wins"))]
+    table = [
+        line.split()
+        for line in outputs(ATTACKS).splitlines()
+        if line.startswith(("strictly ahead", "a tie wins"))
+    ]
     assert len(table) == 4
     for row in table:
         low, high, exact, paper = float(row[-7]), float(row[-5]), float(row[-4]), float(row[-2])
@@ -127,25 +143,36 @@ def test_12_shows_the_race_agreeing_with_the_exact_law_and_not_the_whitepaper():
 def test_12_slider_state_is_saved_and_starts_where_the_printed_numbers_are():
     notebook = nbformat.read(ATTACKS, as_version=4)
     state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
-    sliders = {m["state"].get("description"): m for m in state.values()
-               if m["model_name"] in ("FloatSliderModel", "IntSliderModel")}
+    sliders = {
+        m["state"].get("description"): m
+        for m in state.values()
+        if m["model_name"] in ("FloatSliderModel", "IntSliderModel")
+    }
     assert sliders["q"]["state"]["value"] == 0.3 and sliders["z"]["state"]["value"] == 6
     readouts = [m["state"]["value"] for m in state.values() if m["model_name"] == "HTMLModel"]
     exact = attacker_success_exact(0.3, 6, tie_wins=False)
     assert any(f"{exact:.6f}" in value for value in readouts)
     assert f"exact {exact:.6f}" in outputs(ATTACKS)
-    views = [o for c in cells(ATTACKS, "code") for o in c.outputs
-             if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
-    assert views and all(o["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
-                         in state for o in views)
+    views = [
+        o
+        for c in cells(ATTACKS, "code")
+        for o in c.outputs
+        if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
+    assert views and all(
+        o["data"]["application/vnd.jupyter.widget-view+json"]["model_id"] in state for o in views
+    )
 
 
 def test_12_majority_attacker_can_and_cannot_with_a_live_refusal():
     markdown = text(ATTACKS, "markdown")
     for can in ("double-spend its **own** payments", "censor", "orphan"):
         assert can in markdown
-    for cannot in ("forge a signature", "take other people's posts or coins",
-                   "accept an invalid block"):
+    for cannot in (
+        "forge a signature",
+        "take other people's posts or coins",
+        "accept an invalid block",
+    ):
         assert cannot in markdown
     shown = outputs(ATTACKS)
     assert "proof of work valid: True" in shown
@@ -159,18 +186,20 @@ def test_12_selfish_mining_threshold_and_curves():
     assert "Eyal and Sirer" in text(ATTACKS, "markdown")
     assert "selfish_mining_revenue(gammas=(0.0, 0.5, 1.0))" in text(ATTACKS, "code")
     from edu_chain.lab.figures import selfish_mining_revenue
+
     axes = selfish_mining_revenue(gammas=(0.0, 0.5, 1.0)).axes[0]
-    assert len(axes.lines) == 4                          # fair share and the three γ curves
-    marked = axes.collections[0].get_offsets()[0]       # the γ = 0 threshold, on the diagonal
+    assert len(axes.lines) == 4  # fair share and the three γ curves
+    marked = axes.collections[0].get_offsets()[0]  # the γ = 0 threshold, on the diagonal
     assert tuple(marked) == pytest.approx((1 / 3, 1 / 3))
 
 
 # -- the one race rule in the library -----------------------------------------------------------
 
+
 def test_race_verdict_counts_the_payment_block_and_refuses_ties():
-    assert race_verdict(0, 3, 1, tie_wins=False, give_up_behind=3) is None   # Bob waits
+    assert race_verdict(0, 3, 1, tie_wins=False, give_up_behind=3) is None  # Bob waits
     assert race_verdict(1, 2, 1, tie_wins=False, give_up_behind=3) == ATTACKER_WINS
-    assert race_verdict(1, 1, 1, tie_wins=False, give_up_behind=3) is None   # a tie
+    assert race_verdict(1, 1, 1, tie_wins=False, give_up_behind=3) is None  # a tie
     assert race_verdict(1, 1, 1, tie_wins=True, give_up_behind=3) == ATTACKER_WINS
     assert race_verdict(5, 1, 2, tie_wins=False, give_up_behind=3) == ATTACKER_GIVES_UP
     assert replay("AHA", 1, tie_wins=False) == ATTACKER_WINS
@@ -190,18 +219,24 @@ def _exact_by_fractions(q: Fraction, z: int, extra: int) -> Fraction:
     """The exact law in rational arithmetic: 1 - Σ_{m < z+extra} NB(m)(1 - (q/p)^(z-m+extra))
     has no rounding at all here, so it is a reference for tiny probabilities."""
     p = 1 - q
-    return 1 - sum(math.comb(m + z - 1, m) * p ** z * q ** m * (1 - (q / p) ** (z - m + extra))
-                   for m in range(z + extra))
+    return 1 - sum(
+        math.comb(m + z - 1, m) * p**z * q**m * (1 - (q / p) ** (z - m + extra))
+        for m in range(z + extra)
+    )
 
 
 def _nakamoto_by_decimals(q: Fraction, z: int, extra: int) -> Decimal:
     """The whitepaper's formula, 1 - Σ ..., with 80 significant digits."""
     with localcontext() as context:
         context.prec = 80
-        ratio = Decimal(q.numerator) / Decimal((1 - q).numerator) * \
-            Decimal((1 - q).denominator) / Decimal(q.denominator)
+        ratio = (
+            Decimal(q.numerator)
+            / Decimal((1 - q).numerator)
+            * Decimal((1 - q).denominator)
+            / Decimal(q.denominator)
+        )
         lam = z * ratio
-        poisson = [lam ** k * (-lam).exp() / math.factorial(k) for k in range(z + extra)]
+        poisson = [lam**k * (-lam).exp() / math.factorial(k) for k in range(z + extra)]
         return 1 - sum(chance * (1 - ratio ** (z - k + extra)) for k, chance in enumerate(poisson))
 
 
@@ -226,6 +261,7 @@ def test_strict_race_agrees_with_the_exact_law_not_with_the_whitepaper(q, z):
 
 
 # -- the live attack follows the same rule -------------------------------------------------------
+
 
 @pytest.fixture
 def network():
@@ -262,19 +298,20 @@ def test_live_attack_gives_up_by_the_same_rule(network):
 
 # -- 11: built on 04, the three laws in LaTeX, finished progress bars, retargeting after 07 -----
 
+
 def test_11_starts_from_where_04_left_off_instead_of_repeating_its_table():
     lesson = lesson_part(EXPERIMENTS)
     assert lesson[1].source.startswith("## Where notebook 04 left off")
     code = "\n".join(c.source for c in lesson if c.cell_type == "code")
-    assert "summary_table(rows)" not in code          # 04's attempts table is not printed again
+    assert "summary_table(rows)" not in code  # 04's attempts table is not printed again
     assert "summary_table(rows, seconds=True)" in code  # what 04 did not measure: seconds
 
 
 def test_11_writes_the_three_laws_in_latex():
     markdown = text(EXPERIMENTS, "markdown")
-    assert r"P(X = k) = (1-p)^{k-1}\,p" in markdown                                # geometric
-    assert r"P(T > t) = e^{-t/\theta}" in markdown                                 # exponential
-    assert r"P(N = n) = e^{-t/\theta}\,\frac{(t/\theta)^{n}}{n!}" in markdown     # Poisson
+    assert r"P(X = k) = (1-p)^{k-1}\,p" in markdown  # geometric
+    assert r"P(T > t) = e^{-t/\theta}" in markdown  # exponential
+    assert r"P(N = n) = e^{-t/\theta}\,\frac{(t/\theta)^{n}}{n!}" in markdown  # Poisson
 
 
 def test_11_counts_blocks_per_window_against_poisson():
@@ -285,20 +322,29 @@ def test_11_counts_blocks_per_window_against_poisson():
     assert sum(int(seen) for _, seen, _ in rows) == windows
     for n, _, expected in rows:
         assert float(expected) == pytest.approx(
-            windows * math.exp(-4) * 4 ** int(n) / math.factorial(int(n)), abs=0.05)
+            windows * math.exp(-4) * 4 ** int(n) / math.factorial(int(n)), abs=0.05
+        )
 
 
 def test_11_progress_bars_are_stored_finished():
     notebook = nbformat.read(EXPERIMENTS, as_version=4)
     state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
-    bars = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs
-            if "mining" in str(o.get("data", {}).get("text/plain", ""))]
+    bars = [
+        o
+        for c in notebook.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if "mining" in str(o.get("data", {}).get("text/plain", ""))
+    ]
     assert bars
     for bar in bars:
         assert "100%" in bar["data"]["text/plain"], bar["data"]["text/plain"]
         box = state[bar["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]]
-        progress = [state[ref.removeprefix("IPY_MODEL_")] for ref in box["state"]["children"]
-                    if state[ref.removeprefix("IPY_MODEL_")]["model_name"] == "FloatProgressModel"]
+        progress = [
+            state[ref.removeprefix("IPY_MODEL_")]
+            for ref in box["state"]["children"]
+            if state[ref.removeprefix("IPY_MODEL_")]["model_name"] == "FloatProgressModel"
+        ]
         assert progress and progress[0]["state"]["value"] == progress[0]["state"]["max"]
 
 
@@ -307,13 +353,14 @@ def test_11_uses_retargeting_only_with_a_back_reference_to_07():
     at = next(i for i, c in enumerate(every) if c.source.startswith("## Difficulty retargeting"))
     assert "Notebook 07 taught the rule" in every[at].source
     assert "retarget.simulate(" in every[at + 1].source
-    assert "**Prerequisites:** 04, 07" in every[0].source     # 07 teaches the rule itself
+    assert "**Prerequisites:** 04, 07" in every[0].source  # 07 teaches the rule itself
 
 
 def test_a_notebook_bar_is_shown_again_finished_when_it_closes(monkeypatch):
     import IPython.display
 
     from edu_chain.lab.progress import NotebookBar
+
     shown = []
 
     class Handle:
@@ -324,6 +371,7 @@ def test_a_notebook_bar_is_shown_again_finished_when_it_closes(monkeypatch):
         assert display_id, "without a display id the stored output cannot be updated"
         shown.append(repr(widget))
         return Handle()
+
     monkeypatch.setattr(IPython.display, "display", display)
     bar = NotebookBar(3, 0, "mining trials")
     for _ in range(3):
@@ -335,5 +383,5 @@ def test_a_notebook_bar_is_shown_again_finished_when_it_closes(monkeypatch):
 
 def test_11_energy_formula_does_not_define_e_by_itself():
     markdown = text(EXPERIMENTS, "markdown")
-    assert r"\text{joules} = \frac{E}{3.6" not in markdown     # main wrote E = … = E/3.6e6
+    assert r"\text{joules} = \frac{E}{3.6" not in markdown  # main wrote E = … = E/3.6e6
     assert r"E = 2^b \cdot \frac{W}{R}\ \text{joules}" in markdown

@@ -16,10 +16,23 @@ import nbformat
 import pytest
 
 from edu_chain.lab import incentives
-from edu_chain.lab.bitcoin import (BLOCK_840000_HASH, BLOCK_840000_HEADER, BLOCK_840000_HEIGHT,
-                                   DIFFICULTY_1_BITS, GENESIS_HASH, GENESIS_HEADER, Header,
-                                   block_hash, difficulty, expected_hashes, leading_zero_bits,
-                                   meets_target, seconds_per_block, target_from_bits, work_bits)
+from edu_chain.lab.bitcoin import (
+    BLOCK_840000_HASH,
+    BLOCK_840000_HEADER,
+    BLOCK_840000_HEIGHT,
+    DIFFICULTY_1_BITS,
+    GENESIS_HASH,
+    GENESIS_HEADER,
+    Header,
+    block_hash,
+    difficulty,
+    expected_hashes,
+    leading_zero_bits,
+    meets_target,
+    seconds_per_block,
+    target_from_bits,
+    work_bits,
+)
 from edu_chain.lab.exercises import EXERCISES, passes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,14 +66,17 @@ def test_block_840000_fields_and_its_published_difficulty():
 
 
 # -- the compact target -------------------------------------------------------------
-@pytest.mark.parametrize("bits, target", [
-    (0x1D00FFFF, 0xFFFF * 2 ** 208),
-    (0x1B0404CB, 0x404CB * 2 ** (8 * (0x1B - 3))),    # the Bitcoin wiki's example
-    (0x03123456, 0x123456),
-    (0x02123456, 0x1234),                             # main returned 4660.3359375, a float
-    (0x01003456, 0x00),
-    (0x207FFFFF, 0x7FFFFF * 2 ** 232),                # regtest's easiest target
-])
+@pytest.mark.parametrize(
+    "bits, target",
+    [
+        (0x1D00FFFF, 0xFFFF * 2**208),
+        (0x1B0404CB, 0x404CB * 2 ** (8 * (0x1B - 3))),  # the Bitcoin wiki's example
+        (0x03123456, 0x123456),
+        (0x02123456, 0x1234),  # main returned 4660.3359375, a float
+        (0x01003456, 0x00),
+        (0x207FFFFF, 0x7FFFFF * 2**232),  # regtest's easiest target
+    ],
+)
 def test_the_compact_target_is_a_whole_number_for_every_exponent(bits, target):
     got = target_from_bits(bits)
     assert type(got) is int and got == target
@@ -77,8 +93,8 @@ def test_expected_hashes_match_the_published_relation(bits):
     """Bitcoin wiki, "Difficulty": a block at difficulty D needs D * 2^48 / 0xffff hashes
     on average, about D * 2^32."""
     target, d = target_from_bits(bits), difficulty(bits)
-    assert expected_hashes(target) == pytest.approx(d * 2 ** 48 / 0xFFFF, rel=1e-12)
-    assert expected_hashes(target) == pytest.approx(d * 2 ** 32, rel=2e-5)
+    assert expected_hashes(target) == pytest.approx(d * 2**48 / 0xFFFF, rel=1e-12)
+    assert expected_hashes(target) == pytest.approx(d * 2**32, rel=2e-5)
     assert work_bits(target) == pytest.approx(32 + math.log2(d), abs=1e-4)
 
 
@@ -87,11 +103,12 @@ def test_our_bits_are_their_own_work_bits_and_bitcoins_sit_far_above():
         assert work_bits(2 ** (256 - b) - 1) == pytest.approx(b, abs=1e-12)
     assert work_bits(target_from_bits(DIFFICULTY_1_BITS)) == pytest.approx(32, abs=1e-4)
     assert 78 < work_bits(target_from_bits(0x17034219)) < 78.5
-    assert seconds_per_block(2 ** 236 - 1, hash_rate=2 ** 10) == pytest.approx(1024)
+    assert seconds_per_block(2**236 - 1, hash_rate=2**10) == pytest.approx(1024)
 
 
 def test_the_picture_puts_each_block_at_its_bits():
     from edu_chain.lab.bitcoin_plots import work_scale
+
     figure = work_scale([4, 5, 6], {"genesis": 32.0, "840,000": 78.3})
     axes = figure.axes[0]
     points = [tuple(p) for c in axes.collections for p in c.get_offsets()]
@@ -136,11 +153,23 @@ def test_no_merkle_or_retargeting_lesson_is_left_in_13():
     builds a tree, proves inclusion or retargets a chain."""
     lesson = _lesson()
     code = "\n".join(c.source for c in lesson if c.cell_type == "code")
-    for gone in ("merkle_proof", "verify_merkle_proof", "merkle_levels", "merkle_tree",
-                 "retarget_interval", "target_block_seconds", "difficulty_for"):
+    for gone in (
+        "merkle_proof",
+        "verify_merkle_proof",
+        "merkle_levels",
+        "merkle_tree",
+        "retarget_interval",
+        "target_block_seconds",
+        "difficulty_for",
+    ):
         assert gone not in code, gone
-    headings = [line for c in lesson if c.cell_type == "markdown"
-                for line in c.source.splitlines() if line.startswith("#")]
+    headings = [
+        line
+        for c in lesson
+        if c.cell_type == "markdown"
+        for line in c.source.splitlines()
+        if line.startswith("#")
+    ]
     assert not [h for h in headings if "Merkle" in h or "retarget" in h.lower()], headings
 
 
@@ -149,12 +178,12 @@ def test_the_lesson_shows_the_genesis_hash_checked_against_its_target():
     out = _outputs(lesson)
     digest = hashlib.sha256(hashlib.sha256(GENESIS_HEADER).digest()).digest()
     assert f"twice, reversed    {digest[::-1].hex()}" in out and digest[::-1].hex() == GENESIS_HASH
-    assert f"SHA-256 twice      {digest.hex()}" in out          # the zeros at the end, unreversed
+    assert f"SHA-256 twice      {digest.hex()}" in out  # the zeros at the end, unreversed
     assert "hash <= target: True" in out and "target == 0xffff * 2**208: True" in out
     assert "time          1231006505 = 2009-01-03 18:15:05+00:00" in out
     assert "with nonce + 1      : False" in out
     text = "\n".join(c.source for c in lesson if c.cell_type == "markdown")
-    assert r"\text{target} = m \cdot 256^{\,e-3}" in text          # the compact format
+    assert r"\text{target} = m \cdot 256^{\,e-3}" in text  # the compact format
     assert r"\frac{2^{256}}{T+1}" in text and r"D \cdot 2^{32}" in text
 
 
@@ -164,7 +193,7 @@ def test_the_lesson_sets_bitcoins_work_beside_ours_with_its_source():
     assert row.split()[-1] == f"{work_bits(target_from_bits(0x17034219)):.1f}" == "78.3"
     assert "our kit, 20 bits" in out and "1,048,576" in out
     assert "difficulty 86,388,558,925,171.02" in out and "bits 0x17034219" in out
-    assert "2025-01-12" in out                                     # the reported figure's date
+    assert "2025-01-12" in out  # the reported figure's date
     assert incentives.total_supply() == 2_099_999_997_690_000
     assert "all the subsidies together: 2,099,999,997,690,000 satoshis" in out
 
@@ -177,7 +206,8 @@ def test_the_notebook_has_no_machine_dependent_output_unmarked():
 
 # -- its exercises -------------------------------------------------------------------
 def test_notebook_13s_new_exercises_are_registered_to_13_in_their_own_module():
-    from edu_chain.lab.checks import bitcoin as bitcoin_checks   # after the registry: a cycle
+    from edu_chain.lab.checks import bitcoin as bitcoin_checks  # after the registry: a cycle
+
     assert set(bitcoin_checks.EXERCISES) == set(OURS)
     for name in OURS:
         assert EXERCISES[name].notebook == "13"
@@ -188,8 +218,12 @@ def test_the_notebook_holds_exactly_the_exercises_registered_to_13():
     """After a merge that moves exercises in or out of 13, this fails until
     scripts/make_exercises.py has been run on the notebook."""
     from edu_chain.lab.notebooks import names_for
-    ids = [c.metadata["nbgrader"]["grade_id"] for c in _cells()
-           if c.metadata.get("nbgrader", {}).get("solution")]
+
+    ids = [
+        c.metadata["nbgrader"]["grade_id"]
+        for c in _cells()
+        if c.metadata.get("nbgrader", {}).get("solution")
+    ]
     assert ids == names_for("13") and set(OURS) <= set(ids)
 
 
@@ -209,8 +243,12 @@ def test_plausible_wrong_answers_fail_the_new_checks():
     def in_btc(height):
         return 50 / 2 ** (height // 210_000)
 
-    for name, wrong in [("bitcoin_header_hash", once), ("bitcoin_header_hash", unreversed),
-                        ("bits_to_target", float_target), ("block_subsidy", late_halving),
-                        ("block_subsidy", in_btc)]:
+    for name, wrong in [
+        ("bitcoin_header_hash", once),
+        ("bitcoin_header_hash", unreversed),
+        ("bits_to_target", float_target),
+        ("block_subsidy", late_halving),
+        ("block_subsidy", in_btc),
+    ]:
         assert not passes(name, wrong, quiet=True), (name, wrong.__name__)
     assert passes("block_subsidy", lambda h: 5_000_000_000 // 2 ** (h // 210_000), quiet=True)

@@ -17,8 +17,12 @@ import pytest
 
 from edu_chain import Blockchain, InvalidChain, NetworkParams, Post
 from edu_chain.bench import sample_block
-from edu_chain.lab.collisions import (expected_collision_tries, expected_second_preimage_tries,
-                                      find_collision, find_second_preimage)
+from edu_chain.lab.collisions import (
+    expected_collision_tries,
+    expected_second_preimage_tries,
+    find_collision,
+    find_second_preimage,
+)
 from edu_chain.lab.exercises import EXERCISES
 from edu_chain.merkle import merkle_levels, merkle_root
 
@@ -51,6 +55,7 @@ def markdown(cells):
 
 # -- every notebook of mine: goals, prerequisites, time ----------------------------------
 
+
 @pytest.mark.parametrize("number", ["00", "01", "02", "03", "04"])
 def test_notebook_starts_with_title_goals_prerequisites_and_time(number):
     lines = [line for line in notebook(number).cells[0].source.splitlines() if line.strip()]
@@ -65,6 +70,7 @@ def test_notebook_starts_with_title_goals_prerequisites_and_time(number):
 
 # -- 00: the map lists every notebook -----------------------------------------------------
 
+
 def test_the_map_lists_every_notebook_that_exists():
     # Before: the map in 00 stopped at 08 while the course went to 14.
     cells = notebook("00").cells
@@ -72,45 +78,52 @@ def test_the_map_lists_every_notebook_that_exists():
     rows = dict(re.findall(r"^\| (\d\d) ([^|]+?) \|", the_map, flags=re.M))
     numbers = {p.name[:2] for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")} - {"00"}
     assert numbers and numbers <= set(rows), sorted(numbers - set(rows))
-    for number in ("01", "02", "03", "04"):         # my notebooks: the map says their titles
+    for number in ("01", "02", "03", "04"):  # my notebooks: the map says their titles
         title = notebook(number).cells[0].source.splitlines()[0].split(" · ", 1)[1]
         assert rows[number] == title
 
 
 # -- 01: second-preimage and collision resistance -------------------------------------
 
+
 def test_01_states_both_properties_with_their_costs():
     text = "\n".join(c.source for c in markdown(notebook("01").cells))
     assert "second-preimage resistance" in text and "collision resistance" in text
     assert r"\mathbb{E}[\text{guesses for a second preimage}] = 2^n" in text
-    assert r"\sqrt{\tfrac{\pi}{2}\, 2^n}" in text            # the birthday bound, in LaTeX
-    assert "Rogaway and Shrimpton" in text                  # the definitions' source
+    assert r"\sqrt{\tfrac{\pi}{2}\, 2^n}" in text  # the birthday bound, in LaTeX
+    assert "Rogaway and Shrimpton" in text  # the definitions' source
 
 
 def test_01_collision_demo_agrees_with_the_birthday_bound():
     # The demo's table (deterministic: fixed messages) is recomputed here and must lie
     # within four standard errors of theory: the mean of 100 collision searches has a
     # relative spread of 0.52/10, that of 100 geometric second-preimage searches 1/10.
-    cell = next(c for c in notebook("01").cells
-                if c.cell_type == "code" and "find_second_preimage(" in c.source)
+    cell = next(
+        c
+        for c in notebook("01").cells
+        if c.cell_type == "code" and "find_second_preimage(" in c.source
+    )
     printed = {line.split()[0]: line.split() for line in output_text(cell).splitlines()[1:]}
     collisions = [find_collision(20, prefix=f"run {r}:".encode()).tries for r in range(100)]
     preimages = [find_second_preimage(f"message {r}".encode(), 12).tries for r in range(100)]
     for kind, tries, theory, spread in [
-            ("collision", collisions, expected_collision_tries(20), 0.53),
-            ("second", preimages, expected_second_preimage_tries(12), 1.0)]:
+        ("collision", collisions, expected_collision_tries(20), 0.53),
+        ("second", preimages, expected_second_preimage_tries(12), 1.0),
+    ]:
         mean = sum(tries) / len(tries)
         assert float(printed[kind][-3].replace(",", "")) == round(mean)
         assert abs(mean / theory - 1) < 4 * spread / math.sqrt(100)
-    assert math.isclose(expected_collision_tries(20), math.sqrt(math.pi / 2 * 2 ** 20))
+    assert math.isclose(expected_collision_tries(20), math.sqrt(math.pi / 2 * 2**20))
 
 
 # -- 02: Merkle trees before the header, both attacks refused --------------------------
 
+
 def test_02_teaches_the_merkle_tree_before_the_header_relies_on_it():
     cells = notebook("02").cells
-    tree = first_index(cells, lambda c: c.cell_type == "markdown"
-                       and c.source.startswith("## Merkle trees"))
+    tree = first_index(
+        cells, lambda c: c.cell_type == "markdown" and c.source.startswith("## Merkle trees")
+    )
     header = first_index(cells, lambda c: "### The canonical header" in c.source)
     first_root = first_index(cells, lambda c: "merkle_root" in output_text(c))
     assert tree < header and tree < first_root
@@ -137,12 +150,15 @@ def _naive_tree():
 def test_02_duplicate_last_leaf_attack_works_on_the_naive_tree_and_not_on_ours():
     naive_root, naive_verify = _naive_tree()
     a, b, c = (hashlib.sha256(x).hexdigest() for x in (b"a", b"b", b"c"))
-    assert naive_root([a, b, c]) == naive_root([a, b, c, c])          # CVE-2012-2459
+    assert naive_root([a, b, c]) == naive_root([a, b, c, c])  # CVE-2012-2459
     assert merkle_root([a, b, c]) != merkle_root([a, b, c, c])
     ab = hashlib.sha256(bytes.fromhex(a) + bytes.fromhex(b)).hexdigest()
     assert naive_verify(c, 3, [c, ab], naive_root([a, b, c]))
-    cell = next(c for c in notebook("02").cells
-                if c.cell_type == "code" and "root([a, b, c, c])" in c.source)
+    cell = next(
+        c
+        for c in notebook("02").cells
+        if c.cell_type == "code" and "root([a, b, c, c])" in c.source
+    )
     shown = output_text(cell)
     assert re.search(r"Bitcoin-style: root.*True", shown)
     assert re.search(r"Bitcoin-style: forged proof.*True", shown)
@@ -156,8 +172,11 @@ def test_02_inner_node_as_leaf_attack_works_on_the_naive_tree_and_not_on_ours():
     left = hashlib.sha256(bytes.fromhex(leaves[0]) + bytes.fromhex(leaves[1])).hexdigest()
     right = hashlib.sha256(bytes.fromhex(leaves[2]) + bytes.fromhex(leaves[3])).hexdigest()
     assert naive_verify(left, 0, [right], naive_root(leaves))
-    cell = next(c for c in notebook("02").cells
-                if c.cell_type == "code" and "inner node" in c.source and "claim" in c.source)
+    cell = next(
+        c
+        for c in notebook("02").cells
+        if c.cell_type == "code" and "inner node" in c.source and "claim" in c.source
+    )
     shown = output_text(cell)
     assert re.search(r"Bitcoin-style: inner node .*verifies\? True", shown)
     assert re.search(r"edu_chain: +inner node .*verifies\? False", shown)
@@ -192,6 +211,7 @@ def test_02_holds_the_merkle_proof_exercises():
 
 # -- 03: no proof of work before 04 --------------------------------------------------------
 
+
 def test_03_shows_no_proof_of_work_verdict_before_04_teaches_it():
     # Before: the tamper cell printed "... (no valid proof of work)" and the widget said
     # "hash lacks 8 leading zero bits", a notebook before proof of work is taught.
@@ -200,8 +220,9 @@ def test_03_shows_no_proof_of_work_verdict_before_04_teaches_it():
     assert "no valid proof of work" not in shown
     assert "leading zero bits" not in shown
     tamper = next(c for c in nb.cells if c.cell_type == "code" and "I owe mallory" in c.source)
-    assert re.search(r"block #3 is invalid: previous_hash \w+ is not the hash of block #2",
-                     output_text(tamper))
+    assert re.search(
+        r"block #3 is invalid: previous_hash \w+ is not the hash of block #2", output_text(tamper)
+    )
 
 
 def test_03_mentions_proof_of_work_only_as_a_pointer_to_04():
@@ -231,6 +252,7 @@ def test_re_linking_is_free_without_proof_of_work_and_refused_with_it():
 
 # -- 04: what proof of work is for, target and work, the benchmark explained -------------
 
+
 def test_04_says_what_proof_of_work_is_for_before_the_search():
     cells = notebook("04").cells
     purpose = first_index(cells, lambda c: c.source.startswith("## What proof of work is for"))
@@ -252,12 +274,13 @@ def test_04_has_target_chance_and_work_in_latex_next_to_the_number_line():
 
 
 def test_04_geometric_tail_matches_theory():
-    cell = next(c for c in notebook("04").cells
-                if c.cell_type == "code" and "(1 - p) ** k" in c.source)
+    cell = next(
+        c for c in notebook("04").cells if c.cell_type == "code" and "(1 - p) ** k" in c.source
+    )
     rows = [line.split() for line in output_text(cell).splitlines()[2:] if line.strip()]
     assert len(rows) == 4
     for k, measured, theory in rows:
-        assert math.isclose(float(theory), (1 - 2 ** -6) ** int(k), abs_tol=0.0006)
+        assert math.isclose(float(theory), (1 - 2**-6) ** int(k), abs_tol=0.0006)
         # 2,000 searches: a fraction's standard error is at most 0.5 / sqrt(2000) = 0.011
         assert abs(float(measured) - float(theory)) < 4 * 0.0112
 
@@ -274,7 +297,8 @@ def test_04_explains_the_benchmark_with_its_own_measurements():
     header, prefix = sample_block().header_bytes(), sample_block().header_prefix()
     assert (len(header) + 9 + 63) // 64 == 4
     assert (len(prefix) % 64 + len(b"123456") + 9 + 63) // 64 == 1
-    rates = next(c for c in cells
-                 if c.cell_type == "code" and "fixed cost of one search" in c.source)
+    rates = next(
+        c for c in cells if c.cell_type == "code" and "fixed cost of one search" in c.source
+    )
     for source in ("result.hash_rate", "rate:", "figures['kit_hps']"):
         assert source in rates.source

@@ -34,8 +34,10 @@ def index_of(cells, predicate) -> int:
 
 
 def outputs_text(cell) -> str:
-    return "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "")
-                   for o in cell.get("outputs", []))
+    return "".join(
+        o.get("text", "") or o.get("data", {}).get("text/plain", "")
+        for o in cell.get("outputs", [])
+    )
 
 
 # -- every notebook: goals, prerequisites, time ---------------------------------------
@@ -45,8 +47,9 @@ def test_each_notebook_states_goals_prerequisites_and_time(number):
     assert lines[0].startswith(f"# {number} ·")
     assert lines[1].startswith("**Goals:** ") and len(lines[1]) > 60
     prerequisites = re.fullmatch(r"\*\*Prerequisites:\*\* (.+)", lines[2])
-    assert prerequisites and (re.search(r"\b0\d\b", prerequisites.group(1))
-                              or prerequisites.group(1) == "none")
+    assert prerequisites and (
+        re.search(r"\b0\d\b", prerequisites.group(1)) or prerequisites.group(1) == "none"
+    )
     # every notebook named as a prerequisite comes before this one
     assert all(int(n) < int(number) for n in re.findall(r"\b(\d\d)\b", prerequisites.group(1)))
     assert re.fullmatch(r"\*\*Time:\*\* about \d+ minutes", lines[3])
@@ -57,11 +60,11 @@ def test_05_teaches_the_subsidy_with_bitcoin_cores_numbers_and_says_the_kit_has_
     cells = notebook("05").cells
     text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
     assert "§6" in text and "GetBlockSubsidy" in text and "fees" in text
-    assert r"\lfloor h / 210\,000 \rfloor" in text              # the formula, in LaTeX
+    assert r"\lfloor h / 210\,000 \rfloor" in text  # the formula, in LaTeX
     assert "2\\,099\\,999\\,997\\,690\\,000" in text
     assert re.search(r"kit has no coins", text) and "no subsidy" in text
     printed = "".join(outputs_text(c) for c in cells if c.cell_type == "code")
-    assert f"{total_supply():,} satoshis" in printed             # computed, not typed in
+    assert f"{total_supply():,} satoshis" in printed  # computed, not typed in
     assert f"{subsidy(840_000)} satoshis" in printed
     exercises = index_of(cells, lambda c: c.source.startswith("## Exercises"))
     incentives = index_of(cells, lambda c: c.source.startswith("## Why would anyone mine?"))
@@ -70,6 +73,7 @@ def test_05_teaches_the_subsidy_with_bitcoin_cores_numbers_and_says_the_kit_has_
 
 def test_05_the_subsidy_picture_is_the_subsidy_rule():
     from edu_chain.lab.incentive_plots import subsidy_over_time, supply_by_era
+
     rows = supply_by_era(33)
     assert [btc for _, btc, _ in rows] == [subsidy(h) / 1e8 for h, _, _ in rows]
     assert round(rows[-1][2] * 1e8) == total_supply()
@@ -81,6 +85,7 @@ def test_05_the_subsidy_picture_is_the_subsidy_rule():
 # -- 06: the mangled line and what bad requests get ---------------------------------------
 def test_06_has_no_mangled_continuation_line_and_every_cell_parses():
     import ast
+
     for cell in notebook("06").cells:
         if cell.cell_type == "code":
             assert not re.search(r"\belse {2,}f[\"']", cell.source), cell.source
@@ -91,26 +96,34 @@ def test_06_says_which_status_a_request_the_node_could_not_pass_on_gets():
     cells = notebook("06").cells
     bad = index_of(cells, lambda c: c.source.startswith("## Bad requests"))
     shown = outputs_text(cells[bad + 1])
-    assert "→ 502" in shown                          # what the learner sees ...
-    assert "502" in cells[bad].source                # ... is what the text announces
+    assert "→ 502" in shown  # what the learner sees ...
+    assert "502" in cells[bad].source  # ... is what the text announces
 
 
 # -- 07: retargeting and timestamps before the made-up timestamps --------------------------
 def test_07_teaches_retargeting_and_timestamp_rules_before_using_made_up_timestamps():
     cells = notebook("07").cells
-    first_retarget_use = index_of(cells, lambda c: c.cell_type == "code"
-                                  and "retarget_interval=2" in c.source)
+    first_retarget_use = index_of(
+        cells, lambda c: c.cell_type == "code" and "retarget_interval=2" in c.source
+    )
     retarget = index_of(cells, lambda c: c.source.startswith("## Retargeting"))
     rules = index_of(cells, lambda c: c.source.startswith("## The timestamp rules"))
     comment = index_of(cells, lambda c: c.source.startswith("### The made-up timestamps"))
     assert retarget < rules < comment < first_retarget_use
     bitcoin = "\n".join(c.source for c in cells[retarget:first_retarget_use])
-    for fact in ["2016 blocks", "factor 4", "median", "previous 11", "2 hours",
-                 "CalculateNextWorkRequired", "ContextualCheckBlockHeader",
-                 "MAX_FUTURE_BLOCK_TIME"]:
+    for fact in [
+        "2016 blocks",
+        "factor 4",
+        "median",
+        "previous 11",
+        "2 hours",
+        "CalculateNextWorkRequired",
+        "ContextualCheckBlockHeader",
+        "MAX_FUTURE_BLOCK_TIME",
+    ]:
         assert fact in bitcoin, fact
-    assert r"\log_2" in bitcoin and "T_{\\text{new}}" in bitcoin    # both rules in LaTeX
-    assert "notebook 13" not in "\n".join(c.source for c in cells)   # taught here now
+    assert r"\log_2" in bitcoin and "T_{\\text{new}}" in bitcoin  # both rules in LaTeX
+    assert "notebook 13" not in "\n".join(c.source for c in cells)  # taught here now
 
 
 def test_07_shows_both_timestamp_rules_refusing_and_the_retarget_clamp():
@@ -118,11 +131,12 @@ def test_07_shows_both_timestamp_rules_refusing_and_the_retarget_clamp():
     shown = "\n".join(outputs_text(c) for c in cells if c.cell_type == "code")
     assert "is earlier than its parent's" in shown and "hours in the future" in shown
     assert "one hour ahead of the node's clock     → accepted" in shown
-    assert "difficulty [8, 8, 8, 8, 10]" in shown           # fast blocks: +2 bits, clamped
+    assert "difficulty [8, 8, 8, 8, 10]" in shown  # fast blocks: +2 bits, clamped
 
 
 def test_07_owns_the_next_difficulty_exercise():
     from edu_chain.lab.exercises import EXERCISES
+
     assert EXERCISES["next_difficulty"].notebook == "07"
     sources = [c.source for c in notebook("07").cells]
     assert any(s.startswith("### Exercise") and "`next_difficulty`" in s for s in sources)
@@ -143,6 +157,7 @@ def _forked_chains():
 
 def test_07_the_work_picture_shows_each_branchs_true_work_and_the_chain_nodes_choose():
     from edu_chain.lab.reorg import branch_work, winner, work_tree
+
     heavy, light = _forked_chains()
     chains = {"heavy": list(heavy.blocks), "light": list(light.blocks)}
     works = branch_work(chains)
@@ -152,13 +167,14 @@ def test_07_the_work_picture_shows_each_branchs_true_work_and_the_chain_nodes_ch
     assert f"W = {heavy.total_work:,}  ← chosen" in labels
     assert f"W = {light.total_work:,}" in labels
     assert winner(chains) == "heavy"
-    assert light.consider_chain(heavy.blocks).adopted            # the chain the nodes pick
+    assert light.consider_chain(heavy.blocks).adopted  # the chain the nodes pick
     difficulties = sorted(t for t in labels if t.startswith("d="))
     assert len(difficulties) == len({b.hash for blocks in chains.values() for b in blocks})
 
 
 def test_07_the_tie_break_picks_the_lower_tip_hash_as_nodes_do():
     from edu_chain.lab.reorg import winner
+
     params = NetworkParams(difficulty=4)
     one, two = Blockchain(params), Blockchain(params)
     one.add_post(Post("a", "one", 1767225600))
@@ -183,10 +199,17 @@ def test_08_pictures_come_from_the_live_network_at_each_step():
 
 
 def test_08_gossip_is_watched_hop_by_hop_and_a_partition_is_drawn_as_it_is():
-    from edu_chain.lab.network_view import (gossip_picture, links, network_picture,
-                                            tip_colours, watch_gossip)
-    with LocalNetwork(4, topology="line", difficulty=6, name="middle gossip",
-                      sync_interval=None) as line:
+    from edu_chain.lab.network_view import (
+        gossip_picture,
+        links,
+        network_picture,
+        tip_colours,
+        watch_gossip,
+    )
+
+    with LocalNetwork(
+        4, topology="line", difficulty=6, name="middle gossip", sync_interval=None
+    ) as line:
         arrivals = watch_gossip(line, {"author": "t", "content": "hop", "timestamp": 1767225600})
         assert [name for name, _ in arrivals] == ["A", "B", "C", "D"]
         assert [s for _, s in arrivals] == sorted(s for _, s in arrivals)
@@ -198,13 +221,13 @@ def test_08_gossip_is_watched_hop_by_hop_and_a_partition_is_drawn_as_it_is():
         network[0].client.mine()
         network[2].client.submit({"author": "c", "content": "right", "timestamp": 1767225600})
         network[2].client.mine()
-        deadline = time.monotonic() + 10               # each half passes its block on
+        deadline = time.monotonic() + 10  # each half passes its block on
         while time.monotonic() < deadline and len(set(network.tips())) != 2:
             time.sleep(0.02)
         assert len(set(tip_colours(network).values())) == 2
         figure = network_picture(network, groups=[[0, 1], [2, 3]])
         dashed = [line for line in figure.axes[0].lines if line.get_linestyle() == "--"]
-        assert len(dashed) == 4                      # the 4 links that cross the cut
+        assert len(dashed) == 4  # the 4 links that cross the cut
         network.heal()
         assert network.wait_until_converged(timeout=10, pools=False)
         assert len(set(tip_colours(network).values())) == 1
@@ -218,14 +241,20 @@ def test_10_shows_the_app_in_a_frame_and_parses_no_html():
     code = "\n".join(c.source for c in cells if c.cell_type == "code")
     assert "embed(app.url" in code and "from edu_chain.lab.links import embed" in code
     assert not re.search(r"^import re$|\bre\.(findall|search|match|sub)\(", code, re.M)
-    frames = [o for c in cells if c.cell_type == "code" for o in c.get("outputs", [])
-              if "<iframe" in o.get("data", {}).get("text/html", "")]
+    frames = [
+        o
+        for c in cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if "<iframe" in o.get("data", {}).get("text/html", "")
+    ]
     assert len(frames) >= 2
-    assert all(" at 0x" not in o["data"]["text/plain"] for o in frames)   # stable output
+    assert all(" at 0x" not in o["data"]["text/plain"] for o in frames)  # stable output
 
 
 def test_the_frame_uses_the_browser_address_and_prints_without_an_object_address(monkeypatch):
     from edu_chain.lab import links
+
     monkeypatch.delenv(links.PREFIX_ENV, raising=False)
     monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ana/")
     monkeypatch.delenv("JUPYTERHUB_PUBLIC_URL", raising=False)
@@ -238,6 +267,7 @@ def test_the_frame_uses_the_browser_address_and_prints_without_an_object_address
 def test_10_the_page_behind_the_frame_shows_own_hashes_escapes_and_survives_a_dead_node():
     from edu_chain.wallet import Wallet
     from edu_chain.webapp import AppServer
+
     network = LocalNetwork(1, difficulty=6, name="middle posts app")
     with tempfile.TemporaryDirectory() as folder:
         wallet = Wallet(folder)
@@ -245,14 +275,20 @@ def test_10_the_page_behind_the_frame_shows_own_hashes_escapes_and_survives_a_de
         app = AppServer(network[0].url, wallet)
         try:
             browser = requests.Session()
-            browser.post(f"{app.url}/post", data={"identity": "alice", "content": "hi"},
-                         timeout=10)
+            browser.post(f"{app.url}/post", data={"identity": "alice", "content": "hi"}, timeout=10)
             page = browser.post(f"{app.url}/mine", timeout=30).text
             tip = network[0].chain.tip
             assert tip.hash[:16] in page and tip.previous_hash[:16] not in page
             assert "verified" in page
-            browser.post(f"{app.url}/post", timeout=10, data={
-                "identity": "", "author": "mallory", "content": "<script>alert('x')</script>"})
+            browser.post(
+                f"{app.url}/post",
+                timeout=10,
+                data={
+                    "identity": "",
+                    "author": "mallory",
+                    "content": "<script>alert('x')</script>",
+                },
+            )
             page = browser.get(app.url, timeout=10).text
             assert "<script>alert" not in page and "&lt;script&gt;alert" in page
             network.stop()

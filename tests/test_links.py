@@ -27,15 +27,19 @@ def test_on_a_laptop_every_link_is_the_address_itself(laptop):
 def test_on_a_hub_local_servers_go_through_the_proxy(laptop):
     laptop.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/alice/")
     assert links.browser_url("http://127.0.0.1:5000") == "/user/alice/proxy/5000/"
-    assert links.browser_url("http://localhost:8000/health?format=json") == \
-        "/user/alice/proxy/8000/health?format=json"
+    assert (
+        links.browser_url("http://localhost:8000/health?format=json")
+        == "/user/alice/proxy/8000/health?format=json"
+    )
     assert links.browser_url("http://0.0.0.0:8000/chain") == "/user/alice/proxy/8000/chain"
-    assert links.browser_url("http://10.1.2.3:8000/") == "http://10.1.2.3:8000/"   # not ours
-    assert links.browser_url("http://127.0.0.1/") == "http://127.0.0.1/"           # no port
+    assert links.browser_url("http://10.1.2.3:8000/") == "http://10.1.2.3:8000/"  # not ours
+    assert links.browser_url("http://127.0.0.1/") == "http://127.0.0.1/"  # no port
 
     laptop.setenv("JUPYTERHUB_PUBLIC_URL", "https://hub.example.org/user/alice/")
-    assert links.browser_url("http://127.0.0.1:5000/x") == \
-        "https://hub.example.org/user/alice/proxy/5000/x"
+    assert (
+        links.browser_url("http://127.0.0.1:5000/x")
+        == "https://hub.example.org/user/alice/proxy/5000/x"
+    )
     laptop.setenv("JUPYTERHUB_PUBLIC_URL", "https://hub.example.org/user/somebody-else/")
     assert links.browser_url("http://127.0.0.1:5000/x") == "/user/alice/proxy/5000/x"
 
@@ -51,8 +55,10 @@ def test_the_prefix_can_be_set_or_switched_off_by_hand(laptop):
 def test_link_and_embed_show_the_browser_address(laptop):
     laptop.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/a&b/")
     link = links.Link("http://127.0.0.1:5000/", "the <posts> app")
-    assert link._repr_html_() == ('<a href="/user/a&amp;b/proxy/5000/" target="_blank" '
-                                  'rel="noopener">the &lt;posts&gt; app</a>')
+    assert link._repr_html_() == (
+        '<a href="/user/a&amp;b/proxy/5000/" target="_blank" '
+        'rel="noopener">the &lt;posts&gt; app</a>'
+    )
     frame = links.embed("http://127.0.0.1:5000", height=300)
     assert frame.src == "/user/a&b/proxy/5000/" and 'height="300"' in frame._repr_html_()
 

@@ -10,8 +10,8 @@ from edu_chain import Blockchain, NetworkParams, Post, Store
 from edu_chain.network import peers as peers_module
 from edu_chain.network.api import create_app
 from edu_chain.network.peers import BadAddress, normalize_address
-from edu_chain.network.serving import ThreadedServer
 from edu_chain.network.service import Node
+from edu_chain.network.serving import ThreadedServer
 
 from .chainutil import T0
 from .netutil import wait_for
@@ -42,36 +42,62 @@ def served():
     def start(**options):
         started.append(Served(**options))
         return started[-1]
+
     yield start
     for member in started:
         member.stop()
 
 
-@pytest.mark.parametrize("address", [
-    "http://127.0.0.1:80\x00", "http://127.0.0.1:8000/\x07", "http://a b:80", "http://'x':80",
-    'http://"x":80', "http://0.0.0.0:8000", "http://[::]:8000", "http://user@127.0.0.1:80",
-    "http://127.0.0.1:0", "http://127.0.0.1:70000", "ftp://127.0.0.1:21", "http://ex\u00e4mple:80",
-    "http://-bad-.com:80", "http://224.0.0.1:80", "http://999.1.1.1:80", "http://x" * 100])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://127.0.0.1:80\x00",
+        "http://127.0.0.1:8000/\x07",
+        "http://a b:80",
+        "http://'x':80",
+        'http://"x":80',
+        "http://0.0.0.0:8000",
+        "http://[::]:8000",
+        "http://user@127.0.0.1:80",
+        "http://127.0.0.1:0",
+        "http://127.0.0.1:70000",
+        "ftp://127.0.0.1:21",
+        "http://ex\u00e4mple:80",
+        "http://-bad-.com:80",
+        "http://224.0.0.1:80",
+        "http://999.1.1.1:80",
+        "http://x" * 100,
+    ],
+)
 def test_junk_addresses_are_refused(address):
     with pytest.raises(BadAddress):
         normalize_address(address)
 
 
-@pytest.mark.parametrize("alias", ["http://127.1:{port}", "localhost:{port}", "http://[::1]:{port}",
-                                   "http://2130706433:{port}", "http://0x7f.0.0.1:{port}/"])
+@pytest.mark.parametrize(
+    "alias",
+    [
+        "http://127.1:{port}",
+        "localhost:{port}",
+        "http://[::1]:{port}",
+        "http://2130706433:{port}",
+        "http://0x7f.0.0.1:{port}/",
+    ],
+)
 def test_aliases_of_a_node_are_one_spelling_and_never_its_own_peer(served, alias):
     member = served()
     port = member.url.rsplit(":", 1)[1]
     assert normalize_address(alias.format(port=port)) == member.url
-    reply = requests.post(f"{member.url}/register_node",
-                          json={"node_address": alias.format(port=port)}, timeout=5)
+    reply = requests.post(
+        f"{member.url}/register_node", json={"node_address": alias.format(port=port)}, timeout=5
+    )
     assert reply.status_code == 400 and "itself" in reply.json()["error"]
     assert member.node.peers.addresses() == []
 
 
 def test_a_node_is_not_its_own_peer_under_a_name_it_does_not_know(served):
     member = served()
-    member.node.set_address("http://127.0.0.1:1")    # it believes it is elsewhere
+    member.node.set_address("http://127.0.0.1:1")  # it believes it is elsewhere
     with pytest.raises(BadAddress, match="this node itself"):
         member.node.register_peer(member.url)
     assert len(member.node.peers) == 0
@@ -80,15 +106,21 @@ def test_a_node_is_not_its_own_peer_under_a_name_it_does_not_know(served):
 def test_a_tutorial_node_without_health_is_refused_and_not_kept(served):
     tutorial = Flask("tutorial")
     tutorial.add_url_rule("/chain", "chain", lambda: jsonify(length=1, chain=[], peers=[]))
-    tutorial.add_url_rule("/register_node", "register", methods=["POST"],
-                          view_func=lambda: jsonify(length=1, chain=[], peers=[]))
+    tutorial.add_url_rule(
+        "/register_node",
+        "register",
+        methods=["POST"],
+        view_func=lambda: jsonify(length=1, chain=[], peers=[]),
+    )
     member = served()
     with ThreadedServer(tutorial) as other:
-        reply = requests.post(f"{member.url}/register_node", json={"node_address": other.url},
-                              timeout=10)
+        reply = requests.post(
+            f"{member.url}/register_node", json={"node_address": other.url}, timeout=10
+        )
         assert reply.status_code == 409 and "edu_chain node" in reply.json()["error"]
-        reply = requests.post(f"{member.url}/register_with", json={"node_address": other.url},
-                              timeout=10)
+        reply = requests.post(
+            f"{member.url}/register_with", json={"node_address": other.url}, timeout=10
+        )
         assert reply.status_code >= 400 and "error" in reply.json()
     assert member.node.peers.addresses() == [] and member.node.chain.store.load_peers() == []
 
@@ -98,8 +130,9 @@ def test_a_node_of_another_network_is_refused(served):
     foreign = Node(Blockchain(NetworkParams(difficulty=5)), sync_interval=None)
     with ThreadedServer(create_app(foreign)) as other:
         foreign.set_address(other.url)
-        reply = requests.post(f"{member.url}/register_node", json={"node_address": other.url},
-                              timeout=10)
+        reply = requests.post(
+            f"{member.url}/register_node", json={"node_address": other.url}, timeout=10
+        )
         assert reply.status_code == 409 and "another network" in reply.json()["error"]
     foreign.close()
     assert len(member.node.peers) == 0
@@ -109,10 +142,15 @@ def test_the_peer_cap_gives_a_clear_4xx(served):
     hub = served(max_peers=2)
     others = [served() for _ in range(3)]
     for other in others[:2]:
-        assert requests.post(f"{other.url}/register_with", json={"node_address": hub.url},
-                             timeout=10).status_code == 200
-    reply = requests.post(f"{hub.url}/register_node", json={"node_address": others[2].url},
-                          timeout=10)
+        assert (
+            requests.post(
+                f"{other.url}/register_with", json={"node_address": hub.url}, timeout=10
+            ).status_code
+            == 200
+        )
+    reply = requests.post(
+        f"{hub.url}/register_node", json={"node_address": others[2].url}, timeout=10
+    )
     assert reply.status_code == 409 and "limit" in reply.json()["error"]
     assert sorted(hub.node.peers.addresses()) == sorted(o.url for o in others[:2])
 
@@ -120,14 +158,21 @@ def test_the_peer_cap_gives_a_clear_4xx(served):
 def test_junk_in_a_peers_list_is_never_kept_or_passed_on(served):
     genesis = PARAMS.genesis_block().to_dict()
     liar = Flask("liar")
-    liar.add_url_rule("/register_node", "register", methods=["POST"], view_func=lambda: jsonify(
-        length=1, chain=[genesis], peers=["http://127.0.0.1:1", "http://0.0.0.0:5", "x\x00y",
-                                          "http://127.0.0.1:2"]))
+    liar.add_url_rule(
+        "/register_node",
+        "register",
+        methods=["POST"],
+        view_func=lambda: jsonify(
+            length=1,
+            chain=[genesis],
+            peers=["http://127.0.0.1:1", "http://0.0.0.0:5", "x\x00y", "http://127.0.0.1:2"],
+        ),
+    )
     member = served()
     with ThreadedServer(liar) as other:
         requests.post(f"{member.url}/register_with", json={"node_address": other.url}, timeout=10)
         wait_for(lambda: not len(member.node._gossip_queue), 10, "the handshakes to start")
-        time.sleep(1.0)        # refused at once: nothing listens there
+        time.sleep(1.0)  # refused at once: nothing listens there
     assert member.node.peers.addresses() == [other.url]
 
 
@@ -147,8 +192,12 @@ def test_a_restarted_node_takes_back_its_peers_from_its_store(served, tmp_path):
     path = tmp_path / "chain.sqlite3"
     teacher = served()
     student = Served(store=Store(path))
-    assert requests.post(f"{student.url}/register_with", json={"node_address": teacher.url},
-                         timeout=10).status_code == 200
+    assert (
+        requests.post(
+            f"{student.url}/register_with", json={"node_address": teacher.url}, timeout=10
+        ).status_code
+        == 200
+    )
     student.stop()
     student.node.chain.store.close()
     again = Node(Blockchain(PARAMS, Store(path)), sync_interval=None)
@@ -164,8 +213,12 @@ def test_an_unknown_sender_is_learned_back_and_its_block_synced_from(served):
     for n in range(3):
         a.node.chain.add_post(Post("alice", f"p{n}", T0 + n))
         a.node.chain.mine()
-    reply = requests.post(f"{b.url}/add_block", json=a.node.chain.tip.to_dict(),
-                          headers={"X-Edu-Chain-Sender": a.url}, timeout=5)
+    reply = requests.post(
+        f"{b.url}/add_block",
+        json=a.node.chain.tip.to_dict(),
+        headers={"X-Edu-Chain-Sender": a.url},
+        timeout=5,
+    )
     assert reply.status_code == 202
     wait_for(lambda: b.node.chain.tip.hash == a.node.chain.tip.hash, 10, "B to sync from A")
     wait_for(lambda: a.url in b.node.peers, 10, "B to keep A as a peer after a handshake")

@@ -32,9 +32,14 @@ sys.exit(main(sys.argv[1:]))
 
 def edu_chain(*args, **options):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-c", WITHOUT_LAB, *map(str, args)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            **options)
+    return subprocess.Popen(
+        [sys.executable, "-c", WITHOUT_LAB, *map(str, args)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        **options,
+    )
 
 
 def test_the_blocker_really_hides_the_lab_packages():
@@ -44,8 +49,9 @@ def test_the_blocker_really_hides_the_lab_packages():
 
 
 def test_a_sweep_runs_without_the_lab_packages(tmp_path):
-    done = edu_chain("experiment", "--bits", "3:4", "--trials", "3", "--out",
-                     tmp_path / "r.csv", cwd=tmp_path)
+    done = edu_chain(
+        "experiment", "--bits", "3:4", "--trials", "3", "--out", tmp_path / "r.csv", cwd=tmp_path
+    )
     out, _ = done.communicate(timeout=120)
     assert done.returncode == 0, out
     assert len((tmp_path / "r.csv").read_text().splitlines()) == 1 + 2 * 3

@@ -67,8 +67,20 @@ def namespace_room(tmp_path, count: int, classroom_mode: bool):
         ip("-n", hub, "link", "set", "br0", "up")
         for i, ns in enumerate(names):
             ip("netns", "add", ns)
-            ip("link", "add", "eth0", "netns", ns, "type", "veth", "peer", "name", f"to{i}",
-               "netns", hub)
+            ip(
+                "link",
+                "add",
+                "eth0",
+                "netns",
+                ns,
+                "type",
+                "veth",
+                "peer",
+                "name",
+                f"to{i}",
+                "netns",
+                hub,
+            )
             ip("-n", hub, "link", "set", f"to{i}", "master", "br0", "up")
             ip("-n", ns, "addr", "add", f"{SUBNET}.{i + 1}/24", "dev", "eth0")
             ip("-n", ns, "link", "set", "eth0", "up")
@@ -82,11 +94,32 @@ def namespace_room(tmp_path, count: int, classroom_mode: bool):
             peers = ["--peer", urls[0]] if i else []
             host = "0.0.0.0" if classroom_mode else f"{SUBNET}.{i + 1}"
             with open(outputs[i], "w") as output:
-                processes.append(subprocess.Popen(
-                    ["ip", "netns", "exec", ns, sys.executable, "-u", "-m", "edu_chain",
-                     "node", "--host", host, "--port", "8000", "--difficulty", "10",
-                     "--data-dir", str(tmp_path / ns), *peers],
-                    stdout=output, stderr=subprocess.STDOUT))
+                processes.append(
+                    subprocess.Popen(
+                        [
+                            "ip",
+                            "netns",
+                            "exec",
+                            ns,
+                            sys.executable,
+                            "-u",
+                            "-m",
+                            "edu_chain",
+                            "node",
+                            "--host",
+                            host,
+                            "--port",
+                            "8000",
+                            "--difficulty",
+                            "10",
+                            "--data-dir",
+                            str(tmp_path / ns),
+                            *peers,
+                        ],
+                        stdout=output,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
         yield session, urls, hub, names, outputs
     finally:
         for process in processes:
@@ -109,16 +142,23 @@ def lab(tmp_path):
 
 def inside(ns: str, method: str, url: str, body=None):
     """An HTTP call made from inside namespace ``ns`` (reaches a node that is cut off)."""
-    code = ("import json, sys, requests; s = requests.Session(); s.trust_env = False; "
-            f"r = s.request({method!r}, {url!r}, json={body!r}, timeout=30); print(r.text)")
-    out = subprocess.run(["ip", "netns", "exec", ns, sys.executable, "-c", code],
-                         capture_output=True, text=True, timeout=60, check=True)
+    code = (
+        "import json, sys, requests; s = requests.Session(); s.trust_env = False; "
+        f"r = s.request({method!r}, {url!r}, json={body!r}, timeout=30); print(r.text)"
+    )
+    out = subprocess.run(
+        ["ip", "netns", "exec", ns, sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return out.stdout
 
 
 def test_nodes_in_namespaces_partition_and_heal(lab):
     session, urls, hub, names = lab
-    get = lambda url, path: session.get(url + path, timeout=3).json()   # noqa: E731
+    get = lambda url, path: session.get(url + path, timeout=3).json()  # noqa: E731
     post = lambda url, path, body=None: session.post(url + path, json=body, timeout=30)  # noqa
 
     def up(url):
@@ -126,21 +166,28 @@ def test_nodes_in_namespaces_partition_and_heal(lab):
             return len(get(url, "/peers")["peers"]) == 2
         except requests.RequestException:
             return False
+
     wait_for(lambda: all(up(u) for u in urls), 30, "three nodes that know each other")
     a, b, c = urls
-    ip("-n", hub, "link", "set", "to2", "down")                      # cut C off
+    ip("-n", hub, "link", "set", "to2", "down")  # cut C off
     post(a, "/new_transaction", {"author": "a", "content": "side A"})
     post(a, "/mine")
-    for n in range(2):   # the test cannot reach C now: it speaks from C's own namespace
+    for n in range(2):  # the test cannot reach C now: it speaks from C's own namespace
         inside(names[2], "POST", c + "/new_transaction", {"author": "c", "content": f"side C {n}"})
         assert inside(names[2], "POST", c + "/mine").strip() == f"Block #{n + 1} is mined."
     wait_for(lambda: get(b, "/health")["height"] == 1, 15, "B to follow A")
     assert get(a, "/health")["height"] == 1
-    ip("-n", hub, "link", "set", "to2", "up")                        # heal
-    wait_for(lambda: len({get(u, "/health")["tip"] for u in urls}) == 1, 30,
-             "every node on C's heavier chain")
-    wait_for(lambda: any(p["content"] == "side A" for p in get(a, "/pending_tx")), 15,
-             "A's orphaned post back in its pool")
+    ip("-n", hub, "link", "set", "to2", "up")  # heal
+    wait_for(
+        lambda: len({get(u, "/health")["tip"] for u in urls}) == 1,
+        30,
+        "every node on C's heavier chain",
+    )
+    wait_for(
+        lambda: any(p["content"] == "side A" for p in get(a, "/pending_tx")),
+        15,
+        "A's orphaned post back in its pool",
+    )
 
 
 def test_a_teacher_and_six_students_at_their_own_addresses(tmp_path):
@@ -148,28 +195,40 @@ def test_a_teacher_and_six_students_at_their_own_addresses(tmp_path):
     student joins it, and a block mined by a student reaches the whole room."""
     with namespace_room(tmp_path, 7, classroom_mode=True) as (session, urls, _, _, outputs):
         teacher, students = urls[0], urls[1:]
-        get = lambda url, path: session.get(url + path, timeout=3).json()   # noqa: E731
+        get = lambda url, path: session.get(url + path, timeout=3).json()  # noqa: E731
 
         def peers_of(url):
             try:
                 return set(get(url, "/peers")["peers"])
             except requests.RequestException:
                 return set()
-        wait_for(lambda: peers_of(teacher) == set(students), 60,
-                 "the teacher to know all six students at their own addresses")
+
+        wait_for(
+            lambda: peers_of(teacher) == set(students),
+            60,
+            "the teacher to know all six students at their own addresses",
+        )
         for student in students:
             wait_for(lambda s=student: teacher in peers_of(s), 30, f"{student} to know the teacher")
-        said = wait_for(lambda: "reach this node at" in outputs[0].read_text()
-                        and outputs[0].read_text(), 10, "the teacher's start-up message")
+        said = wait_for(
+            lambda: "reach this node at" in outputs[0].read_text() and outputs[0].read_text(),
+            10,
+            "the teacher's start-up message",
+        )
         reach_line = next(line for line in said.splitlines() if "reach this node at" in line)
-        assert teacher in reach_line, said        # its LAN address, though it has no route
+        assert teacher in reach_line, said  # its LAN address, though it has no route
         assert "127.0.0.1" not in reach_line, said
         miner = students[3]
-        session.post(miner + "/new_transaction", json={"author": "s4", "content": "hi room"},
-                     timeout=30).raise_for_status()
-        block = session.post(miner + "/mine", headers={"Accept": "application/json"},
-                             timeout=30).json()["block"]
-        wait_for(lambda: all(get(u, "/health")["tip"] == block["hash"] for u in urls), 15,
-                 "the student's block on all seven nodes")
+        session.post(
+            miner + "/new_transaction", json={"author": "s4", "content": "hi room"}, timeout=30
+        ).raise_for_status()
+        block = session.post(
+            miner + "/mine", headers={"Accept": "application/json"}, timeout=30
+        ).json()["block"]
+        wait_for(
+            lambda: all(get(u, "/health")["tip"] == block["hash"] for u in urls),
+            15,
+            "the student's block on all seven nodes",
+        )
         for url in urls:
             assert not any("127.0.0.1" in p for p in peers_of(url)), f"{url} knows a loopback peer"

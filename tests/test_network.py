@@ -27,14 +27,23 @@ def posts_on_chain(member):
 @pytest.mark.parametrize("network", [{"topology": "none", "sync_interval": 0.2}], indirect=True)
 def test_tutorial_registration_makes_everyone_know_everyone(network):
     a, b, c = network
-    spelled = a.url.replace("127.0.0.1", "LOCALHOST") + "/"   # normalized on arrival
-    assert requests.post(f"{b.url}/register_with", json={"node_address": spelled},
-                         timeout=5).status_code == 200
-    assert requests.post(f"{c.url}/register_with", json={"node_address": a.url},
-                         timeout=5).status_code == 200
+    spelled = a.url.replace("127.0.0.1", "LOCALHOST") + "/"  # normalized on arrival
+    assert (
+        requests.post(
+            f"{b.url}/register_with", json={"node_address": spelled}, timeout=5
+        ).status_code
+        == 200
+    )
+    assert (
+        requests.post(f"{c.url}/register_with", json={"node_address": a.url}, timeout=5).status_code
+        == 200
+    )
     expected = {m.url: sorted(o.url for o in network if o is not m) for m in network}
-    wait_for(lambda: all(m.node.peers.addresses() == expected[m.url] for m in network),
-             5, "every node to know exactly the other two")
+    wait_for(
+        lambda: all(m.node.peers.addresses() == expected[m.url] for m in network),
+        5,
+        "every node to know exactly the other two",
+    )
 
 
 def test_three_nodes_converge_after_a_post_and_a_mine_on_each_in_turn(network):
@@ -50,21 +59,26 @@ def test_three_nodes_converge_after_a_post_and_a_mine_on_each_in_turn(network):
 
 def test_simultaneous_mining_forks_then_converges_and_loses_no_post(network):
     a, b, c = network
-    network.partition([0], [1], [2])           # each node hears only its own post
+    network.partition([0], [1], [2])  # each node hears only its own post
     a.client.post("alice", "from A")
     b.client.post("bob", "from B")
     for member in network:
-        member.links.cut.clear()               # reconnect without syncing: a race is coming
+        member.links.cut.clear()  # reconnect without syncing: a race is coming
     threads = [threading.Thread(target=m.client.mine) for m in (a, b)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     wait_for(lambda: same_tip(network), 10, "the fork to resolve on every node")
-    for member in network:                      # mine whatever went back to a pool
+    for member in network:  # mine whatever went back to a pool
         member.client.mine()
-    wait_for(lambda: same_tip(network) and all(posts_on_chain(m) == {"from A", "from B"}
-                                               for m in network), 10, "both posts on the chain")
+    wait_for(
+        lambda: (
+            same_tip(network) and all(posts_on_chain(m) == {"from A", "from B"} for m in network)
+        ),
+        10,
+        "both posts on the chain",
+    )
 
 
 def test_partition_then_heal_converges_on_most_work_and_returns_orphans(network):
@@ -80,11 +94,19 @@ def test_partition_then_heal_converges_on_most_work_and_returns_orphans(network)
     network.heal()
     wait_for(lambda: same_tip(network), 10, "convergence after the heal")
     assert a.chain.height == 2 and a.chain.tip.hash == c.chain.tip.hash
-    wait_for(lambda: all("minority side" in {p.content for p in m.chain.pending_posts()}
-                         for m in network), 5, "the orphaned post back in every pool")
+    wait_for(
+        lambda: all(
+            "minority side" in {p.content for p in m.chain.pending_posts()} for m in network
+        ),
+        5,
+        "the orphaned post back in every pool",
+    )
     c.client.mine()
-    wait_for(lambda: all("minority side" in posts_on_chain(m) for m in network), 5,
-             "the orphaned post mined later")
+    wait_for(
+        lambda: all("minority side" in posts_on_chain(m) for m in network),
+        5,
+        "the orphaned post mined later",
+    )
 
 
 @pytest.mark.parametrize("network", [{"topology": "none"}], indirect=True)
@@ -99,8 +121,11 @@ def test_registration_never_replaces_a_chain_with_less_work(network):
     reply = a.client.register_with(b.url)
     assert "less work" in reply["chain"] and a.chain.tip.hash == before
     wait_for(lambda: b.chain.tip.hash == before, 5, "B to adopt A's heavier chain")
-    wait_for(lambda: "b0" in {p.content for p in b.chain.pending_posts()}, 5,
-             "B's orphaned post back in its pool")
+    wait_for(
+        lambda: "b0" in {p.content for p in b.chain.pending_posts()},
+        5,
+        "B's orphaned post back in its pool",
+    )
 
 
 @pytest.mark.parametrize("network", [{"nodes": 2, "topology": "none"}], indirect=True)
@@ -115,8 +140,9 @@ def test_a_node_far_behind_fetches_missing_blocks_incrementally(network):
     b.node.add_peer(a.url)
     a.node.chain.add_post(Post("alice", "last", T0 + 99))
     block = a.node.chain.mine()
-    reply = requests.post(f"{b.url}/add_block", json=block.to_dict(),
-                          headers={"X-Edu-Chain-Sender": a.url}, timeout=5)
+    reply = requests.post(
+        f"{b.url}/add_block", json=block.to_dict(), headers={"X-Edu-Chain-Sender": a.url}, timeout=5
+    )
     assert reply.status_code == 202 and reply.json()["status"] == "syncing"
     wait_for(lambda: b.chain.tip.hash == a.chain.tip.hash, 5, "B to catch up")
     assert (1, 26) in [(since, limit) for since, limit in calls]  # one page from height 1
@@ -129,9 +155,12 @@ def test_a_dead_peer_is_reported_and_never_blocks_the_others(network):
     a.client.post("alice", "while C is down")
     assert a.client.mine()["message"] == "Block #1 is mined."
     wait_for(lambda: b.chain.height == 1, 5, "B to get the block")
-    status = {p["address"]: p for p in a.client.peers()["status"]}   # /health stays small
-    wait_for(lambda: {p["address"]: p for p in a.client.peers()["status"]}[c.url]
-             ["reachable"] is False, 5, "A to report C unreachable")
+    status = {p["address"]: p for p in a.client.peers()["status"]}  # /health stays small
+    wait_for(
+        lambda: {p["address"]: p for p in a.client.peers()["status"]}[c.url]["reachable"] is False,
+        5,
+        "A to report C unreachable",
+    )
     assert status[b.url]["reachable"] is True
 
 
@@ -161,6 +190,7 @@ def test_rerunning_a_cell_replaces_the_network_of_the_same_name():
 
 def test_peer_client_times_out_on_a_silent_server():
     import socket
+
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen()
@@ -183,10 +213,13 @@ def test_a_peer_killed_during_announcements_leaves_the_others_unaffected(network
     a, b, c = network
     killer = threading.Timer(0.05, lambda: (c.server.shutdown(), c.server.server_close()))
     killer.start()
-    for n in range(8):                 # announcements are in flight when C goes away
+    for n in range(8):  # announcements are in flight when C goes away
         a.client.post("alice", f"burst {n}")
         assert a.client.mine()["message"] == f"Block #{n + 1} is mined."
     killer.join()
-    wait_for(lambda: b.chain.tip.hash == a.chain.tip.hash and b.chain.height == 8, 10,
-             "B to hold every block despite C's death")
+    wait_for(
+        lambda: b.chain.tip.hash == a.chain.tip.hash and b.chain.height == 8,
+        10,
+        "B to hold every block despite C's death",
+    )
     assert b.client.health()["height"] == 8

@@ -31,15 +31,31 @@ def test_the_series_is_numbered_in_order_from_00():
 def would_strip():
     """The notebooks nbstripout would change: one run over all of them (an interpreter
     start-up per notebook cost more than all the other checks here together)."""
-    result = subprocess.run([sys.executable, "-m", "nbstripout", "--keep-output", "--keep-count",
-                             "--keep-metadata-keys", "metadata.widgets", "--dry-run",
-                             *map(str, NOTEBOOKS)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nbstripout",
+            "--keep-output",
+            "--keep-count",
+            "--keep-metadata-keys",
+            "metadata.widgets",
+            "--dry-run",
+            *map(str, NOTEBOOKS),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
-    return {Path(line.split("would have stripped ", 1)[1].strip()).name
-            for line in result.stdout.splitlines() if "would have stripped " in line}
+    return {
+        Path(line.split("would have stripped ", 1)[1].strip()).name
+        for line in result.stdout.splitlines()
+        if "would have stripped " in line
+    }
 
 
-@pytest.mark.notebook      # runs the nbstripout tool; the checks below read the JSON here
+@pytest.mark.notebook  # runs the nbstripout tool; the checks below read the JSON here
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_nbstripout_would_change_nothing(path, would_strip):
     assert path.name not in would_strip, f"run: nbstripout --keep-output --keep-count {path.name}"
@@ -63,10 +79,14 @@ def test_no_stored_errors_except_where_tagged(path):
 def test_no_paths_of_the_machine(path):
     for cell in code_cells(path):
         for output in cell["outputs"]:
-            text = json.dumps({k: v for k, v in output.get("data", {}).items()
-                               if not k.startswith("image/")}) + "".join(output.get("text", []))
+            text = json.dumps(
+                {k: v for k, v in output.get("data", {}).items() if not k.startswith("image/")}
+            ) + "".join(output.get("text", []))
             found = MACHINE_PATH.search(text)
-            assert not found, f"{path.name} shows a path of this machine: …{text[found.start():found.start() + 60]}"
+            assert not found, (
+                f"{path.name} shows a path of this machine: "
+                f"…{text[found.start() : found.start() + 60]}"
+            )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -93,12 +113,17 @@ def test_every_widget_shown_has_its_state_saved(path):
     """A static render (GitHub, nbviewer, nbconvert --to html) draws a widget only from the
     state saved in the notebook's metadata; without it the reader sees HBox(children=…)."""
     notebook = json.loads(path.read_text())
-    state = (notebook["metadata"].get("widgets", {})
-             .get("application/vnd.jupyter.widget-state+json", {}).get("state", {}))
+    state = (
+        notebook["metadata"]
+        .get("widgets", {})
+        .get("application/vnd.jupyter.widget-state+json", {})
+        .get("state", {})
+    )
     for cell in code_cells(path):
         for output in cell["outputs"]:
             view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
             if view:
                 assert view["model_id"] in state, (
                     f"{path.name}: a widget without saved state; re-run it with "
-                    "scripts/execute_notebooks.py")
+                    "scripts/execute_notebooks.py"
+                )

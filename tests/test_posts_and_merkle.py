@@ -3,8 +3,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from edu_chain import InvalidPost, Post
 from edu_chain.hashing import sha256_hex
-from edu_chain.merkle import (MerkleProof, merkle_levels, merkle_proof, merkle_root,
-                              verify_merkle_proof)
+from edu_chain.merkle import (
+    MerkleProof,
+    merkle_levels,
+    merkle_proof,
+    merkle_root,
+    verify_merkle_proof,
+)
 from edu_chain.transactions import MAX_CONTENT_CHARS
 
 from .chainutil import T0
@@ -12,7 +17,9 @@ from .chainutil import T0
 
 def test_post_id_is_the_hash_of_its_canonical_form_without_signature():
     post = Post("alice", "hi", T0)
-    expected = sha256_hex('{"author":"alice","content":"hi","public_key":null,"timestamp":1767225600}')
+    expected = sha256_hex(
+        '{"author":"alice","content":"hi","public_key":null,"timestamp":1767225600}'
+    )
     assert post.id == expected and not post.is_signed
 
 
@@ -23,14 +30,23 @@ def test_signed_post_round_trips_and_verifies():
     assert again == post and again.is_signed and again.id == post.id
 
 
-@pytest.mark.parametrize("fields, message", [
-    (dict(author="", content="x", timestamp=T0), "'author' must not be empty"),
-    (dict(author="a", content=5, timestamp=T0), "'content' must be a string"),
-    (dict(author="a", content="x" * (MAX_CONTENT_CHARS + 1), timestamp=T0), "the limit is 2000"),
-    (dict(author="a", content="x", timestamp=1.5), "'timestamp' must be an integer"),
-    (dict(author="a", content="x", timestamp=T0, public_key="zz"), "'public_key' must be 64 hex"),
-    (dict(author="a", content="x", timestamp=T0, signature="ab" * 64), "no 'public_key'"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        (dict(author="", content="x", timestamp=T0), "'author' must not be empty"),
+        (dict(author="a", content=5, timestamp=T0), "'content' must be a string"),
+        (
+            dict(author="a", content="x" * (MAX_CONTENT_CHARS + 1), timestamp=T0),
+            "the limit is 2000",
+        ),
+        (dict(author="a", content="x", timestamp=1.5), "'timestamp' must be an integer"),
+        (
+            dict(author="a", content="x", timestamp=T0, public_key="zz"),
+            "'public_key' must be 64 hex",
+        ),
+        (dict(author="a", content="x", timestamp=T0, signature="ab" * 64), "no 'public_key'"),
+    ],
+)
 def test_malformed_posts_are_refused_with_the_field_named(fields, message):
     with pytest.raises(InvalidPost, match=message):
         Post.from_dict(fields)
@@ -47,6 +63,7 @@ def test_wrong_key_is_refused():
 
 def test_merkle_root_known_answer_for_two_leaves():
     import hashlib
+
     a, b = sha256_hex("a"), sha256_hex("b")
     leaf_a = hashlib.sha256(b"\x00" + bytes.fromhex(a)).digest()
     leaf_b = hashlib.sha256(b"\x00" + bytes.fromhex(b)).digest()
@@ -93,7 +110,7 @@ def test_an_inner_node_does_not_verify_as_a_post_id():
 
 def test_a_carried_level_cannot_be_claimed_where_a_sibling_exists():
     leaves = [sha256_hex(str(i)) for i in range(5)]
-    root, proof = merkle_root(leaves), merkle_proof(leaves, 4)   # the last one is carried
+    root, proof = merkle_root(leaves), merkle_proof(leaves, 4)  # the last one is carried
     assert [side for side, _ in proof.siblings] == ["carried", "carried", "left"]
     assert verify_merkle_proof(proof, root)
     first = merkle_proof(leaves, 0)

@@ -56,7 +56,7 @@ def test_a_split_search_finds_the_nonce_one_worker_finds_at_every_difficulty():
                     alone, split = solve(block), solve(block, pool=pool)
                     assert split.block.nonce == alone.block.nonce, (workers, bits, timestamp)
                     assert split.attempts == alone.attempts and split.workers == workers
-                    assert split.hashes >= split.attempts   # the others' unfinished chunks
+                    assert split.hashes >= split.attempts  # the others' unfinished chunks
 
 
 def test_a_pool_keeps_its_processes_between_blocks_and_stops_them_on_close():

@@ -28,8 +28,12 @@ class RecordingClient(PeerClient):
 
 def recording_node(peers: int = 30):
     client = RecordingClient()
-    node = Node(Blockchain(NetworkParams(difficulty=4)), address="http://127.0.0.1:9",
-                client=client, sync_interval=None)
+    node = Node(
+        Blockchain(NetworkParams(difficulty=4)),
+        address="http://127.0.0.1:9",
+        client=client,
+        sync_interval=None,
+    )
     for n in range(peers):
         node.add_peer(f"http://127.0.0.1:{10000 + n}")
     return node, client
@@ -63,8 +67,8 @@ def test_posts_from_peers_are_passed_on_within_a_budget_but_all_are_kept():
         settle(node)
         forwarded = [c for c in client.calls if c[2] == "/new_transaction"]
         assert len(node.chain.pending) == 200
-        burst = limits.FORWARD_BURST + 2          # the burst (and what trickles in meanwhile)
-        assert len(forwarded) <= burst * intake.POST_FANOUT      # not 200 x fan-out
+        burst = limits.FORWARD_BURST + 2  # the burst (and what trickles in meanwhile)
+        assert len(forwarded) <= burst * intake.POST_FANOUT  # not 200 x fan-out
     finally:
         node.close()
 
@@ -75,18 +79,18 @@ def test_a_flood_from_the_nodes_own_client_goes_out_within_a_budget_then_by_rese
         posts = [node.submit_post({"author": "flood", "content": f"p{n}"}) for n in range(200)]
         settle(node)
         told = [c for c in client.calls if c[2] == "/new_transaction"]
-        budget = limits.OWN_BURST + 2             # the burst (and what trickles in meanwhile)
+        budget = limits.OWN_BURST + 2  # the burst (and what trickles in meanwhile)
         assert limits.OWN_BURST <= len(told) // intake.POST_FANOUT <= budget
-        assert len(node.chain.pending) == 200     # all kept, and every one will go out again
+        assert len(node.chain.pending) == 200  # all kept, and every one will go out again
         assert {p.id for p in posts} == set(node._resend)
         soon = [p.id for p in posts if node._resend[p.id][1] == intake.RESEND_SOON]
-        assert len(soon) >= 200 - budget          # over the budget: at the next re-send rounds
+        assert len(soon) >= 200 - budget  # over the budget: at the next re-send rounds
         client.calls.clear()
-        for post_id in soon:                      # their time has come
+        for post_id in soon:  # their time has come
             node._resend[post_id] = (0.0, intake.RESEND_SOON)
         node.resend_pending()
         settle(node)
-        assert len(client.calls) == intake.RESEND_BATCH    # a few per round, one peer each
+        assert len(client.calls) == intake.RESEND_BATCH  # a few per round, one peer each
     finally:
         node.close()
 
@@ -94,13 +98,13 @@ def test_a_flood_from_the_nodes_own_client_goes_out_within_a_budget_then_by_rese
 def test_posts_returned_by_a_switch_are_passed_on_even_when_a_flood_spent_the_forwarding():
     node, client = recording_node(30)
     try:
-        for n in range(50):                       # a peer's flood spends the forwarding budget
+        for n in range(50):  # a peer's flood spends the forwarding budget
             node.submit_post(Post("flood", f"p{n}", T0 + n).to_dict(), "http://127.0.0.1:10000")
         settle(node)
         assert not node._forwarding.allow("forward")
         client.calls.clear()
         returned = [Post("alice", f"in a dropped block {n}", T0 + n) for n in range(3)]
-        node.pass_on_returned(returned)           # what a switch of chains hands back
+        node.pass_on_returned(returned)  # what a switch of chains hands back
         settle(node)
         told = [c for c in client.calls if c[2] == "/new_transaction"]
         assert len(told) == 3 * intake.POST_FANOUT
@@ -113,7 +117,7 @@ def test_the_gossip_queue_is_bounded_and_blocks_go_first():
     done = []
     queue = GossipQueue(workers=1, limit=5)
     try:
-        queue.submit(2, release.wait)            # keeps the one worker busy
+        queue.submit(2, release.wait)  # keeps the one worker busy
         time.sleep(0.1)
         accepted = [queue.submit(1, done.append, f"post {n}") for n in range(3)]
         accepted.append(queue.submit(0, done.append, "block"))
@@ -136,17 +140,18 @@ def test_own_pending_posts_are_re_sent_until_mined(monkeypatch):
         if unreachable["on"]:
             raise PeerError(f"cannot reach {address}")
         return recorded(method, address, path, **options)
+
     client.request = request
     try:
         post = node.submit_post({"author": "a", "content": "are you there?"})
-        settle(node)                              # every push failed: the peers were away
+        settle(node)  # every push failed: the peers were away
         assert node._resend[post.id][1] == 0.0
         unreachable["on"] = False
         node.resend_pending()
         settle(node)
         assert [c[2] for c in client.calls] == ["/new_transaction"]
-        assert node._resend[post.id][1] == intake.RESEND_LONGEST   # a peer has it now
-        node.chain.mine()                         # mined: never re-sent again
+        assert node._resend[post.id][1] == intake.RESEND_LONGEST  # a peer has it now
+        node.chain.mine()  # mined: never re-sent again
         client.calls.clear()
         node._resend[post.id] = (0.0, 0.0)
         node.resend_pending()
@@ -171,23 +176,29 @@ def test_a_restarted_node_re_announces_its_pool(tmp_path, monkeypatch):
 def test_a_post_reaches_every_node_of_a_line_through_forwarding():
     with LocalNetwork(6, topology="line", difficulty=8, name="line") as network:
         network[0].client.post("alice", "down the line")
-        wait_for(lambda: all(len(m.chain.pending) == 1 for m in network), 10,
-                 "the post to reach the far end")
+        wait_for(
+            lambda: all(len(m.chain.pending) == 1 for m in network),
+            10,
+            "the post to reach the far end",
+        )
 
 
 def test_two_blocks_at_one_height_are_judged_at_once_without_asking_anyone():
     from edu_chain import Block, mine
+
     node, client = recording_node(5)
     try:
         parent = node.chain.tip
-        twins = sorted((mine(Block(1, T0, parent.hash, 4, (Post("m", f"twin {n}", T0),)))
-                        for n in range(2)), key=lambda b: b.hash)
+        twins = sorted(
+            (mine(Block(1, T0, parent.hash, 4, (Post("m", f"twin {n}", T0),))) for n in range(2)),
+            key=lambda b: b.hash,
+        )
         low, high = twins
         assert node.receive_block(high.to_dict(), "http://127.0.0.1:10001")[0] == "added"
         settle(node)
         client.calls.clear()
         assert node.receive_block(low.to_dict(), "http://127.0.0.1:10002")[0] == "added"
-        assert node.chain.tip.hash == low.hash           # equal work: the lower hash wins
+        assert node.chain.tip.hash == low.hash  # equal work: the lower hash wins
         assert node.receive_block(high.to_dict(), "http://127.0.0.1:10001")[0] == "stale"
         assert node.chain.tip.hash == low.hash
         settle(node)

@@ -19,7 +19,8 @@ def test_the_byte_target_of_the_miner_agrees_with_the_integer_rule():
     for bits in range(1, 40):
         edge = rules.target_from_bits(bits)
         digests = [edge - 1, edge, edge + 1, 0, 2**256 - 1] + [
-            rng.getrandbits(256) >> rng.randrange(bits + 3) for _ in range(50)]
+            rng.getrandbits(256) >> rng.randrange(bits + 3) for _ in range(50)
+        ]
         for value in (d for d in digests if 0 <= d < 2**256):
             raw = value.to_bytes(32, "big")
             by_bytes = raw < pow.target_bytes(bits)
@@ -70,8 +71,9 @@ def test_one_loop_names_the_first_bad_block():
 def test_the_proof_failure_reads_the_same_at_the_chain_and_at_the_door():
     params = NetworkParams(difficulty=8)
     genesis = params.genesis_block()
-    unproven = next(b for n in range(999)
-                    if not (b := Block(1, T0, genesis.hash, 8, (), n)).has_valid_proof())
+    unproven = next(
+        b for n in range(999) if not (b := Block(1, T0, genesis.hash, 8, (), n)).has_valid_proof()
+    )
     with pytest.raises(InvalidBlock) as at_door:
         rules.check_announced_block(unproven, params, genesis.hash, T0)
     with pytest.raises(InvalidBlock) as at_chain:

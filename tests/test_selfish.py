@@ -17,8 +17,8 @@ def test_honest_mining_pays_more_below_the_threshold_and_less_above():
         assert revenue_share(edge - 0.02, gamma) < edge - 0.02
         assert revenue_share(edge + 0.02, gamma) > edge + 0.02
     assert profitable_threshold(0.0) == pytest.approx(1 / 3)
-    assert simulate(0.25, 0.0, 100_000, seed=1).share < 0.25     # below a third: a loss
-    assert simulate(0.4, 0.5, 100_000, seed=1).share > 0.4       # above: a gain
+    assert simulate(0.25, 0.0, 100_000, seed=1).share < 0.25  # below a third: a loss
+    assert simulate(0.4, 0.5, 100_000, seed=1).share > 0.4  # above: a gain
 
 
 def test_with_no_pool_blocks_the_honest_miners_get_everything():

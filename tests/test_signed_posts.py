@@ -25,9 +25,10 @@ def test_identities_are_kept_private_and_reload(wallet):
     assert stat.S_IMODE(os.stat(wallet.folder).st_mode) == 0o700
 
 
-@pytest.mark.parametrize("name, message", [("alice", "already exists"),
-                                           ("../evil", "not a usable name"),
-                                           ("", "not a usable name")])
+@pytest.mark.parametrize(
+    "name, message",
+    [("alice", "already exists"), ("../evil", "not a usable name"), ("", "not a usable name")],
+)
 def test_bad_identity_names_are_refused(wallet, name, message):
     wallet.create("alice")
     with pytest.raises(WalletError, match=message):
@@ -84,8 +85,9 @@ def test_require_signatures_accepts_signed_and_refuses_unsigned(wallet):
     node = offline_node(require_signatures=True)
     try:
         http = create_app(node).test_client()
-        assert http.post("/new_transaction",
-                         json={"author": "a", "content": "b"}).status_code == 400
+        assert (
+            http.post("/new_transaction", json={"author": "a", "content": "b"}).status_code == 400
+        )
         signed = wallet.create("alice").sign("signed", T0)
         assert http.post("/new_transaction", json=signed.to_dict()).status_code == 201
         assert http.get("/health").json["require_signatures"] is True
@@ -96,6 +98,7 @@ def test_require_signatures_accepts_signed_and_refuses_unsigned(wallet):
 def test_keys_cli_creates_and_lists(tmp_path, cli):
     def keys(*args):
         return cli("keys", "--dir", tmp_path, *args)
+
     created = keys("new", "alice")
     assert created.returncode == 0 and "created 'alice'" in created.stdout
     listed = keys("list")

@@ -29,14 +29,20 @@ from edu_chain.lab.exercises import EXERCISES
 
 from .chainutil import T0
 
-RANDOM_INPUTS = 40        # per exercise, from a seed fixed per exercise
+RANDOM_INPUTS = 40  # per exercise, from a seed fixed per exercise
 
 
 # -- how to ask the package ------------------------------------------------------------
 def _rebuilt(block):
     """The block as the package builds it from its fields (its own merkle root and hash)."""
-    return Block(block.index, block.timestamp, block.previous_hash, block.difficulty,
-                 tuple(block.transactions), block.nonce)
+    return Block(
+        block.index,
+        block.timestamp,
+        block.previous_hash,
+        block.difficulty,
+        tuple(block.transactions),
+        block.nonce,
+    )
 
 
 def _package_block_hash(block):
@@ -92,10 +98,13 @@ def _package_sign_post(private_key, author, content, timestamp):
 
 
 def _package_next_difficulty(bits, actual_seconds, interval, target_seconds):
-    params = NetworkParams(difficulty=bits, retarget_interval=interval,
-                           target_block_seconds=target_seconds)
-    timed = {0: SimpleNamespace(timestamp=0, difficulty=bits),      # the first of the interval
-             interval - 1: SimpleNamespace(timestamp=actual_seconds, difficulty=bits)}
+    params = NetworkParams(
+        difficulty=bits, retarget_interval=interval, target_block_seconds=target_seconds
+    )
+    timed = {
+        0: SimpleNamespace(timestamp=0, difficulty=bits),  # the first of the interval
+        interval - 1: SimpleNamespace(timestamp=actual_seconds, difficulty=bits),
+    }
     return params.difficulty_for(interval, timed.__getitem__)
 
 
@@ -106,14 +115,14 @@ def _hex(rng, zero_bits=None):
 
 
 def _text(rng):
-    alphabet = string.ascii_letters + " é漢🙂\"\\\n"
+    alphabet = string.ascii_letters + ' é漢🙂"\\\n'
     return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
 
 
 def _json_value(rng, depth=0):
     kind = rng.randint(0, 5 if depth < 2 else 3)
     if kind == 0:
-        return rng.randint(-10**6, 10**6)
+        return rng.randint(-(10**6), 10**6)
     if kind == 1:
         return _text(rng)
     if kind == 2:
@@ -126,14 +135,21 @@ def _json_value(rng, depth=0):
 
 
 def _post(rng):
-    return Post(rng.choice(["alice", "bob", "żaneta"]), "p" + _text(rng),
-                T0 + rng.randint(0, 10**6))
+    return Post(
+        rng.choice(["alice", "bob", "żaneta"]), "p" + _text(rng), T0 + rng.randint(0, 10**6)
+    )
 
 
 def _block(rng):
     posts = tuple(_post(rng) for _ in range(rng.randint(0, 3)))
-    return Block(rng.randint(1, 500), T0 + rng.randint(0, 10**6), _hex(rng),
-                 rng.randint(0, 4), posts, rng.randint(0, 10**9))
+    return Block(
+        rng.randint(1, 500),
+        T0 + rng.randint(0, 10**6),
+        _hex(rng),
+        rng.randint(0, 4),
+        posts,
+        rng.randint(0, 10**9),
+    )
 
 
 def _blocks(rng):
@@ -146,23 +162,24 @@ def _leaves(rng):
 
 def _signed_or_not(rng):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     key = Ed25519PrivateKey.from_private_bytes(rng.randbytes(32))
     post = Post.signed("alice", "s" + _text(rng), key, T0 + rng.randint(0, 999))
     choice = rng.randint(0, 3)
     if choice == 0:
         return post
     if choice == 1:
-        return Post(post.author, post.content + "!", post.timestamp, post.public_key,
-                    post.signature)                                     # altered
+        return Post(
+            post.author, post.content + "!", post.timestamp, post.public_key, post.signature
+        )  # altered
     if choice == 2:
-        return Post(post.author, post.content, post.timestamp, post.public_key,
-                    "00" * 64)                                          # forged
-    return _post(rng)                                                   # unsigned
+        return Post(post.author, post.content, post.timestamp, post.public_key, "00" * 64)  # forged
+    return _post(rng)  # unsigned
 
 
 def _block_json(rng):
     data = _block(rng).to_dict()
-    if rng.random() < 0.4:                                              # altered on its way
+    if rng.random() < 0.4:  # altered on its way
         data["nonce"] += 1
     return (data,)
 
@@ -177,14 +194,15 @@ def _proof_inputs(rng):
     position = rng.randrange(len(leaves))
     siblings = solutions.merkle_proof(leaves, position)
     root = solutions.merkle_root(leaves)
-    if rng.random() < 0.5:                                              # a wrong claim
+    if rng.random() < 0.5:  # a wrong claim
         which = rng.randint(0, 2)
         if which == 0:
             position = (position + 1) % (len(leaves) + 1)
         elif which == 1 and siblings:
             side, hex_ = siblings[0]
-            siblings = [({"left": "right", "right": "left"}.get(side, "left"), hex_ or "00" * 32)
-                        ] + siblings[1:]
+            siblings = [
+                ({"left": "right", "right": "left"}.get(side, "left"), hex_ or "00" * 32)
+            ] + siblings[1:]
         else:
             root = _hex(rng, 0)
     return leaves[position % len(leaves)], position, siblings, root
@@ -192,6 +210,7 @@ def _proof_inputs(rng):
 
 def _key(rng):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     return Ed25519PrivateKey.from_private_bytes(rng.randbytes(32))
 
 
@@ -206,42 +225,61 @@ COUNTERPARTS = {
     "canonical_json": (hashing.canonical_json, lambda rng: (_json_value(rng),)),
     "header_bytes": (Block.header_bytes, lambda rng: (_block(rng),)),
     "block_hash": (_package_block_hash, lambda rng: (_block(rng),)),
-    "merkle_root": (merkle.merkle_root,
-                    lambda rng: ([_hex(rng, 0) for _ in range(rng.randint(0, 9))],)),
+    "merkle_root": (
+        merkle.merkle_root,
+        lambda rng: ([_hex(rng, 0) for _ in range(rng.randint(0, 9))],),
+    ),
     "meets_target": (hashing.meets_target, lambda rng: (_hex(rng), rng.randint(0, 24))),
     "valid_proof": (_package_valid_proof, lambda rng: (_block(rng),)),
-    "find_nonce": (_package_find_nonce, lambda rng: (rng.randbytes(rng.randint(0, 40)),
-                                                     rng.randint(0, 10))),
-    "sign_post": (_package_sign_post, lambda rng: (_key(rng), "alice", "s" + _text(rng),
-                                                   T0 + rng.randint(0, 999))),
+    "find_nonce": (
+        _package_find_nonce,
+        lambda rng: (rng.randbytes(rng.randint(0, 40)), rng.randint(0, 10)),
+    ),
+    "sign_post": (
+        _package_sign_post,
+        lambda rng: (_key(rng), "alice", "s" + _text(rng), T0 + rng.randint(0, 999)),
+    ),
     "block_from_json": (_package_block_from_json, _block_json),
     "chain_work": (lambda blocks: sum(b.work for b in blocks), lambda rng: (_blocks(rng),)),
     "prefer": (_package_prefer, lambda rng: (_blocks(rng), _blocks(rng))),
     "post_id": (_package_post_id, lambda rng: (_post(rng),)),
     "is_authentic": (_package_is_authentic, lambda rng: (_signed_or_not(rng),)),
-    "expected_seconds": (lambda bits, rate: hashing.expected_attempts(bits) / rate,
-                         lambda rng: (rng.randint(0, 40), rng.uniform(1, 1e7))),
+    "expected_seconds": (
+        lambda bits, rate: hashing.expected_attempts(bits) / rate,
+        lambda rng: (rng.randint(0, 40), rng.uniform(1, 1e7)),
+    ),
     "expected_attempts": (hashing.expected_attempts, lambda rng: (rng.randint(0, 64),)),
-    "attacker_success": (attacks.attacker_success,
-                         lambda rng: (rng.uniform(0, 0.6), rng.randint(0, 30))),
-    "confirmations_for": (lambda q, risk: attacks.confirmations_needed(q, risk),
-                          lambda rng: (rng.uniform(0.01, 0.45), 10 ** -rng.randint(1, 6))),
+    "attacker_success": (
+        attacks.attacker_success,
+        lambda rng: (rng.uniform(0, 0.6), rng.randint(0, 30)),
+    ),
+    "confirmations_for": (
+        lambda q, risk: attacks.confirmations_needed(q, risk),
+        lambda rng: (rng.uniform(0.01, 0.45), 10 ** -rng.randint(1, 6)),
+    ),
     "merkle_proof": (_package_merkle_proof, _leaves_and_position),
     "verify_inclusion": (_package_verify_inclusion, _proof_inputs),
     "next_difficulty": (_package_next_difficulty, _retarget_inputs),
     "bitcoin_header_hash": (bitcoin.block_hash, lambda rng: (rng.randbytes(80),)),
-    "bits_to_target": (bitcoin.target_from_bits,
-                       lambda rng: ((rng.randint(0, 34) << 24) | rng.randrange(0x800000),)),
-    "block_subsidy": (incentives.subsidy,
-                      lambda rng: (rng.choice([0, 209_999, 210_000, 13_440_000]) +
-                                   rng.randint(0, 3) * rng.randint(0, 10**6),)),
+    "bits_to_target": (
+        bitcoin.target_from_bits,
+        lambda rng: ((rng.randint(0, 34) << 24) | rng.randrange(0x800000),),
+    ),
+    "block_subsidy": (
+        incentives.subsidy,
+        lambda rng: (
+            rng.choice([0, 209_999, 210_000, 13_440_000])
+            + rng.randint(0, 3) * rng.randint(0, 10**6),
+        ),
+    ),
 }
 COMPARED = sorted(set(COUNTERPARTS) & set(EXERCISES))
+
 
 def _outcome(function, args):
     try:
         return "returned", function(*args)
-    except Exception as error:     # noqa: BLE001 - both sides must refuse the same inputs
+    except Exception as error:  # noqa: BLE001 - both sides must refuse the same inputs
         return "raised", type(error).__name__
 
 
@@ -252,12 +290,14 @@ def _assert_same(name, args, compare):
     if ours[0] == theirs[0] == "returned":
         assert compare(theirs[1], ours[1]), (
             f"{name}{tuple(exercises._short(a) for a in args)}: the reference says "
-            f"{exercises._short(ours[1])}, the package {exercises._short(theirs[1])}")
+            f"{exercises._short(ours[1])}, the package {exercises._short(theirs[1])}"
+        )
     else:
         assert ours[0] == theirs[0] == "raised", (
             f"{name}{tuple(exercises._short(a) for a in args)}: the reference "
             f"{ours[0]} {exercises._short(ours[1])}, the package "
-            f"{theirs[0]} {exercises._short(theirs[1])}")
+            f"{theirs[0]} {exercises._short(theirs[1])}"
+        )
 
 
 def _compare(name):
@@ -288,13 +328,17 @@ def test_every_counterpart_belongs_to_an_exercise_and_the_core_rules_are_compare
 def test_a_drifted_reference_is_caught(monkeypatch):
     """The comparison can fail: a reference with the wrong Merkle rule (no leaf prefix)
     disagrees with the package on the check's cases."""
+
     def drifted(leaf_ids):
         level = [bytes.fromhex(leaf) for leaf in leaf_ids]
         while len(level) > 1:
-            parents = [hashlib.sha256(b"\x01" + level[i] + level[i + 1]).digest()
-                       for i in range(0, len(level) - 1, 2)]
+            parents = [
+                hashlib.sha256(b"\x01" + level[i] + level[i + 1]).digest()
+                for i in range(0, len(level) - 1, 2)
+            ]
             level = parents + level[-1:] if len(level) % 2 else parents
         return level[0].hex() if level else hashlib.sha256(b"").hexdigest()
+
     monkeypatch.setattr(solutions, "merkle_root", drifted)
     with pytest.raises(AssertionError, match="the reference says"):
         test_the_reference_and_the_package_agree_on_the_checks_cases("merkle_root")

@@ -64,8 +64,9 @@ WRITER = textwrap.dedent("""
 
 def test_sigkill_mid_write_loses_nothing_committed_and_corrupts_nothing(tmp_path):
     path = tmp_path / "node.sqlite3"
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path)],
-                              stdout=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True
+    )
     last = None
     deadline = time.monotonic() + 20
     try:
@@ -78,7 +79,7 @@ def test_sigkill_mid_write_loses_nothing_committed_and_corrupts_nothing(tmp_path
         writer.wait(timeout=10)
         writer.stdout.close()
     assert last is not None, "the writer printed nothing"
-    reopened = Blockchain(None, Store(path))          # validates the whole stored chain
-    assert reopened.height >= last[0]                  # every reported block survived
+    reopened = Blockchain(None, Store(path))  # validates the whole stored chain
+    assert reopened.height >= last[0]  # every reported block survived
     ids = [b.transactions[i].id for b in reopened.blocks[1:] for i in range(len(b.transactions))]
     assert len(ids) == len(set(ids))

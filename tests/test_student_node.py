@@ -54,6 +54,7 @@ def test_a_rule_that_forgets_the_timestamp_accepts_the_block_the_kit_refuses():
 def test_a_learner_rule_that_raises_refuses_the_block_with_a_sentence():
     def broken(parent, block, difficulty):
         raise KeyError("oops")
+
     student = StudentChain(Rules.from_functions({"block_refusal": broken}, check=False), PARAMS)
     with pytest.raises(InvalidBlock, match="your block_refusal raised KeyError"):
         student.mine(timestamp=1767225700, allow_empty=True)
@@ -67,8 +68,9 @@ def test_longest_chain_rule_follows_a_lighter_chain_and_the_reference_does_not()
     for n in range(7):
         light.mine(timestamp=1767225600 + 600 * (n + 1), allow_empty=True)
     assert len(light) > len(heavy) and light.total_work < heavy.total_work
-    longest = Rules.from_functions({"prefer": lambda ours, theirs: len(theirs) > len(ours)},
-                                   check=False)
+    longest = Rules.from_functions(
+        {"prefer": lambda ours, theirs: len(theirs) > len(ours)}, check=False
+    )
     for rules, expected in ((Rules(), heavy), (longest, light)):
         chain = StudentChain(rules, params)
         chain.consider_chain(heavy.blocks)

@@ -8,8 +8,21 @@ from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
 # Calls that mine, start nodes or servers, or run processes: never at a module's top level.
-HEAVY_CALLS = {"grow", "mine", "Node", "LocalNetwork", "offline_node", "make_node", "create_app",
-               "test_client", "Popen", "run", "check_output", "silent_sockets", "Blockchain"}
+HEAVY_CALLS = {
+    "grow",
+    "mine",
+    "Node",
+    "LocalNetwork",
+    "offline_node",
+    "make_node",
+    "create_app",
+    "test_client",
+    "Popen",
+    "run",
+    "check_output",
+    "silent_sockets",
+    "Blockchain",
+}
 
 
 def _imported_modules(tree: ast.Module) -> list[str]:
@@ -17,7 +30,7 @@ def _imported_modules(tree: ast.Module) -> list[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             base = ("." * node.level) + (node.module or "")
-            if node.module is None:                       # from . import test_x
+            if node.module is None:  # from . import test_x
                 names += [base + alias.name for alias in node.names]
             else:
                 names.append(base)
@@ -67,22 +80,26 @@ def _python_files():
 
 
 def test_no_test_module_imports_another_test_module_or_conftest():
-    offenders = {path.name: imported_test_modules(path.read_text())
-                 for path in _python_files()}
+    offenders = {path.name: imported_test_modules(path.read_text()) for path in _python_files()}
     offenders = {name: found for name, found in offenders.items() if found}
     assert not offenders, (
         f"{offenders}: share helpers as fixtures in tests/conftest.py or in a plain helper "
         "module (chainutil, netutil, browserutil, proctree, hubutil), not by importing a "
-        "test module or conftest")
+        "test module or conftest"
+    )
 
 
 def test_importing_a_test_module_does_no_work():
-    offenders = {path.name: heavy_calls_at_import(path.read_text())
-                 for path in _python_files() if path.name.startswith("test_")}
+    offenders = {
+        path.name: heavy_calls_at_import(path.read_text())
+        for path in _python_files()
+        if path.name.startswith("test_")
+    }
     offenders = {name: found for name, found in offenders.items() if found}
     assert not offenders, (
         f"{offenders}: build chains, nodes and processes in fixtures (a module-scoped one "
-        "if they are expensive), so that collecting the suite costs nothing")
+        "if they are expensive), so that collecting the suite costs nothing"
+    )
 
 
 def test_the_checks_catch_what_they_are_for():
@@ -92,8 +109,13 @@ def test_the_checks_catch_what_they_are_for():
     assert imported_test_modules("import tests.test_chain\n") == ["tests.test_chain"]
     assert imported_test_modules("from .netutil import wait_for\nimport json\n") == []
     heavy = "VALID = grow(Blockchain(NetworkParams(difficulty=6)), 4)\nFUZZ = make_node()\n"
-    assert heavy_calls_at_import(heavy) == ["line 1: grow(…)", "line 1: Blockchain(…)",
-                                            "line 2: make_node(…)"]
-    fine = ("import pytest\nPATHS = sorted(['/a'])\nMAKE = lambda: grow(Blockchain(), 1)\n"
-            "@pytest.fixture\ndef valid():\n    return grow(Blockchain(), 4)\n")
+    assert heavy_calls_at_import(heavy) == [
+        "line 1: grow(…)",
+        "line 1: Blockchain(…)",
+        "line 2: make_node(…)",
+    ]
+    fine = (
+        "import pytest\nPATHS = sorted(['/a'])\nMAKE = lambda: grow(Blockchain(), 1)\n"
+        "@pytest.fixture\ndef valid():\n    return grow(Blockchain(), 4)\n"
+    )
     assert heavy_calls_at_import(fine) == []

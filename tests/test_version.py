@@ -12,14 +12,18 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_the_version_has_one_source(capsys):
     if sys.version_info >= (3, 11):
         import tomllib
-    else:                                    # pragma: no cover
+    else:  # pragma: no cover
         import pytest
+
         tomllib = pytest.importorskip("tomli", reason="reading pyproject.toml needs tomli")
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
     assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "edu_chain.__version__"}
     from setuptools.config.pyprojecttoml import read_configuration
-    assert read_configuration(ROOT / "pyproject.toml")["project"]["version"] == edu_chain.__version__
+
+    assert (
+        read_configuration(ROOT / "pyproject.toml")["project"]["version"] == edu_chain.__version__
+    )
     try:
         main(["--version"])
     except SystemExit:

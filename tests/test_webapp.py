@@ -35,7 +35,7 @@ def page(browser, path="/"):
 
 def test_post_signed_mine_and_see_it_with_its_own_block_hash(browser, network):
     reply = browser.post("/post", data={"identity": "alice", "content": "signed hello"})
-    assert reply.status_code == 303                      # post, then redirect to the page
+    assert reply.status_code == 303  # post, then redirect to the page
     html = browser.get(reply.headers["Location"]).get_data(as_text=True)
     assert "Posted. It is pending" in html and "pending: not yet in a block" in html
     reply = browser.post("/mine", follow_redirects=True)
@@ -51,21 +51,24 @@ def test_post_signed_mine_and_see_it_with_its_own_block_hash(browser, network):
 def test_unsigned_posts_are_marked_unverified(browser):
     browser.post("/post", data={"identity": "", "author": "tutorial", "content": "no key"})
     html = page(browser)
-    item = html[html.index("no key") - 600:html.index("no key")]
+    item = html[html.index("no key") - 600 : html.index("no key")]
     assert "tutorial" in item and "unverified" in item
 
 
 def test_content_is_escaped_and_never_runs(browser):
-    browser.post("/post", data={"identity": "", "author": "<b>x</b>",
-                                "content": "<script>alert('owned')</script>"})
+    browser.post(
+        "/post",
+        data={"identity": "", "author": "<b>x</b>", "content": "<script>alert('owned')</script>"},
+    )
     html = page(browser)
     assert "<script>alert" not in html and "&lt;script&gt;alert(&#39;owned&#39;)" in html
     assert "<b>x</b>" not in html
 
 
 def test_a_refused_post_shows_the_nodes_reason(browser):
-    html = browser.post("/post", data={"identity": "", "author": "", "content": "anonymous"},
-                        follow_redirects=True).get_data(as_text=True)
+    html = browser.post(
+        "/post", data={"identity": "", "author": "", "content": "anonymous"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "The node refused the post: post field &#39;author&#39; must not be empty" in html
 
 
@@ -76,7 +79,7 @@ def test_pagination(browser):
     assert "page 1 of" in first and 'rel="next"' in first
     assert "page post 11" in first and "page post 11" not in second
     assert "page 2 of" in second and 'rel="prev"' in second
-    assert "page 1 of" in page(browser, "/?page=-3")      # out of range: clamped
+    assert "page 1 of" in page(browser, "/?page=-3")  # out of range: clamped
 
 
 def test_state_changes_only_by_post(browser):

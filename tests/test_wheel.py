@@ -21,8 +21,13 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 
 
-OFFLINE = ("Could not find a version", "No matching distribution", "Failed to establish a new "
-           "connection", "Temporary failure in name resolution", "Network is unreachable")
+OFFLINE = (
+    "Could not find a version",
+    "No matching distribution",
+    "Failed to establish a new connection",
+    "Temporary failure in name resolution",
+    "Network is unreachable",
+)
 
 
 def run_or_skip_offline(*command, **options):
@@ -36,8 +41,9 @@ def run_or_skip_offline(*command, **options):
 
 
 def run(*command, **options):
-    done = subprocess.run([str(c) for c in command], capture_output=True, text=True,
-                          timeout=240, **options)
+    done = subprocess.run(
+        [str(c) for c in command], capture_output=True, text=True, timeout=240, **options
+    )
     assert done.returncode == 0, f"{command} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
     return done.stdout
 
@@ -50,8 +56,11 @@ def installed(tmp_path_factory):
     for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md"):
         shutil.copy(ROOT / name, source / name)
     for folder in ("edu_chain", "notebooks"):
-        shutil.copytree(ROOT / folder, source / folder,
-                        ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+        shutil.copytree(
+            ROOT / folder,
+            source / folder,
+            ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"),
+        )
     run_or_skip_offline(sys.executable, "-m", "build", "--outdir", base / "dist", source)
     wheel = next((base / "dist").glob("edu_chain-*.whl"))
     env_dir = base / "venv"
@@ -64,8 +73,11 @@ def installed(tmp_path_factory):
 
 
 def clean_env(home: Path) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "VIRTUAL_ENV", "EDU_CHAIN_WORKSPACE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "VIRTUAL_ENV", "EDU_CHAIN_WORKSPACE")
+    }
     env["HOME"] = str(home)
     return env
 
@@ -73,8 +85,10 @@ def clean_env(home: Path) -> dict:
 def test_wheel_carries_every_notebook(installed):
     wheel, _ = installed
     names = zipfile.ZipFile(wheel).namelist()
-    assert sorted(n.rsplit("/", 1)[1] for n in names
-                  if n.startswith("edu_chain/notebooks/")) == NOTEBOOKS
+    assert (
+        sorted(n.rsplit("/", 1)[1] for n in names if n.startswith("edu_chain/notebooks/"))
+        == NOTEBOOKS
+    )
     assert "edu_chain/webapp/templates/index.html" in names
 
 
@@ -84,8 +98,13 @@ def test_lab_from_an_empty_folder_fills_a_workspace(installed, tmp_path):
     empty.mkdir()
     home.mkdir()
     env = clean_env(home)
-    where = run(env_dir / "bin" / "python", "-c", "import edu_chain; print(edu_chain.__file__)",
-                cwd=empty, env=env)
+    where = run(
+        env_dir / "bin" / "python",
+        "-c",
+        "import edu_chain; print(edu_chain.__file__)",
+        cwd=empty,
+        env=env,
+    )
     assert where.startswith(str(env_dir)), f"imported the kit from {where}, not the wheel"
 
     out = run(env_dir / "bin" / "edu-chain", "lab", "--dry-run", cwd=empty, env=env)
@@ -94,8 +113,7 @@ def test_lab_from_an_empty_folder_fills_a_workspace(installed, tmp_path):
     assert f"--notebook-dir={workspace}" in out and not workspace.exists()
     assert list(empty.iterdir()) == []
 
-    prepare = ("from edu_chain import workspace as w; "
-               "print(w.prepare(w.plan()).describe(done=True))")
+    prepare = "from edu_chain import workspace as w; print(w.prepare(w.plan()).describe(done=True))"
     said = run(env_dir / "bin" / "python", "-c", prepare, cwd=empty, env=env)
     assert f"copied {len(NOTEBOOKS)} notebook(s)" in said
     assert sorted(p.name for p in workspace.glob("*.ipynb")) == NOTEBOOKS

@@ -40,35 +40,53 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="edu-chain",
         description="edu_chain: a proof-of-work blockchain you build step by step "
-                    "and run as a network.")
+        "and run as a network.",
+    )
     parser.add_argument("--version", action="version", version=f"edu_chain {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     lab_parser = commands.add_parser(
-        "lab", help="open JupyterLab on the notebooks",
+        "lab",
+        help="open JupyterLab on the notebooks",
         description="Open JupyterLab on the notebooks. From the kit's folder (or a source "
-                    "checkout) it opens notebooks/; installed from a wheel it first copies the "
-                    "notebooks into a workspace (default ~/edu_chain_notebooks, or "
-                    "$EDU_CHAIN_WORKSPACE), copying only files that are missing there.")
-    lab_parser.add_argument("--notebooks", type=Path, default=None,
-                     help="open this folder as it is (no copying)")
-    lab_parser.add_argument("--workspace", type=Path, default=None,
-                     help="copy the shipped notebooks here (missing files only) and open it")
-    lab_parser.add_argument("--dry-run", action="store_true",
-                     help="say where the lab would open and print the JupyterLab command, "
-                          "changing nothing")
-    lab_parser.add_argument("jupyter_options", nargs=argparse.REMAINDER, metavar="-- OPTIONS",
-                     help="anything after -- goes to JupyterLab, e.g. -- --port 8889")
+        "checkout) it opens notebooks/; installed from a wheel it first copies the "
+        "notebooks into a workspace (default ~/edu_chain_notebooks, or "
+        "$EDU_CHAIN_WORKSPACE), copying only files that are missing there.",
+    )
+    lab_parser.add_argument(
+        "--notebooks", type=Path, default=None, help="open this folder as it is (no copying)"
+    )
+    lab_parser.add_argument(
+        "--workspace",
+        type=Path,
+        default=None,
+        help="copy the shipped notebooks here (missing files only) and open it",
+    )
+    lab_parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="say where the lab would open and print the JupyterLab command, changing nothing",
+    )
+    lab_parser.add_argument(
+        "jupyter_options",
+        nargs=argparse.REMAINDER,
+        metavar="-- OPTIONS",
+        help="anything after -- goes to JupyterLab, e.g. -- --port 8889",
+    )
     lab_parser.set_defaults(handler=run_lab)
 
     bench = commands.add_parser("bench", help="measure this machine's mining speed")
     bench.add_argument("--seconds", type=float, default=2.0, help="time per method (default 2)")
     bench.add_argument("--workers", type=int, default=2, help="processes for the parallel run")
-    bench.add_argument("--json", action="store_true",
-                       help="also print the figures as one JSON object on the last line")
+    bench.add_argument(
+        "--json",
+        action="store_true",
+        help="also print the figures as one JSON object on the last line",
+    )
     bench.set_defaults(handler=run_bench)
 
     from . import apps, dashboard, lab, learn, network  # each adds its commands
+
     network.add_commands(commands)
     apps.add_commands(commands)
     dashboard.add_commands(commands)
@@ -80,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
 def run_lab(args) -> int:
     from .. import workspace
     from ..errors import EduChainError
+
     try:
         chosen = workspace.plan(args.notebooks, args.workspace)
         if not args.dry_run:
@@ -87,8 +106,10 @@ def run_lab(args) -> int:
     except (EduChainError, OSError) as error:
         raise CliError(str(error)) from None
     if not args.dry_run and importlib.util.find_spec("jupyterlab") is None:
-        raise CliError("JupyterLab is not installed here (a bare install runs nodes and "
-                       "sweeps only); install the full kit: pip install 'edu-chain[lab]'")
+        raise CliError(
+            "JupyterLab is not installed here (a bare install runs nodes and "
+            "sweeps only); install the full kit: pip install 'edu-chain[lab]'"
+        )
     command = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={chosen.folder}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # JupyterLab refuses root without it
@@ -123,6 +144,7 @@ def run_forwarding_signals(command: list[str]) -> int:
     are in place before the child starts, so no signal can leave it running without us.
     """
     import signal
+
     child: subprocess.Popen | None = None
     stop_now = False
 
@@ -131,6 +153,7 @@ def run_forwarding_signals(command: list[str]) -> int:
         stop_now = True
         if child is not None:
             child.terminate()
+
     wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGBREAK") if hasattr(signal, name)]
     previous = {number: signal.signal(number, stop_child) for number in wanted}
     try:
@@ -140,7 +163,7 @@ def run_forwarding_signals(command: list[str]) -> int:
         while True:
             try:
                 code = child.wait()
-                return code if code >= 0 else 128 - code   # a shell's "killed by signal N"
+                return code if code >= 0 else 128 - code  # a shell's "killed by signal N"
             except KeyboardInterrupt:
                 continue
     finally:
@@ -150,6 +173,7 @@ def run_forwarding_signals(command: list[str]) -> int:
 
 def run_bench(args) -> int:
     from .. import bench
+
     if args.workers < 1 or args.seconds <= 0:
         raise CliError("--workers must be at least 1 and --seconds positive")
     print(f"Measuring for {args.seconds:g} s per method…", flush=True)
@@ -158,4 +182,3 @@ def run_bench(args) -> int:
     if args.json:
         print(json.dumps(figures))
     return 0
-

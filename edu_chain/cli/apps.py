@@ -6,18 +6,26 @@ from pathlib import Path
 
 
 def add_commands(commands) -> None:
-    app = commands.add_parser("app", help="run the posts web app in front of a node",
-                              description="Serve the posts web page; it talks to one node.")
+    app = commands.add_parser(
+        "app",
+        help="run the posts web app in front of a node",
+        description="Serve the posts web page; it talks to one node.",
+    )
     app.add_argument("--node", default="http://127.0.0.1:8000", help="the node's URL")
     app.add_argument("--port", type=int, default=5000, help="port of the web page (default 5000)")
     app.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    app.add_argument("--keys", type=Path, default=None,
-                     help="folder of signing identities (default ~/.edu_chain/keys)")
+    app.add_argument(
+        "--keys",
+        type=Path,
+        default=None,
+        help="folder of signing identities (default ~/.edu_chain/keys)",
+    )
     app.set_defaults(handler=run_app)
 
     keys = commands.add_parser("keys", help="create and list signing identities")
-    keys.add_argument("--dir", type=Path, default=None,
-                      help="folder of identities (default ~/.edu_chain/keys)")
+    keys.add_argument(
+        "--dir", type=Path, default=None, help="folder of identities (default ~/.edu_chain/keys)"
+    )
     actions = keys.add_subparsers(dest="action", metavar="ACTION", required=True)
     new = actions.add_parser("new", help="create a new identity (an Ed25519 key pair)")
     new.add_argument("name", help="1 to 32 letters, digits, '-' or '_'")
@@ -29,13 +37,16 @@ def run_keys(args) -> int:
     from ..errors import WalletError
     from ..wallet import Wallet
     from .common import CliError
+
     wallet = Wallet(args.dir)
     try:
         if args.action == "new":
             identity = wallet.create(args.name)
             print(f"created '{identity.name}' with public key {identity.public_key}")
-            print(f"its private key is in {wallet.folder / (identity.name + '.pem')} "
-                  "(readable by you alone; never share it)")
+            print(
+                f"its private key is in {wallet.folder / (identity.name + '.pem')} "
+                "(readable by you alone; never share it)"
+            )
         else:
             found = wallet.identities()
             if not found:
@@ -53,13 +64,18 @@ def run_app(args) -> int:
     from ..wallet import Wallet
     from ..webapp import create_app
     from .common import CliError, listen, serve_until_stopped
+
     try:
         application = create_app(args.node, Wallet(args.keys))
     except BadAddress as error:
         raise CliError(str(error)) from None
     server = listen(application, args.host, args.port)
     from ..lab.links import browser_url  # on a JupyterHub: the proxied address
-    print(f"posts app at {browser_url(f'http://{args.host}:{args.port}')}  (node: {args.node}); "
-          "Ctrl-C stops it", flush=True)
+
+    print(
+        f"posts app at {browser_url(f'http://{args.host}:{args.port}')}  (node: {args.node}); "
+        "Ctrl-C stops it",
+        flush=True,
+    )
     serve_until_stopped(server)
     return 0

@@ -13,6 +13,7 @@ def stop_on_sigterm() -> None:
 
     def interrupt(*_):
         raise KeyboardInterrupt
+
     signal.signal(signal.SIGTERM, interrupt)
 
 
@@ -31,8 +32,10 @@ def serve_until_stopped(server, cleanup=lambda: None) -> None:
 def listen(application, host: str, port: int, threads: int = 4):
     """A waitress server for a small web page, or a CliError that says how to fix the port."""
     from waitress.server import create_server
+
     try:
         return create_server(application, host=host, port=port, threads=threads)
     except OSError as error:
-        raise CliError(f"cannot listen on {host}:{port} ({error.strerror}); "
-                       "choose another port with --port") from None
+        raise CliError(
+            f"cannot listen on {host}:{port} ({error.strerror}); choose another port with --port"
+        ) from None

@@ -12,33 +12,65 @@ from ..params import DEFAULT_DIFFICULTY
 
 def add_commands(commands) -> None:
     node = commands.add_parser(
-        "node", help="run one node (served by waitress, persisted in SQLite)",
+        "node",
+        help="run one node (served by waitress, persisted in SQLite)",
         description="Run one edu_chain node. It binds 127.0.0.1 unless you pass --host; "
-                    "in a classroom each student runs "
-                    "'edu-chain node --host 0.0.0.0 --peer http://TEACHER-IP:8000'.")
+        "in a classroom each student runs "
+        "'edu-chain node --host 0.0.0.0 --peer http://TEACHER-IP:8000'.",
+    )
     node.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
-    node.add_argument("--host", default="127.0.0.1",
-                      help="address to bind (default 127.0.0.1; 0.0.0.0 opens it to the network)")
-    node.add_argument("--peer", action="append", default=[], metavar="URL",
-                      help="a node to register with at start (repeatable)")
-    node.add_argument("--data-dir", type=Path, default=None,
-                      help="where the chain is kept (default ./edu_chain_data/node-PORT)")
-    node.add_argument("--difficulty", type=int, default=None, metavar="BITS",
-                      help=f"proof-of-work bits of a new network (default {DEFAULT_DIFFICULTY})")
-    node.add_argument("--advertise", default=None, metavar="URL",
-                      help="the URL other nodes should use to reach this one")
-    node.add_argument("--require-signatures", action="store_true",
-                      help="refuse unsigned posts")
+    node.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1; 0.0.0.0 opens it to the network)",
+    )
+    node.add_argument(
+        "--peer",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="a node to register with at start (repeatable)",
+    )
+    node.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="where the chain is kept (default ./edu_chain_data/node-PORT)",
+    )
+    node.add_argument(
+        "--difficulty",
+        type=int,
+        default=None,
+        metavar="BITS",
+        help=f"proof-of-work bits of a new network (default {DEFAULT_DIFFICULTY})",
+    )
+    node.add_argument(
+        "--advertise",
+        default=None,
+        metavar="URL",
+        help="the URL other nodes should use to reach this one",
+    )
+    node.add_argument("--require-signatures", action="store_true", help="refuse unsigned posts")
     node.add_argument("--workers", type=int, default=1, help="mining processes (default 1)")
-    node.add_argument("--max-peers", type=int, default=None, metavar="N",
-                      help="peers kept at most (default 64: a room of 40 fits)")
+    node.add_argument(
+        "--max-peers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="peers kept at most (default 64: a room of 40 fits)",
+    )
     node.set_defaults(handler=run_node)
 
-    network = commands.add_parser("network", help="run a local network of several nodes "
-                                                  "in one process, for demos")
+    network = commands.add_parser(
+        "network", help="run a local network of several nodes in one process, for demos"
+    )
     network.add_argument("--nodes", type=int, default=3, help="how many nodes (default 3)")
-    network.add_argument("--base-port", type=int, default=8000,
-                         help="port of the first node; the others follow (default 8000)")
+    network.add_argument(
+        "--base-port",
+        type=int,
+        default=8000,
+        help="port of the first node; the others follow (default 8000)",
+    )
     network.add_argument("--difficulty", type=int, default=DEFAULT_DIFFICULTY, metavar="BITS")
     network.add_argument("--topology", default="mesh", choices=["mesh", "line", "ring", "star"])
     network.set_defaults(handler=run_network)
@@ -47,6 +79,7 @@ def add_commands(commands) -> None:
 def own_address(host: str, port: int, peers: list[str]) -> str:
     """The URL peers can reach us at: the bound host, or for 0.0.0.0 the LAN address."""
     from ..network.addresses import advertised_address
+
     return advertised_address(host, port, peers)
 
 
@@ -79,23 +112,33 @@ def run_node(args) -> int:
     except (EduChainError, ValueError) as error:
         raise CliError(str(error)) from None
     address = normalize_address(args.advertise or own_address(args.host, args.port, peers))
-    node = Node(chain, address=address, require_signatures=args.require_signatures,
-                mining_workers=args.workers, **({"max_peers": args.max_peers}
-                                                if args.max_peers else {}))
+    node = Node(
+        chain,
+        address=address,
+        require_signatures=args.require_signatures,
+        mining_workers=args.workers,
+        **({"max_peers": args.max_peers} if args.max_peers else {}),
+    )
     try:
         server = room_server(create_app(node), args.host, args.port, MAX_BODY_BYTES)
     except OSError as error:
-        raise CliError(f"cannot listen on {args.host}:{args.port} ({error.strerror}); "
-                       "is another node using that port? Choose one with --port") from None
+        raise CliError(
+            f"cannot listen on {args.host}:{args.port} ({error.strerror}); "
+            "is another node using that port? Choose one with --port"
+        ) from None
     print(f"edu_chain node at {address}  ({chain.params.describe()})")
-    print(f"  chain: height {chain.height}, {len(chain.pending)} pending post(s), "
-          f"kept in {data_dir}")
+    print(
+        f"  chain: height {chain.height}, {len(chain.pending)} pending post(s), kept in {data_dir}"
+    )
     if not _is_loopback(args.host):
         from ..network.addresses import reachable_urls
+
         urls = reachable_urls(args.host, args.port, address)
-        print(f"  CLASSROOM MODE: listening on {args.host}, so other machines on this network "
-              f"can reach this node at {', '.join(urls) or address}"
-              + ("" if urls else " (no network address found: is this machine on a network?)"))
+        print(
+            f"  CLASSROOM MODE: listening on {args.host}, so other machines on this network "
+            f"can reach this node at {', '.join(urls) or address}"
+            + ("" if urls else " (no network address found: is this machine on a network?)")
+        )
     print("  Ctrl-C stops it.", flush=True)
     for peer in peers:
         node.add_seed(peer)
@@ -106,6 +149,7 @@ def run_node(args) -> int:
         node.close()
         store.close()
         print("node stopped; its chain is saved", flush=True)
+
     serve_until_stopped(server, cleanup)
     return 0
 
@@ -145,11 +189,18 @@ def run_network(args) -> int:
 
     ports = [args.base_port + i for i in range(args.nodes)]
     try:
-        network = LocalNetwork(args.nodes, topology=args.topology, ports=ports,
-                               params=NetworkParams(difficulty=args.difficulty), name="cli")
+        network = LocalNetwork(
+            args.nodes,
+            topology=args.topology,
+            ports=ports,
+            params=NetworkParams(difficulty=args.difficulty),
+            name="cli",
+        )
     except OSError as error:
-        raise CliError(f"cannot listen on ports {ports[0]}..{ports[-1]} ({error.strerror}); "
-                       "choose others with --base-port") from None
+        raise CliError(
+            f"cannot listen on ports {ports[0]}..{ports[-1]} ({error.strerror}); "
+            "choose others with --base-port"
+        ) from None
     except ValueError as error:
         raise CliError(str(error)) from None
     print(f"{args.nodes} nodes ({args.topology}, {args.difficulty}-bit proof of work):")

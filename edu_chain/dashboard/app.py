@@ -46,8 +46,13 @@ refresh();
 """
 
 
-def create_app(node_url: str, *, refresh: float = 2.0, watcher: RoomWatcher | None = None,
-               min_interval: float = 1.0) -> Flask:
+def create_app(
+    node_url: str,
+    *,
+    refresh: float = 2.0,
+    watcher: RoomWatcher | None = None,
+    min_interval: float = 1.0,
+) -> Flask:
     """A dashboard of the room that ``node_url`` belongs to."""
     app = Flask(__name__)
     watcher = watcher or RoomWatcher(node_url)
@@ -56,7 +61,7 @@ def create_app(node_url: str, *, refresh: float = 2.0, watcher: RoomWatcher | No
     lock = threading.Lock()
 
     def current() -> dict:
-        with lock:           # one look at a time; pages arriving meanwhile share it
+        with lock:  # one look at a time; pages arriving meanwhile share it
             if not latest or time.monotonic() - latest["at"] >= min_interval:
                 room = watcher.look()
                 room["html"] = room_html(room)

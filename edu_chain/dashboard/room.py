@@ -30,13 +30,13 @@ import requests
 from ..errors import NotANode
 from .tree import BlockTree
 
-TIMEOUT = (1.0, 2.0)       # seconds per HTTP call: (connect, read)
-DEADLINE = 4.0             # seconds for one whole look at the room
-MAX_NODES = 120            # a room of 40 students, with room to spare
-MAX_PEERS_READ = 200       # addresses read from one node's peer list
-PAGE = 500                 # blocks per /blocks request
-MAX_PAGES = 20             # pages per node per look
-PEERS_EVERY = 10.0         # seconds between reads of one node's peer list
+TIMEOUT = (1.0, 2.0)  # seconds per HTTP call: (connect, read)
+DEADLINE = 4.0  # seconds for one whole look at the room
+MAX_NODES = 120  # a room of 40 students, with room to spare
+MAX_PEERS_READ = 200  # addresses read from one node's peer list
+PAGE = 500  # blocks per /blocks request
+MAX_PAGES = 20  # pages per node per look
+PEERS_EVERY = 10.0  # seconds between reads of one node's peer list
 
 
 HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
@@ -78,7 +78,7 @@ class NodeView:
     pending: int | None = None
     peers: list[str] = field(default_factory=list)
     seconds: float | None = None
-    first_seen: int = 0          # blocks the dashboard saw here first (likely mined here)
+    first_seen: int = 0  # blocks the dashboard saw here first (likely mined here)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -87,23 +87,31 @@ class NodeView:
 class RoomWatcher:
     """Looks at a room of nodes from one seed address; call :meth:`look` repeatedly."""
 
-    def __init__(self, seed: str, *, timeout=TIMEOUT, deadline: float = DEADLINE,
-                 max_nodes: int = MAX_NODES, workers: int = 16):
+    def __init__(
+        self,
+        seed: str,
+        *,
+        timeout=TIMEOUT,
+        deadline: float = DEADLINE,
+        max_nodes: int = MAX_NODES,
+        workers: int = 16,
+    ):
         address = node_address(seed)
         if address is None:
             from ..errors import EduChainError
+
             raise EduChainError(f"{seed!r} is not a node address; use http://HOST:PORT")
         self.seed = address
         self.timeout, self.deadline, self.max_nodes = timeout, deadline, max_nodes
         self.tree = BlockTree()
-        self.labels: dict[str, str] = {}        # address → "n1", "n2", … in order found
+        self.labels: dict[str, str] = {}  # address → "n1", "n2", … in order found
         self._heights: dict[str, int] = {}
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dashboard")
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._busy: set[str] = set()              # nodes whose visit has not finished
-        self.looks = 0                            # blocks of the first look predate us
-        self._peer_lists: dict[str, tuple[float, list[str]]] = {}   # read at, addresses
+        self._busy: set[str] = set()  # nodes whose visit has not finished
+        self.looks = 0  # blocks of the first look predate us
+        self._peer_lists: dict[str, tuple[float, list[str]]] = {}  # read at, addresses
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -115,7 +123,7 @@ class RoomWatcher:
         stop_at = began + self.deadline
         views: dict[str, NodeView] = {}
         running: dict[Any, str] = {}
-        for url in [self.seed, *self.labels]:            # known nodes are looked at again
+        for url in [self.seed, *self.labels]:  # known nodes are looked at again
             self._start(url, views, running)
         while running:
             left = stop_at - time.monotonic()
@@ -129,11 +137,12 @@ class RoomWatcher:
                 for peer in view.peers:
                     self._start(peer, views, running)
         for future, url in running.items():
-            if future.cancel():                      # never started: not busy after all
+            if future.cancel():  # never started: not busy after all
                 with self._lock:
                     self._busy.discard(url)
-            views[url] = NodeView(url, self._label(url), error=f"no answer within "
-                                                              f"{self.deadline:g} s")
+            views[url] = NodeView(
+                url, self._label(url), error=f"no answer within {self.deadline:g} s"
+            )
         self.looks += 1
         ordered = sorted(views.values(), key=lambda v: int(v.label[1:]))
         return self._snapshot(ordered, time.monotonic() - began)
@@ -145,7 +154,7 @@ class RoomWatcher:
         with self._lock:
             slow = url in self._busy
             self._busy.add(url)
-        if slow:           # never pile visits onto a node that has not finished the last one
+        if slow:  # never pile visits onto a node that has not finished the last one
             views[url] = NodeView(url, label, error="still busy answering the previous look")
             return
         running[self._pool.submit(self._visit, url)] = url
@@ -159,7 +168,7 @@ class RoomWatcher:
         session = getattr(self._local, "session", None)
         if session is None:
             session = self._local.session = requests.Session()
-            session.trust_env = False          # nodes of a room are never behind a proxy
+            session.trust_env = False  # nodes of a room are never behind a proxy
         reply = session.get(url + path, params=params or None, timeout=self.timeout)
         if reply.status_code != 200:
             raise NotANode(f"GET {path} answered {reply.status_code}")
@@ -173,14 +182,20 @@ class RoomWatcher:
         began = time.monotonic()
         try:
             health = self._get(url, "/health")
-            if not isinstance(health, dict) or not isinstance(health.get("height"), int) \
-                    or not isinstance(health.get("tip"), str):
+            if (
+                not isinstance(health, dict)
+                or not isinstance(health.get("height"), int)
+                or not isinstance(health.get("tip"), str)
+            ):
                 raise NotANode("GET /health has no height and tip: not an edu_chain node")
             view.height, view.tip = health["height"], health["tip"]
-            view.pending = health.get("pending") if isinstance(health.get("pending"), int) \
+            view.pending = (
+                health.get("pending")
+                if isinstance(health.get("pending"), int)
                 else len(self._get(url, "/pending_tx"))
+            )
             read_at, peers = self._peer_lists.get(url, (-PEERS_EVERY, []))
-            if time.monotonic() - read_at >= PEERS_EVERY:   # membership changes slowly
+            if time.monotonic() - read_at >= PEERS_EVERY:  # membership changes slowly
                 peers = self._peers(url)
                 self._peer_lists[url] = (time.monotonic(), peers)
             view.peers = peers
@@ -204,7 +219,7 @@ class RoomWatcher:
         if not isinstance(listed, list):
             raise NotANode("GET /peers did not list peers")
         found = (node_address(item) for item in listed[:MAX_PEERS_READ])
-        return list(dict.fromkeys(a for a in found if a and a != url))   # in the node's order
+        return list(dict.fromkeys(a for a in found if a and a != url))  # in the node's order
 
     def _catch_up(self, url: str, height: int, tip: str) -> None:
         """Fetch the blocks of ``url``'s chain that the tree lacks, back to a known one."""
@@ -215,8 +230,9 @@ class RoomWatcher:
         while True:
             since = max(0, height - span)
             blocks = self._blocks(url, since)
-            reaches_known = bool(blocks) and (blocks[0]["index"] == 0 or since == 0
-                                              or self.tree.knows(blocks[0]["previous_hash"]))
+            reaches_known = bool(blocks) and (
+                blocks[0]["index"] == 0 or since == 0 or self.tree.knows(blocks[0]["previous_hash"])
+            )
             if not blocks or reaches_known:
                 self.tree.add_all(blocks, seen_on=self.labels[url] if self.looks else None)
                 self._heights[url] = height
@@ -241,9 +257,14 @@ class RoomWatcher:
             view.first_seen = first_seen.get(view.label, 0)
         live = [v for v in views if v.reachable]
         tips = {v.label: v.tip or "" for v in live}
-        return {"seed": self.seed, "seconds": round(seconds, 3), "time": time.time(),
-                "nodes": [v.to_dict() for v in views],
-                "reachable": len(live), "unreachable": len(views) - len(live),
-                "distinct_tips": len(set(tips.values())),
-                "height": max((v.height for v in live if v.height is not None), default=None),
-                "tree": self.tree.describe(tips)}
+        return {
+            "seed": self.seed,
+            "seconds": round(seconds, 3),
+            "time": time.time(),
+            "nodes": [v.to_dict() for v in views],
+            "reachable": len(live),
+            "unreachable": len(views) - len(live),
+            "distinct_tips": len(set(tips.values())),
+            "height": max((v.height for v in live if v.height is not None), default=None),
+            "tree": self.tree.describe(tips),
+        }

@@ -14,15 +14,17 @@ import threading
 import time
 from html import escape
 
-WINDOW = 24          # heights drawn
-MAX_LANES = 8        # rows of forks drawn under the main chain
+WINDOW = 24  # heights drawn
+MAX_LANES = 8  # rows of forks drawn under the main chain
 STEP_X, STEP_Y = 92, 70
 BOX_W, BOX_H = 74, 40
-MINER_NOTE = ("Blocks carry no miner field. A block is credited to a node (\"first seen on\") "
-              "only when this dashboard first found it on that node alone, before it spread: "
-              "that node most likely mined it (or got it from a node the dashboard cannot "
-              "see). A block first found on several nodes at once shows \"miner unknown\". "
-              "The names are the authors of its posts.")
+MINER_NOTE = (
+    'Blocks carry no miner field. A block is credited to a node ("first seen on") '
+    "only when this dashboard first found it on that node alone, before it spread: "
+    "that node most likely mined it (or got it from a node the dashboard cannot "
+    'see). A block first found on several nodes at once shows "miner unknown". '
+    "The names are the authors of its posts."
+)
 
 
 class BlockTree:
@@ -30,7 +32,7 @@ class BlockTree:
 
     def __init__(self):
         self.blocks: dict[str, dict] = {}
-        self._fresh: list[str] = []           # new since the last settle(), to be credited
+        self._fresh: list[str] = []  # new since the last settle(), to be credited
         self._lock = threading.Lock()
 
     def knows(self, block_hash: str) -> bool:
@@ -57,8 +59,11 @@ class BlockTree:
             fresh, self._fresh = self._fresh, []
             for block_hash in fresh:
                 block = self.blocks[block_hash]
-                holders = [label for label, tip in tips.items()
-                           if block_hash in self.chain_of(tip, block["index"])]
+                holders = [
+                    label
+                    for label, tip in tips.items()
+                    if block_hash in self.chain_of(tip, block["index"])
+                ]
                 block["held_by_at_first"] = len(holders)
                 if len(holders) != 1:
                     block["first_seen_on"] = None
@@ -104,18 +109,29 @@ class BlockTree:
         shown = [b for b in self.blocks.values() if b["index"] >= low]
         lanes = self._lanes(shown, main)
         forks = len({self._branch_root(h, main) for h in held - main})
-        rows = [dict(b, lane=lanes[b["hash"]], tips=sorted(holders.get(b["hash"], []),
-                                                           key=_label_order),
-                     state="main" if b["hash"] in main else
-                     "fork" if b["hash"] in held else "abandoned")
-                for b in sorted(shown, key=lambda b: (b["index"], b["hash"]))
-                if b["hash"] in lanes]
-        return {"svg": _svg(rows, low), "forks": forks, "blocks": rows, "note": MINER_NOTE,
-                "abandoned": sum(r["state"] == "abandoned" for r in rows)}
+        rows = [
+            dict(
+                b,
+                lane=lanes[b["hash"]],
+                tips=sorted(holders.get(b["hash"], []), key=_label_order),
+                state="main" if b["hash"] in main else "fork" if b["hash"] in held else "abandoned",
+            )
+            for b in sorted(shown, key=lambda b: (b["index"], b["hash"]))
+            if b["hash"] in lanes
+        ]
+        return {
+            "svg": _svg(rows, low),
+            "forks": forks,
+            "blocks": rows,
+            "note": MINER_NOTE,
+            "abandoned": sum(r["state"] == "abandoned" for r in rows),
+        }
 
     def _branch_root(self, block_hash: str, main: set) -> str:
-        while self.blocks[block_hash]["parent"] in self.blocks \
-                and self.blocks[block_hash]["parent"] not in main:
+        while (
+            self.blocks[block_hash]["parent"] in self.blocks
+            and self.blocks[block_hash]["parent"] not in main
+        ):
             block_hash = self.blocks[block_hash]["parent"]
         return block_hash
 
@@ -123,8 +139,10 @@ class BlockTree:
         """Lane 0 is the main chain; each other branch gets the next free lane."""
         lanes = {h: 0 for h in main}
         parents = {b["parent"] for b in shown}
-        leaves = sorted((b for b in shown if b["hash"] not in main and b["hash"] not in parents),
-                        key=lambda b: (-b["index"], b["hash"]))
+        leaves = sorted(
+            (b for b in shown if b["hash"] not in main and b["hash"] not in parents),
+            key=lambda b: (-b["index"], b["hash"]),
+        )
         low = min(b["index"] for b in shown)
         lane = 0
         for leaf in leaves:
@@ -132,8 +150,9 @@ class BlockTree:
                 break
             lane += 1
             block = leaf["hash"]
-            while block in self.blocks and block not in lanes \
-                    and self.blocks[block]["index"] >= low:
+            while (
+                block in self.blocks and block not in lanes and self.blocks[block]["index"] >= low
+            ):
                 lanes[block] = lane
                 block = self.blocks[block]["parent"]
         return lanes
@@ -148,14 +167,27 @@ def _entry(block: object, seen_on: str | None) -> dict | None:
         return None
     index, block_hash, parent = block.get("index"), block.get("hash"), block.get("previous_hash")
     posts = block.get("transactions")
-    if not (isinstance(index, int) and index >= 0 and isinstance(block_hash, str)
-            and isinstance(parent, str) and isinstance(posts, list)):
+    if not (
+        isinstance(index, int)
+        and index >= 0
+        and isinstance(block_hash, str)
+        and isinstance(parent, str)
+        and isinstance(posts, list)
+    ):
         return None
-    authors = sorted({p["author"] for p in posts
-                      if isinstance(p, dict) and isinstance(p.get("author"), str)})
-    return {"hash": block_hash[:64], "parent": parent[:64], "index": index,
-            "posts": len(posts), "authors": [a[:40] for a in authors[:20]],
-            "first_seen_on": seen_on, "first_seen_at": time.time(), "held_by_at_first": None}
+    authors = sorted(
+        {p["author"] for p in posts if isinstance(p, dict) and isinstance(p.get("author"), str)}
+    )
+    return {
+        "hash": block_hash[:64],
+        "parent": parent[:64],
+        "index": index,
+        "posts": len(posts),
+        "authors": [a[:40] for a in authors[:20]],
+        "first_seen_on": seen_on,
+        "first_seen_at": time.time(),
+        "held_by_at_first": None,
+    }
 
 
 def _svg(rows: list[dict], low: int) -> str:
@@ -165,33 +197,43 @@ def _svg(rows: list[dict], low: int) -> str:
     where = {r["hash"]: (20 + (r["index"] - low) * STEP_X, 30 + r["lane"] * STEP_Y) for r in rows}
     width = 40 + (max(r["index"] for r in rows) - low + 1) * STEP_X
     height = 60 + (max(r["lane"] for r in rows) + 1) * STEP_Y
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="block-tree" width="{width}" '
-             f'height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" '
-             'font-size="11">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="block-tree" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" '
+        'font-size="11">'
+    ]
     for row in rows:
         if row["parent"] in where:
             x1, y1 = where[row["parent"]]
             x2, y2 = where[row["hash"]]
-            parts.append(f'<line x1="{x1 + BOX_W}" y1="{y1 + BOX_H / 2}" x2="{x2}" '
-                         f'y2="{y2 + BOX_H / 2}" stroke="#888"/>')
+            parts.append(
+                f'<line x1="{x1 + BOX_W}" y1="{y1 + BOX_H / 2}" x2="{x2}" '
+                f'y2="{y2 + BOX_H / 2}" stroke="#888"/>'
+            )
     colours = {"main": "#d8e8ff", "fork": "#ffe2b8", "abandoned": "#e6e6e6"}
     for row in rows:
         x, y = where[row["hash"]]
         authors = ", ".join(row["authors"]) or "no posts"
-        title = (f"block #{row['index']} {row['hash']}\n{row['state']}; {row['posts']} post(s) "
-                 f"by {authors}\n" + _credit(row)
-                 + (f"\ntip of {' '.join(row['tips'])}" if row["tips"] else ""))
+        title = (
+            f"block #{row['index']} {row['hash']}\n{row['state']}; {row['posts']} post(s) "
+            f"by {authors}\n"
+            + _credit(row)
+            + (f"\ntip of {' '.join(row['tips'])}" if row["tips"] else "")
+        )
         parts.append(
             f'<g class="block {row["state"]}" data-hash="{escape(row["hash"])}">'
-            f'<title>{escape(title)}</title>'
+            f"<title>{escape(title)}</title>"
             f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="5" '
             f'fill="{colours[row["state"]]}" stroke="#456"/>'
             f'<text x="{x + 5}" y="{y + 15}">#{row["index"]} {escape(row["hash"][:6])}</text>'
-            f'<text x="{x + 5}" y="{y + 31}">{escape(_short(authors, 11))}</text>')
+            f'<text x="{x + 5}" y="{y + 31}">{escape(_short(authors, 11))}</text>'
+        )
         if row["tips"]:
             names = " ".join(row["tips"]) if len(row["tips"]) <= 3 else f"{len(row['tips'])} nodes"
-            parts.append(f'<text class="tips" x="{x}" y="{y + BOX_H + 13}" fill="#a40">'
-                         f'{escape(_short("tip of " + names, 16))}</text>')
+            parts.append(
+                f'<text class="tips" x="{x}" y="{y + BOX_H + 13}" fill="#a40">'
+                f"{escape(_short('tip of ' + names, 16))}</text>"
+            )
         parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)
@@ -206,4 +248,4 @@ def _credit(row: dict) -> str:
 
 
 def _short(text: str, size: int) -> str:
-    return text if len(text) <= size else text[:size - 1] + "…"
+    return text if len(text) <= size else text[: size - 1] + "…"

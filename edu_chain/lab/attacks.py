@@ -56,7 +56,7 @@ def attacker_success_exact(q: float, z: int, *, tie_wins: bool = True) -> float:
     p = 1.0 - q
     if q >= p:
         return 1.0
-    if z == 0:                    # the merchant did not wait: level already, or one to go
+    if z == 0:  # the merchant did not wait: level already, or one to go
         return 1.0 if tie_wins else q / p
     if q == 0:
         return 0.0
@@ -93,8 +93,13 @@ def head_start_exact(q: float, z: int, m: int) -> float:
         return 1.0 if m == 0 else 0.0
     if q == 0:
         return 1.0 if m == 0 else 0.0
-    return math.exp(math.lgamma(m + z) - math.lgamma(m + 1) - math.lgamma(z)
-                    + z * math.log1p(-q) + m * math.log(q))
+    return math.exp(
+        math.lgamma(m + z)
+        - math.lgamma(m + 1)
+        - math.lgamma(z)
+        + z * math.log1p(-q)
+        + m * math.log(q)
+    )
 
 
 def confirmations_needed(q: float, risk: float = 0.001, limit: int = 10_000) -> int:
@@ -129,8 +134,9 @@ class RaceEstimate:
 ATTACKER_WINS, ATTACKER_GIVES_UP = "attacker wins", "attacker gives up"
 
 
-def race_verdict(honest: int, attacker: int, z: int, *, tie_wins: bool,
-                 give_up_behind: int) -> str | None:
+def race_verdict(
+    honest: int, attacker: int, z: int, *, tie_wins: bool, give_up_behind: int
+) -> str | None:
     """The one rule of the race, shared by the simulation and the attack on live nodes.
 
     ``honest`` and ``attacker`` count the blocks each side has found since the payment was
@@ -156,13 +162,15 @@ def replay(sequence: str, z: int, *, tie_wins: bool, give_up_behind: int = 60) -
         if verdict:
             break
         honest, attacker = (honest, attacker + 1) if found == "A" else (honest + 1, attacker)
-        verdict = race_verdict(honest, attacker, z, tie_wins=tie_wins,
-                               give_up_behind=give_up_behind)
+        verdict = race_verdict(
+            honest, attacker, z, tie_wins=tie_wins, give_up_behind=give_up_behind
+        )
     return verdict
 
 
-def simulate_double_spend(q: float, z: int, trials: int, seed: int = 0, *,
-                          tie_wins: bool = True, give_up_behind: int = 60) -> RaceEstimate:
+def simulate_double_spend(
+    q: float, z: int, trials: int, seed: int = 0, *, tie_wins: bool = True, give_up_behind: int = 60
+) -> RaceEstimate:
     """Race the attacker against the honest miners block by block, ``trials`` times.
 
     Nothing here is drawn from the formula's distributions: every block is the
@@ -177,8 +185,11 @@ def simulate_double_spend(q: float, z: int, trials: int, seed: int = 0, *,
     successes = 0
     for _ in range(trials):
         honest = attacker = 0
-        while not (verdict := race_verdict(honest, attacker, z, tie_wins=tie_wins,
-                                           give_up_behind=give_up_behind)):
+        while not (
+            verdict := race_verdict(
+                honest, attacker, z, tie_wins=tie_wins, give_up_behind=give_up_behind
+            )
+        ):
             if rng.random() < q:
                 attacker += 1
             else:
@@ -193,23 +204,31 @@ class AttackReport:
 
     attacker_share: float
     confirmations: int
-    sequence: str               # who found each block: H (honest) or A (attacker)
-    confirmed: bool             # the victim's post reached the wanted confirmations
-    succeeded: bool             # the honest nodes switched to the attacker's branch
-    victim_on_chain: bool       # after the attack, on the honest chain?
-    victim_pending: bool        # after the attack, back in the honest pools?
+    sequence: str  # who found each block: H (honest) or A (attacker)
+    confirmed: bool  # the victim's post reached the wanted confirmations
+    succeeded: bool  # the honest nodes switched to the attacker's branch
+    victim_on_chain: bool  # after the attack, on the honest chain?
+    victim_pending: bool  # after the attack, back in the honest pools?
     replacement_on_chain: bool  # the attacker's own post is on the honest chain
 
     def __str__(self) -> str:
         outcome = "SUCCEEDED: history rewritten" if self.succeeded else "failed: honest chain kept"
-        return (f"attacker share {self.attacker_share:.0%}, merchant waits "
-                f"{self.confirmations} confirmation(s); blocks found: {self.sequence} → {outcome}")
+        return (
+            f"attacker share {self.attacker_share:.0%}, merchant waits "
+            f"{self.confirmations} confirmation(s); blocks found: {self.sequence} → {outcome}"
+        )
 
 
-def private_branch_attack(network, attacker_share: float, confirmations: int, seed: int = 0,
-                          give_up_behind: int = 3, max_blocks: int = 60,
-                          victim=("alice", "pays bob 10 coins for the bike"),
-                          replacement=("mallory", "the bike is mine, nobody paid")) -> AttackReport:
+def private_branch_attack(
+    network,
+    attacker_share: float,
+    confirmations: int,
+    seed: int = 0,
+    give_up_behind: int = 3,
+    max_blocks: int = 60,
+    victim=("alice", "pays bob 10 coins for the bike"),
+    replacement=("mallory", "the bike is mine, nobody paid"),
+) -> AttackReport:
     """Run a double-spend race on live nodes: the last node of ``network`` is the attacker.
 
     The attacker cuts itself off and, from the moment the payment is sent, mines in secret
@@ -225,6 +244,7 @@ def private_branch_attack(network, attacker_share: float, confirmations: int, se
     if not 0 < attacker_share < 1 or confirmations < 1:
         raise ValueError("need 0 < attacker_share < 1 and at least 1 confirmation")
     from ..transactions import Post
+
     rng = random.Random(seed)
     *honest, attacker = network.nodes
     network.partition(list(range(len(honest))), [len(honest)])
@@ -235,31 +255,43 @@ def private_branch_attack(network, attacker_share: float, confirmations: int, se
     attacker.node.submit_post(replacement_post.to_dict())
     sequence, honest_blocks = "", 0
     while len(sequence) < max_blocks and not race_verdict(
-            honest_blocks, len(sequence) - honest_blocks, confirmations, tie_wins=False,
-            give_up_behind=give_up_behind):
+        honest_blocks,
+        len(sequence) - honest_blocks,
+        confirmations,
+        tie_wins=False,
+        give_up_behind=give_up_behind,
+    ):
         if rng.random() < attacker_share:
             attacker.node.mine(allow_empty=True)
             sequence += "A"
-        else:                               # the first honest block holds the payment
+        else:  # the first honest block holds the payment
             _mine(honest, rng if honest_blocks else None)
             sequence, honest_blocks = sequence + "H", honest_blocks + 1
     victim_height = honest[0].chain.confirmed_height(victim_post.id)
-    confirmed = victim_height is not None and \
-        honest[0].chain.height - victim_height + 1 >= confirmations
+    confirmed = (
+        victim_height is not None and honest[0].chain.height - victim_height + 1 >= confirmations
+    )
     network.heal()
     network.wait_until_converged(timeout=10, pools=False)
     chain = honest[0].chain
     replacement_on_chain = chain.confirmed_height(replacement_post.id) is not None
-    return AttackReport(attacker_share, confirmations, sequence, confirmed,
-                        chain.tip.hash == attacker.chain.tip.hash and replacement_on_chain,
-                        chain.confirmed_height(victim_post.id) is not None,
-                        victim_post.id in chain.pending, replacement_on_chain)
+    return AttackReport(
+        attacker_share,
+        confirmations,
+        sequence,
+        confirmed,
+        chain.tip.hash == attacker.chain.tip.hash and replacement_on_chain,
+        chain.confirmed_height(victim_post.id) is not None,
+        victim_post.id in chain.pending,
+        replacement_on_chain,
+    )
 
 
 def _mine(honest, rng: random.Random | None) -> None:
     """One honest block, by a random honest node (the first one without ``rng``); wait
     until the honest side agrees on it."""
     import time
+
     miner = rng.choice(honest) if rng else honest[0]
     block = miner.node.mine(allow_empty=True)
     deadline = time.monotonic() + 10

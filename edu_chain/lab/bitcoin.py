@@ -15,9 +15,13 @@ from dataclasses import dataclass
 
 # Block 0, mined 2009-01-03 (version 1, no previous block, nonce 2083236893).
 GENESIS_HEADER = bytes.fromhex(
-    "01000000" + "00" * 32
+    "01000000"
+    + "00" * 32
     + "3ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a"
-    + "29ab5f49" "ffff001d" "1dac2b7c")
+    + "29ab5f49"
+    "ffff001d"
+    "1dac2b7c"
+)
 GENESIS_HASH = "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f"
 
 # Block 840,000, mined 2024-04-20 00:09:27 UTC: the fourth halving (subsidy 6.25 -> 3.125 BTC).
@@ -27,9 +31,13 @@ GENESIS_HASH = "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f
 # (block explorers print it as 86,388,558,925,171).
 BLOCK_840000_HEIGHT = 840_000
 BLOCK_840000_HEADER = bytes.fromhex(
-    "00e05f2a" "ab948491071265ad552351d0ad625745668da54b017201000000000000000000"
+    "00e05f2a"
+    "ab948491071265ad552351d0ad625745668da54b017201000000000000000000"
     "4f89a5d73bd4d4887f25981fe81892ccafda10c27f52d6f3dd28183a7c411b03"
-    "b7072366" "19420317" "7d9863ea")
+    "b7072366"
+    "19420317"
+    "7d9863ea"
+)
 BLOCK_840000_HASH = "0000000000000000000320283a032748cef8227873ff4872689bf23f1cda83a5"
 
 # The "difficulty 1" target: bits 0x1d00ffff, the easiest Bitcoin ever allowed (the genesis
@@ -42,10 +50,10 @@ class Header:
     """The six fields of an 80-byte Bitcoin block header."""
 
     version: int
-    previous_hash: str      # shown byte-reversed, as block explorers do
-    merkle_root: str        # shown byte-reversed
-    timestamp: int          # seconds since 1970, UTC
-    bits: int               # the target, packed
+    previous_hash: str  # shown byte-reversed, as block explorers do
+    merkle_root: str  # shown byte-reversed
+    timestamp: int  # seconds since 1970, UTC
+    bits: int  # the target, packed
     nonce: int
 
     @classmethod
@@ -70,8 +78,9 @@ def target_from_bits(bits: int) -> int:
     """
     exponent, mantissa = bits >> 24, bits & 0xFFFFFF
     if mantissa & 0x800000:
-        raise ValueError(f"bits {bits:#010x}: the mantissa's top bit is a sign, "
-                         "and a target cannot be negative")
+        raise ValueError(
+            f"bits {bits:#010x}: the mantissa's top bit is a sign, and a target cannot be negative"
+        )
     if exponent <= 3:
         return mantissa >> 8 * (3 - exponent)
     return mantissa << 8 * (exponent - 3)
@@ -84,7 +93,7 @@ def difficulty(bits: int) -> float:
 
 def expected_hashes(target: int) -> float:
     """Hashes needed on average: each hash is below ``target`` with chance (target+1)/2^256."""
-    return 2 ** 256 / (target + 1)
+    return 2**256 / (target + 1)
 
 
 def work_bits(target: int) -> float:

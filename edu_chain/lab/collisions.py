@@ -29,7 +29,7 @@ def short_hash(data: bytes, bits: int) -> int:
 class Found:
     first: bytes
     second: bytes
-    tries: int          # hashes computed until the match
+    tries: int  # hashes computed until the match
 
 
 def find_collision(bits: int, prefix: bytes = b"", limit: int = 10_000_000) -> Found:
@@ -48,8 +48,9 @@ def find_collision(bits: int, prefix: bytes = b"", limit: int = 10_000_000) -> F
     raise RuntimeError(f"no collision on {bits} bits within {limit:,} tries")
 
 
-def find_second_preimage(target: bytes, bits: int, prefix: bytes = b"x",
-                         limit: int = 10_000_000) -> Found:
+def find_second_preimage(
+    target: bytes, bits: int, prefix: bytes = b"x", limit: int = 10_000_000
+) -> Found:
     """Another message with the same shortened hash as ``target``: about 2^bits tries."""
     wanted = short_hash(target, bits)
     for tries in range(1, limit + 1):
@@ -61,9 +62,9 @@ def find_second_preimage(target: bytes, bits: int, prefix: bytes = b"x",
 
 def expected_collision_tries(bits: int) -> float:
     """Mean tries of the birthday attack on an ideal ``bits``-bit hash: ~ sqrt(pi/2 * 2^bits)."""
-    return math.sqrt(math.pi / 2 * 2 ** bits)
+    return math.sqrt(math.pi / 2 * 2**bits)
 
 
 def expected_second_preimage_tries(bits: int) -> float:
     """Mean tries for a second preimage of an ideal ``bits``-bit hash: 2^bits (geometric)."""
-    return float(2 ** bits)
+    return float(2**bits)

@@ -30,19 +30,20 @@ class RoomDashboard:
         self.every = every
         self.widget = ipywidgets.HTML(value="<p>looking at the room…</p>")
         self.room: dict | None = None
-        self.server: Any = None      # a DashboardServer once shown in its own page
+        self.server: Any = None  # a DashboardServer once shown in its own page
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         with _LOCK:
             previous = _RUNNING.pop(self.watcher.seed, None)
         if previous is not None:
-            previous.stop()        # a re-run cell replaces its dashboard
+            previous.stop()  # a re-run cell replaces its dashboard
         with _LOCK:
             _RUNNING[self.watcher.seed] = self
         self.refresh()
         if start:
-            self._thread = threading.Thread(target=self._run, daemon=True,
-                                            name=f"edu-chain dashboard {self.watcher.seed}")
+            self._thread = threading.Thread(
+                target=self._run, daemon=True, name=f"edu-chain dashboard {self.watcher.seed}"
+            )
             self._thread.start()
 
     def refresh(self) -> dict:
@@ -55,7 +56,7 @@ class RoomDashboard:
         while not self._stop.wait(self.every):
             try:
                 self.refresh()
-            except Exception as error:   # a widget thread must never die silently
+            except Exception as error:  # a widget thread must never die silently
                 self.widget.value = f"<p>the dashboard stopped looking: {error!r}</p>"
                 return
 
@@ -63,6 +64,7 @@ class RoomDashboard:
         """Also serve the web page of ``edu-chain dashboard``; returns a link to it."""
         from ..dashboard.app import DashboardServer
         from .links import Link
+
         if self.server is None:
             self.server = DashboardServer(self.watcher.seed, port=port, refresh=self.every)
         return Link(self.server.url + "/", "the room dashboard, in its own page")
@@ -82,6 +84,7 @@ class RoomDashboard:
 
     def _ipython_display_(self):
         from IPython.display import display
+
         display(self.widget)
 
     def __repr__(self) -> str:

@@ -31,8 +31,10 @@ DEFAULT_CURRENCY = "EUR"
 # where it matters: the cost scales linearly with it.
 BITCOIN_DIFFICULTY = 110.45e12
 BITCOIN_DIFFICULTY_DATE = "2025-01-12"
-BITCOIN_DIFFICULTY_SOURCE = ("difficulty set by the retarget at block 878,976 on 2025-01-12, "
-                             "110.45 × 10^12 (rounded, as reported at the time)")
+BITCOIN_DIFFICULTY_SOURCE = (
+    "difficulty set by the retarget at block 878,976 on 2025-01-12, "
+    "110.45 × 10^12 (rounded, as reported at the time)"
+)
 JOULES_PER_KWH = 3.6e6
 SECONDS_PER_YEAR = 365.25 * 24 * 3600
 
@@ -40,6 +42,7 @@ SECONDS_PER_YEAR = 365.25 * 24 * 3600
 @dataclass(frozen=True)
 class PowerAssumptions:
     """What the user tells us: the processor's power while mining, and what energy costs."""
+
     watts: float = DEFAULT_WATTS
     price_per_kwh: float = DEFAULT_PRICE_PER_KWH
     currency: str = DEFAULT_CURRENCY
@@ -51,8 +54,10 @@ class PowerAssumptions:
             raise ValueError(f"the energy price must be zero or more, got {self.price_per_kwh}")
 
     def describe(self) -> str:
-        return (f"{self.watts:g} W while mining, {self.price_per_kwh:g} {self.currency}/kWh "
-                f"(assumptions{' — the defaults' if self.is_default() else ''})")
+        return (
+            f"{self.watts:g} W while mining, {self.price_per_kwh:g} {self.currency}/kWh "
+            f"(assumptions{' — the defaults' if self.is_default() else ''})"
+        )
 
     def is_default(self) -> bool:
         return (self.watts, self.price_per_kwh) == (DEFAULT_WATTS, DEFAULT_PRICE_PER_KWH)
@@ -61,8 +66,9 @@ class PowerAssumptions:
 @dataclass(frozen=True)
 class BlockCost:
     """The expected cost of one block at a given number of expected hashes."""
-    hashes: float       # expected hashes per block
-    seconds: float      # at the measured hash rate
+
+    hashes: float  # expected hashes per block
+    seconds: float  # at the measured hash rate
     joules: float
     kwh: float
     money: float
@@ -77,8 +83,9 @@ class BlockCost:
         return self.seconds / SECONDS_PER_YEAR
 
 
-def block_cost(expected_hashes: float, hash_rate: float,
-               power: PowerAssumptions = PowerAssumptions()) -> BlockCost:
+def block_cost(
+    expected_hashes: float, hash_rate: float, power: PowerAssumptions = PowerAssumptions()
+) -> BlockCost:
     """Expected seconds, energy and money for a block needing ``expected_hashes`` hashes."""
     if not hash_rate > 0:
         raise ValueError(f"the hash rate must be positive, got {hash_rate}")
@@ -88,39 +95,55 @@ def block_cost(expected_hashes: float, hash_rate: float,
     return BlockCost(expected_hashes, seconds, joules, kwh, kwh * power.price_per_kwh)
 
 
-def bits_cost(bits: int, hash_rate: float, power: PowerAssumptions = PowerAssumptions()) \
-        -> BlockCost:
+def bits_cost(
+    bits: int, hash_rate: float, power: PowerAssumptions = PowerAssumptions()
+) -> BlockCost:
     """The expected cost of one edu_chain block of ``bits`` leading zero bits."""
-    return block_cost(2.0 ** bits, hash_rate, power)
+    return block_cost(2.0**bits, hash_rate, power)
 
 
 def bitcoin_hashes_per_block(difficulty: float = BITCOIN_DIFFICULTY) -> float:
     """Expected hashes for one Bitcoin block: D * 2**48 / 0xffff (≈ D * 2**32)."""
-    return difficulty * 2.0 ** 48 / 0xFFFF
+    return difficulty * 2.0**48 / 0xFFFF
 
 
-def bitcoin_cost(hash_rate: float, power: PowerAssumptions = PowerAssumptions(),
-                 difficulty: float = BITCOIN_DIFFICULTY) -> BlockCost:
+def bitcoin_cost(
+    hash_rate: float,
+    power: PowerAssumptions = PowerAssumptions(),
+    difficulty: float = BITCOIN_DIFFICULTY,
+) -> BlockCost:
     """What one Bitcoin block would cost *this* miner (same joules per hash), on average."""
     return block_cost(bitcoin_hashes_per_block(difficulty), hash_rate, power)
 
 
-def cost_table(levels: list[int], hash_rate: float, power: PowerAssumptions = PowerAssumptions(),
-               difficulty: float = BITCOIN_DIFFICULTY) -> str:
+def cost_table(
+    levels: list[int],
+    hash_rate: float,
+    power: PowerAssumptions = PowerAssumptions(),
+    difficulty: float = BITCOIN_DIFFICULTY,
+) -> str:
     """Expected time, energy and money per block at each level, then for one Bitcoin block."""
     unit = power.currency
-    lines = [f"at {hash_rate:,.0f} hashes/s and {power.describe()}:",
-             f"{'bits':>6} {'hashes/block':>14} {'seconds':>11} {'joules':>11} {'kWh':>11} "
-             f"{unit + '/block':>12}"]
+    lines = [
+        f"at {hash_rate:,.0f} hashes/s and {power.describe()}:",
+        f"{'bits':>6} {'hashes/block':>14} {'seconds':>11} {'joules':>11} {'kWh':>11} "
+        f"{unit + '/block':>12}",
+    ]
     for level in levels:
         cost = bits_cost(level, hash_rate, power)
-        lines.append(f"{level:>6} {cost.hashes:>14,.0f} {cost.seconds:>11.3g} "
-                     f"{cost.joules:>11.3g} {cost.kwh:>11.3g} {cost.money:>12.3g}")
+        lines.append(
+            f"{level:>6} {cost.hashes:>14,.0f} {cost.seconds:>11.3g} "
+            f"{cost.joules:>11.3g} {cost.kwh:>11.3g} {cost.money:>12.3g}"
+        )
     bitcoin = bitcoin_cost(hash_rate, power, difficulty)
-    lines.append(f"{'BTC':>6} {bitcoin.hashes:>14.3g} {bitcoin.seconds:>11.3g} "
-                 f"{bitcoin.joules:>11.3g} {bitcoin.kwh:>11.3g} {bitcoin.money:>12.3g}")
-    lines.append(f"BTC: one Bitcoin block at difficulty {difficulty:.4g} "
-                 f"({BITCOIN_DIFFICULTY_DATE if difficulty == BITCOIN_DIFFICULTY else 'given'})"
-                 f" ≈ {bitcoin.bits:.1f} bits of work, D·2^48/0xffff hashes (Bitcoin wiki, "
-                 f"'Difficulty'); on this machine: {bitcoin.years:.3g} years")
+    lines.append(
+        f"{'BTC':>6} {bitcoin.hashes:>14.3g} {bitcoin.seconds:>11.3g} "
+        f"{bitcoin.joules:>11.3g} {bitcoin.kwh:>11.3g} {bitcoin.money:>12.3g}"
+    )
+    lines.append(
+        f"BTC: one Bitcoin block at difficulty {difficulty:.4g} "
+        f"({BITCOIN_DIFFICULTY_DATE if difficulty == BITCOIN_DIFFICULTY else 'given'})"
+        f" ≈ {bitcoin.bits:.1f} bits of work, D·2^48/0xffff hashes (Bitcoin wiki, "
+        f"'Difficulty'); on this machine: {bitcoin.years:.3g} years"
+    )
     return "\n".join(lines)

@@ -39,15 +39,15 @@ class Case:
 class Exercise:
     """One exercise: its hints (in steps), its cases and how answers are compared."""
 
-    hint: str | tuple[str, ...]          # one hint, or steps revealed one failure at a time
-    cases: Callable[[], list]            # argument tuples or Case objects
-    compare: Callable[[Any, Any], bool] | None = None   # default: equal, floats with tolerance
-    idea: str = ""                       # the idea the learner writes ("" for practice)
-    notebook: str = ""                   # "02": where the exercise is
-    reference: str = ""                  # the package's own version, for comparison
-    prompt: str = ""                     # the task, in Markdown, shown above the code cell
-    time_limit: float = 5.0              # seconds for all cases together
-    points: int = 1                      # nbgrader points of its test cell
+    hint: str | tuple[str, ...]  # one hint, or steps revealed one failure at a time
+    cases: Callable[[], list]  # argument tuples or Case objects
+    compare: Callable[[Any, Any], bool] | None = None  # default: equal, floats with tolerance
+    idea: str = ""  # the idea the learner writes ("" for practice)
+    notebook: str = ""  # "02": where the exercise is
+    reference: str = ""  # the package's own version, for comparison
+    prompt: str = ""  # the task, in Markdown, shown above the code cell
+    time_limit: float = 5.0  # seconds for all cases together
+    points: int = 1  # nbgrader points of its test cell
 
     @property
     def hints(self) -> tuple[str, ...]:
@@ -56,11 +56,12 @@ class Exercise:
 
 def _registry() -> dict[str, Exercise]:
     from .checks import ALL
+
     return dict(ALL)
 
 
 EXERCISES: dict[str, Exercise] = _registry()
-_failures: dict[str, int] = {}        # failed attempts per exercise, for the hint steps
+_failures: dict[str, int] = {}  # failed attempts per exercise, for the hint steps
 
 
 def check(name: str, function: Callable[..., Any]) -> None:
@@ -70,8 +71,9 @@ def check(name: str, function: Callable[..., Any]) -> None:
         raise ExerciseFailed(f"{name} does not pass its check yet")
 
 
-def passes(name: str, function: Callable[..., Any], *, time_limit: float | None = None,
-           quiet: bool = False) -> bool:
+def passes(
+    name: str, function: Callable[..., Any], *, time_limit: float | None = None, quiet: bool = False
+) -> bool:
     """True when ``function`` passes every case of exercise ``name`` (prints unless quiet)."""
     return _run_check(name, function, verbose=not quiet, time_limit=time_limit)
 
@@ -111,8 +113,9 @@ def _cases(exercise: Exercise) -> list[Case]:
     return [c if isinstance(c, Case) else Case(tuple(c)) for c in exercise.cases()]
 
 
-def _run_check(name: str, function: Callable[..., Any], verbose: bool,
-               time_limit: float | None = None) -> bool:
+def _run_check(
+    name: str, function: Callable[..., Any], verbose: bool, time_limit: float | None = None
+) -> bool:
     exercise = _exercise(name)
     reference = getattr(solutions, name)
     cases = _cases(exercise)
@@ -125,13 +128,17 @@ def _run_check(name: str, function: Callable[..., Any], verbose: bool,
             case = cases[index]
             call = _call_text(name, case)
             if kind == "todo":
-                say(f"⏳ {name}: not done yet. Write your code in place of "
-                    "`raise NotImplementedError()`, then run this cell again.")
+                say(
+                    f"⏳ {name}: not done yet. Write your code in place of "
+                    "`raise NotImplementedError()`, then run this cell again."
+                )
                 return False
             problem = None
             if kind == "timeout":
-                problem = (f"{call} did not return within {value:g} s: the check stopped it "
-                           "(an endless loop? a loop whose condition is never met?)")
+                problem = (
+                    f"{call} did not return within {value:g} s: the check stopped it "
+                    "(an endless loop? a loop whose condition is never met?)"
+                )
             elif kind == "crashed":
                 problem = f"{call} stopped: {value}"
             elif kind == "raised":
@@ -149,16 +156,20 @@ def _run_check(name: str, function: Callable[..., Any], verbose: bool,
                 return False
     finally:
         outcomes.close()
-    say(f"✅ {name}: correct on all {len(cases)} cases."
-        + (f" Compare yours with the package's version: {exercise.reference}."
-           if exercise.reference else ""))
+    say(
+        f"✅ {name}: correct on all {len(cases)} cases."
+        + (
+            f" Compare yours with the package's version: {exercise.reference}."
+            if exercise.reference
+            else ""
+        )
+    )
     return True
 
 
 def same_answer(got: Any, expected: Any) -> bool:
     """Equal, with floats compared to a relative 1e-6 (and absolute 1e-12) tolerance."""
-    if isinstance(expected, float) and isinstance(got, (int, float)) \
-            and not isinstance(got, bool):
+    if isinstance(expected, float) and isinstance(got, (int, float)) and not isinstance(got, bool):
         return math.isclose(got, expected, rel_tol=1e-6, abs_tol=1e-12)
     if isinstance(expected, (list, tuple)) and isinstance(got, (list, tuple)):
         return len(got) == len(expected) and all(map(same_answer, got, expected))

@@ -12,7 +12,7 @@ from .incentives import HALVING_INTERVAL, SATOSHIS_PER_BTC, subsidy, total_suppl
 from .plots import _finished
 
 BLUE, ORANGE = "#0072B2", "#E69F00"
-BLOCKS_PER_YEAR = 6 * 24 * 365.25      # one block every 10 minutes, on average
+BLOCKS_PER_YEAR = 6 * 24 * 365.25  # one block every 10 minutes, on average
 
 
 def supply_by_era(eras: int = 33) -> list[tuple[int, float, float]]:
@@ -34,18 +34,20 @@ def subsidy_over_time(eras: int = 10, start_year: int = 2009):
     years.append(start_year + eras * HALVING_INTERVAL / BLOCKS_PER_YEAR)
     subsidies = [btc for _, btc, _ in rows]
     left.stairs(subsidies, years, color=BLUE, linewidth=2, label="new BTC per block (subsidy)")
-    left.set(xlabel="year (at one block per 10 minutes)", ylabel="subsidy per block (BTC)",
-             ylim=(0, 55))
+    left.set(
+        xlabel="year (at one block per 10 minutes)", ylabel="subsidy per block (BTC)", ylim=(0, 55)
+    )
     right = left.twinx()
     totals = [0.0] + [total / 1e6 for _, _, total in rows]
-    right.plot(years, totals, color=ORANGE, marker="o", markersize=3,
-               label="BTC in existence (millions)")
-    right.axhline(total_supply() / SATOSHIS_PER_BTC / 1e6, color=ORANGE, linestyle=":",
-                  linewidth=1)
+    right.plot(
+        years, totals, color=ORANGE, marker="o", markersize=3, label="BTC in existence (millions)"
+    )
+    right.axhline(total_supply() / SATOSHIS_PER_BTC / 1e6, color=ORANGE, linestyle=":", linewidth=1)
     right.set(ylabel="BTC in existence (millions)", ylim=(0, 22))
     handles = left.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
     labels = left.get_legend_handles_labels()[1] + right.get_legend_handles_labels()[1]
     left.legend(handles, labels, loc="center right", fontsize=8)
-    left.set_title("Bitcoin's subsidy halves every 210,000 blocks; the total nears 21 million",
-                   fontsize=10)
+    left.set_title(
+        "Bitcoin's subsidy halves every 210,000 blocks; the total nears 21 million", fontsize=10
+    )
     return _finished(figure)

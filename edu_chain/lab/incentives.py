@@ -29,5 +29,7 @@ def total_supply() -> int:
 
 def halving_eras(count: int = 8) -> list[tuple[int, float]]:
     """The first ``count`` eras: (first height, subsidy in BTC)."""
-    return [(era * HALVING_INTERVAL, subsidy(era * HALVING_INTERVAL) / SATOSHIS_PER_BTC)
-            for era in range(count)]
+    return [
+        (era * HALVING_INTERVAL, subsidy(era * HALVING_INTERVAL) / SATOSHIS_PER_BTC)
+        for era in range(count)
+    ]

@@ -47,11 +47,11 @@ def browser_url(url: str) -> str:
     except ValueError:
         return url
     if parts.hostname not in LOCAL_HOSTS or port is None:
-        return url                 # not a server of this machine: the browser goes directly
-    public = os.environ.get("JUPYTERHUB_PUBLIC_URL", "") if os.environ.get(PREFIX_ENV) is None \
-        else ""
-    base = public.rstrip("/") + "/" if public.rstrip("/").endswith(prefix.rstrip("/")) \
-        else prefix
+        return url  # not a server of this machine: the browser goes directly
+    public = (
+        os.environ.get("JUPYTERHUB_PUBLIC_URL", "") if os.environ.get(PREFIX_ENV) is None else ""
+    )
+    base = public.rstrip("/") + "/" if public.rstrip("/").endswith(prefix.rstrip("/")) else prefix
     query = f"?{parts.query}" if parts.query else ""
     return f"{base}proxy/{port}/{parts.path.lstrip('/')}{query}"
 
@@ -75,8 +75,9 @@ class Link:
         return self.url
 
     def _repr_html_(self) -> str:
-        return (f'<a href="{escape(self.url)}" target="_blank" rel="noopener">'
-                f"{escape(self.text)}</a>")
+        return (
+            f'<a href="{escape(self.url)}" target="_blank" rel="noopener">{escape(self.text)}</a>'
+        )
 
 
 class Frame:
@@ -92,8 +93,10 @@ class Frame:
         return f"<the page at {self.src}, shown in a frame>"
 
     def _repr_html_(self) -> str:
-        return (f'<iframe src="{escape(self.src)}" width="{escape(str(self.width))}" '
-                f'height="{escape(str(self.height))}" style="border: 1px solid #ccc"></iframe>')
+        return (
+            f'<iframe src="{escape(self.src)}" width="{escape(str(self.width))}" '
+            f'height="{escape(str(self.height))}" style="border: 1px solid #ccc"></iframe>'
+        )
 
 
 def embed(url: str, width: int | str = "100%", height: int = 600) -> Frame:

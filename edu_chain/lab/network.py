@@ -59,7 +59,7 @@ class LocalNode:
     server: BaseWSGIServer
     thread: threading.Thread
     url: str
-    links: LinkCuttingClient      # the node's own client to its peers
+    links: LinkCuttingClient  # the node's own client to its peers
     client: NodeClient = field(init=False)
 
     def __post_init__(self) -> None:
@@ -73,8 +73,9 @@ class LocalNode:
         return f"<node {self.name} {self.url} height {self.chain.height}>"
 
 
-def serve_in_thread(node: Node, host: str = "127.0.0.1", port: int = 0,
-                    name: str = "node") -> tuple[BaseWSGIServer, threading.Thread, str]:
+def serve_in_thread(
+    node: Node, host: str = "127.0.0.1", port: int = 0, name: str = "node"
+) -> tuple[BaseWSGIServer, threading.Thread, str]:
     """Serve ``node`` on ``host:port`` (0: any free port) from a daemon thread."""
     running = ThreadedServer(create_app(node), host, port, name)
     node.set_address(running.url)
@@ -84,10 +85,18 @@ def serve_in_thread(node: Node, host: str = "127.0.0.1", port: int = 0,
 class LocalNetwork:
     """N nodes on 127.0.0.1, linked by a topology; a context manager."""
 
-    def __init__(self, nodes: int = 3, *, topology="mesh", difficulty: int = 12,
-                 params: NetworkParams | None = None, name: str = "default",
-                 ports: list[int] | None = None, sync_interval: float | None = 1.0,
-                 require_signatures: bool = False):
+    def __init__(
+        self,
+        nodes: int = 3,
+        *,
+        topology="mesh",
+        difficulty: int = 12,
+        params: NetworkParams | None = None,
+        name: str = "default",
+        ports: list[int] | None = None,
+        sync_interval: float | None = 1.0,
+        require_signatures: bool = False,
+    ):
         if nodes < 1 or nodes > 26:
             raise ValueError(f"a LocalNetwork has 1 to 26 nodes, not {nodes}")
         if ports is not None and len(ports) != nodes:
@@ -103,11 +112,16 @@ class LocalNetwork:
             for i in range(nodes):
                 label = string.ascii_uppercase[i]
                 links = LinkCuttingClient()
-                service = Node(Blockchain(self.params, Store()), sync_interval=sync_interval,
-                               require_signatures=require_signatures, client=links)
+                service = Node(
+                    Blockchain(self.params, Store()),
+                    sync_interval=sync_interval,
+                    require_signatures=require_signatures,
+                    client=links,
+                )
                 try:
-                    server, thread, url = serve_in_thread(service, port=ports[i] if ports else 0,
-                                                          name=label)
+                    server, thread, url = serve_in_thread(
+                        service, port=ports[i] if ports else 0, name=label
+                    )
                 except BaseException:
                     service.close()
                     links.close()
@@ -158,7 +172,7 @@ class LocalNetwork:
         """Restore every link and let each node catch up with its peers at once."""
         for member in self.nodes:
             member.links.cut.clear()
-        for a, b in self.links:     # a long partition may have had a node forget a peer
+        for a, b in self.links:  # a long partition may have had a node forget a peer
             self.nodes[a].node.add_peer(self.nodes[b].url)
             self.nodes[b].node.add_peer(self.nodes[a].url)
         for member in self.nodes:
@@ -193,9 +207,17 @@ class LocalNetwork:
 
     def status(self) -> list[dict]:
         """One row per node: the figures a dashboard shows."""
-        return [{"node": m.name, "url": m.url, "height": m.chain.height,
-                 "tip": m.chain.tip.hash[:12], "pending": len(m.chain.pending),
-                 "peers": len(m.node.peers)} for m in self.nodes]
+        return [
+            {
+                "node": m.name,
+                "url": m.url,
+                "height": m.chain.height,
+                "tip": m.chain.tip.hash[:12],
+                "pending": len(m.chain.pending),
+                "peers": len(m.node.peers),
+            }
+            for m in self.nodes
+        ]
 
     def __repr__(self) -> str:
         return f"<LocalNetwork {self.name!r}: {len(self.nodes)} nodes>"
@@ -219,4 +241,3 @@ class LocalNetwork:
 
     def __exit__(self, *exc) -> None:
         self.stop()
-

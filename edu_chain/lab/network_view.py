@@ -19,7 +19,7 @@ from ..transactions import Post
 from .plots import _finished
 from .reorg import PALETTE
 
-CUT = "#D55E00"          # vermillion: a cut link
+CUT = "#D55E00"  # vermillion: a cut link
 LINK = "#7f7f7f"
 
 
@@ -28,8 +28,10 @@ def _layout(names: list[str], row: bool = False) -> dict[str, tuple[float, float
     count = len(names)
     if row:
         return {name: (-1.2 + 2.4 * i / max(1, count - 1), 0.0) for i, name in enumerate(names)}
-    return {name: (math.sin(2 * math.pi * i / count), math.cos(2 * math.pi * i / count))
-            for i, name in enumerate(names)}
+    return {
+        name: (math.sin(2 * math.pi * i / count), math.cos(2 * math.pi * i / count))
+        for i, name in enumerate(names)
+    }
 
 
 def links(network) -> set[tuple[str, str]]:
@@ -45,8 +47,11 @@ def links(network) -> set[tuple[str, str]]:
 
 def holders(network, post_id: str) -> set[str]:
     """The nodes that hold a post, in their pool or on their chain."""
-    return {member.name for member in network if post_id in member.chain.pending
-            or member.chain.confirmed_height(post_id) is not None}
+    return {
+        member.name
+        for member in network
+        if post_id in member.chain.pending or member.chain.confirmed_height(post_id) is not None
+    }
 
 
 def tip_colours(network) -> dict[str, str]:
@@ -57,18 +62,28 @@ def tip_colours(network) -> dict[str, str]:
     return {member.name: colour_of_tip[member.chain.tip.hash] for member in network}
 
 
-def _draw(axes, network, groups=None, holding: set[str] | None = None,
-          show_heights: bool = True, row: bool = False) -> None:
+def _draw(
+    axes,
+    network,
+    groups=None,
+    holding: set[str] | None = None,
+    show_heights: bool = True,
+    row: bool = False,
+) -> None:
     names = [member.name for member in network]
     where = _layout(names, row)
-    group_of = ({names[i]: g for g, group in enumerate(groups) for i in group} if groups
-                else dict.fromkeys(names, 0))
+    group_of = (
+        {names[i]: g for g, group in enumerate(groups) for i in group}
+        if groups
+        else dict.fromkeys(names, 0)
+    )
     for a, b in sorted(links(network)):
         (x0, y0), (x1, y1) = where[a], where[b]
         if group_of[a] != group_of[b]:
             axes.plot([x0, x1], [y0, y1], color=CUT, linestyle=(0, (3, 3)), linewidth=1.5)
-            axes.plot((x0 + x1) / 2, (y0 + y1) / 2, marker="x", color=CUT, markersize=9,
-                      markeredgewidth=2)
+            axes.plot(
+                (x0 + x1) / 2, (y0 + y1) / 2, marker="x", color=CUT, markersize=9, markeredgewidth=2
+            )
         else:
             axes.plot([x0, x1], [y0, y1], color=LINK, linewidth=1.5)
     colours = tip_colours(network)
@@ -76,11 +91,27 @@ def _draw(axes, network, groups=None, holding: set[str] | None = None,
         x, y = where[member.name]
         held = holding is not None and member.name in holding
         fill = colours[member.name] if holding is None else ("#0072B2" if held else "white")
-        axes.scatter([x], [y], s=600 if row else 1100, color=fill, edgecolors="black",
-                     linewidths=2.5 if held else 1, zorder=3)
+        axes.scatter(
+            [x],
+            [y],
+            s=600 if row else 1100,
+            color=fill,
+            edgecolors="black",
+            linewidths=2.5 if held else 1,
+            zorder=3,
+        )
         label = member.name if not show_heights else f"{member.name}\nh{member.chain.height}"
-        axes.text(x, y, label, ha="center", va="center", zorder=4, fontsize=9, weight="bold",
-                  color="white" if (holding is None or held) else "black")
+        axes.text(
+            x,
+            y,
+            label,
+            ha="center",
+            va="center",
+            zorder=4,
+            fontsize=9,
+            weight="bold",
+            color="white" if (holding is None or held) else "black",
+        )
     axes.set(xlim=(-1.5, 1.5), ylim=(-0.3, 0.3) if row else (-1.5, 1.5), aspect="equal")
     axes.axis("off")
 
@@ -91,19 +122,24 @@ def network_picture(network, groups=None, title: str | None = None):
     figure, axes = plt.subplots(figsize=(4.2, 4.2))
     _draw(axes, network, groups)
     tips = len(set(tip_colours(network).values()))
-    axes.set_title(title or f"{len(network)} nodes, {len(links(network))} links, "
-                   f"{tips} tip{'s' if tips > 1 else ''}", fontsize=10)
+    axes.set_title(
+        title
+        or f"{len(network)} nodes, {len(links(network))} links, "
+        f"{tips} tip{'s' if tips > 1 else ''}",
+        fontsize=10,
+    )
     return _finished(figure)
 
 
-def watch_gossip(network, post: dict, via: int = 0, timeout: float = 10.0,
-                 poll: float = 0.001) -> list[tuple[str, float]]:
+def watch_gossip(
+    network, post: dict, via: int = 0, timeout: float = 10.0, poll: float = 0.001
+) -> list[tuple[str, float]]:
     """Submit ``post`` to node ``via`` and watch every node until all hold it (or the
     timeout): [(node name, seconds after the submit)] in order of arrival."""
     post_id = Post.from_dict(post).id
     sender = threading.Thread(target=network[via].client.submit, args=(post,), daemon=True)
     started = time.monotonic()
-    sender.start()          # watch while the post is sent: gossip begins before the reply
+    sender.start()  # watch while the post is sent: gossip begins before the reply
     arrived: dict[str, float] = {}
     while len(arrived) < len(network) and time.monotonic() - started < timeout:
         now = time.monotonic() - started
@@ -119,7 +155,7 @@ def gossip_picture(network, arrivals: list[tuple[str, float]]):
     count = len(arrivals)
     figure, panels = plt.subplots(count, 1, figsize=(7.5, 0.9 * count + 0.6), squeeze=False)
     for step, axes in enumerate(panels[:, 0]):
-        holding = {name for name, _ in arrivals[:step + 1]}
+        holding = {name for name, _ in arrivals[: step + 1]}
         _draw(axes, network, holding=holding, show_heights=False, row=True)
         name, seconds = arrivals[step]
         axes.set_title(f"{1000 * seconds:.1f} ms: {name} has it", fontsize=9, loc="left")

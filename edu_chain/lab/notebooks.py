@@ -43,12 +43,16 @@ def _signature_and_docstring(name: str) -> tuple[str, str, str]:
     tree = ast.parse(source).body[0]
     assert isinstance(tree, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)), source
     first = tree.body[0]
-    has_doc = isinstance(first, ast.Expr) and isinstance(getattr(first, "value", None),
-                                                          ast.Constant)
-    head_end = tree.body[0].lineno - 1          # lines of the def (may span lines)
+    has_doc = isinstance(first, ast.Expr) and isinstance(
+        getattr(first, "value", None), ast.Constant
+    )
+    head_end = tree.body[0].lineno - 1  # lines of the def (may span lines)
     body_start = first.end_lineno if has_doc else head_end
-    return ("\n".join(lines[:head_end]), "\n".join(lines[head_end:body_start]),
-            "\n".join(lines[body_start:]))
+    return (
+        "\n".join(lines[:head_end]),
+        "\n".join(lines[head_end:body_start]),
+        "\n".join(lines[body_start:]),
+    )
 
 
 def solution_body(name: str) -> str:
@@ -63,15 +67,26 @@ def student_source(name: str) -> str:
 
 
 def _meta(**fields) -> dict:
-    base = {"grade": False, "locked": False, "schema_version": SCHEMA, "solution": False,
-            "task": False}
+    base = {
+        "grade": False,
+        "locked": False,
+        "schema_version": SCHEMA,
+        "solution": False,
+        "task": False,
+    }
     base.update(fields)
     return {"nbgrader": dict(sorted(base.items()))}
 
 
 def _code(cell_id: str, source: str, metadata: dict) -> dict:
-    return {"cell_type": "code", "execution_count": None, "id": cell_id,
-            "metadata": metadata, "outputs": [], "source": source}
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": cell_id,
+        "metadata": metadata,
+        "outputs": [],
+        "source": source,
+    }
 
 
 def _markdown(cell_id: str, source: str) -> dict:
@@ -90,21 +105,33 @@ reference answer last. A function that runs too long is stopped, and the check s
 
 def exercise_cells(number: str) -> list[dict]:
     """The exercise section of notebook ``number``."""
-    cells = [_markdown(f"exercises-{number}", INTRO),
-             _code(f"exercises-{number}-import",
-                   "from edu_chain.lab.exercises import check, hint, show_solution", {})]
+    cells = [
+        _markdown(f"exercises-{number}", INTRO),
+        _code(
+            f"exercises-{number}-import",
+            "from edu_chain.lab.exercises import check, hint, show_solution",
+            {},
+        ),
+    ]
     for position, name in enumerate(names_for(number), 1):
         exercise = EXERCISES[name]
         idea = f"You write: **{exercise.idea}**. " if exercise.idea else ""
-        text = (f"### Exercise {position}: `{name}`\n\n{exercise.prompt}\n\n{idea}"
-                f"When your check passes, compare your code with the package's: "
-                f"`{exercise.reference}`.")
+        text = (
+            f"### Exercise {position}: `{name}`\n\n{exercise.prompt}\n\n{idea}"
+            f"When your check passes, compare your code with the package's: "
+            f"`{exercise.reference}`."
+        )
         cells.append(_markdown(f"exercise-{name}", text))
-        cells.append(_code(f"solution-{name}", student_source(name),
-                           _meta(grade_id=name, solution=True)))
-        cells.append(_code(f"check-{name}", f'check("{name}", {name})',
-                           _meta(grade=True, grade_id=f"check_{name}", locked=True,
-                                 points=exercise.points)))
+        cells.append(
+            _code(f"solution-{name}", student_source(name), _meta(grade_id=name, solution=True))
+        )
+        cells.append(
+            _code(
+                f"check-{name}",
+                f'check("{name}", {name})',
+                _meta(grade=True, grade_id=f"check_{name}", locked=True, points=exercise.points),
+            )
+        )
     return cells
 
 
@@ -122,12 +149,19 @@ def write_exercises(path: Path) -> int:
         cells[last]["source"] = before.rstrip() + "\n"
         cells.append(_markdown(f"learned-{number}", WHAT_YOU_LEARNED + after))
         last += 1
-    start = next((i for i, c in enumerate(cells) if c["cell_type"] == "markdown"
-                  and re.search(r"^## Exercise", "".join(c["source"]), re.M)), last)
-    if start < last:   # a heading in the middle of a cell: keep the text above it
+    start = next(
+        (
+            i
+            for i, c in enumerate(cells)
+            if c["cell_type"] == "markdown"
+            and re.search(r"^## Exercise", "".join(c["source"]), re.M)
+        ),
+        last,
+    )
+    if start < last:  # a heading in the middle of a cell: keep the text above it
         text = "".join(cells[start]["source"])
         heading = re.search(r"^## Exercise", text, re.M)
-        above = text[:heading.start()] if heading else ""
+        above = text[: heading.start()] if heading else ""
         if above.strip():
             cells[start]["source"] = above.rstrip() + "\n"
             start += 1
@@ -140,8 +174,9 @@ def write_exercises(path: Path) -> int:
 
 
 # -- the instructor version ----------------------------------------------------------
-_REGION = re.compile(r"^([ \t]*)" + re.escape(BEGIN) + r"\n.*?^[ \t]*" + re.escape(END) + "$",
-                     re.S | re.M)
+_REGION = re.compile(
+    r"^([ \t]*)" + re.escape(BEGIN) + r"\n.*?^[ \t]*" + re.escape(END) + "$", re.S | re.M
+)
 
 
 def fill_solutions(notebook: dict) -> int:
@@ -159,6 +194,7 @@ def fill_solutions(notebook: dict) -> int:
             indent = match.group(1)
             inner = textwrap.indent(body, indent)
             return f"{indent}{BEGIN}\n{inner}\n{indent}{END}"
+
         new, count = _REGION.subn(region, source)
         if count != 1:
             raise ValueError(f"cell {name}: expected one solution region, found {count}")

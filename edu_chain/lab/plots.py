@@ -35,8 +35,12 @@ def avalanche(samples: int = 2000, seed: int = 1):
     figure, axes = plt.subplots(figsize=(7, 3.5))
     axes.hist(flipped, bins=range(90, 167, 2), color="#4c72b0", edgecolor="white")
     axes.axvline(128, color="#c44e52", linestyle="--", label="half of 256 bits")
-    axes.set(title=f"Flip one input bit: how many of SHA-256's 256 output bits change? "
-                   f"({samples} tries)", xlabel="output bits changed", ylabel="tries")
+    axes.set(
+        title=f"Flip one input bit: how many of SHA-256's 256 output bits change? "
+        f"({samples} tries)",
+        xlabel="output bits changed",
+        ylabel="tries",
+    )
     axes.title.set_fontsize(10)
     axes.legend()
     return _finished(figure), flipped
@@ -51,23 +55,45 @@ def cost_against_difficulty(rows: list[Summary], hash_rate: float | None = None)
     """Attempts (and time) against bits, on log scales, with the 2**bits line of theory."""
     bits = [r.bits for r in rows]
     figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
-    left.errorbar(bits, [r.mean_attempts for r in rows],
-                  yerr=_log_safe([r.mean_attempts for r in rows],
-                                 [1.96 * r.stderr_attempts for r in rows]), fmt="o", capsize=3,
-                  label="measured mean (95% interval)")
-    left.plot(bits, [2 ** b for b in bits], "--", color="#c44e52", label="theory: 2^bits")
-    left.set(yscale="log", xlabel="difficulty (leading zero bits)", ylabel="attempts",
-             title="Hashes needed")
+    left.errorbar(
+        bits,
+        [r.mean_attempts for r in rows],
+        yerr=_log_safe([r.mean_attempts for r in rows], [1.96 * r.stderr_attempts for r in rows]),
+        fmt="o",
+        capsize=3,
+        label="measured mean (95% interval)",
+    )
+    left.plot(bits, [2**b for b in bits], "--", color="#c44e52", label="theory: 2^bits")
+    left.set(
+        yscale="log",
+        xlabel="difficulty (leading zero bits)",
+        ylabel="attempts",
+        title="Hashes needed",
+    )
     left.legend()
-    right.errorbar(bits, [r.mean_seconds for r in rows],
-                   yerr=_log_safe([r.mean_seconds for r in rows],
-                                  [1.96 * r.stderr_seconds for r in rows]), fmt="o", capsize=3,
-                   color="#55a868", label="measured mean (95% interval)")
+    right.errorbar(
+        bits,
+        [r.mean_seconds for r in rows],
+        yerr=_log_safe([r.mean_seconds for r in rows], [1.96 * r.stderr_seconds for r in rows]),
+        fmt="o",
+        capsize=3,
+        color="#55a868",
+        label="measured mean (95% interval)",
+    )
     if hash_rate:
-        right.plot(bits, [2 ** b / hash_rate for b in bits], "--", color="#c44e52",
-                   label=f"2^bits ÷ {hash_rate:,.0f} hashes/s")
-    right.set(yscale="log", xlabel="difficulty (leading zero bits)", ylabel="seconds",
-              title="Time on this machine")
+        right.plot(
+            bits,
+            [2**b / hash_rate for b in bits],
+            "--",
+            color="#c44e52",
+            label=f"2^bits ÷ {hash_rate:,.0f} hashes/s",
+        )
+    right.set(
+        yscale="log",
+        xlabel="difficulty (leading zero bits)",
+        ylabel="seconds",
+        title="Time on this machine",
+    )
     right.legend()
     for axes in (left, right):
         axes.grid(True, which="major", alpha=0.3)
@@ -77,13 +103,12 @@ def cost_against_difficulty(rows: list[Summary], hash_rate: float | None = None)
 def attempts_histogram(results: list[Trial], bits: int):
     """The attempts of many trials at one difficulty against the geometric distribution."""
     attempts = [r.attempts for r in results if r.bits == bits]
-    p = 2.0 ** -bits
+    p = 2.0**-bits
     figure, axes = plt.subplots(figsize=(7, 3.5))
     top = max(attempts)
     axes.hist(attempts, bins=20, density=True, alpha=0.7, label=f"{len(attempts)} trials")
     xs = [top * i / 200 for i in range(201)]
-    axes.plot(xs, [p * (1 - p) ** x for x in xs], color="#c44e52",
-              label="geometric, mean 2^bits")
+    axes.plot(xs, [p * (1 - p) ** x for x in xs], color="#c44e52", label="geometric, mean 2^bits")
     axes.set(xlabel="attempts", ylabel="density", title=f"Attempts at {bits} bits")
     axes.legend()
     return _finished(figure)
@@ -103,20 +128,35 @@ def block_tree(chains: dict[str, list], title: str = "Blocks seen by each node")
                 branch_of[block.hash] = row
                 if block.index:
                     edges.append((block.previous_hash, block.hash))
-    figure, axes = plt.subplots(figsize=(2 + 1.4 * max(p[0] for p in positions.values()),
-                                         1.2 + 0.9 * len(chains)))
+    figure, axes = plt.subplots(
+        figsize=(2 + 1.4 * max(p[0] for p in positions.values()), 1.2 + 0.9 * len(chains))
+    )
     palette = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3"]
     for parent, child in edges:
         if parent in positions:
             (x0, y0), (x1, y1) = positions[parent], positions[child]
-            axes.add_patch(FancyArrowPatch((x0 + 0.35, -y0), (x1 - 0.35, -y1),
-                                           arrowstyle="-|>", mutation_scale=10, color="grey"))
+            axes.add_patch(
+                FancyArrowPatch(
+                    (x0 + 0.35, -y0),
+                    (x1 - 0.35, -y1),
+                    arrowstyle="-|>",
+                    mutation_scale=10,
+                    color="grey",
+                )
+            )
     for block_hash, (x, y) in positions.items():
         shared = len(owners[block_hash]) == len(chains)
         colour = "#dddddd" if shared else palette[branch_of[block_hash] % len(palette)]
-        axes.add_patch(FancyBboxPatch((x - 0.33, -y - 0.28), 0.66, 0.56,
-                                      boxstyle="round,pad=0.02", facecolor=colour,
-                                      edgecolor="black"))
+        axes.add_patch(
+            FancyBboxPatch(
+                (x - 0.33, -y - 0.28),
+                0.66,
+                0.56,
+                boxstyle="round,pad=0.02",
+                facecolor=colour,
+                edgecolor="black",
+            )
+        )
         axes.text(x, -y + 0.07, f"#{x}", ha="center", fontsize=9, weight="bold")
         axes.text(x, -y - 0.15, block_hash[:6], ha="center", fontsize=7, family="monospace")
     for row, name in enumerate(chains):
@@ -131,7 +171,7 @@ def block_tree(chains: dict[str, list], title: str = "Blocks seen by each node")
 def data_flow():
     """The life of a post, from the author's form to every node's chain."""
     figure, axes = plt.subplots(figsize=(12, 5))
-    width, height = 1.2, 0.5   # half sizes of a box
+    width, height = 1.2, 0.5  # half sizes of a box
     boxes = {
         "author": (0.6, 3.2, "author\n(posts app or notebook)"),
         "pool": (3.9, 3.2, "node: validate\n→ pending pool"),
@@ -143,29 +183,50 @@ def data_flow():
         "read": (7.2, 0.0, "posts app shows the posts\nGET /chain"),
     }
     for x, y, text in boxes.values():
-        axes.add_patch(FancyBboxPatch((x - width, y - height), 2 * width, 2 * height,
-                                      boxstyle="round,pad=0.05", facecolor="#eaf1fb",
-                                      edgecolor="#4c72b0"))
+        axes.add_patch(
+            FancyBboxPatch(
+                (x - width, y - height),
+                2 * width,
+                2 * height,
+                boxstyle="round,pad=0.05",
+                facecolor="#eaf1fb",
+                edgecolor="#4c72b0",
+            )
+        )
         axes.text(x, y, text, ha="center", va="center", fontsize=8.5)
-    arrows = [("author", "pool", "POST /new_transaction"), ("pool", "gossip", "broadcast"),
-              ("pool", "mine", "/mine"), ("mine", "chain", "new block"),
-              ("chain", "peers", "POST /add_block"), ("peers", "choice", "a fork?"),
-              ("chain", "read", "")]
+    arrows = [
+        ("author", "pool", "POST /new_transaction"),
+        ("pool", "gossip", "broadcast"),
+        ("pool", "mine", "/mine"),
+        ("mine", "chain", "new block"),
+        ("chain", "peers", "POST /add_block"),
+        ("peers", "choice", "a fork?"),
+        ("chain", "read", ""),
+    ]
     for start, end, label in arrows:
         (x0, y0, _), (x1, y1, _) = boxes[start], boxes[end]
         if y0 == y1:
             tail, head = (x0 + width + 0.05, y0), (x1 - width - 0.05, y1)
         else:
             step = height + 0.05
-            tail, head = (x0, y0 - step if y1 < y0 else y0 + step), \
-                (x1, y1 + step if y1 < y0 else y1 - step)
-        axes.add_patch(FancyArrowPatch(tail, head, arrowstyle="-|>", mutation_scale=14,
-                                       color="#333333"))
+            tail, head = (
+                (x0, y0 - step if y1 < y0 else y0 + step),
+                (x1, y1 + step if y1 < y0 else y1 - step),
+            )
+        axes.add_patch(
+            FancyArrowPatch(tail, head, arrowstyle="-|>", mutation_scale=14, color="#333333")
+        )
         if label:
             middle = ((tail[0] + head[0]) / 2, (tail[1] + head[1]) / 2)
             offset = (0, 0.12) if y0 == y1 else (0.1, 0)
-            axes.text(middle[0] + offset[0], middle[1] + offset[1], label, fontsize=7.5,
-                      ha="center" if y0 == y1 else "left", color="#c44e52")
+            axes.text(
+                middle[0] + offset[0],
+                middle[1] + offset[1],
+                label,
+                fontsize=7.5,
+                ha="center" if y0 == y1 else "left",
+                color="#c44e52",
+            )
     axes.set_xlim(-0.8, 11.9)
     axes.set_ylim(-0.7, 3.9)
     axes.axis("off")
@@ -180,10 +241,15 @@ def speedup_plot(rows: list[tuple[int, float, float]]):
     axes.plot(counts, [r[2] for r in rows], "o-", label="measured")
     axes.plot(counts, [c / counts[0] for c in counts], "--", color="grey", label="ideal")
     for count, rate, gain in rows:
-        axes.annotate(f"{rate / 1e6:.1f} M/s", (count, gain), textcoords="offset points",
-                      xytext=(0, 8), ha="center", fontsize=8)
-    axes.set(xlabel="worker processes", ylabel="speed-up", xticks=counts,
-             title="Parallel mining")
+        axes.annotate(
+            f"{rate / 1e6:.1f} M/s",
+            (count, gain),
+            textcoords="offset points",
+            xytext=(0, 8),
+            ha="center",
+            fontsize=8,
+        )
+    axes.set(xlabel="worker processes", ylabel="speed-up", xticks=counts, title="Parallel mining")
     axes.legend()
     return _finished(figure)
 
@@ -191,15 +257,23 @@ def speedup_plot(rows: list[tuple[int, float, float]]):
 def block_time_histogram(seconds: list[float]):
     """Times between blocks against the exponential distribution of the same mean."""
     import math
+
     mean = sum(seconds) / len(seconds)
     figure, axes = plt.subplots(figsize=(7, 3.5))
     axes.hist(seconds, bins=20, density=True, alpha=0.7, label=f"{len(seconds)} blocks")
     top = max(seconds)
     xs = [top * i / 200 for i in range(201)]
-    axes.plot(xs, [math.exp(-x / mean) / mean for x in xs], color="#c44e52",
-              label=f"exponential, mean {mean * 1000:.0f} ms")
-    axes.set(xlabel="seconds between blocks", ylabel="density",
-             title="Block times vary a lot: most are short, a few are long")
+    axes.plot(
+        xs,
+        [math.exp(-x / mean) / mean for x in xs],
+        color="#c44e52",
+        label=f"exponential, mean {mean * 1000:.0f} ms",
+    )
+    axes.set(
+        xlabel="seconds between blocks",
+        ylabel="density",
+        title="Block times vary a lot: most are short, a few are long",
+    )
     axes.legend()
     return _finished(figure)
 
@@ -208,28 +282,37 @@ def retarget_plot(blocks, target_seconds: float, window: int = 10):
     """Block time and difficulty over a simulated network's life."""
     indices = [b.index for b in blocks[1:]]
     times = [b.seconds for b in blocks[1:]]
-    smooth = [sum(times[max(0, i - window + 1):i + 1]) / len(times[max(0, i - window + 1):i + 1])
-              for i in range(len(times))]
+    smooth = [
+        sum(times[max(0, i - window + 1) : i + 1]) / len(times[max(0, i - window + 1) : i + 1])
+        for i in range(len(times))
+    ]
     figure, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5.5), sharex=True)
     top.scatter(indices, times, s=6, alpha=0.35, label="block time")
     top.plot(indices, smooth, color="#4c72b0", label=f"mean of the last {window}")
     top.axhline(target_seconds, color="#c44e52", linestyle="--", label="target")
     top.set(yscale="log", ylabel="seconds", title="Retargeting pulls the block time back")
     top.legend(loc="upper right", fontsize=8)
-    bottom.step(indices, [b.difficulty for b in blocks[1:]], where="post", color="#55a868",
-                label="difficulty (bits)")
+    bottom.step(
+        indices,
+        [b.difficulty for b in blocks[1:]],
+        where="post",
+        color="#55a868",
+        label="difficulty (bits)",
+    )
     bottom.set(xlabel="block", ylabel="difficulty (bits)")
     rate_axes = bottom.twinx()
-    rate_axes.plot(indices, [b.hash_rate for b in blocks[1:]], color="grey", linestyle=":",
-                   label="hash rate")
+    rate_axes.plot(
+        indices, [b.hash_rate for b in blocks[1:]], color="grey", linestyle=":", label="hash rate"
+    )
     rate_axes.set(ylabel="hashes per second", yscale="log")
     lines = bottom.get_legend_handles_labels()[0] + rate_axes.get_legend_handles_labels()[0]
     bottom.legend(lines, ["difficulty (bits)", "hash rate"], loc="upper left", fontsize=8)
     return _finished(figure)
 
 
-def merkle_tree(leaf_ids: list[str], labels: list[str] | None = None,
-                proof_position: int | None = None):
+def merkle_tree(
+    leaf_ids: list[str], labels: list[str] | None = None, proof_position: int | None = None
+):
     """The tree over ``leaf_ids``, root on top; with ``proof_position``, the proof drawn in.
 
     The path from the leaf to the root is orange; the sibling hashes the proof carries are
@@ -237,6 +320,7 @@ def merkle_tree(leaf_ids: list[str], labels: list[str] | None = None,
     the root.
     """
     from ..merkle import merkle_levels, merkle_proof
+
     levels = merkle_levels(leaf_ids)
     width = len(levels[0])
     path, siblings = set(), set()
@@ -244,7 +328,7 @@ def merkle_tree(leaf_ids: list[str], labels: list[str] | None = None,
         proof, index = merkle_proof(leaf_ids, proof_position), proof_position
         for depth, (side, _) in enumerate(proof.siblings):
             path.add((depth, index))
-            if side != "carried":       # a node carried up alone has no sibling to show
+            if side != "carried":  # a node carried up alone has no sibling to show
                 siblings.add((depth, index - 1 if side == "left" else index + 1))
             index //= 2
         path.add((len(levels) - 1, 0))
@@ -266,22 +350,40 @@ def merkle_tree(leaf_ids: list[str], labels: list[str] | None = None,
                 if (depth - 1, child) in position:
                     cx, cy = position[(depth - 1, child)]
                     axes.plot([cx, x], [cy + 0.22, y - 0.22], color="grey", linewidth=1)
-        colour = ("#fdb863" if (depth, i) in path else "#b2abd2" if (depth, i) in siblings
-                  else "#eaf1fb")
-        axes.add_patch(FancyBboxPatch((x - 0.42, y - 0.22), 0.84, 0.44, boxstyle="round,pad=0.02",
-                                      facecolor=colour, edgecolor="#4c72b0"))
-        axes.text(x, y, levels[depth][i][:8], ha="center", va="center", fontsize=8,
-                  family="monospace")
+        colour = (
+            "#fdb863" if (depth, i) in path else "#b2abd2" if (depth, i) in siblings else "#eaf1fb"
+        )
+        axes.add_patch(
+            FancyBboxPatch(
+                (x - 0.42, y - 0.22),
+                0.84,
+                0.44,
+                boxstyle="round,pad=0.02",
+                facecolor=colour,
+                edgecolor="#4c72b0",
+            )
+        )
+        axes.text(
+            x, y, levels[depth][i][:8], ha="center", va="center", fontsize=8, family="monospace"
+        )
         if depth == 0 and labels:
             axes.text(x, y - 0.42, labels[i], ha="center", va="top", fontsize=8)
-    axes.text(position[(len(levels) - 1, 0)][0], len(levels) - 1 + 0.35, "Merkle root",
-              ha="center", fontsize=9, weight="bold")
+    axes.text(
+        position[(len(levels) - 1, 0)][0],
+        len(levels) - 1 + 0.35,
+        "Merkle root",
+        ha="center",
+        fontsize=9,
+        weight="bold",
+    )
     axes.set_xlim(-0.7, width - 0.3)
     axes.set_ylim(-0.9, len(levels) - 0.3)
     axes.axis("off")
     if proof_position is not None:
-        axes.set_title("orange: path from the post to the root · purple: the hashes the proof "
-                       "carries", fontsize=9)
+        axes.set_title(
+            "orange: path from the post to the root · purple: the hashes the proof carries",
+            fontsize=9,
+        )
     return _finished(figure)
 
 

@@ -12,14 +12,18 @@ import sys
 def _in_notebook() -> bool:
     shell = sys.modules.get("IPython")
     try:
-        return shell is not None and \
-            shell.get_ipython().__class__.__name__ == "ZMQInteractiveShell"
+        return shell is not None and shell.get_ipython().__class__.__name__ == "ZMQInteractiveShell"
     except AttributeError:
         return False
 
 
-def progress_bar(total: int, enabled: bool = True, initial: int = 0,
-                 description: str = "mining trials", stream=None):
+def progress_bar(
+    total: int,
+    enabled: bool = True,
+    initial: int = 0,
+    description: str = "mining trials",
+    stream=None,
+):
     """An object with ``update()``, ``set_postfix_str()`` and ``close()``."""
     stream = sys.stderr if stream is None else stream
     if not enabled:
@@ -27,7 +31,7 @@ def progress_bar(total: int, enabled: bool = True, initial: int = 0,
     if _in_notebook():
         return NotebookBar(total, initial, description)
     if getattr(stream, "isatty", lambda: False)():
-        try:   # tqdm comes with the full kit ([lab]); a bare install prints plain lines
+        try:  # tqdm comes with the full kit ([lab]); a bare install prints plain lines
             from tqdm import tqdm
         except ImportError:
             return PlainProgress(total, initial, description, stream)
@@ -46,8 +50,8 @@ class NotebookBar:
     def __init__(self, total: int, initial: int, description: str):
         from IPython.display import display
         from tqdm.notebook import tqdm
-        self.bar = tqdm(total=total, initial=initial, desc=description, unit="trial",
-                        display=False)
+
+        self.bar = tqdm(total=total, initial=initial, desc=description, unit="trial", display=False)
         self.handle = display(self.bar.container, display_id=True)
 
     def update(self, count: int = 1) -> None:
@@ -84,8 +88,12 @@ class PlainProgress:
         if self._step() > self._shown:
             self._shown = self._step()
             note = f" ({self.postfix})" if self.postfix else ""
-            print(f"{self.description}: {self.done}/{self.total} "
-                  f"({100 * self.done // self.total}%){note}", file=self.stream, flush=True)
+            print(
+                f"{self.description}: {self.done}/{self.total} "
+                f"({100 * self.done // self.total}%){note}",
+                file=self.stream,
+                flush=True,
+            )
 
     def set_postfix_str(self, text: str) -> None:
         self.postfix = text

@@ -52,21 +52,42 @@ def work_tree(chains: dict[str, list], title: str = "Each branch and the work be
     for parent, child in edges:
         if parent in positions:
             (x0, y0), (x1, y1) = positions[parent], positions[child]
-            axes.add_patch(FancyArrowPatch((x0 + 0.36, -y0), (x1 - 0.36, -y1),
-                                           arrowstyle="-|>", mutation_scale=10, color="grey"))
+            axes.add_patch(
+                FancyArrowPatch(
+                    (x0 + 0.36, -y0),
+                    (x1 - 0.36, -y1),
+                    arrowstyle="-|>",
+                    mutation_scale=10,
+                    color="grey",
+                )
+            )
     for block_hash, (x, y) in positions.items():
         block = blocks_by_hash[block_hash]
         shared = len(owners[block_hash]) == len(chains)
         colour = SHARED if shared else PALETTE[y % len(PALETTE)]
-        axes.add_patch(FancyBboxPatch((x - 0.34, -y - 0.3), 0.68, 0.6, boxstyle="round,pad=0.02",
-                                      facecolor=colour, edgecolor="black"))
+        axes.add_patch(
+            FancyBboxPatch(
+                (x - 0.34, -y - 0.3),
+                0.68,
+                0.6,
+                boxstyle="round,pad=0.02",
+                facecolor=colour,
+                edgecolor="black",
+            )
+        )
         axes.text(x, -y + 0.08, f"#{x}", ha="center", fontsize=9, weight="bold")
         axes.text(x, -y - 0.17, f"d={block.difficulty}", ha="center", fontsize=7)
     for row, name in enumerate(chains):
         mark = "  ← chosen" if name == best else ""
         tip_x = chains[name][-1].index
-        axes.text(tip_x + 0.5, -row, f"W = {works[name]:,}{mark}", va="center", fontsize=9,
-                  weight="bold" if mark else "normal")
+        axes.text(
+            tip_x + 0.5,
+            -row,
+            f"W = {works[name]:,}{mark}",
+            va="center",
+            fontsize=9,
+            weight="bold" if mark else "normal",
+        )
         axes.text(-0.6, -row, name, ha="right", va="center", fontsize=9)
     axes.set_xlim(-2.0, width + 3.2)
     axes.set_ylim(-len(chains) + 0.4, 0.6)

@@ -18,14 +18,15 @@ from ..params import NetworkParams
 @dataclass(frozen=True)
 class SimulatedBlock:
     index: int
-    timestamp: int       # whole seconds since the start of the simulation
-    difficulty: int      # bits
-    seconds: float       # time since the previous block
-    hash_rate: float     # the network's hashes per second while it was mined
+    timestamp: int  # whole seconds since the start of the simulation
+    difficulty: int  # bits
+    seconds: float  # time since the previous block
+    hash_rate: float  # the network's hashes per second while it was mined
 
 
-def simulate(params: NetworkParams, hash_rate: Callable[[float], float], blocks: int,
-             seed: int = 0) -> list[SimulatedBlock]:
+def simulate(
+    params: NetworkParams, hash_rate: Callable[[float], float], blocks: int, seed: int = 0
+) -> list[SimulatedBlock]:
     """Mine ``blocks`` simulated blocks; ``hash_rate(t)`` gives the rate at time t (s)."""
     if params.retarget_interval is None:
         raise ValueError("these parameters have no retarget rule; set retarget_interval")
@@ -37,7 +38,7 @@ def simulate(params: NetworkParams, hash_rate: Callable[[float], float], blocks:
     for index in range(1, blocks + 1):
         bits = params.difficulty_for(index, chain.__getitem__)
         rate = hash_rate(clock)
-        seconds = rng.expovariate(rate / 2 ** bits)
+        seconds = rng.expovariate(rate / 2**bits)
         clock += seconds
         chain.append(SimulatedBlock(index, int(clock), bits, seconds, rate))
     return chain
@@ -51,4 +52,5 @@ def schedule(*changes: tuple[float, float]) -> Callable[[float], float]:
 
     def rate(t: float) -> float:
         return [r for start, r in points if start <= t][-1]
+
     return rate

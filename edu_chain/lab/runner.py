@@ -36,16 +36,17 @@ from .trials import (
     mine_trial,
 )
 
-_STOP = None   # set in each local worker process: the sweep's "stop now" event
+_STOP = None  # set in each local worker process: the sweep's "stop now" event
 
 
 @dataclass
 class SweepRun:
     """What a sweep returns besides its trials: how long the new trials took, per count."""
+
     trials: list[Trial]
-    resumed: int = 0                                        # trials found in the CSV
+    resumed: int = 0  # trials found in the CSV
     wall_seconds: dict[int, float] = field(default_factory=dict)
-    hashes: dict[int, int] = field(default_factory=dict)   # of the trials mined now
+    hashes: dict[int, int] = field(default_factory=dict)  # of the trials mined now
     interrupted: bool = False
 
     def throughput(self, workers: int) -> float | None:
@@ -54,8 +55,17 @@ class SweepRun:
         return self.hashes.get(workers, 0) / seconds if seconds else None
 
 
-def run_sweep(levels, trials: int, workers=1, *, mode: str = THROUGHPUT, csv=None,
-              dask=None, progress: bool = True, results: list[Trial] | None = None) -> SweepRun:
+def run_sweep(
+    levels,
+    trials: int,
+    workers=1,
+    *,
+    mode: str = THROUGHPUT,
+    csv=None,
+    dask=None,
+    progress: bool = True,
+    results: list[Trial] | None = None,
+) -> SweepRun:
     """Mine ``trials`` blocks at each level for each worker count; see the module docstring.
 
     ``csv``: a file to append each finished trial to; trials already in it are skipped, so
@@ -67,12 +77,15 @@ def run_sweep(levels, trials: int, workers=1, *, mode: str = THROUGHPUT, csv=Non
     counts = [workers] if isinstance(workers, int) else list(workers)
     check_arguments(levels, trials, counts, mode)
     if dask is not None and mode != THROUGHPUT:
-        raise ValueError("Dask runs the throughput sweep (independent trials); a time-to-block "
-                         "search shares memory between its workers, so it runs on one machine")
+        raise ValueError(
+            "Dask runs the throughput sweep (independent trials); a time-to-block "
+            "search shares memory between its workers, so it runs on one machine"
+        )
     existing = load_csv(csv) if csv is not None and Path(csv).exists() else []
     done = {t.key for t in existing}
-    wanted = [(count, level, number) for count in counts for level in levels
-              for number in range(trials)]
+    wanted = [
+        (count, level, number) for count in counts for level in levels for number in range(trials)
+    ]
     wanted_keys = {(mode, *w) for w in wanted}
     todo = [w for w in wanted if (mode, *w) not in done]
     results = [] if results is None else results
@@ -110,9 +123,11 @@ def run_sweep(levels, trials: int, workers=1, *, mode: str = THROUGHPUT, csv=Non
                 run.wall_seconds[count] = time.perf_counter() - began
     except KeyboardInterrupt:
         run.interrupted = True
-        print(f"interrupted: keeping the {len(results)} finished trials"
-              + (f" (saved in {csv}; run the same command again to continue)" if csv else ""),
-              flush=True)
+        print(
+            f"interrupted: keeping the {len(results)} finished trials"
+            + (f" (saved in {csv}; run the same command again to continue)" if csv else ""),
+            flush=True,
+        )
     finally:
         bar.close()
         if appender:
@@ -148,12 +163,13 @@ def _throughput_trial(bits: int, trial: int, workers: int) -> Trial | None:
 def _local_throughput(mine, count, keep) -> None:
     ctx = _context()
     stop = ctx.Event()
-    executor = futures.ProcessPoolExecutor(max_workers=count, mp_context=ctx,
-                                           initializer=_install_stop, initargs=(stop,))
+    executor = futures.ProcessPoolExecutor(
+        max_workers=count, mp_context=ctx, initializer=_install_stop, initargs=(stop,)
+    )
     try:
         _spread(executor, mine, count, count, keep)
     finally:
-        stop.set()                  # running trials give up within one chunk of nonces
+        stop.set()  # running trials give up within one chunk of nonces
         executor.shutdown(wait=True, cancel_futures=True)
 
 
@@ -190,7 +206,7 @@ def _order(future):
     try:
         trial = future.result()
         return (trial.bits, trial.trial) if trial else (0, 0)
-    except BaseException:       # re-raised by future.result() in the loop
+    except BaseException:  # re-raised by future.result() in the loop
         return (0, 0)
 
 
@@ -206,19 +222,25 @@ def _dask_executor(target, workers: int):
         return
     cluster = None
     if target == "local":
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        )
         client = Client(cluster, timeout=60)
     else:
         try:
             client = Client(target, timeout=10)
         except (OSError, TimeoutError) as error:
-            raise ValueError(f"cannot reach the Dask scheduler at {target} within 10 s "
-                             f"({error}); start one with: dask scheduler") from None
+            raise ValueError(
+                f"cannot reach the Dask scheduler at {target} within 10 s "
+                f"({error}); start one with: dask scheduler"
+            ) from None
     try:
         yield client.get_executor(), _slots(client)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
-

@@ -30,8 +30,9 @@ from typing import Any
 Outcome = tuple[int, str, Any]
 
 
-def run_cases(function: Callable[..., Any], cases: list[tuple], time_limit: float
-              ) -> Generator[Outcome, None, None]:
+def run_cases(
+    function: Callable[..., Any], cases: list[tuple], time_limit: float
+) -> Generator[Outcome, None, None]:
     """Yield one outcome per case, in order; stop early if the caller stops iterating."""
     if hasattr(os, "fork") and os.environ.get("EDU_CHAIN_CHECK_MODE", "fork") != "thread":
         return _forked(function, cases, time_limit)
@@ -93,7 +94,7 @@ def _forked(function, cases, time_limit) -> Generator[Outcome, None, None]:
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 class _Frames:
@@ -127,7 +128,7 @@ class _Frames:
             if filled is False:
                 return b""
         length = struct.unpack(">Q", self.buffer[:8])[0]
-        frame, self.buffer = self.buffer[8:8 + length], self.buffer[8 + length:]
+        frame, self.buffer = self.buffer[8 : 8 + length], self.buffer[8 + length :]
         return frame
 
 
@@ -136,11 +137,14 @@ def _threaded(function, cases, time_limit) -> Generator[Outcome, None, None]:
     deadline = time.monotonic() + time_limit
     for index, args in enumerate(cases):
         box: list[tuple[str, Any]] = []
-        worker = threading.Thread(target=lambda a=args, b=box: b.append(_call(function, a)),
-                                  daemon=True, name="edu-chain-check")
+        worker = threading.Thread(
+            target=lambda a=args, b=box: b.append(_call(function, a)),
+            daemon=True,
+            name="edu-chain-check",
+        )
         worker.start()
         worker.join(max(0.0, deadline - time.monotonic()))
         if not box:
-            yield index, "timeout", time_limit   # the thread is abandoned, not stopped
+            yield index, "timeout", time_limit  # the thread is abandoned, not stopped
             return
         yield (index, *box[0])

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 def revenue_share(alpha: float, gamma: float) -> float:
     """Eyal and Sirer's closed form for the selfish pool's share of the blocks."""
     _check(alpha, gamma)
-    numerator = alpha * (1 - alpha) ** 2 * (4 * alpha + gamma * (1 - 2 * alpha)) - alpha ** 3
+    numerator = alpha * (1 - alpha) ** 2 * (4 * alpha + gamma * (1 - 2 * alpha)) - alpha**3
     return numerator / (1 - alpha * (1 + (2 - alpha) * alpha))
 
 
@@ -58,24 +58,24 @@ def simulate(alpha: float, gamma: float, blocks: int, seed: int = 0) -> SelfishR
     pool = honest = 0
     for _ in range(blocks):
         pool_found = rng.random() < alpha
-        if race:                            # two tips of equal height
+        if race:  # two tips of equal height
             if pool_found:
-                pool += 2                   # its published block and the new one
+                pool += 2  # its published block and the new one
             elif rng.random() < gamma:
-                pool, honest = pool + 1, honest + 1   # honest block on the pool's tip
+                pool, honest = pool + 1, honest + 1  # honest block on the pool's tip
             else:
-                honest += 2                 # honest block on the honest tip
+                honest += 2  # honest block on the honest tip
             race = False
         elif pool_found:
-            lead += 1                       # keep it secret
+            lead += 1  # keep it secret
         elif lead == 0:
             honest += 1
         elif lead == 1:
-            lead, race = 0, True            # publish, and race
+            lead, race = 0, True  # publish, and race
         elif lead == 2:
-            lead, pool = 0, pool + 2        # publish both: the honest block is orphaned
+            lead, pool = 0, pool + 2  # publish both: the honest block is orphaned
         else:
-            lead, pool = lead - 1, pool + 1 # publish one: still ahead
+            lead, pool = lead - 1, pool + 1  # publish one: still ahead
     return SelfishRun(alpha, gamma, pool, honest)
 
 

@@ -68,23 +68,29 @@ def binomial_at_least(n: int, trials: int, p: float) -> float:
     if p >= 1:
         return 1.0
     log_p, log_q = math.log(p), math.log1p(-p)
-    logs = [math.lgamma(trials + 1) - math.lgamma(k + 1) - math.lgamma(trials - k + 1)
-            + k * log_p + (trials - k) * log_q for k in range(n)]
+    logs = [
+        math.lgamma(trials + 1)
+        - math.lgamma(k + 1)
+        - math.lgamma(trials - k + 1)
+        + k * log_p
+        + (trials - k) * log_q
+        for k in range(n)
+    ]
     return max(0.0, 1.0 - min(1.0, _sum_exp(logs)))
 
 
-def exponential_mean_interval(values: list[float], confidence: float = 0.95) \
-        -> tuple[float, float]:
+def exponential_mean_interval(values: list[float], confidence: float = 0.95) -> tuple[float, float]:
     """Exact interval for the mean of an exponential law from a sample (chi-square)."""
     n, total = len(values), float(sum(values))
     _check_sample(n, confidence)
     alpha = 1 - confidence
-    return (2 * total / chi2_even_quantile(1 - alpha / 2, 2 * n),
-            2 * total / chi2_even_quantile(alpha / 2, 2 * n))
+    return (
+        2 * total / chi2_even_quantile(1 - alpha / 2, 2 * n),
+        2 * total / chi2_even_quantile(alpha / 2, 2 * n),
+    )
 
 
-def geometric_mean_interval(attempts: list[int], confidence: float = 0.95) \
-        -> tuple[float, float]:
+def geometric_mean_interval(attempts: list[int], confidence: float = 0.95) -> tuple[float, float]:
     """Exact interval for the mean 1/p of a geometric law on {1, 2, …} from a sample.
 
     p_low is the p at which seeing a sum this small is already unlikely,
@@ -98,15 +104,15 @@ def geometric_mean_interval(attempts: list[int], confidence: float = 0.95) \
     # P(S ≤ s; p) = P(Bin(s, p) ≥ n) grows with p; P(S ≥ s; p) = 1 - P(Bin(s-1, p) ≥ n) falls.
     p_low = _bisect_p(lambda p: binomial_at_least(n, total, p), alpha / 2, n / total)
     if total == n:
-        p_high = 1.0              # every trial won at once: p may be 1
+        p_high = 1.0  # every trial won at once: p may be 1
     else:
-        p_high = _bisect_p(lambda p: 1 - binomial_at_least(n, total - 1, p), alpha / 2,
-                           n / total, rising=False)
+        p_high = _bisect_p(
+            lambda p: 1 - binomial_at_least(n, total - 1, p), alpha / 2, n / total, rising=False
+        )
     return 1 / p_high, 1 / p_low
 
 
-def normal_mean_interval(values: list[float], confidence_z: float = 1.96) \
-        -> tuple[float, float]:
+def normal_mean_interval(values: list[float], confidence_z: float = 1.96) -> tuple[float, float]:
     """mean ± z·SE: the textbook interval, shown only to compare (it undercovers here)."""
     mean = statistics.fmean(values)
     error = statistics.stdev(values) / math.sqrt(len(values)) if len(values) > 1 else 0.0

@@ -42,12 +42,12 @@ class Rules:
     block_refusal: Callable = solutions.block_refusal
     prefer: Callable = solutions.prefer
     mine_block: Callable = solutions.mine_block
-    origin: dict[str, str] = field(default_factory=lambda: dict.fromkeys(RULE_NAMES,
-                                                                         "the reference"))
+    origin: dict[str, str] = field(
+        default_factory=lambda: dict.fromkeys(RULE_NAMES, "the reference")
+    )
 
     @classmethod
-    def from_functions(cls, functions: dict, where: str = "yours", check: bool = True
-                       ) -> Rules:
+    def from_functions(cls, functions: dict, where: str = "yours", check: bool = True) -> Rules:
         """Take each rule from ``functions`` when present (and passing its check)."""
         rules = cls()
         for name in RULE_NAMES:
@@ -97,8 +97,10 @@ def learner_functions(folder: str | Path) -> tuple[dict[str, Callable], dict[str
             if cell["cell_type"] != "code" or not meta.get("solution"):
                 continue
             try:
-                exec(compile("".join(cell["source"]), f"{path.name}:{meta['grade_id']}",
-                             "exec"), namespace)
+                exec(
+                    compile("".join(cell["source"]), f"{path.name}:{meta['grade_id']}", "exec"),
+                    namespace,
+                )
             except Exception:  # noqa: BLE001 - a broken cell: that exercise stays undone
                 continue
             name = meta["grade_id"]
@@ -110,8 +112,13 @@ def learner_functions(folder: str | Path) -> tuple[dict[str, Callable], dict[str
 class StudentChain(Blockchain):
     """A chain whose block rules and fork choice are the learner's."""
 
-    def __init__(self, rules: Rules, params: NetworkParams | None = None,
-                 store: Store | None = None, **options):
+    def __init__(
+        self,
+        rules: Rules,
+        params: NetworkParams | None = None,
+        store: Store | None = None,
+        **options,
+    ):
         self.rules = rules
         self._candidate: list[Block] | None = None
         super().__init__(params, store if store is not None else Store(), **options)
@@ -122,8 +129,9 @@ class StudentChain(Blockchain):
         try:
             broken = self.rules.block_refusal(parent, block, difficulty)
         except Exception as error:  # noqa: BLE001 - the learner's code: refuse, say why
-            raise InvalidBlock(f"your block_refusal raised {type(error).__name__}: {error}",
-                               block.index) from None
+            raise InvalidBlock(
+                f"your block_refusal raised {type(error).__name__}: {error}", block.index
+            ) from None
         if broken:
             raise InvalidBlock(f"breaks the {broken} rule (by your block_refusal)", block.index)
         # posts stay the kit's business: no duplicates, no replays, valid signatures
@@ -163,15 +171,15 @@ def join(network, rules: Rules, name: str = "you", sync_interval: float = 0.5):
     """Start a node with the learner's rules and join it to a LocalNetwork (every node)."""
     from ..network.service import Node
     from .network import LinkCuttingClient, LocalNode, serve_in_thread
+
     links = LinkCuttingClient()
-    service = Node(StudentChain(rules, network.params), sync_interval=sync_interval,
-                   client=links)
+    service = Node(StudentChain(rules, network.params), sync_interval=sync_interval, client=links)
     server, thread, url = serve_in_thread(service, name=name)
     member = LocalNode(name, service, server, thread, url, links)
     for other in network.nodes:
         service.add_peer(other.url)
         other.node.add_peer(url)
-    network.nodes.append(member)        # network.stop() stops it with the others
+    network.nodes.append(member)  # network.stop() stops it with the others
     service.start()
     service.sync_all()
     return member

@@ -17,21 +17,21 @@ from ..params import GENESIS_TIMESTAMP
 from ..pow import solve
 
 MAX_EXPERIMENT_BITS = 32
-THROUGHPUT = "throughput"          # independent one-worker trials spread over the processes
-TIME_TO_BLOCK = "time-to-block"    # each trial is one search split over all the workers
+THROUGHPUT = "throughput"  # independent one-worker trials spread over the processes
+TIME_TO_BLOCK = "time-to-block"  # each trial is one search split over all the workers
 MODES = (THROUGHPUT, TIME_TO_BLOCK)
 
 
 @dataclass(frozen=True)
 class Trial:
-    bits: int          # difficulty in leading zero bits
-    trial: int         # trial number at this difficulty
-    attempts: int      # the winning nonce's position in nonce order (geometric, mean 2**bits)
-    seconds: float     # wall-clock time of this trial's search
-    workers: int       # processes of the sweep (throughput) or of this search (time-to-block)
-    hash_rate: float   # hashes per second of this trial's search
+    bits: int  # difficulty in leading zero bits
+    trial: int  # trial number at this difficulty
+    attempts: int  # the winning nonce's position in nonce order (geometric, mean 2**bits)
+    seconds: float  # wall-clock time of this trial's search
+    workers: int  # processes of the sweep (throughput) or of this search (time-to-block)
+    hash_rate: float  # hashes per second of this trial's search
     mode: str = THROUGHPUT
-    hashes: int = 0    # hashes computed; more than attempts when workers split one search
+    hashes: int = 0  # hashes computed; more than attempts when workers split one search
 
     @property
     def hashes_computed(self) -> int:
@@ -48,23 +48,35 @@ def trial_block(bits: int, trial: int) -> Block:
     return Block(1, GENESIS_TIMESTAMP + trial, sha256_hex(f"experiment {bits} {trial}"), bits)
 
 
-def mine_trial(bits: int, trial: int, workers: int = 1, mode: str = THROUGHPUT, pool=None,
-               stop=None) -> Trial:
+def mine_trial(
+    bits: int, trial: int, workers: int = 1, mode: str = THROUGHPUT, pool=None, stop=None
+) -> Trial:
     """Mine one trial, alone or with ``pool`` (a :class:`~edu_chain.pow.MiningPool`)."""
     outcome = solve(trial_block(bits, trial), pool=pool, stop=stop)
-    return Trial(bits, trial, outcome.attempts, outcome.seconds, workers, outcome.hash_rate,
-                 mode, outcome.hashes_computed)
+    return Trial(
+        bits,
+        trial,
+        outcome.attempts,
+        outcome.seconds,
+        workers,
+        outcome.hash_rate,
+        mode,
+        outcome.hashes_computed,
+    )
 
 
-def check_arguments(levels: list[int], trials: int, workers: list[int],
-                    mode: str = THROUGHPUT) -> None:
+def check_arguments(
+    levels: list[int], trials: int, workers: list[int], mode: str = THROUGHPUT
+) -> None:
     """Refuse a sweep that cannot run, saying why."""
     if not levels:
         raise ValueError("give at least one difficulty")
     bad = [b for b in levels if not 0 <= b <= MAX_EXPERIMENT_BITS]
     if bad:
-        raise ValueError(f"difficulty {bad[0]} is outside 0..{MAX_EXPERIMENT_BITS} bits "
-                         f"({MAX_EXPERIMENT_BITS} bits already takes hours)")
+        raise ValueError(
+            f"difficulty {bad[0]} is outside 0..{MAX_EXPERIMENT_BITS} bits "
+            f"({MAX_EXPERIMENT_BITS} bits already takes hours)"
+        )
     if trials < 1:
         raise ValueError(f"trials must be at least 1, got {trials}")
     if not workers or min(workers) < 1:
@@ -91,10 +103,19 @@ def load_csv(path: str | Path) -> list[Trial]:
     if not path.exists():
         raise FileNotFoundError(f"no results file at {path}; run an experiment first")
     with path.open(newline="") as handle:
-        return [Trial(int(row["bits"]), int(row["trial"]), int(row["attempts"]),
-                      float(row["seconds"]), int(row["workers"]), float(row["hash_rate"]),
-                      row.get("mode") or THROUGHPUT, int(row.get("hashes") or 0))
-                for row in csv.DictReader(handle)]
+        return [
+            Trial(
+                int(row["bits"]),
+                int(row["trial"]),
+                int(row["attempts"]),
+                float(row["seconds"]),
+                int(row["workers"]),
+                float(row["hash_rate"]),
+                row.get("mode") or THROUGHPUT,
+                int(row.get("hashes") or 0),
+            )
+            for row in csv.DictReader(handle)
+        ]
 
 
 class CsvAppender:
@@ -103,7 +124,7 @@ class CsvAppender:
     def __init__(self, path: str | Path, existing: list[Trial]):
         self.path = Path(path)
         if self.path.exists() and self._header() != COLUMNS:
-            save_csv(existing, self.path)           # an older layout: rewrite it in this one
+            save_csv(existing, self.path)  # an older layout: rewrite it in this one
         new_file = not self.path.exists() or self.path.stat().st_size == 0
         self._handle = self.path.open("a", newline="")
         self._writer = csv.DictWriter(self._handle, fieldnames=COLUMNS)

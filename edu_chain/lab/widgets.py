@@ -44,17 +44,26 @@ class TamperDemo:
 
     def __init__(self, chain: Blockchain, action: str = "Mine"):
         self.blocks = list(chain.blocks)
-        self.texts = [widgets.Textarea(value=self._text(b), layout=widgets.Layout(
-            width="100%", height="60px")) for b in self.blocks]
+        self.texts = [
+            widgets.Textarea(
+                value=self._text(b), layout=widgets.Layout(width="100%", height="60px")
+            )
+            for b in self.blocks
+        ]
         self.infos = [widgets.HTML() for _ in self.blocks]
         self.cards = []
         for i, (text, info) in enumerate(zip(self.texts, self.infos)):
-            button = widgets.Button(description=f"{action} #{i}", disabled=i == 0,
-                                    layout=widgets.Layout(width="110px"))
+            button = widgets.Button(
+                description=f"{action} #{i}", disabled=i == 0, layout=widgets.Layout(width="110px")
+            )
             button.on_click(lambda _, i=i: self.remine(i))
             text.observe(lambda change, i=i: self.edit(i, change["new"]), names="value")
-            self.cards.append(widgets.VBox([info, text, button], layout=widgets.Layout(
-                border="1px solid #999", padding="6px", width="250px")))
+            self.cards.append(
+                widgets.VBox(
+                    [info, text, button],
+                    layout=widgets.Layout(border="1px solid #999", padding="6px", width="250px"),
+                )
+            )
         self.widget = widgets.HBox(self.cards, layout=widgets.Layout(overflow_x="auto"))
         self.refresh()
 
@@ -83,24 +92,34 @@ class TamperDemo:
         self.refresh()
 
     def refresh(self) -> None:
-        for block, info, card, (ok, reason) in zip(self.blocks, self.infos, self.cards,
-                                                   chain_statuses(self.blocks)):
+        for block, info, card, (ok, reason) in zip(
+            self.blocks, self.infos, self.cards, chain_statuses(self.blocks)
+        ):
             card.layout.background_color = GOOD if ok else BAD
-            info.value = (f"<b>Block #{block.index}</b> {'✔' if ok else '✘ ' + html.escape(reason)}"
-                          f"<br><code>nonce {block.nonce}</code><br><code>prev "
-                          f"{block.previous_hash[:12]}…</code><br><code>hash "
-                          f"{block.hash[:12]}…</code>")
+            info.value = (
+                f"<b>Block #{block.index}</b> {'✔' if ok else '✘ ' + html.escape(reason)}"
+                f"<br><code>nonce {block.nonce}</code><br><code>prev "
+                f"{block.previous_hash[:12]}…</code><br><code>hash "
+                f"{block.hash[:12]}…</code>"
+            )
 
     def _ipython_display_(self):
         from IPython.display import display
+
         display(self.widget)
 
 
 def mining_playground(max_bits: int = 22):
     """A difficulty slider and a Mine button: see attempts and time grow with each bit."""
     from ..hashing import sha256_hex
-    slider = widgets.IntSlider(value=12, min=0, max=max_bits, description="difficulty (bits)",
-                               style={"description_width": "initial"})
+
+    slider = widgets.IntSlider(
+        value=12,
+        min=0,
+        max=max_bits,
+        description="difficulty (bits)",
+        style={"description_width": "initial"},
+    )
     button = widgets.Button(description="Mine", button_style="primary")
     output = widgets.HTML()
 
@@ -108,9 +127,12 @@ def mining_playground(max_bits: int = 22):
         block = Block(1, 1767225600, sha256_hex(str(time.time())), slider.value)
         output.value = f"mining at {slider.value} bits…"
         result = solve(block)
-        output.value = (f"nonce <b>{result.block.nonce:,}</b> after <b>{result.attempts:,}</b> "
-                        f"attempts in {result.seconds:.3f} s (theory: about "
-                        f"{2 ** slider.value:,} attempts)<br><code>{result.block.hash}</code>")
+        output.value = (
+            f"nonce <b>{result.block.nonce:,}</b> after <b>{result.attempts:,}</b> "
+            f"attempts in {result.seconds:.3f} s (theory: about "
+            f"{2**slider.value:,} attempts)<br><code>{result.block.hash}</code>"
+        )
+
     button.on_click(mine)
     return widgets.VBox([widgets.HBox([slider, button]), output])
 
@@ -129,9 +151,13 @@ class NetworkDashboard:
         rows = "".join(
             f"<tr><td><b>{r['node']}</b></td><td>{r['height']}</td>"
             f"<td style='background:#{r['tip'][:6]}33'><code>{r['tip']}</code></td>"
-            f"<td>{r['pending']}</td><td>{r['peers']}</td></tr>" for r in self.network.status())
-        return ("<table><tr><th>node</th><th>height</th><th>tip</th><th>pending</th>"
-                f"<th>peers</th></tr>{rows}</table>")
+            f"<td>{r['pending']}</td><td>{r['peers']}</td></tr>"
+            for r in self.network.status()
+        )
+        return (
+            "<table><tr><th>node</th><th>height</th><th>tip</th><th>pending</th>"
+            f"<th>peers</th></tr>{rows}</table>"
+        )
 
     def _loop(self, interval: float) -> None:
         while not self._stop.wait(interval):
@@ -144,4 +170,5 @@ class NetworkDashboard:
 
     def _ipython_display_(self):
         from IPython.display import display
+
         display(self.table)

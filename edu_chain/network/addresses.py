@@ -18,7 +18,7 @@ import subprocess
 import sys
 
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
-IP_COMMAND_TIMEOUT = 2.0   # seconds; `ip` answers in milliseconds when it works
+IP_COMMAND_TIMEOUT = 2.0  # seconds; `ip` answers in milliseconds when it works
 
 
 def _usable(address: str) -> bool:
@@ -47,8 +47,12 @@ def addresses_from_ip_json(text: str) -> list[str]:
         if not isinstance(interface, dict) or "UP" not in interface.get("flags", []):
             continue
         for info in interface.get("addr_info", []):
-            if isinstance(info, dict) and info.get("family") == "inet" \
-                    and info.get("scope") != "host" and isinstance(info.get("local"), str):
+            if (
+                isinstance(info, dict)
+                and info.get("family") == "inet"
+                and info.get("scope") != "host"
+                and isinstance(info.get("local"), str)
+            ):
                 found.append(info["local"])
     return _ordered(found)
 
@@ -68,8 +72,12 @@ def _from_ip_command() -> list[str] | None:
     if shutil.which("ip") is None:
         return None
     try:
-        out = subprocess.run(["ip", "-j", "-4", "addr", "show"], capture_output=True,
-                             text=True, timeout=IP_COMMAND_TIMEOUT)
+        out = subprocess.run(
+            ["ip", "-j", "-4", "addr", "show"],
+            capture_output=True,
+            text=True,
+            timeout=IP_COMMAND_TIMEOUT,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return addresses_from_ip_json(out.stdout) if out.returncode == 0 else None
@@ -92,6 +100,7 @@ def _from_ioctl() -> list[str] | None:
         return None
     import fcntl
     import struct
+
     found = []
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
         for _, name in socket.if_nameindex():
@@ -100,7 +109,7 @@ def _from_ioctl() -> list[str] | None:
                 reply = fcntl.ioctl(probe.fileno(), 0x8915, request)  # SIOCGIFADDR
                 found.append(socket.inet_ntoa(reply[20:24]))
             except OSError:
-                continue   # an interface without an IPv4 address
+                continue  # an interface without an IPv4 address
     return _ordered(found)
 
 
@@ -160,7 +169,7 @@ def reachable_urls(host: str, port: int, advertised: str | None = None) -> list[
     if advertised and _reachable_from_elsewhere(_peer_host(advertised)):
         if advertised in urls:
             urls.remove(advertised)
-        urls.insert(0, advertised)    # e.g. the --advertise URL the user gave
+        urls.insert(0, advertised)  # e.g. the --advertise URL the user gave
     return urls
 
 

@@ -42,29 +42,30 @@ from .limits import (
     PEER_POSTS_PER_SECOND,
     RateLimiter,
 )
-from .openapi import BLOCK_FIELDS, POST_FIELDS, openapi_document
+from .openapi import openapi_document
 from .peers import normalize_address
+from .schemas import BLOCK_FIELDS, POST_FIELDS
 from .service import PAGE_SIZE, Node
 
-MAX_BODY_BYTES = 1024 * 1024      # a full block of 100 maximal posts is ~250 kB
+MAX_BODY_BYTES = 1024 * 1024  # a full block of 100 maximal posts is ~250 kB
 
 # What each refusal means in HTTP, most specific first (the first match wins).
 STATUS: list[tuple[type[EduChainError], int]] = [
-    (BadRequest, 400),        # the request itself is malformed
-    (DuplicatePost, 409),     # we hold it already
-    (InvalidPost, 400),       # the post breaks a rule
-    (InvalidBlock, 400),      # the block breaks a rule
-    (InvalidChain, 409),      # a peer's chain we cannot take
-    (NotOurNetwork, 409),     # a node, but of another network
-    (BadAddress, 400),        # not a usable node address
-    (TooManyPeers, 409),      # our peer list is full
-    (MiningBusy, 409),        # mining already
-    (RateLimited, 429),       # too fast: Retry-After says when
-    (PeerError, 502),         # a peer we had to ask failed
-    (Unavailable, 503),       # shutting down, or the chain kept changing: try again
-    (MiningStopped, 503),     # the search was stopped or its workers died
-    (StoreError, 503),        # the data file cannot be used
-    (EduChainError, 500),     # a refusal with no status here is a bug in this table
+    (BadRequest, 400),  # the request itself is malformed
+    (DuplicatePost, 409),  # we hold it already
+    (InvalidPost, 400),  # the post breaks a rule
+    (InvalidBlock, 400),  # the block breaks a rule
+    (InvalidChain, 409),  # a peer's chain we cannot take
+    (NotOurNetwork, 409),  # a node, but of another network
+    (BadAddress, 400),  # not a usable node address
+    (TooManyPeers, 409),  # our peer list is full
+    (MiningBusy, 409),  # mining already
+    (RateLimited, 429),  # too fast: Retry-After says when
+    (PeerError, 502),  # a peer we had to ask failed
+    (Unavailable, 503),  # shutting down, or the chain kept changing: try again
+    (MiningStopped, 503),  # the search was stopped or its workers died
+    (StoreError, 503),  # the data file cannot be used
+    (EduChainError, 500),  # a refusal with no status here is a bug in this table
 ]
 
 
@@ -87,11 +88,12 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         messages: dict[int | None, str | None] = {
-                    404: f"no such endpoint: {request.method} {request.path}; "
-                         "GET /openapi.json lists them all",
-                    405: f"{request.method} is not allowed on {request.path}",
-                    413: f"the request body is larger than the limit of "
-                         f"{app.config['MAX_CONTENT_LENGTH']} bytes"}
+            404: f"no such endpoint: {request.method} {request.path}; "
+            "GET /openapi.json lists them all",
+            405: f"{request.method} is not allowed on {request.path}",
+            413: f"the request body is larger than the limit of "
+            f"{app.config['MAX_CONTENT_LENGTH']} bytes",
+        }
         response = jsonify(error=messages.get(error.code, error.description))
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
@@ -113,16 +115,20 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(Exception)
     def bug(error: Exception):
         logging.getLogger("edu_chain").exception("unexpected error in %s", request.path)
-        return jsonify(error=f"internal error ({type(error).__name__}); this is a bug in "
-                             "edu_chain, please report it"), 500
+        return jsonify(
+            error=f"internal error ({type(error).__name__}); this is a bug in "
+            "edu_chain, please report it"
+        ), 500
 
 
 def json_body() -> object:
     """The request body parsed as JSON, whatever its Content-Type (curl users forget it)."""
     data = request.get_data(cache=True)
     if not data:
-        raise BadRequest("the request has no body; send JSON, e.g. "
-                         "-H 'Content-Type: application/json' -d '{...}'")
+        raise BadRequest(
+            "the request has no body; send JSON, e.g. "
+            "-H 'Content-Type: application/json' -d '{...}'"
+        )
     try:
         return json.loads(data)
     except (ValueError, RecursionError) as error:
@@ -136,8 +142,9 @@ def json_object_with(*names: str, allowed: tuple[str, ...] = ()) -> dict:
         raise BadRequest(f"the body must be a JSON object with {', '.join(names)}")
     for name in names:
         if name not in body:
-            raise BadRequest(f"the field '{name}' is missing; send "
-                             + json.dumps({n: "..." for n in names}))
+            raise BadRequest(
+                f"the field '{name}' is missing; send " + json.dumps({n: "..." for n in names})
+            )
     only_known(body, names + allowed, "the body")
     return body
 
@@ -146,8 +153,10 @@ def only_known(data: dict, known: tuple[str, ...], where: str) -> None:
     unknown = [name for name in data if name not in known]
     if unknown:
         shown = json.dumps(unknown[0])[:40]
-        raise BadRequest(f"{where} has a field this API does not know: {shown}; the fields "
-                         f"are {', '.join(known)}")
+        raise BadRequest(
+            f"{where} has a field this API does not know: {shown}; the fields "
+            f"are {', '.join(known)}"
+        )
 
 
 def block_body() -> object:
@@ -201,7 +210,7 @@ def _register_routes(app: Flask, node: Node) -> None:
                 pass
         calling = sender()
         if calling is not None and calling not in node.peers:
-            node.consider_sender(calling)   # a node that does not know us, or we it: heal
+            node.consider_sender(calling)  # a node that does not know us, or we it: heal
 
     def limit_posts() -> None:
         calling = sender()
@@ -213,14 +222,18 @@ def _register_routes(app: Flask, node: Node) -> None:
     @app.get("/")
     def index():
         paths = openapi_document()["paths"]
-        return jsonify(name="edu_chain node", address=node.address,
-                       endpoints=[f"{m.upper()} {p}" for p, ops in paths.items() for m in ops])
+        return jsonify(
+            name="edu_chain node",
+            address=node.address,
+            endpoints=[f"{m.upper()} {p}" for p, ops in paths.items() for m in ops],
+        )
 
     @app.post("/new_transaction")
     def new_transaction():
         limit_posts()
-        post = node.submit_post(json_object_with("author", "content", allowed=POST_FIELDS),
-                                sender())
+        post = node.submit_post(
+            json_object_with("author", "content", allowed=POST_FIELDS), sender()
+        )
         return jsonify(message="Success", id=post.id, post=post.to_dict()), 201
 
     @app.get("/chain")
@@ -251,12 +264,19 @@ def _register_routes(app: Flask, node: Node) -> None:
     @app.post("/add_block")
     def add_block():
         status, block = node.receive_block(block_body(), sender())
-        messages = {"added": (f"Block #{block.index} added to the chain", 201),
-                    "known": (f"Block #{block.index} is already on our chain", 200),
-                    "syncing": (f"Block #{block.index} does not extend our tip; fetching the "
-                                "missing blocks from peers", 202),
-                    "stale": (f"Block #{block.index} is on a branch with no more work than "
-                              "ours; we keep ours", 200)}
+        messages = {
+            "added": (f"Block #{block.index} added to the chain", 201),
+            "known": (f"Block #{block.index} is already on our chain", 200),
+            "syncing": (
+                f"Block #{block.index} does not extend our tip; fetching the "
+                "missing blocks from peers",
+                202,
+            ),
+            "stale": (
+                f"Block #{block.index} is on a branch with no more work than ours; we keep ours",
+                200,
+            ),
+        }
         text, code = messages[status]
         return jsonify(message=text, status=status), code
 
@@ -295,16 +315,27 @@ def blocks_page(node: Node, since: int, limit: int) -> dict:
     chain = node.chain
     blocks = chain.blocks_since(since, limit)
     following = since + len(blocks)
-    return {"blocks": [b.to_dict() for b in blocks], "height": chain.height,
-            "next": following if following <= chain.height else None}
+    return {
+        "blocks": [b.to_dict() for b in blocks],
+        "height": chain.height,
+        "next": following if following <= chain.height else None,
+    }
 
 
 def health_of(node: Node) -> dict:
     """Small on purpose (a few hundred bytes): peers poll it. GET /peers lists the peers."""
     chain = node.chain
-    head = chain.head     # no lock: /health answers at once even while the chain is busy
-    return {"address": node.address, "node_id": node.node_id, "height": head.height,
-            "tip": head.tip, "total_work": head.total_work, "difficulty": head.next_difficulty,
-            "network": chain.params.to_dict(),
-            "genesis": chain.genesis.hash, "pending": len(chain.pending),
-            "peers": len(node.peers), "require_signatures": node.require_signatures}
+    head = chain.head  # no lock: /health answers at once even while the chain is busy
+    return {
+        "address": node.address,
+        "node_id": node.node_id,
+        "height": head.height,
+        "tip": head.tip,
+        "total_work": head.total_work,
+        "difficulty": head.next_difficulty,
+        "network": chain.params.to_dict(),
+        "genesis": chain.genesis.hash,
+        "pending": len(chain.pending),
+        "peers": len(node.peers),
+        "require_signatures": node.require_signatures,
+    }

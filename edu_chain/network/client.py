@@ -26,11 +26,11 @@ from requests.adapters import HTTPAdapter
 
 from ..errors import PeerError
 
-DEFAULT_TIMEOUT = (1.0, 5.0)   # seconds: (connect, read) of one socket operation
-CALL_WORKERS = 16              # calls in flight at once, per client
-POOL_HOSTS = 64                # hosts whose idle connections are kept
-SENDER_HEADER = "X-Edu-Chain-Sender"   # the address of the node making a call
-MINING_SECONDS = 600.0         # how long a person's /mine may take
+DEFAULT_TIMEOUT = (1.0, 5.0)  # seconds: (connect, read) of one socket operation
+CALL_WORKERS = 16  # calls in flight at once, per client
+POOL_HOSTS = 64  # hosts whose idle connections are kept
+SENDER_HEADER = "X-Edu-Chain-Sender"  # the address of the node making a call
+MINING_SECONDS = 600.0  # how long a person's /mine may take
 
 
 class _QuietPoolWarnings(logging.Filter):
@@ -46,15 +46,15 @@ logging.getLogger("urllib3.connectionpool").addFilter(_QuietPoolWarnings())
 class PeerClient:
     """HTTP calls from one node to others: one connection pool, one deadline per call."""
 
-    def __init__(self, timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
-                 deadline: float | None = None):
+    def __init__(
+        self, timeout: float | tuple[float, float] = DEFAULT_TIMEOUT, deadline: float | None = None
+    ):
         self.timeout = timeout
         socket_times = timeout if isinstance(timeout, tuple) else (timeout, timeout)
         self.deadline = deadline if deadline is not None else sum(socket_times) + 0.5
         self._session = requests.Session()
-        self._session.trust_env = False   # no system proxies between nodes of one room
-        adapter = HTTPAdapter(pool_connections=POOL_HOSTS, pool_maxsize=CALL_WORKERS,
-                              max_retries=0)
+        self._session.trust_env = False  # no system proxies between nodes of one room
+        adapter = HTTPAdapter(pool_connections=POOL_HOSTS, pool_maxsize=CALL_WORKERS, max_retries=0)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
         self._workers: ThreadPoolExecutor | None = None
@@ -63,8 +63,9 @@ class PeerClient:
     def _executor(self) -> ThreadPoolExecutor:
         with self._lock:
             if self._workers is None:
-                self._workers = ThreadPoolExecutor(CALL_WORKERS,
-                                                   thread_name_prefix="edu-chain-call")
+                self._workers = ThreadPoolExecutor(
+                    CALL_WORKERS, thread_name_prefix="edu-chain-call"
+                )
             return self._workers
 
     def close(self) -> None:
@@ -74,43 +75,54 @@ class PeerClient:
             workers.shutdown(wait=False, cancel_futures=True)
         self._session.close()
 
-    def request(self, method: str, address: str, path: str, *, json: Any = None,
-                params: dict | None = None, headers: dict | None = None,
-                timeout: float | tuple[float, float] | None = None,
-                deadline: float | None = None) -> Any:
+    def request(
+        self,
+        method: str,
+        address: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict | None = None,
+        headers: dict | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        deadline: float | None = None,
+    ) -> Any:
         """Call ``address + path`` and return its JSON, or raise :class:`PeerError`."""
         limit = deadline if deadline is not None else self.deadline
         try:
-            future = self._executor().submit(self._send, method, address, path, json, params,
-                                             headers, timeout or self.timeout)
+            future = self._executor().submit(
+                self._send, method, address, path, json, params, headers, timeout or self.timeout
+            )
         except RuntimeError:
             raise PeerError("this client is closed (the node is shutting down)") from None
         try:
             return future.result(timeout=limit)
         except FutureTimeout:
             future.cancel()
-            raise PeerError(f"{address} did not answer within the timeout ({limit:g} s)") \
-                from None
+            raise PeerError(f"{address} did not answer within the timeout ({limit:g} s)") from None
 
     def _send(self, method, address, path, json, params, headers, timeout) -> Any:
         url = address.rstrip("/") + path
         try:
-            reply = self._session.request(method, url, json=json, params=params,
-                                          headers=headers, timeout=timeout)
+            reply = self._session.request(
+                method, url, json=json, params=params, headers=headers, timeout=timeout
+            )
         except requests.Timeout:
             raise PeerError(f"{address} did not answer within the timeout") from None
         except requests.RequestException as error:
             reason = type(error).__name__
-            raise PeerError(f"cannot reach {address} ({reason}); is a node running there?") \
-                from None
+            raise PeerError(
+                f"cannot reach {address} ({reason}); is a node running there?"
+            ) from None
         try:
             body = reply.json()
         except ValueError:
             body = reply.text
         if reply.status_code >= 400:
             detail = body.get("error") if isinstance(body, dict) else str(body)[:200]
-            raise PeerError(f"{address}{path} answered {reply.status_code}: {detail}",
-                            reply.status_code)
+            raise PeerError(
+                f"{address}{path} answered {reply.status_code}: {detail}", reply.status_code
+            )
         return body
 
     # -- the calls a node makes ---------------------------------------------
@@ -121,15 +133,19 @@ class PeerClient:
         return self.request("GET", address, "/blocks", params={"since": since, "limit": limit})
 
     def register(self, address: str, own_address: str) -> dict:
-        return self.request("POST", address, "/register_node", json={"node_address": own_address},
-                            headers=_from(own_address))
+        return self.request(
+            "POST",
+            address,
+            "/register_node",
+            json={"node_address": own_address},
+            headers=_from(own_address),
+        )
 
     def announce_block(self, address: str, block: dict, sender: str | None) -> Any:
         return self.request("POST", address, "/add_block", json=block, headers=_from(sender))
 
     def send_post(self, address: str, post: dict, sender: str | None) -> Any:
-        return self.request("POST", address, "/new_transaction", json=post,
-                            headers=_from(sender))
+        return self.request("POST", address, "/new_transaction", json=post, headers=_from(sender))
 
 
 def _from(sender: str | None) -> dict | None:
@@ -141,6 +157,7 @@ class NodeClient:
 
     def __init__(self, address: str, timeout: float | tuple[float, float] = DEFAULT_TIMEOUT):
         from .peers import normalize_address
+
         self.address = normalize_address(address)
         self._client = PeerClient(timeout)
 
@@ -160,8 +177,13 @@ class NodeClient:
 
     def mine(self) -> dict:
         """POST /mine; mining may take a while, so this call waits up to 10 minutes."""
-        return self._call("POST", "/mine", headers={"Accept": "application/json"},
-                          timeout=(1.0, MINING_SECONDS), deadline=MINING_SECONDS)
+        return self._call(
+            "POST",
+            "/mine",
+            headers={"Accept": "application/json"},
+            timeout=(1.0, MINING_SECONDS),
+            deadline=MINING_SECONDS,
+        )
 
     def chain(self) -> dict:
         return self._call("GET", "/chain")

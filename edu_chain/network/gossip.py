@@ -19,12 +19,12 @@ import queue
 import threading
 from collections.abc import Callable
 
-BLOCK_FANOUT = 6     # peers told about a new block by each node that learns it
-POST_FANOUT = 3      # peers told about a new post
-QUEUE_LIMIT = 500    # calls waiting at most; beyond, news is dropped (and caught up later)
-WORKERS = 8          # threads working the queue
+BLOCK_FANOUT = 6  # peers told about a new block by each node that learns it
+POST_FANOUT = 3  # peers told about a new post
+QUEUE_LIMIT = 500  # calls waiting at most; beyond, news is dropped (and caught up later)
+WORKERS = 8  # threads working the queue
 
-BLOCK, POST, OTHER = 0, 1, 2   # priorities: lower goes first
+BLOCK, POST, OTHER = 0, 1, 2  # priorities: lower goes first
 
 
 class GossipQueue:
@@ -35,8 +35,10 @@ class GossipQueue:
         self._order = itertools.count()
         self._closed = threading.Event()
         self.dropped = 0
-        self._threads = [threading.Thread(target=self._work, daemon=True,
-                                          name=f"edu-chain-{name}-{i}") for i in range(workers)]
+        self._threads = [
+            threading.Thread(target=self._work, daemon=True, name=f"edu-chain-{name}-{i}")
+            for i in range(workers)
+        ]
         for thread in self._threads:
             thread.start()
 
@@ -56,11 +58,11 @@ class GossipQueue:
 
     def close(self) -> None:
         self._closed.set()
-        for _ in self._threads:   # wake every worker: the stop sign goes ahead of all news
+        for _ in self._threads:  # wake every worker: the stop sign goes ahead of all news
             try:
                 self._queue.put_nowait((-1, -1, None, ()))
             except queue.Full:
-                break             # a full queue keeps them busy; they stop at the next job
+                break  # a full queue keeps them busy; they stop at the next job
 
     def _work(self) -> None:
         while True:

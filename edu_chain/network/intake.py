@@ -28,10 +28,10 @@ from ..transactions import Post
 from .gossip import BLOCK, BLOCK_FANOUT, OTHER, POST, POST_FANOUT
 from .parts import NodeParts
 
-RESEND_FIRST = 30.0       # seconds before a node re-sends its own post still pending ...
-RESEND_LONGEST = 300.0    # ... doubling up to this
-RESEND_BATCH = 10         # posts re-sent per round of the watcher
-RESEND_SOON = 1.0         # a post over the node's own budget goes out at the next rounds
+RESEND_FIRST = 30.0  # seconds before a node re-sends its own post still pending ...
+RESEND_LONGEST = 300.0  # ... doubling up to this
+RESEND_BATCH = 10  # posts re-sent per round of the watcher
+RESEND_SOON = 1.0  # a post over the node's own budget goes out at the next rounds
 
 
 class Intake(NodeParts):
@@ -41,8 +41,7 @@ class Intake(NodeParts):
     def submit_post(self, data: Any, sender: str | None = None) -> Post:
         """Validate a post from a client or a peer, pool it, and pass it on."""
         if not isinstance(data, dict):
-            raise InvalidPost("send a JSON object such as {\"author\": \"alice\", "
-                              "\"content\": \"hello\"}")
+            raise InvalidPost('send a JSON object such as {"author": "alice", "content": "hello"}')
         fields = dict(data)
         if "timestamp" not in fields:
             if fields.get("signature") is not None:
@@ -50,18 +49,20 @@ class Intake(NodeParts):
             fields["timestamp"] = int(self.chain.clock())
         post = Post.from_dict(fields)
         if self.require_signatures and not post.is_signed:
-            raise InvalidPost("this node accepts signed posts only (it was started with "
-                              "--require-signatures); sign the post with a key")
-        self.chain.add_post(post)          # every rule on a post, in one place
+            raise InvalidPost(
+                "this node accepts signed posts only (it was started with "
+                "--require-signatures); sign the post with a key"
+            )
+        self.chain.add_post(post)  # every rule on a post, in one place
         self.log(f"new post {post.id[:8]} by {post.author}" + (f" from {sender}" if sender else ""))
-        if sender is None:                 # our own client's post: goes out, and again later
-            self._schedule_resend(post.id, RESEND_FIRST)     # until it is mined
+        if sender is None:  # our own client's post: goes out, and again later
+            self._schedule_resend(post.id, RESEND_FIRST)  # until it is mined
             if self._own_posts.allow("own"):
                 for peer in self.peers.sample(POST_FANOUT):
                     self._gossip_queue.submit(POST, self._push_own, peer, post.to_dict())
-            else:   # a flood from our own client: the re-send rounds trickle it out instead
+            else:  # a flood from our own client: the re-send rounds trickle it out instead
                 self._schedule_resend(post.id, RESEND_SOON)
-        elif self._forwarding.allow("forward"):   # a peer's: passed on while there is budget
+        elif self._forwarding.allow("forward"):  # a peer's: passed on while there is budget
             self.gossip_post(post.to_dict(), exclude=sender)
         return post
 
@@ -70,7 +71,7 @@ class Intake(NodeParts):
         try:
             self._call(peer, self.client.send_post, peer, post, self.address)
         except EduChainError as error:
-            if getattr(error, "status", None) != 409:   # 409: the peer has it already
+            if getattr(error, "status", None) != 409:  # 409: the peer has it already
                 return
         self._schedule_resend(post["id"], RESEND_LONGEST)
 
@@ -86,8 +87,9 @@ class Intake(NodeParts):
         with self._resend_lock:
             for post_id in [p for p in self._resend if p not in self.chain.pending]:
                 del self._resend[post_id]
-            due = sorted((when, post_id) for post_id, (when, _) in self._resend.items()
-                         if when <= now)[:RESEND_BATCH]
+            due = sorted(
+                (when, post_id) for post_id, (when, _) in self._resend.items() if when <= now
+            )[:RESEND_BATCH]
             for _, post_id in due:
                 delay = min(RESEND_LONGEST, 2 * self._resend[post_id][1])
                 self._resend[post_id] = (now + delay, delay)
@@ -109,8 +111,10 @@ class Intake(NodeParts):
         :class:`MiningBusy` at once instead of holding another server thread.
         """
         if not self._mining_lock.acquire(blocking=wait):
-            raise MiningBusy("this node is already mining a block; it will be announced when "
-                             "found (watch GET /health for the height)")
+            raise MiningBusy(
+                "this node is already mining a block; it will be announced when "
+                "found (watch GET /health for the height)"
+            )
         try:
             return self._mine(allow_empty)
         finally:
@@ -123,8 +127,11 @@ class Intake(NodeParts):
             if not template.transactions and not allow_empty:
                 return None
             try:
-                block = pow.mine(template, workers=self.mining_workers,
-                                 stop=_AnyOf(self._tip_changed, self._closed))
+                block = pow.mine(
+                    template,
+                    workers=self.mining_workers,
+                    stop=_AnyOf(self._tip_changed, self._closed),
+                )
                 self.chain.add_block(block)
             except (MiningStopped, UnlinkedBlock):
                 if self._closed.is_set():
@@ -144,12 +151,12 @@ class Intake(NodeParts):
         work), or 'syncing' (we are behind or forked)."""
         claimed = data.get("hash") if isinstance(data, dict) else None
         ours = self.chain.block_with_hash(claimed) if isinstance(claimed, str) else None
-        if ours is not None:   # most announcements are copies of a block we hold: the hash
-            return "known", ours   # says so, without parsing a hundred posts
+        if ours is not None:  # most announcements are copies of a block we hold: the hash
+            return "known", ours  # says so, without parsing a hundred posts
         block = Block.from_dict(data)
         if self.chain.has_block(block.hash):
             return "known", block
-        chain = self.chain    # cheap checks before the block may cost us a sync:
+        chain = self.chain  # cheap checks before the block may cost us a sync:
         check_announced_block(block, chain.params, chain.genesis.hash, chain.clock())
         try:
             self.chain.add_block(block)
@@ -158,8 +165,10 @@ class Intake(NodeParts):
                 return "known", block  # another peer's copy of it arrived a moment earlier
             if self.chain.has_block(block.previous_hash):
                 return self._judge_branch(block, sender)
-            self.log(f"block #{block.index} from {sender or 'a client'} does not fit our tip "
-                     f"#{self.chain.height}; syncing")
+            self.log(
+                f"block #{block.index} from {sender or 'a client'} does not fit our tip "
+                f"#{self.chain.height}; syncing"
+            )
             self.schedule_sync(sender)
             return "syncing", block
         self._tip_changed.set()
@@ -171,17 +180,16 @@ class Intake(NodeParts):
         """A block whose parent we hold, off our tip (two miners found a block at once):
         fork choice decides here and now, with no round trip to anyone."""
         with self.chain.lock:
-            parent = self.chain.blocks[:self.chain.height + 1]
+            parent = self.chain.blocks[: self.chain.height + 1]
             cut = next((h for h, b in enumerate(parent) if b.hash == block.previous_hash), None)
-            if cut is None:      # the parent left our chain meanwhile
+            if cut is None:  # the parent left our chain meanwhile
                 self.schedule_sync(sender)
                 return "syncing", block
-            update = self.chain.consider_chain(parent[:cut + 1] + [block])
+            update = self.chain.consider_chain(parent[: cut + 1] + [block])
         if not update.adopted:
             return "stale", block
         self._tip_changed.set()
-        self.log(f"switched to block #{block.index} from {sender or 'a client'}: "
-                 f"{update.reason}")
+        self.log(f"switched to block #{block.index} from {sender or 'a client'}: {update.reason}")
         self.gossip_block(block.to_dict(), exclude=sender)
         self.pass_on_returned(update.returned_posts)
         return "added", block

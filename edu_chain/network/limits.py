@@ -14,18 +14,18 @@ from collections import OrderedDict
 
 from ..errors import RateLimited
 
-CLIENT_POSTS_PER_SECOND = 20.0   # a person types far slower; a script must pace itself
+CLIENT_POSTS_PER_SECOND = 20.0  # a person types far slower; a script must pace itself
 CLIENT_BURST = 40
-PEER_POSTS_PER_SECOND = 200.0    # gossip from a verified peer carries a whole room
+PEER_POSTS_PER_SECOND = 200.0  # gossip from a verified peer carries a whole room
 PEER_BURST = 400
-FORWARD_POSTS_PER_SECOND = 0.5   # posts a node passes on for others
-FORWARD_BURST = 4                # a flood's first second costs the room N x 4 x fan-out
-RETURNED_BURST = 3               # posts of a dropped block passed on at once after a switch:
-#                                  every node that held the block switches, so a reorganisation
-#                                  costs the room N x 3 x fan-out; the authors re-send the rest
-OWN_POSTS_PER_SECOND = 2.0       # a node's own posts told to peers at once; the rest wait
-OWN_BURST = 20                   # for the re-send rounds (10 posts, one peer, every ~2 s)
-MAX_CLIENTS = 4096               # buckets kept; the least recently used go first
+FORWARD_POSTS_PER_SECOND = 0.5  # posts a node passes on for others
+FORWARD_BURST = 4  # a flood's first second costs the room N x 4 x fan-out
+RETURNED_BURST = 3  # posts of a dropped block passed on at once after a switch:
+# every node that held the block switches, so a reorganisation costs the room
+# N x 3 x fan-out; the authors re-send the rest
+OWN_POSTS_PER_SECOND = 2.0  # a node's own posts told to peers at once; the rest wait
+OWN_BURST = 20  # for the re-send rounds (10 posts, one peer, every ~2 s)
+MAX_CLIENTS = 4096  # buckets kept; the least recently used go first
 
 
 class RateLimiter:
@@ -53,8 +53,11 @@ class RateLimiter:
             if tokens < 1.0:
                 self._buckets[client] = (tokens, now)
                 wait = max(1, math.ceil((1.0 - tokens) / self.rate))
-                raise RateLimited(f"too many {what} from {client}: at most {self.rate:g} a "
-                                  f"second (bursts of {self.burst}); retry in {wait} s", wait)
+                raise RateLimited(
+                    f"too many {what} from {client}: at most {self.rate:g} a "
+                    f"second (bursts of {self.burst}); retry in {wait} s",
+                    wait,
+                )
             self._buckets[client] = (tokens - 1.0, now)
             while len(self._buckets) > MAX_CLIENTS:
                 self._buckets.popitem(last=False)

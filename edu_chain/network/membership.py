@@ -21,7 +21,7 @@ from .gossip import OTHER
 from .parts import NodeParts
 from .peers import normalize_address
 
-HANDSHAKE_SECONDS = 3.0    # a peer proves itself within this
+HANDSHAKE_SECONDS = 3.0  # a peer proves itself within this
 RETRY_SENDER_SECONDS = 30.0  # how often an unknown sender may cost us a handshake
 
 
@@ -32,19 +32,24 @@ class Membership(NodeParts):
     def handshake(self, address: str) -> dict:
         """Check that ``address`` is an edu_chain node of our network, not us; its health."""
         try:
-            health = self.client.request("GET", address, "/health", deadline=HANDSHAKE_SECONDS,
-                                         headers=None)
+            health = self.client.request(
+                "GET", address, "/health", deadline=HANDSHAKE_SECONDS, headers=None
+            )
         except PeerError as error:
-            raise NotOurNetwork(f"{address} did not prove it is an edu_chain node: {error}") \
-                from None
+            raise NotOurNetwork(
+                f"{address} did not prove it is an edu_chain node: {error}"
+            ) from None
         if not isinstance(health, dict) or not isinstance(health.get("genesis"), str):
-            raise NotOurNetwork(f"{address} answers /health, but not as an edu_chain node does "
-                                "(no genesis hash)")
+            raise NotOurNetwork(
+                f"{address} answers /health, but not as an edu_chain node does (no genesis hash)"
+            )
         if health.get("node_id") == self.node_id:
             raise BadAddress(f"{address} is this node itself (under another name)")
         if health["genesis"] != self.chain.genesis.hash:
-            raise NotOurNetwork(f"{address} is an edu_chain node of another network (another "
-                                "genesis block: another difficulty?)")
+            raise NotOurNetwork(
+                f"{address} is an edu_chain node of another network (another "
+                "genesis block: another difficulty?)"
+            )
         return health
 
     def _keep(self, address: str) -> bool:
@@ -65,8 +70,10 @@ class Membership(NodeParts):
         if address in self.peers:
             return address
         if self.peers.is_full():
-            raise TooManyPeers(f"this node already has {self.peers.max_peers} peers (its "
-                               "limit); register with one of them instead")
+            raise TooManyPeers(
+                f"this node already has {self.peers.max_peers} peers (its "
+                "limit); register with one of them instead"
+            )
         health = self.handshake(address)
         if self._keep(address):
             self.log(f"{address} registered with us")
@@ -80,27 +87,37 @@ class Membership(NodeParts):
         if self.address is None:
             raise EduChainError("this node does not know its own address yet")
         if address not in self.peers and self.peers.is_full():
-            raise TooManyPeers(f"this node already has {self.peers.max_peers} peers (its "
-                               "limit); it cannot take another")
+            raise TooManyPeers(
+                f"this node already has {self.peers.max_peers} peers (its "
+                "limit); it cannot take another"
+            )
         reply = self._call(address, self.client.register, address, self.address)
-        if not isinstance(reply, dict) or not isinstance(reply.get("chain"), list) \
-                or not reply["chain"]:
+        if (
+            not isinstance(reply, dict)
+            or not isinstance(reply.get("chain"), list)
+            or not reply["chain"]
+        ):
             raise PeerError(f"{address} answered /register_node without a chain")
         try:
             blocks = [Block.from_dict(item) for item in reply["chain"]]
         except InvalidBlock as error:
             raise PeerError(f"{address} sent an invalid chain: {error}") from None
         if blocks[0].hash != self.chain.genesis.hash:
-            raise PeerError(f"{address} is an edu_chain node of another network (another "
-                            "genesis block: another difficulty?)")
+            raise PeerError(
+                f"{address} is an edu_chain node of another network (another "
+                "genesis block: another difficulty?)"
+            )
         update = self.chain.consider_chain(blocks)
         self._keep(address)
         if update.adopted:
             self._tip_changed.set()
         learned = self._learn_peers(reply.get("peers"))
         self.log(f"registered with {address}; learning {learned} more peer(s)")
-        return {"message": "Registration successful", "peers": self.peers.addresses(),
-                "chain": update.reason}
+        return {
+            "message": "Registration successful",
+            "peers": self.peers.addresses(),
+            "chain": update.reason,
+        }
 
     def _other_address(self, address: Any) -> str:
         address = normalize_address(address)
@@ -111,7 +128,7 @@ class Membership(NodeParts):
     def _learn_peers(self, addresses: Any) -> int:
         """Peers a peer told us of: each is checked by a handshake before it is kept."""
         count = 0
-        for address in addresses[:self.peers.max_peers] if isinstance(addresses, list) else []:
+        for address in addresses[: self.peers.max_peers] if isinstance(addresses, list) else []:
             if self.consider_sender(address):
                 count += 1
         return count
@@ -127,13 +144,12 @@ class Membership(NodeParts):
             return False
         now = time.monotonic()
         with self._senders_lock:
-            if now - self._senders_tried.get(address, -RETRY_SENDER_SECONDS) \
-                    < RETRY_SENDER_SECONDS:
+            if now - self._senders_tried.get(address, -RETRY_SENDER_SECONDS) < RETRY_SENDER_SECONDS:
                 return False
             self._senders_tried[address] = now
             if len(self._senders_tried) > 4 * self.peers.max_peers:
                 oldest = sorted(self._senders_tried, key=self._senders_tried.__getitem__)
-                for stale in oldest[:len(oldest) // 2]:
+                for stale in oldest[: len(oldest) // 2]:
                     del self._senders_tried[stale]
         return self._gossip_queue.submit(OTHER, self._adopt, address)
 
@@ -162,7 +178,7 @@ class Membership(NodeParts):
                 continue
 
     def _say_hello(self, address: str) -> None:
-        try:   # our address travels with the call: a peer that forgot us learns us back
+        try:  # our address travels with the call: a peer that forgot us learns us back
             health = self._call(address, self.client.health, address, self.address)
             if self._is_ahead(health):
                 self.start_sync(address)
@@ -187,7 +203,7 @@ class Membership(NodeParts):
             self.register_with(seed)
         except EduChainError as error:
             self._seed_failures[seed] = failures + 1
-            self.seeds[seed] = time.monotonic() + min(5.0, 0.5 * 2 ** failures)
+            self.seeds[seed] = time.monotonic() + min(5.0, 0.5 * 2**failures)
             if report:
                 report(f"cannot join {seed} yet ({error}); retrying every few seconds")
             return False

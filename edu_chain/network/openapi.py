@@ -13,105 +13,27 @@ from __future__ import annotations
 
 import time
 
-from ..block import MAX_NONCE
-from ..hashing import MAX_TARGET_BITS
-from ..rules import MAX_FUTURE_SECONDS, MAX_POSTS_PER_BLOCK
-from ..transactions import MAX_AUTHOR_CHARS, MAX_CONTENT_CHARS, MAX_TIMESTAMP
+from ..transactions import MAX_TIMESTAMP
+from .schemas import (
+    ADDRESS,
+    BAD,
+    BLOCK_OUT,
+    CHAIN,
+    CONFLICT,
+    ERROR,
+    HEALTH,
+    PEER_STATUS,
+    POST_OUT,
+    STRING_LIST,
+    _hex,
+    _int,
+    _json,
+    _object,
+    _reply,
+    block_in,
+    post_in,
+)
 from .sync import PAGE_SIZE
-
-POST_FIELDS = ("author", "content", "timestamp", "public_key", "signature", "id")
-BLOCK_FIELDS = ("index", "transactions", "timestamp", "previous_hash", "nonce", "difficulty",
-                "merkle_root", "hash")
-# What the document promises a node address looks like (a strict subset of what
-# ``normalize_address`` accepts): http(s), a loopback or a plain host name, a port.
-ADDRESS_PATTERN = (r"^https?://(localhost|127\.0\.0\.1|[a-z][a-z0-9]{0,30}"
-                   r"(\.[a-z][a-z0-9]{0,30}){0,3})(:[1-9][0-9]{0,3})?/?$")
-
-
-def _json(schema: dict) -> dict:
-    return {"content": {"application/json": {"schema": schema}}}
-
-
-def _reply(description: str, schema: dict, headers: dict | None = None) -> dict:
-    return {"description": description, **_json(schema), **({"headers": headers} if headers
-                                                               else {})}
-
-
-def _hex(length: int, nullable: bool = False) -> dict:
-    return {"type": "string", "pattern": f"^[0-9a-fA-F]{{{length}}}$",
-            **({"nullable": True} if nullable else {})}
-
-
-def _int(low: int, high: int) -> dict:
-    return {"type": "integer", "minimum": low, "maximum": high}
-
-
-def _text(limit: int) -> dict:
-    return {"type": "string", "minLength": 1, "maxLength": limit, "pattern": r"\S"}
-
-
-def _object(properties: dict, required: list[str], strict: bool = True) -> dict:
-    return {"type": "object", "required": required, "properties": properties,
-            **({"additionalProperties": False} if strict else {})}
-
-
-ERROR = _object({"error": {"type": "string"}}, ["error"], strict=False)
-STRING_LIST = {"type": "array", "items": {"type": "string"}}
-POST_OUT = _object({"author": {"type": "string"}, "content": {"type": "string"},
-                    "timestamp": {"type": "integer"}, "public_key": _hex(64, True),
-                    "signature": _hex(128, True), "id": _hex(64)},
-                   ["author", "content", "timestamp", "public_key", "signature", "id"], False)
-BLOCK_OUT = _object({"index": {"type": "integer"}, "transactions": {"type": "array",
-                                                                    "items": POST_OUT},
-                     "timestamp": {"type": "integer"}, "previous_hash": _hex(64),
-                     "nonce": {"type": "integer"}, "difficulty": {"type": "integer"},
-                     "merkle_root": _hex(64), "hash": _hex(64)}, list(BLOCK_FIELDS), False)
-CHAIN = _object({"length": {"type": "integer"}, "chain": {"type": "array", "items": BLOCK_OUT},
-                 "peers": STRING_LIST}, ["length", "chain", "peers"], False)
-PEER_STATUS = _object({"address": {"type": "string"}, "reachable": {"type": "boolean",
-                                                                    "nullable": True},
-                       "failures": {"type": "integer"},
-                       "last_error": {"type": "string", "nullable": True},
-                       "last_contact": {"type": "number", "nullable": True},
-                       "height": {"type": "integer", "nullable": True},
-                       "failing_since": {"type": "number", "nullable": True}},
-                      ["address", "reachable", "failures"], False)
-HEALTH = _object({"address": {"type": "string", "nullable": True}, "node_id": {"type": "string"},
-                  "height": {"type": "integer"}, "tip": _hex(64), "total_work": {"type": "integer"},
-                  "difficulty": {"type": "integer"}, "network": {"type": "object"},
-                  "genesis": _hex(64), "pending": {"type": "integer"},
-                  "peers": {"type": "integer"}, "require_signatures": {"type": "boolean"}},
-                 ["height", "tip", "total_work", "difficulty", "genesis", "pending", "peers"],
-                 False)
-MESSAGE = _object({"message": {"type": "string"}}, ["message"], False)
-BAD = {"400": _reply("malformed request: not JSON, a field missing, of the wrong type or "
-                     "out of range", ERROR),
-       "413": _reply("body larger than the limit", ERROR)}
-CONFLICT = {"409": _reply("refused by a rule of the chain or the network", ERROR)}
-
-
-def post_in(now: float, timestamp_required: bool = False) -> dict:
-    properties = {"author": _text(MAX_AUTHOR_CHARS), "content": _text(MAX_CONTENT_CHARS),
-                  "timestamp": _int(0, min(MAX_TIMESTAMP, int(now) + MAX_FUTURE_SECONDS)),
-                  "public_key": _hex(64, True), "signature": _hex(128, True), "id": _hex(64)}
-    required = ["author", "content"] + (["timestamp"] if timestamp_required else [])
-    return _object(properties, required)
-
-
-def block_in(now: float) -> dict:
-    return _object({"index": _int(0, MAX_TIMESTAMP),
-                    "transactions": {"type": "array", "maxItems": MAX_POSTS_PER_BLOCK,
-                                     "items": post_in(now, timestamp_required=True)},
-                    "timestamp": _int(0, MAX_TIMESTAMP), "previous_hash": _hex(64),
-                    "nonce": _int(0, MAX_NONCE), "difficulty": _int(0, MAX_TARGET_BITS),
-                    "merkle_root": _hex(64), "hash": _hex(64)},
-                   ["index", "transactions", "timestamp", "previous_hash", "nonce",
-                    "difficulty"])
-
-
-ADDRESS = _object({"node_address": {"type": "string", "maxLength": 256,
-                                    "pattern": ADDRESS_PATTERN,
-                                    "example": "http://127.0.0.1:8000"}}, ["node_address"])
 
 
 def _op(summary: str, responses: dict, body: dict | None = None, params: list | None = None):
@@ -124,88 +46,233 @@ def _op(summary: str, responses: dict, body: dict | None = None, params: list | 
 
 
 def _query(name: str, description: str, low: int, high: int) -> dict:
-    return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": _int(low, high)}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": _int(low, high),
+    }
 
 
 def openapi_document(now: float | None = None) -> dict:
     """The document; post timestamps may be up to 2 h ahead of ``now`` (the clock)."""
     now = time.time() if now is None else now
-    mined = _object({"message": {"type": "string"}, "block": {**BLOCK_OUT, "nullable": True}},
-                    ["message", "block"], False)
-    mine = _op("Mine the pending posts into a block and announce it (text, or JSON when "
-               "asked with Accept: application/json)", {
-                   "200": {"description": "'Block #N is mined.' or 'No transactions to mine'",
-                           "content": {"text/plain": {"schema": {"type": "string"}},
-                                       "application/json": {"schema": mined}}},
-                   "409": _reply("this node is mining already", ERROR),
-                   "503": _reply("not now: the node is shutting down, or its chain kept "
-                                 "changing while it mined; try again", ERROR)})
-    too_fast = _reply("too many posts from this client; retry after Retry-After seconds",
-                      ERROR, {"Retry-After": {"required": True, "description": "seconds",
-                                              "schema": {"type": "integer", "minimum": 1}}})
-    added = _object({"message": {"type": "string"},
-                     "status": {"type": "string", "enum": ["added", "known", "syncing", "stale"]}},
-                    ["message", "status"], False)
+    mined = _object(
+        {"message": {"type": "string"}, "block": {**BLOCK_OUT, "nullable": True}},
+        ["message", "block"],
+        False,
+    )
+    mine = _op(
+        "Mine the pending posts into a block and announce it (text, or JSON when "
+        "asked with Accept: application/json)",
+        {
+            "200": {
+                "description": "'Block #N is mined.' or 'No transactions to mine'",
+                "content": {
+                    "text/plain": {"schema": {"type": "string"}},
+                    "application/json": {"schema": mined},
+                },
+            },
+            "409": _reply("this node is mining already", ERROR),
+            "503": _reply(
+                "not now: the node is shutting down, or its chain kept "
+                "changing while it mined; try again",
+                ERROR,
+            ),
+        },
+    )
+    too_fast = _reply(
+        "too many posts from this client; retry after Retry-After seconds",
+        ERROR,
+        {
+            "Retry-After": {
+                "required": True,
+                "description": "seconds",
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        },
+    )
+    added = _object(
+        {
+            "message": {"type": "string"},
+            "status": {"type": "string", "enum": ["added", "known", "syncing", "stale"]},
+        },
+        ["message", "status"],
+        False,
+    )
     return {
         "openapi": "3.0.3",
-        "info": {"title": "edu_chain node", "version": "1",
-                 "description": "The tutorial's node API, plus the extras a real node needs. "
-                                "Errors are JSON: {\"error\": \"...\"}."},
+        "info": {
+            "title": "edu_chain node",
+            "version": "1",
+            "description": "The tutorial's node API, plus the extras a real node needs. "
+            'Errors are JSON: {"error": "..."}.',
+        },
         "paths": {
-            "/": {"get": _op("List the endpoints", {"200": _reply("endpoints", _object(
-                {"name": {"type": "string"}, "address": {"type": "string", "nullable": True},
-                 "endpoints": STRING_LIST}, ["name", "endpoints"], False))})},
-            "/new_transaction": {"post": _op("Submit a post to the pending pool", {
-                "201": _reply("accepted", _object({"message": {"type": "string"},
-                                                   "id": _hex(64), "post": POST_OUT},
-                                                  ["message", "id", "post"], False)),
-                "409": _reply("duplicate or replay", ERROR), "429": too_fast, **BAD},
-                post_in(now))},
-            "/chain": {"get": _op("The whole chain and the peers",
-                                  {"200": _reply("chain", CHAIN)})},
+            "/": {
+                "get": _op(
+                    "List the endpoints",
+                    {
+                        "200": _reply(
+                            "endpoints",
+                            _object(
+                                {
+                                    "name": {"type": "string"},
+                                    "address": {"type": "string", "nullable": True},
+                                    "endpoints": STRING_LIST,
+                                },
+                                ["name", "endpoints"],
+                                False,
+                            ),
+                        )
+                    },
+                )
+            },
+            "/new_transaction": {
+                "post": _op(
+                    "Submit a post to the pending pool",
+                    {
+                        "201": _reply(
+                            "accepted",
+                            _object(
+                                {"message": {"type": "string"}, "id": _hex(64), "post": POST_OUT},
+                                ["message", "id", "post"],
+                                False,
+                            ),
+                        ),
+                        "409": _reply("duplicate or replay", ERROR),
+                        "429": too_fast,
+                        **BAD,
+                    },
+                    post_in(now),
+                )
+            },
+            "/chain": {
+                "get": _op("The whole chain and the peers", {"200": _reply("chain", CHAIN)})
+            },
             "/mine": {"get": mine, "post": mine},
-            "/pending_tx": {"get": _op("The pending posts", {"200": _reply(
-                "posts", {"type": "array", "items": POST_OUT})})},
-            "/register_node": {"post": _op(
-                "Register a peer with this node, once it proves it is an edu_chain node of "
-                "this network; answers with the chain and peers",
-                {"200": _reply("chain", CHAIN), **CONFLICT, **BAD}, ADDRESS)},
-            "/register_with": {"post": _op(
-                "Make this node register with another and sync",
-                {"200": _reply("registered", _object({"message": {"type": "string"},
-                                                      "peers": STRING_LIST,
-                                                      "chain": {"type": "string"}},
-                                                     ["message", "peers", "chain"], False)),
-                 **CONFLICT, "502": _reply("the other node could not be reached", ERROR),
-                 **BAD}, ADDRESS)},
-            "/add_block": {"post": _op("A block mined by a peer", {
-                "201": _reply("added", added),
-                "200": _reply("already known, or on a branch with no more work", added),
-                "202": _reply("does not extend the tip; syncing", added), **CONFLICT, **BAD},
-                block_in(now))},
-            "/peers": {"get": _op("Known peers and their status", {"200": _reply(
-                "peers", _object({"peers": STRING_LIST,
-                                  "status": {"type": "array", "items": PEER_STATUS}},
-                                 ["peers", "status"], False))})},
-            "/blocks": {"get": _op("Blocks from height `since` on (incremental sync)", {
-                "200": _reply("a page of blocks", _object(
-                    {"blocks": {"type": "array", "items": BLOCK_OUT},
-                     "height": {"type": "integer"},
-                     "next": {"type": "integer", "nullable": True}},
-                    ["blocks", "height", "next"], False)), **BAD},
-                params=[_query("since", "first height", 0, MAX_TIMESTAMP),
-                        _query("limit", "at most this many blocks", 1, PAGE_SIZE)])},
-            "/health": {"get": _op("Height, tip, work, difficulty, pool size and peer count "
-                                   "(small: peers poll it)", {"200": _reply("health", HEALTH)})},
-            "/sync": {"post": _op("Ask every peer (in parallel) and adopt the most-work valid "
-                                  "chain; answers within a few seconds", {"200": _reply(
-                                      "results", _object({"results": STRING_LIST,
-                                                          "height": {"type": "integer"},
-                                                          "tip": _hex(64)},
-                                                         ["results", "height", "tip"],
-                                                         False))})},
-            "/openapi.json": {"get": _op("This document", {"200": _reply(
-                "OpenAPI document", {"type": "object"})})},
+            "/pending_tx": {
+                "get": _op(
+                    "The pending posts",
+                    {"200": _reply("posts", {"type": "array", "items": POST_OUT})},
+                )
+            },
+            "/register_node": {
+                "post": _op(
+                    "Register a peer with this node, once it proves it is an edu_chain node of "
+                    "this network; answers with the chain and peers",
+                    {"200": _reply("chain", CHAIN), **CONFLICT, **BAD},
+                    ADDRESS,
+                )
+            },
+            "/register_with": {
+                "post": _op(
+                    "Make this node register with another and sync",
+                    {
+                        "200": _reply(
+                            "registered",
+                            _object(
+                                {
+                                    "message": {"type": "string"},
+                                    "peers": STRING_LIST,
+                                    "chain": {"type": "string"},
+                                },
+                                ["message", "peers", "chain"],
+                                False,
+                            ),
+                        ),
+                        **CONFLICT,
+                        "502": _reply("the other node could not be reached", ERROR),
+                        **BAD,
+                    },
+                    ADDRESS,
+                )
+            },
+            "/add_block": {
+                "post": _op(
+                    "A block mined by a peer",
+                    {
+                        "201": _reply("added", added),
+                        "200": _reply("already known, or on a branch with no more work", added),
+                        "202": _reply("does not extend the tip; syncing", added),
+                        **CONFLICT,
+                        **BAD,
+                    },
+                    block_in(now),
+                )
+            },
+            "/peers": {
+                "get": _op(
+                    "Known peers and their status",
+                    {
+                        "200": _reply(
+                            "peers",
+                            _object(
+                                {
+                                    "peers": STRING_LIST,
+                                    "status": {"type": "array", "items": PEER_STATUS},
+                                },
+                                ["peers", "status"],
+                                False,
+                            ),
+                        )
+                    },
+                )
+            },
+            "/blocks": {
+                "get": _op(
+                    "Blocks from height `since` on (incremental sync)",
+                    {
+                        "200": _reply(
+                            "a page of blocks",
+                            _object(
+                                {
+                                    "blocks": {"type": "array", "items": BLOCK_OUT},
+                                    "height": {"type": "integer"},
+                                    "next": {"type": "integer", "nullable": True},
+                                },
+                                ["blocks", "height", "next"],
+                                False,
+                            ),
+                        ),
+                        **BAD,
+                    },
+                    params=[
+                        _query("since", "first height", 0, MAX_TIMESTAMP),
+                        _query("limit", "at most this many blocks", 1, PAGE_SIZE),
+                    ],
+                )
+            },
+            "/health": {
+                "get": _op(
+                    "Height, tip, work, difficulty, pool size and peer count "
+                    "(small: peers poll it)",
+                    {"200": _reply("health", HEALTH)},
+                )
+            },
+            "/sync": {
+                "post": _op(
+                    "Ask every peer (in parallel) and adopt the most-work valid "
+                    "chain; answers within a few seconds",
+                    {
+                        "200": _reply(
+                            "results",
+                            _object(
+                                {
+                                    "results": STRING_LIST,
+                                    "height": {"type": "integer"},
+                                    "tip": _hex(64),
+                                },
+                                ["results", "height", "tip"],
+                                False,
+                            ),
+                        )
+                    },
+                )
+            },
+            "/openapi.json": {
+                "get": _op("This document", {"200": _reply("OpenAPI document", {"type": "object"})})
+            },
         },
     }

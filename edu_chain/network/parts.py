@@ -54,12 +54,18 @@ class NodeParts:
     _resend: dict[str, tuple[float, float]]
     _resend_lock: threading.Lock
 
-    if TYPE_CHECKING:   # provided by the part named; declared for readers and type checkers
+    if TYPE_CHECKING:  # provided by the part named; declared for readers and type checkers
         # service.Node: the plumbing
         def log(self, text: str) -> None: ...
         def _call(self, peer: str, function: Callable[..., Any], *args: Any) -> Any: ...
-        def _gossip(self, priority: int, fanout: int, function: Callable[..., Any],
-                    payload: dict, exclude: str | None) -> None: ...
+        def _gossip(
+            self,
+            priority: int,
+            fanout: int,
+            function: Callable[..., Any],
+            payload: dict,
+            exclude: str | None,
+        ) -> None: ...
         # intake.Intake
         def gossip_block(self, block: dict, exclude: str | None = None) -> None: ...
         def pass_on_returned(self, posts: list) -> None: ...

@@ -20,9 +20,9 @@ from urllib.parse import urlsplit
 
 from ..errors import BadAddress, TooManyPeers
 
-MAX_PEERS = 64                 # a room of 40 students and a teacher fits, with room to spare
-EVICT_AFTER_FAILURES = 5       # consecutive failed calls ...
-EVICT_AFTER_SECONDS = 30.0     # ... over at least this long: the peer is gone, forget it
+MAX_PEERS = 64  # a room of 40 students and a teacher fits, with room to spare
+EVICT_AFTER_FAILURES = 5  # consecutive failed calls ...
+EVICT_AFTER_SECONDS = 30.0  # ... over at least this long: the peer is gone, forget it
 MAX_ADDRESS_CHARS = 256
 
 
@@ -38,15 +38,18 @@ def normalize_address(address: object) -> str:
     ``http://127.0.0.1:8000/chain`` all become ``http://127.0.0.1:8000``.
     """
     if not isinstance(address, str) or not address.strip():
-        raise BadAddress("a node address must be a non-empty string such as "
-                         "'http://127.0.0.1:8000'")
+        raise BadAddress(
+            "a node address must be a non-empty string such as 'http://127.0.0.1:8000'"
+        )
     text = address.strip()
     if len(text) > MAX_ADDRESS_CHARS:
         raise BadAddress(f"a node address has at most {MAX_ADDRESS_CHARS} characters")
     shown = text.encode("ascii", "backslashreplace").decode("ascii")[:80]
     if _FORBIDDEN.search(text) or not text.isascii():
-        raise BadAddress(f"'{shown}' holds characters no node address has (spaces, quotes, "
-                         "control or non-ASCII characters); use http://HOST:PORT")
+        raise BadAddress(
+            f"'{shown}' holds characters no node address has (spaces, quotes, "
+            "control or non-ASCII characters); use http://HOST:PORT"
+        )
     if "://" not in text:
         text = "http://" + text
     try:
@@ -74,7 +77,7 @@ def _canonical_host(host: str, shown: str) -> str:
         except ValueError:
             raise BadAddress(f"'{shown}' has an invalid IPv6 address") from None
     elif re.fullmatch(r"[0-9a-fx.]+", host) and not _looks_like_name(host):
-        try:   # 127.1, 2130706433 and 0x7f.1 are all 127.0.0.1 to the resolver
+        try:  # 127.1, 2130706433 and 0x7f.1 are all 127.0.0.1 to the resolver
             ip = ipaddress.IPv4Address(socket.inet_aton(host))
         except OSError:
             raise BadAddress(f"'{shown}' has an invalid IPv4 address") from None
@@ -84,8 +87,10 @@ def _canonical_host(host: str, shown: str) -> str:
             raise BadAddress(f"'{shown}' does not have a valid host name")
         return host.rstrip(".")
     if ip.is_unspecified or ip.is_multicast or str(ip) == "255.255.255.255":
-        raise BadAddress(f"'{shown}': {ip} is not an address a node can be reached at "
-                         "(0.0.0.0 means 'every interface' to a server; give the node's own IP)")
+        raise BadAddress(
+            f"'{shown}': {ip} is not an address a node can be reached at "
+            "(0.0.0.0 means 'every interface' to a server; give the node's own IP)"
+        )
     if ip.version == 6:
         mapped = ip.ipv4_mapped
         return str(mapped) if mapped else f"[{ip.compressed}]"
@@ -100,11 +105,11 @@ def _looks_like_name(host: str) -> bool:
 @dataclass
 class PeerStatus:
     address: str
-    reachable: bool | None = None     # None: not contacted yet
-    failures: int = 0                 # consecutive failed calls
+    reachable: bool | None = None  # None: not contacted yet
+    failures: int = 0  # consecutive failed calls
     last_error: str | None = None
     last_contact: float | None = None  # time of the last successful call
-    height: int | None = None          # the peer's height at the last health check
+    height: int | None = None  # the peer's height at the last health check
     failing_since: float | None = None  # start of the current run of failures
 
 
@@ -131,8 +136,10 @@ class PeerSet:
             if address == self.own_address or address in self._peers:
                 return False
             if len(self._peers) >= self.max_peers:
-                raise TooManyPeers(f"this node already has {self.max_peers} peers (its limit); "
-                                   "register with one of them instead")
+                raise TooManyPeers(
+                    f"this node already has {self.max_peers} peers (its limit); "
+                    "register with one of them instead"
+                )
             self._peers[address] = PeerStatus(address)
             return True
 
@@ -178,8 +185,10 @@ class PeerSet:
             status.failures += 1
             if status.failing_since is None:
                 status.failing_since = now
-            return (status.failures >= EVICT_AFTER_FAILURES
-                    and now - status.failing_since >= EVICT_AFTER_SECONDS)
+            return (
+                status.failures >= EVICT_AFTER_FAILURES
+                and now - status.failing_since >= EVICT_AFTER_SECONDS
+            )
 
     def statuses(self) -> list[dict]:
         with self._lock:

@@ -35,18 +35,25 @@ from .sync import PAGE_SIZE, Sync
 
 __all__ = ["Node", "MiningBusy", "PAGE_SIZE"]
 
-WATCH_FANOUT = 1          # random peers the watcher asks per round
+WATCH_FANOUT = 1  # random peers the watcher asks per round
 
 
 class Node(Intake, Sync, Membership):
     """One edu_chain node. ``Node()`` is a node of the default network, in memory."""
 
-    def __init__(self, chain: Blockchain | None = None, *, address: str | None = None,
-                 client: PeerClient | None = None, require_signatures: bool = False,
-                 sync_interval: float | None = 2.0, mining_workers: int = 1,
-                 max_peers: int = MAX_PEERS):
+    def __init__(
+        self,
+        chain: Blockchain | None = None,
+        *,
+        address: str | None = None,
+        client: PeerClient | None = None,
+        require_signatures: bool = False,
+        sync_interval: float | None = 2.0,
+        mining_workers: int = 1,
+        max_peers: int = MAX_PEERS,
+    ):
         self.chain = chain if chain is not None else Blockchain()
-        self.node_id = secrets.token_hex(8)   # tells a node apart from its aliases
+        self.node_id = secrets.token_hex(8)  # tells a node apart from its aliases
         self.peers = PeerSet(max_peers=max_peers)
         self._own_client = client is None
         self.client = client or PeerClient()
@@ -55,7 +62,7 @@ class Node(Intake, Sync, Membership):
         self.watch_fanout = WATCH_FANOUT
         self.mining_workers = mining_workers
         self.events: deque[str] = deque(maxlen=200)
-        self.seeds: dict[str, float] = {}     # --peer addresses -> when to try joining again
+        self.seeds: dict[str, float] = {}  # --peer addresses -> when to try joining again
         self._seed_failures: dict[str, int] = {}
         self.address = None
         if address:
@@ -73,9 +80,9 @@ class Node(Intake, Sync, Membership):
         self._forwarding = RateLimiter(FORWARD_POSTS_PER_SECOND, FORWARD_BURST)
         self._own_posts = RateLimiter(OWN_POSTS_PER_SECOND, OWN_BURST)
         self._returning = RateLimiter(FORWARD_POSTS_PER_SECOND, RETURNED_BURST)
-        self._resend: dict[str, tuple[float, float]] = {}   # own post id -> (when, delay)
+        self._resend: dict[str, tuple[float, float]] = {}  # own post id -> (when, delay)
         self._resend_lock = threading.Lock()
-        for post in self.chain.pending_posts():   # after a restart: re-announce the pool soon
+        for post in self.chain.pending_posts():  # after a restart: re-announce the pool soon
             self._resend[post.id] = (time.monotonic() + 5.0, RESEND_FIRST)
 
     def set_address(self, address: str) -> None:
@@ -88,8 +95,9 @@ class Node(Intake, Sync, Membership):
         """Take back saved peers, and start the background check of peers."""
         self.recontact_saved_peers()
         if self.sync_interval and self._watcher is None:
-            self._watcher = threading.Thread(target=self._watch, daemon=True,
-                                             name=f"edu-chain-watch {self.address}")
+            self._watcher = threading.Thread(
+                target=self._watch, daemon=True, name=f"edu-chain-watch {self.address}"
+            )
             self._watcher.start()
         return self
 
@@ -125,12 +133,14 @@ class Node(Intake, Sync, Membership):
         self.peers.mark_ok(peer, height if isinstance(height, int) else None)
         return result
 
-    def _gossip(self, priority: int, fanout: int, function, payload: dict,
-                exclude: str | None) -> None:
+    def _gossip(
+        self, priority: int, fanout: int, function, payload: dict, exclude: str | None
+    ) -> None:
         """Tell ``fanout`` random peers (never ``exclude``, who told us) in the background."""
         for peer in self.peers.sample(fanout, exclude=(exclude,)):
-            self._gossip_queue.submit(priority, self._call_quietly, peer, function, peer,
-                                      payload, self.address)
+            self._gossip_queue.submit(
+                priority, self._call_quietly, peer, function, peer, payload, self.address
+            )
 
     def _call_quietly(self, peer, function, *args) -> None:
         try:

@@ -16,8 +16,13 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 # /health; many idle keep-alive connections allowed (peers keep a few each) but closed
 # after 30 s idle; bodies over the limit refused from their Content-Length, before a
 # byte of them is buffered.
-WAITRESS_SETTINGS = {"threads": 12, "connection_limit": 1000, "channel_timeout": 30,
-                     "cleanup_interval": 10, "ident": "edu_chain"}
+WAITRESS_SETTINGS = {
+    "threads": 12,
+    "connection_limit": 1000,
+    "channel_timeout": 30,
+    "cleanup_interval": 10,
+    "ident": "edu_chain",
+}
 
 
 def room_server(app, host: str, port: int, max_body: int):
@@ -27,12 +32,14 @@ def room_server(app, host: str, port: int, max_body: int):
     a request line that is not ASCII), get a JSON error too, like every other answer.
     """
     from waitress.server import create_server
+
     # mining runs in one of the process's threads and holds the GIL between hashes; a
     # shorter switch interval (process-wide, so only for a served node) lets /health and
     # the peers' calls through while it mines
     sys.setswitchinterval(0.001)
-    server = create_server(app, host=host, port=port, max_request_body_size=max_body,
-                           **WAITRESS_SETTINGS)
+    server = create_server(
+        app, host=host, port=port, max_request_body_size=max_body, **WAITRESS_SETTINGS
+    )
     server.channel_class = _json_error_channel()
     return server
 
@@ -46,8 +53,10 @@ def _json_error_channel():
     class JsonErrorTask(ErrorTask):
         def execute(self):
             error = self.request.error
-            reasons = {413: "the request body is larger than the limit of "
-                            f"{self.channel.adj.max_request_body_size} bytes"}
+            reasons = {
+                413: "the request body is larger than the limit of "
+                f"{self.channel.adj.max_request_body_size} bytes"
+            }
             text = reasons.get(error.code, f"{error.reason}: {error.body}")
             body = json.dumps({"error": text}).encode("utf-8")
             self.status = f"{error.code} {error.reason}"
@@ -75,9 +84,12 @@ class ThreadedServer:
     def __init__(self, app, host: str = "127.0.0.1", port: int = 0, name: str = "server"):
         self.server = make_server(host, port, app, threaded=True, request_handler=QuietHandler)
         self.url = f"http://{host}:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever,
-                                       kwargs={"poll_interval": 0.1}, daemon=True,
-                                       name=f"edu-chain {name} {self.url}")
+        self.thread = threading.Thread(
+            target=self.server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            daemon=True,
+            name=f"edu-chain {name} {self.url}",
+        )
         self.thread.start()
 
     def stop(self) -> None:

@@ -17,10 +17,10 @@ from ..errors import BadAddress, EduChainError, InvalidBlock, InvalidChain, Peer
 from .parts import NodeParts
 from .peers import normalize_address
 
-PAGE_SIZE = 2000          # blocks per /blocks page
+PAGE_SIZE = 2000  # blocks per /blocks page
 SYNC_ANSWER_SECONDS = 4.0  # POST /sync answers within this, whatever the peers do
-MAX_SYNCS = 80             # syncs running or waiting at once (one per peer at most)
-SEED_ODDS = 0.25           # share of the watcher's rounds that also ask the --peer seeds
+MAX_SYNCS = 80  # syncs running or waiting at once (one per peer at most)
+SEED_ODDS = 0.25  # share of the watcher's rounds that also ask the --peer seeds
 
 
 class Sync(NodeParts):
@@ -38,12 +38,17 @@ class Sync(NodeParts):
             return ChainUpdate(False, f"{peer} has no more work than we do")
         common = self._common_height(peer, min(self.chain.height, int(health["height"])))
         fetched = self._fetch_blocks(peer, common + 1, int(health["height"]))
-        update = self.chain.consider_chain(self.chain.blocks[:common + 1] + fetched)
+        update = self.chain.consider_chain(self.chain.blocks[: common + 1] + fetched)
         if update.adopted:
             self._tip_changed.set()
-            self.log(f"synced from {peer}: {update.reason}" + (
-                f"; {len(update.returned_posts)} post(s) back in the pool"
-                if update.returned_posts else ""))
+            self.log(
+                f"synced from {peer}: {update.reason}"
+                + (
+                    f"; {len(update.returned_posts)} post(s) back in the pool"
+                    if update.returned_posts
+                    else ""
+                )
+            )
             self.gossip_block(self.chain.tip.to_dict(), exclude=peer)
             self.pass_on_returned(update.returned_posts)
         return update
@@ -75,7 +80,7 @@ class Sync(NodeParts):
             if running is not None:
                 return running
             if self._closed.is_set() or len(self._syncing) >= MAX_SYNCS:
-                return None      # shutting down, or enough catching up under way already
+                return None  # shutting down, or enough catching up under way already
             try:
                 future = self._sync_pool.submit(self.sync_from, peer)
             except RuntimeError:
@@ -122,13 +127,15 @@ class Sync(NodeParts):
                 raise InvalidChain(f"{peer} has another genesis block: it is on another network", 0)
             height, step = max(0, height - step), step * 2
 
-    def _fetch_blocks(self, peer: str, since: int, until: int,
-                      limit: int = PAGE_SIZE) -> list[Block]:
+    def _fetch_blocks(
+        self, peer: str, since: int, until: int, limit: int = PAGE_SIZE
+    ) -> list[Block]:
         blocks: list[Block] = []
         position = since
         while position <= until:
-            page = self._call(peer, self.client.blocks_since, peer, position,
-                              min(limit, until - position + 1))
+            page = self._call(
+                peer, self.client.blocks_since, peer, position, min(limit, until - position + 1)
+            )
             items = page.get("blocks") if isinstance(page, dict) else None
             if not isinstance(items, list) or not items:
                 break
@@ -147,7 +154,7 @@ class Sync(NodeParts):
         re-send our pending posts now and then, rejoin seeds we lost."""
         interval = self.sync_interval
         if not interval:
-            return      # (start() runs no watcher then)
+            return  # (start() runs no watcher then)
         while not self._closed.wait(interval * (0.75 + 0.5 * _jitter())):
             asked = self.peers.sample(self.watch_fanout)
             if random.random() < SEED_ODDS:

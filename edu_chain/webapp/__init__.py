@@ -24,14 +24,20 @@ PAGE_SIZE = 10
 UNSIGNED = ""
 
 
-def create_app(node_url: str, wallet: Wallet | None = None, *, page_size: int = PAGE_SIZE,
-               timeout: float | tuple[float, float] = (1.0, 10.0)) -> Flask:
+def create_app(
+    node_url: str,
+    wallet: Wallet | None = None,
+    *,
+    page_size: int = PAGE_SIZE,
+    timeout: float | tuple[float, float] = (1.0, 10.0),
+) -> Flask:
     """A posts app for the node at ``node_url``, signing with identities of ``wallet``."""
     app = Flask(__name__)
     # Behind jupyter-server-proxy (a JupyterHub) the page lives at …/proxy/PORT/, which the
     # proxy sends as X-Forwarded-Prefix: every link and redirect then keeps that prefix.
     app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way
-        app.wsgi_app, x_for=0, x_proto=0, x_host=0, x_port=0, x_prefix=1)
+        app.wsgi_app, x_for=0, x_proto=0, x_host=0, x_port=0, x_prefix=1
+    )
     app.secret_key = os.urandom(24)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     node = NodeClient(node_url, timeout=timeout)
@@ -59,10 +65,16 @@ def create_app(node_url: str, wallet: Wallet | None = None, *, page_size: int = 
         entries = list(reversed(pending_entries(pending))) + newest_first(chain_entries(chain))
         pages = max(1, math.ceil(len(entries) / page_size))
         page = min(max(1, request.args.get("page", 1, type=int)), pages)
-        shown = entries[(page - 1) * page_size: page * page_size]
-        return render_template("index.html", entries=shown, page=page, pages=pages,
-                               total=len(entries), height=chain["length"] - 1,
-                               identities=identities(wallet))
+        shown = entries[(page - 1) * page_size : page * page_size]
+        return render_template(
+            "index.html",
+            entries=shown,
+            page=page,
+            pages=pages,
+            total=len(entries),
+            height=chain["length"] - 1,
+            identities=identities(wallet),
+        )
 
     @app.post("/post")
     def post():
@@ -127,12 +139,16 @@ def entry(post: dict, block: dict | None) -> dict:
     key = post.get("public_key")
     key = key if isinstance(key, str) else None
     stamp = post.get("timestamp")
-    return {"author": str(post.get("author", "")), "content": str(post.get("content", "")),
-            "time": when(stamp), "timestamp": stamp if type(stamp) is int else 0,
-            "short_key": key[:8] if key else None,
-            "verified": bool(post.get("signature") and key),
-            "block_index": _int(block.get("index")) if block else None,
-            "block_hash": str(block.get("hash", "")) if block else None}
+    return {
+        "author": str(post.get("author", "")),
+        "content": str(post.get("content", "")),
+        "time": when(stamp),
+        "timestamp": stamp if type(stamp) is int else 0,
+        "short_key": key[:8] if key else None,
+        "verified": bool(post.get("signature") and key),
+        "block_index": _int(block.get("index")) if block else None,
+        "block_hash": str(block.get("hash", "")) if block else None,
+    }
 
 
 def _int(value: object) -> int:
@@ -141,9 +157,13 @@ def _int(value: object) -> int:
 
 def chain_entries(chain: dict) -> list[dict]:
     """Every post on the chain (the genesis message aside), with its own block's hash."""
-    return [entry(post, block) for block in chain.get("chain", []) if isinstance(block, dict)
-            and _int(block.get("index")) > 0 for post in block.get("transactions", [])
-            if isinstance(post, dict)]
+    return [
+        entry(post, block)
+        for block in chain.get("chain", [])
+        if isinstance(block, dict) and _int(block.get("index")) > 0
+        for post in block.get("transactions", [])
+        if isinstance(post, dict)
+    ]
 
 
 def pending_entries(pending: list) -> list[dict]:

@@ -5,6 +5,12 @@ Each module holds the exercises of a few notebooks as a dict name -> Exercise;
 public registry built from it.
 """
 
-from . import apps, basics, bitcoin, chains
+from . import apps, basics, bitcoin, chains, trees
 
-ALL = {**basics.EXERCISES, **chains.EXERCISES, **apps.EXERCISES, **bitcoin.EXERCISES}
+ALL = {
+    **basics.EXERCISES,
+    **chains.EXERCISES,
+    **trees.EXERCISES,
+    **apps.EXERCISES,
+    **bitcoin.EXERCISES,
+}

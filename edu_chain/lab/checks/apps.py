@@ -1,12 +1,10 @@
-"""Exercises of notebooks 09-13: signatures, the posts app, costs, attacks, Merkle proofs,
-retargeting."""
+"""Exercises of notebooks 09-12: signatures, the posts app, costs, attacks."""
 
 from __future__ import annotations
 
 import dataclasses
 import random
 
-from ...merkle import merkle_proof
 from ...transactions import Post
 from ..exercises import Case, Exercise
 from . import fixtures as fx
@@ -18,8 +16,14 @@ def _signed_posts():
     rng = random.Random(30)
     posts = []
     for n in range(6):
-        posts.append(Post.signed(rng.choice(("alice", "bob", "zoë")), f"message {n} 😀",
-                                 fx.key(n), STAMP + rng.randint(0, 10**6)))
+        posts.append(
+            Post.signed(
+                rng.choice(("alice", "bob", "zoë")),
+                f"message {n} 😀",
+                fx.key(n),
+                STAMP + rng.randint(0, 10**6),
+            )
+        )
     return posts
 
 
@@ -31,8 +35,18 @@ def _post_cases():
 
 def _sign_cases():
     rng = random.Random(31)
-    return [Case((fx.key(n), rng.choice(("alice", "bob", "Émile")), f"post {n} €",
-                  STAMP + rng.randint(0, 10**6)), f"key {n}") for n in range(8)]
+    return [
+        Case(
+            (
+                fx.key(n),
+                rng.choice(("alice", "bob", "Émile")),
+                f"post {n} €",
+                STAMP + rng.randint(0, 10**6),
+            ),
+            f"key {n}",
+        )
+        for n in range(8)
+    ]
 
 
 def _authentic_cases():
@@ -43,10 +57,14 @@ def _authentic_cases():
         Case((dataclasses.replace(good[0], content="I wrote that"),), "content altered"),
         Case((dataclasses.replace(good[1], author="mallory"),), "author altered"),
         Case((dataclasses.replace(good[2], timestamp=good[2].timestamp + 1),), "time altered"),
-        Case((dataclasses.replace(good[3], public_key=other.public_key),),
-             "someone else's key swapped in"),
-        Case((dataclasses.replace(good[4], signature=good[5].signature),),
-             "the signature of another post"),
+        Case(
+            (dataclasses.replace(good[3], public_key=other.public_key),),
+            "someone else's key swapped in",
+        ),
+        Case(
+            (dataclasses.replace(good[4], signature=good[5].signature),),
+            "the signature of another post",
+        ),
         Case((fx.post(3),), "an unsigned post"),
         Case((good[5],), "a genuine signed post"),
     ]
@@ -58,8 +76,9 @@ def _feed_cases():
     cases = []
     for n in range(6):
         blocks = fx.chain(rng.randint(1, 6), seed=n % 4)
-        cases.append(({"length": len(blocks), "chain": [b.to_dict() for b in blocks],
-                       "peers": []},))
+        cases.append(
+            ({"length": len(blocks), "chain": [b.to_dict() for b in blocks], "peers": []},)
+        )
     return cases
 
 
@@ -83,218 +102,198 @@ def _seconds_cases():
 
 def _shares():
     rng = random.Random(35)
-    cases = [(0.1, 0), (0.1, 1), (0.1, 5), (0.1, 10), (0.3, 5), (0.3, 24), (0.45, 30),
-             Case((0.5, 3), "q = p: the attacker always catches up"),
-             Case((0.7, 2), "a majority attacker"), Case((0.0, 4), "no attacker")]
+    cases = [
+        (0.1, 0),
+        (0.1, 1),
+        (0.1, 5),
+        (0.1, 10),
+        (0.3, 5),
+        (0.3, 24),
+        (0.45, 30),
+        Case((0.5, 3), "q = p: the attacker always catches up"),
+        Case((0.7, 2), "a majority attacker"),
+        Case((0.0, 4), "no attacker"),
+    ]
     return cases + [(round(rng.uniform(0.01, 0.49), 3), rng.randint(0, 60)) for _ in range(8)]
 
 
 def _risk_cases():
     rng = random.Random(36)
     cases = [(0.1, 0.001), (0.3, 0.001), (0.25, 0.01), (0.1, 0.5), (0.45, 0.05)]
-    return cases + [(round(rng.uniform(0.02, 0.35), 3), 10 ** -rng.randint(1, 4))
-                    for _ in range(5)]
-
-
-def _leaves(rng, count):
-    return [f"{rng.getrandbits(256):064x}" for _ in range(count)]
-
-
-def _proof_build_cases():
-    rng = random.Random(37)
-    cases = [Case((_leaves(rng, 1), 0), "a single leaf: an empty proof")]
-    for count in (2, 3, 5, 6, 8, 11):
-        position = rng.randrange(count)
-        cases.append(Case((_leaves(rng, count), position), f"leaf {position} of {count}"))
-    cases.append(Case((_leaves(rng, 7), 6), "the last, unpaired leaf of 7"))
-    return cases
-
-
-def _same_proof(got, expected) -> bool:
-    try:
-        return [tuple(step) for step in got] == [tuple(step) for step in expected]
-    except TypeError:
-        return False
-
-
-def _inclusion_cases():
-    from ...merkle import merkle_root
-    rng = random.Random(38)
-    cases = []
-    for n in range(12):
-        leaves = _leaves(rng, rng.randint(2, 12))
-        position = rng.randrange(len(leaves))
-        proof = merkle_proof(leaves, position)
-        root = merkle_root(leaves)
-        siblings = [list(s) for s in proof.siblings]
-        kind = n % 6
-        label = f"a valid proof for leaf {position} of {len(leaves)}"
-        if kind == 1:
-            siblings[0][1] = f"{rng.getrandbits(256):064x}"
-            label = "a sibling hash replaced"
-        elif kind == 2:
-            root = merkle_root(_leaves(rng, 3))
-            label = "the root of another block"
-        elif kind == 3:
-            side = siblings[-1][0]
-            siblings[-1][0] = "left" if side == "right" else "right"
-            label = "a side flipped"
-        elif kind == 4 and position + 1 < len(leaves):
-            position += 1
-            label = "the right proof, claimed for the wrong position"
-        elif kind == 5:
-            siblings = siblings[:-1]
-            label = "a proof cut short"
-        cases.append(Case((leaves[proof.position], position,
-                           [tuple(s) for s in siblings], root), label))
-    return cases
-
-
-def _retarget_cases():
-    rng = random.Random(39)
-    cases = [Case((16, 90, 10, 10), "exactly on time"),
-             Case((16, 5, 10, 10), "18 times too fast: capped at +2"),
-             Case((16, 100_000, 10, 10), "far too slow: capped at -2"),
-             Case((1, 10_000, 10, 10), "never below 1 bit"),
-             Case((64, 1, 10, 10), "never above 64 bits"),
-             Case((20, 0, 5, 10), "0 seconds counts as 1")]
-    for _ in range(10):
-        interval = rng.randint(2, 20)
-        cases.append((rng.randint(4, 30), rng.randint(1, 40 * interval * 10), interval,
-                      rng.randint(1, 60)))
-    return cases
-
+    return cases + [(round(rng.uniform(0.02, 0.35), 3), 10 ** -rng.randint(1, 4)) for _ in range(5)]
 
 
 def _block_time_cases():
     rng = random.Random(11)
     samples = [[rng.expovariate(1 / 0.25) for _ in range(n)] for n in (6, 8, 30)]
-    return ([(times, 0.25) for times in samples] +
-            [([0.01, 0.02, 0.015, 0.01, 0.03, 0.02], 0.25),
-             ([1.2, 0.9, 2.5, 1.1, 0.7, 1.6], 0.25),
-             ([0.3, 0.9, 0.2, 0.5, 0.6, 0.2], 0.25)])   # mean 0.45, yet inside
+    return [(times, 0.25) for times in samples] + [
+        ([0.01, 0.02, 0.015, 0.01, 0.03, 0.02], 0.25),
+        ([1.2, 0.9, 2.5, 1.1, 0.7, 1.6], 0.25),
+        ([0.3, 0.9, 0.2, 0.5, 0.6, 0.2], 0.25),
+    ]  # mean 0.45, yet inside
+
 
 EXERCISES = {
     "post_id": Exercise(
-        ("the four fields in a dict; the signature is not one of them",
-         "serialize canonically (sort_keys, separators=(',', ':'), ensure_ascii=False), "
-         "encode, and take the hex SHA-256"),
-        _post_cases, idea="canonical serialization of a post", notebook="09",
+        (
+            "the four fields in a dict; the signature is not one of them",
+            "serialize canonically (sort_keys, separators=(',', ':'), ensure_ascii=False), "
+            "encode, and take the hex SHA-256",
+        ),
+        _post_cases,
+        idea="canonical serialization of a post",
+        notebook="09",
         reference="edu_chain.transactions.Post.signed_bytes",
-        prompt=("A post's id is the hash of exactly what its author signs: the canonical JSON of "
-                "everything but the signature.")),
+        prompt=(
+            "A post's id is the hash of exactly what its author signs: the canonical JSON of "
+            "everything but the signature."
+        ),
+    ),
     "sign_post": Exercise(
-        ("the public key: private_key.public_key().public_bytes(Encoding.Raw, "
-         "PublicFormat.Raw).hex() (from cryptography.hazmat.primitives.serialization)",
-         "the message: the canonical JSON of the four fields, as bytes",
-         "private_key.sign(message).hex()"),
-        _sign_cases, idea="signing a post (Ed25519)", notebook="09",
+        (
+            "the public key: private_key.public_key().public_bytes(Encoding.Raw, "
+            "PublicFormat.Raw).hex() (from cryptography.hazmat.primitives.serialization)",
+            "the message: the canonical JSON of the four fields, as bytes",
+            "private_key.sign(message).hex()",
+        ),
+        _sign_cases,
+        idea="signing a post (Ed25519)",
+        notebook="09",
         reference="edu_chain.transactions.Post.signed",
-        prompt=("Sign a post with an Ed25519 private key from `cryptography`. Ed25519 signatures "
-                "are deterministic, so yours must equal the kit's byte for byte.")),
+        prompt=(
+            "Sign a post with an Ed25519 private key from `cryptography`. Ed25519 signatures "
+            "are deterministic, so yours must equal the kit's byte for byte."
+        ),
+    ),
     "is_authentic": Exercise(
-        ("unsigned posts (post.signature is None) are not authentic",
-         "Ed25519PublicKey.from_public_bytes(bytes.fromhex(post.public_key)) loads the key",
-         "key.verify(bytes.fromhex(post.signature), post.signed_bytes()) raises "
-         "InvalidSignature (from cryptography.exceptions) when it does not match"),
-        _authentic_cases, idea="verifying a post (Ed25519)", notebook="09",
+        (
+            "unsigned posts (post.signature is None) are not authentic",
+            "Ed25519PublicKey.from_public_bytes(bytes.fromhex(post.public_key)) loads the key",
+            "key.verify(bytes.fromhex(post.signature), post.signed_bytes()) raises "
+            "InvalidSignature (from cryptography.exceptions) when it does not match",
+        ),
+        _authentic_cases,
+        idea="verifying a post (Ed25519)",
+        notebook="09",
         reference="edu_chain.transactions.Post.verify",
-        prompt=("Verify a post's signature with its public key. The check alters content, author "
-                "and time, swaps keys and signatures.")),
+        prompt=(
+            "Verify a post's signature with its public key. The check alters content, author "
+            "and time, swaps keys and signatures."
+        ),
+    ),
     "badge": Exercise(
-        ("three answers: 'unverified' when post.signature is None",
-         "verify as in is_authentic: 'verified' when it verifies, 'forged' when it raises "
-         "InvalidSignature"),
-        _authentic_cases, idea="verifying a post (Ed25519)", notebook="10",
+        (
+            "three answers: 'unverified' when post.signature is None",
+            "verify as in is_authentic: 'verified' when it verifies, 'forged' when it raises "
+            "InvalidSignature",
+        ),
+        _authentic_cases,
+        idea="verifying a post (Ed25519)",
+        notebook="10",
         reference="edu_chain.webapp (the verified badge)",
-        prompt=("The badge the posts page shows next to a post: unverified, verified or forged.")),
+        prompt=("The badge the posts page shows next to a post: unverified, verified or forged."),
+    ),
     "feed": Exercise(
-        ("skip the genesis block: chain_reply['chain'][1:]",
-         "walk the blocks in reverse, and each block's 'transactions' in reverse"),
-        _feed_cases, notebook="10", reference="edu_chain.webapp (the list of posts)",
-        prompt=("The posts page lists what `GET /chain` returns, newest first.")),
+        (
+            "skip the genesis block: chain_reply['chain'][1:]",
+            "walk the blocks in reverse, and each block's 'transactions' in reverse",
+        ),
+        _feed_cases,
+        notebook="10",
+        reference="edu_chain.webapp (the list of posts)",
+        prompt=("The posts page lists what `GET /chain` returns, newest first."),
+    ),
     "confirmations": Exercise(
-        ("find the block whose 'transactions' hold a post with that 'id'",
-         "the tip's height is chain_reply['length'] - 1; count tip - block index + 1"),
-        _confirmation_cases, notebook="10", reference="edu_chain.chain.Blockchain.confirmed_height",
-        prompt=("How many confirmations does a post have? Merchants wait for several (notebook 12"
-                " says how many).")),
+        (
+            "find the block whose 'transactions' hold a post with that 'id'",
+            "the tip's height is chain_reply['length'] - 1; count tip - block index + 1",
+        ),
+        _confirmation_cases,
+        notebook="10",
+        reference="edu_chain.chain.Blockchain.confirmed_height",
+        prompt=(
+            "How many confirmations does a post have? Merchants wait for several (notebook 12"
+            " says how many)."
+        ),
+    ),
     "expected_seconds": Exercise(
         "a block of b bits needs 2 ** b attempts on average; divide by the hashes per second",
-        _seconds_cases, notebook="11", reference="edu_chain.hashing.expected_attempts",
-        prompt="The mean time to mine a block."),
+        _seconds_cases,
+        notebook="11",
+        reference="edu_chain.hashing.expected_attempts",
+        prompt="The mean time to mine a block.",
+    ),
     "expected_attempts": Exercise(
         "each hash wins with probability p = 2 ** -bits, so the attempts are geometric "
         "with mean 1 / p",
-        lambda: [(0,), (1,), (8,), (20,), (32,)], idea="the target in bits (its cost)",
-        notebook="11", reference="edu_chain.lab.stats",
-        prompt="The mean of the geometric law of the attempts at `bits` bits."),
+        lambda: [(0,), (1,), (8,), (20,), (32,)],
+        idea="the target in bits (its cost)",
+        notebook="11",
+        reference="edu_chain.lab.stats",
+        prompt="The mean of the geometric law of the attempts at `bits` bits.",
+    ),
     "block_time_covers": Exercise(
         "with n times summing to S, the exact interval is 2*S / chi2_even_quantile(0.975, "
         "2*n) to 2*S / chi2_even_quantile(0.025, 2*n) (from edu_chain.lab.stats); "
         "return whether mean lies inside",
-        _block_time_cases, idea="an exact interval for exponential times", notebook="11",
+        _block_time_cases,
+        idea="an exact interval for exponential times",
+        notebook="11",
         reference="edu_chain.lab.stats",
-        prompt=("Does the exact 95% interval of the mean block time, computed from the list "
-                "`times`, hold `mean`?")),
+        prompt=(
+            "Does the exact 95% interval of the mean block time, computed from the list "
+            "`times`, hold `mean`?"
+        ),
+    ),
     "joules_per_block": Exercise(
         "a block needs 2 ** bits hashes on average; each hash costs watts / hash_rate "
         "joules; round(…, 3)",
         lambda: [(20, 2e6, 30.0), (24, 1.5e6, 15.0), (32, 2.2e6, 45.0), (8, 1e6, 30.0)],
-        notebook="11", reference="edu_chain.lab.energy",
-        prompt="The expected energy of one block, in joules, rounded with `round(…, 3)`."),
+        notebook="11",
+        reference="edu_chain.lab.energy",
+        prompt="The expected energy of one block, in joules, rounded with `round(…, 3)`.",
+    ),
     "catch_up": Exercise(
-        ("p = 1 - q; an attacker with q >= p always catches up (return 1.0)",
-         "otherwise (q / p) ** z"),
-        _shares, idea="the attacker's chance (gambler's ruin)", notebook="12",
+        (
+            "p = 1 - q; an attacker with q >= p always catches up (return 1.0)",
+            "otherwise (q / p) ** z",
+        ),
+        _shares,
+        idea="the attacker's chance (gambler's ruin)",
+        notebook="12",
         reference="edu_chain.lab.attacks.attacker_success",
-        prompt=("The gambler's ruin (whitepaper, section 11): an attacker z blocks behind, who "
-                "finds each next block with probability q, ever catches up with probability "
-                "(q/p)^z.")),
+        prompt=(
+            "The gambler's ruin (whitepaper, section 11): an attacker z blocks behind, who "
+            "finds each next block with probability q, ever catches up with probability "
+            "(q/p)^z."
+        ),
+    ),
     "attacker_success": Exercise(
-        ("p = 1 - q; return 1.0 when q >= p; λ = z * q / p",
-         "start from 1.0 and subtract, for k = 0..z, the Poisson term "
-         "exp(-λ) * λ ** k / factorial(k) times (1 - (q / p) ** (z - k))"),
-        _shares, idea="the whitepaper's attacker-success probability", notebook="12",
+        (
+            "p = 1 - q; return 1.0 when q >= p; λ = z * q / p",
+            "start from 1.0 and subtract, for k = 0..z, the Poisson term "
+            "exp(-λ) * λ ** k / factorial(k) times (1 - (q / p) ** (z - k))",
+        ),
+        _shares,
+        idea="the whitepaper's attacker-success probability",
+        notebook="12",
         reference="edu_chain.lab.attacks.attacker_success",
-        prompt=("The whitepaper's formula (section 11), in your own code: the attacker's progress"
-                " while the merchant waits z blocks is Poisson, and from there it is the "
-                "gambler's ruin. The check compares with a tolerance: any correct way of "
-                "computing it passes.")),
+        prompt=(
+            "The whitepaper's formula (section 11), in your own code: the attacker's progress"
+            " while the merchant waits z blocks is Poisson, and from there it is the "
+            "gambler's ruin. The check compares with a tolerance: any correct way of "
+            "computing it passes."
+        ),
+    ),
     "confirmations_for": Exercise(
         "start at z = 0 and add one while attacker_success(q, z) is still >= risk",
-        _risk_cases, idea="the whitepaper's attacker-success probability (its last table)",
-        notebook="12", reference="edu_chain.lab.attacks.confirmations_needed",
-        prompt=("How many confirmations should a merchant wait for? The whitepaper's last table "
-                "answers it for a risk of 0.1%.")),
-    "merkle_proof": Exercise(
-        ("work level by level from the leaf hashes (prefix 0x00), as in merkle_root",
-         "at each level the sibling of index i is i - 1 (on the 'left') when i is odd, i + 1 "
-         "(on the 'right') when even and it exists; an even last node has none: "
-         "('carried', '')",
-         "then move up: hash the pairs with the prefix 0x01, carry an odd last node, i //= 2"),
-        _proof_build_cases, compare=_same_proof, idea="a Merkle inclusion proof",
-        notebook="02", reference="edu_chain.merkle.merkle_proof",
-        prompt=("Build the inclusion proof of one post: the sibling hashes from its leaf up to "
-                "the root, each with its side.")),
-    "verify_inclusion": Exercise(
-        ("start from the leaf hash node = hashlib.sha256(b'\\x00' + bytes.fromhex(leaf))"
-         ".digest() and index = position",
-         "at each step the side must be 'left' if index is odd, else 'right' (or 'carried', "
-         "only for an even index: the node goes up unchanged); hash b'\\x01' + sibling + node "
-         "or b'\\x01' + node + sibling; then index //= 2",
-         "at the end, the proof holds when index == 0 and node.hex() == root"),
-        _inclusion_cases, idea="verifying a Merkle inclusion proof", notebook="02",
-        reference="edu_chain.merkle.verify_merkle_proof",
-        prompt=("Check an inclusion proof as a light client would, with the root from a block "
-                "header. The check tampers with siblings, sides, positions and roots.")),
-    "next_difficulty": Exercise(
-        ("wanted = target_seconds * (interval - 1); actual = max(1, actual_seconds)",
-         "step = round(math.log2(wanted / actual)), clamped to -2..2",
-         "clamp bits + step to 1..64"),
-        _retarget_cases, idea="a difficulty retarget rule", notebook="07",
-        reference="edu_chain.params.NetworkParams.difficulty_for",
-        prompt=("The retarget rule of the kit's networks, in whole bits: compare how long the "
-                "last blocks took with how long they should have taken, and move the difficulty "
-                "by the log2 of the ratio, at most 2 bits.")),
+        _risk_cases,
+        idea="the whitepaper's attacker-success probability (its last table)",
+        notebook="12",
+        reference="edu_chain.lab.attacks.confirmations_needed",
+        prompt=(
+            "How many confirmations should a merchant wait for? The whitepaper's last table "
+            "answers it for a risk of 0.1%."
+        ),
+    ),
 }

@@ -14,7 +14,7 @@ from ...params import GENESIS_TIMESTAMP, NetworkParams
 from ...pow import mine
 from ...transactions import Post
 
-BITS = 8          # cheap blocks for the cases: 256 hashes on average
+BITS = 8  # cheap blocks for the cases: 256 hashes on average
 
 
 def post(n: int, author: str | None = None) -> Post:
@@ -33,8 +33,14 @@ def genesis(bits: int = BITS) -> Block:
 def extend(blocks: list[Block], posts=(), step: int = 60, bits: int | None = None) -> Block:
     """Mine a block on top of ``blocks`` (appended) and return it."""
     tip = blocks[-1]
-    template = Block(tip.index + 1, tip.timestamp + step, tip.hash,
-                     tip.difficulty if bits is None else bits, tuple(posts), 0)
+    template = Block(
+        tip.index + 1,
+        tip.timestamp + step,
+        tip.hash,
+        tip.difficulty if bits is None else bits,
+        tuple(posts),
+        0,
+    )
     block = mine(template)
     blocks.append(block)
     return block
@@ -59,8 +65,14 @@ def chain(length: int, seed: int = 0, bits: int = BITS) -> list[Block]:
     return list(_chain(length, seed, bits))
 
 
-def fork(base: list[Block], at: int, length: int, seed: int, bits: int | None = None,
-         posts_from: int = 50_000) -> list[Block]:
+def fork(
+    base: list[Block],
+    at: int,
+    length: int,
+    seed: int,
+    bits: int | None = None,
+    posts_from: int = 50_000,
+) -> list[Block]:
     """A valid branch that shares ``base[:at]`` and then has ``length`` blocks of its own."""
     rng = random.Random(seed)
     blocks = list(base[:at])
