@@ -20,3 +20,29 @@ def test_selfish_and_birthday_figures():
     assert len(figures.selfish_mining_revenue((0.0,)).axes[0].lines) == 2
     figure = figures.birthday_attack(range(8, 13, 2), runs=3)
     assert len(figure.axes[0].lines) == 4
+
+
+def test_notebook_04s_cost_picture_draws_each_rows_exact_interval_unclipped():
+    import random
+
+    from edu_chain.lab.experiments import summarize
+    from edu_chain.lab.plots import cost_against_difficulty
+    from edu_chain.lab.trials import Trial
+
+    rng = random.Random(4)
+    trials = []
+    for bits in (4, 6, 8):
+        for n in range(6):  # few, skewed samples: where mean ± 1.96·SE was clipped and wrong
+            attempts = 1 + int(rng.expovariate(2.0**-bits))
+            trials.append(Trial(bits, n, attempts, attempts / 1e5, 1, 1e5))
+    rows = summarize(trials)
+    figure = cost_against_difficulty(rows, hash_rate=1e5)
+    left, right = figure.axes[:2]
+    for axes, lows, highs in (
+        (left, [r.low95 for r in rows], [r.high95 for r in rows]),
+        (right, [r.seconds_low95 for r in rows], [r.seconds_high95 for r in rows]),
+    ):
+        bars = axes.containers[0].lines[2][0].get_segments()
+        drawn = [(segment[0][1], segment[1][1]) for segment in bars]
+        assert [round(lo, 9) for lo, _ in drawn] == [round(x, 9) for x in lows]
+        assert [round(hi, 9) for _, hi in drawn] == [round(x, 9) for x in highs]

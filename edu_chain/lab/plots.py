@@ -46,60 +46,6 @@ def avalanche(samples: int = 2000, seed: int = 1):
     return _finished(figure), flipped
 
 
-def _log_safe(means, errors):
-    """Error bars for a log axis: the lower bar stops short of zero."""
-    return [[min(e, 0.9 * m) for m, e in zip(means, errors)], errors]
-
-
-def cost_against_difficulty(rows: list[Summary], hash_rate: float | None = None):
-    """Attempts (and time) against bits, on log scales, with the 2**bits line of theory."""
-    bits = [r.bits for r in rows]
-    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
-    left.errorbar(
-        bits,
-        [r.mean_attempts for r in rows],
-        yerr=_log_safe([r.mean_attempts for r in rows], [1.96 * r.stderr_attempts for r in rows]),
-        fmt="o",
-        capsize=3,
-        label="measured mean (95% interval)",
-    )
-    left.plot(bits, [2**b for b in bits], "--", color="#c44e52", label="theory: 2^bits")
-    left.set(
-        yscale="log",
-        xlabel="difficulty (leading zero bits)",
-        ylabel="attempts",
-        title="Hashes needed",
-    )
-    left.legend()
-    right.errorbar(
-        bits,
-        [r.mean_seconds for r in rows],
-        yerr=_log_safe([r.mean_seconds for r in rows], [1.96 * r.stderr_seconds for r in rows]),
-        fmt="o",
-        capsize=3,
-        color="#55a868",
-        label="measured mean (95% interval)",
-    )
-    if hash_rate:
-        right.plot(
-            bits,
-            [2**b / hash_rate for b in bits],
-            "--",
-            color="#c44e52",
-            label=f"2^bits ÷ {hash_rate:,.0f} hashes/s",
-        )
-    right.set(
-        yscale="log",
-        xlabel="difficulty (leading zero bits)",
-        ylabel="seconds",
-        title="Time on this machine",
-    )
-    right.legend()
-    for axes in (left, right):
-        axes.grid(True, which="major", alpha=0.3)
-    return _finished(figure)
-
-
 def attempts_histogram(results: list[Trial], bits: int):
     """The attempts of many trials at one difficulty against the geometric distribution."""
     attempts = [r.attempts for r in results if r.bits == bits]
@@ -389,3 +335,10 @@ def merkle_tree(
 
 # Mining-cost experiments with exact intervals and real units (in their own module).
 from .experiment_plots import attempts_and_time, energy_per_block, time_to_block_plot  # noqa: E402,F401,I001
+
+
+def cost_against_difficulty(rows: list[Summary], hash_rate: float | None = None):
+    """Notebook 04's picture: attempts and seconds against bits, with each row's own 95%
+    interval (exact for geometric attempts, so not centred on the mean and never clipped)
+    and the 2**bits line of theory. The same picture as notebook 11's ``attempts_and_time``."""
+    return attempts_and_time(rows, hash_rate)
