@@ -46,9 +46,15 @@ class WaitressInThread:
 
         def close_all():
             for channel in list(self.server._map.values()):
-                channel.close()  # the listener, the connections, the trigger itself
+                try:
+                    channel.close()  # the listener, the connections, the trigger itself
+                except OSError:  # closed already
+                    pass
 
-        self.server.trigger.pull_trigger(close_all)
+        try:
+            self.server.trigger.pull_trigger(close_all)
+        except OSError:  # the trigger is gone already (its loop ended): nothing to wake
+            close_all()
         self.thread.join(timeout=5)
         self.server.task_dispatcher.shutdown(timeout=5)
 
