@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from typing import Any
 
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
@@ -60,39 +61,54 @@ def attempts_histogram(results: list[Trial], bits: int):
     return _finished(figure)
 
 
-def block_tree(chains: dict[str, list], title: str = "Blocks seen by each node"):
-    """Draw the blocks of several chains as one tree: shared blocks once, forks apart."""
-    branch_of: dict[str, int] = {}
+def tree_layout(chains: dict[str, list]):
+    """Where each block of several chains goes in one tree: shared blocks once, forks apart.
+
+    Returns ``positions`` (hash -> (height, row of the first chain holding it)), ``owners``
+    (hash -> names of the chains holding it), ``edges`` (parent hash, child hash) and
+    ``blocks`` (hash -> block)."""
     positions: dict[str, tuple[int, int]] = {}
-    edges = []
-    owners: dict[str, list[str]] = {}
+    owners: dict[str, set[str]] = {}
+    edges: list[tuple[str, str]] = []
+    blocks_by_hash: dict[str, Any] = {}
     for row, (name, blocks) in enumerate(chains.items()):
         for block in blocks:
-            owners.setdefault(block.hash, []).append(name)
+            owners.setdefault(block.hash, set()).add(name)
             if block.hash not in positions:
                 positions[block.hash] = (block.index, row)
-                branch_of[block.hash] = row
+                blocks_by_hash[block.hash] = block
                 if block.index:
                     edges.append((block.previous_hash, block.hash))
-    figure, axes = plt.subplots(
-        figsize=(2 + 1.4 * max(p[0] for p in positions.values()), 1.2 + 0.9 * len(chains))
-    )
-    palette = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3"]
+    return positions, owners, edges, blocks_by_hash
+
+
+def draw_links(axes, positions: dict, edges: list, gap: float) -> None:
+    """An arrow from each parent block to its child (``gap``: half a box's width)."""
     for parent, child in edges:
         if parent in positions:
             (x0, y0), (x1, y1) = positions[parent], positions[child]
             axes.add_patch(
                 FancyArrowPatch(
-                    (x0 + 0.35, -y0),
-                    (x1 - 0.35, -y1),
+                    (x0 + gap, -y0),
+                    (x1 - gap, -y1),
                     arrowstyle="-|>",
                     mutation_scale=10,
                     color="grey",
                 )
             )
+
+
+def block_tree(chains: dict[str, list], title: str = "Blocks seen by each node"):
+    """Draw the blocks of several chains as one tree: shared blocks once, forks apart."""
+    positions, owners, edges, _ = tree_layout(chains)
+    figure, axes = plt.subplots(
+        figsize=(2 + 1.4 * max(p[0] for p in positions.values()), 1.2 + 0.9 * len(chains))
+    )
+    palette = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3"]
+    draw_links(axes, positions, edges, 0.35)
     for block_hash, (x, y) in positions.items():
         shared = len(owners[block_hash]) == len(chains)
-        colour = "#dddddd" if shared else palette[branch_of[block_hash] % len(palette)]
+        colour = "#dddddd" if shared else palette[y % len(palette)]
         axes.add_patch(
             FancyBboxPatch(
                 (x - 0.33, -y - 0.28),

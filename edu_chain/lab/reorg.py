@@ -8,9 +8,9 @@ why a shorter branch can win: a few hard blocks can hold more work than many eas
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.patches import FancyBboxPatch
 
-from .plots import _finished
+from .plots import _finished, draw_links, tree_layout
 
 # Colour-blind-safe (Okabe–Ito): blue, orange, bluish green, vermillion, purple.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7"]
@@ -36,31 +36,10 @@ def work_tree(chains: dict[str, list], title: str = "Each branch and the work be
     """Draw several chains as one tree; each block shows its difficulty, each branch its
     cumulative work W = Σ 2^d, and the branch the fork-choice rule picks is marked."""
     works, best = branch_work(chains), winner(chains)
-    positions: dict[str, tuple[int, int]] = {}
-    owners: dict[str, set[str]] = {}
-    edges, blocks_by_hash = [], {}
-    for row, (name, blocks) in enumerate(chains.items()):
-        for block in blocks:
-            owners.setdefault(block.hash, set()).add(name)
-            if block.hash not in positions:
-                positions[block.hash] = (block.index, row)
-                blocks_by_hash[block.hash] = block
-                if block.index:
-                    edges.append((block.previous_hash, block.hash))
+    positions, owners, edges, blocks_by_hash = tree_layout(chains)
     width = max(x for x, _ in positions.values())
     figure, axes = plt.subplots(figsize=(3.6 + 1.3 * width, 1.3 + 0.95 * len(chains)))
-    for parent, child in edges:
-        if parent in positions:
-            (x0, y0), (x1, y1) = positions[parent], positions[child]
-            axes.add_patch(
-                FancyArrowPatch(
-                    (x0 + 0.36, -y0),
-                    (x1 - 0.36, -y1),
-                    arrowstyle="-|>",
-                    mutation_scale=10,
-                    color="grey",
-                )
-            )
+    draw_links(axes, positions, edges, 0.36)
     for block_hash, (x, y) in positions.items():
         block = blocks_by_hash[block_hash]
         shared = len(owners[block_hash]) == len(chains)
