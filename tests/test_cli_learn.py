@@ -1,4 +1,4 @@
-"""``edu-chain learn``: progress from saved outputs, export, and a node with the learner's rules.
+"""``edu-chain learn``: progress re-run from the saved answers, export, and a node with the learner's rules.
 
 The commands are added to a parser here the way edu_chain/cli/__init__.py adds them
 (``cli_learn.add_commands(commands)``)."""
@@ -41,21 +41,24 @@ def test_progress_of_the_student_notebooks_is_nothing_done_yet(capsys):
     assert out.strip().splitlines()[-1].startswith("0 of ")
 
 
-def test_progress_counts_a_saved_passing_check(tmp_path, capsys):
+def test_progress_reruns_the_saved_answers_and_ignores_typed_outputs(tmp_path, capsys):
     notebook = json.loads((ROOT / "notebooks" / "01_hashing.ipynb").read_text())
     for cell in notebook["cells"]:
-        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "check_hash_text":
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id in ("check_hash_text", "check_leading_zero_bits"):  # a typed "pass"
             cell["outputs"] = [
-                {
-                    "output_type": "stream",
-                    "name": "stdout",
-                    "text": ["✅ hash_text: correct on all 15 cases.\n"],
-                }
+                {"output_type": "stream", "name": "stdout", "text": [f"✅ {grade_id}: correct\n"]}
             ]
+        if grade_id == "hash_text":  # the one answer really written
+            cell["source"] = "".join(cell["source"]).replace(
+                "raise NotImplementedError()",
+                "import hashlib\n    return hashlib.sha256(text.encode()).hexdigest()",
+            )
     (tmp_path / "01_hashing.ipynb").write_text(json.dumps(notebook))
     run("learn", "progress", "--notebooks", str(tmp_path))
     out = capsys.readouterr().out
     assert "1/3" in out and "✅ hash_text" in out and "1 of 3 exercises pass" in out
+    assert "⏳ leading_zero_bits" in out  # its typed ✅ counts for nothing
 
 
 def test_export_gathers_the_solution_cells(tmp_path, capsys):

@@ -139,14 +139,14 @@ def test_not_done_yet_is_one_short_line_without_a_hint(capsys):
         raise NotImplementedError()
 
     exercises.check("merkle_root", todo)
-    out = capsys.readouterr().out
+    out = _said(capsys)
     assert out.startswith("⏳ merkle_root: not done yet") and "Hint" not in out
 
 
 def test_feedback_names_the_case_what_came_back_and_what_was_expected(capsys):
     exercises._failures.clear()
     exercises.check("block_hash", lambda block: block.hash)
-    out = capsys.readouterr().out
+    out = _said(capsys)
     assert "stale" in out and "returned '" in out and "expected '" in out
     assert "Hint 1/2" in out
 
@@ -154,17 +154,17 @@ def test_feedback_names_the_case_what_came_back_and_what_was_expected(capsys):
 def test_hints_come_in_steps_and_end_at_show_solution(capsys):
     exercises._failures.clear()
     exercises.hint("chain_work")
-    assert "Try first" in capsys.readouterr().out
+    assert "Try first" in _said(capsys)
     for step in (1, 2):
         exercises.check("prefer", lambda ours, theirs: False)
-        assert f"Hint {step}/2" in capsys.readouterr().out
+        assert f"Hint {step}/2" in _said(capsys)
     exercises.check("prefer", lambda ours, theirs: False)
-    assert "show_solution('prefer')" in capsys.readouterr().out
+    assert "show_solution('prefer')" in _said(capsys)
 
 
 def test_an_endless_loop_is_reported_in_a_sentence(capsys):
     assert not exercises.passes("find_nonce", _forever, time_limit=0.3)
-    assert "did not return within 0.3 s" in capsys.readouterr().out
+    assert "did not return within 0.3 s" in _said(capsys)
 
 
 def test_the_thread_fallback_also_stops_waiting(monkeypatch, capsys):
@@ -181,13 +181,13 @@ def test_the_thread_fallback_also_stops_waiting(monkeypatch, capsys):
         assert not exercises.passes("find_nonce", endless, time_limit=0.3)
     finally:
         done.set()
-    assert "did not return" in capsys.readouterr().out
+    assert "did not return" in _said(capsys)
     assert exercises.passes("find_nonce", solutions.find_nonce, quiet=True)
 
 
 def test_a_result_that_cannot_be_sent_back_is_named(capsys):
     assert not exercises.passes("hash_text", lambda text: lambda: text)
-    assert "not a plain value" in capsys.readouterr().out
+    assert "not a plain value" in _said(capsys)
 
 
 def test_grading_mode_raises_so_nbgrader_withholds_the_points(monkeypatch):
@@ -208,5 +208,12 @@ def test_an_unsolved_exercise_says_not_done_yet_in_one_line(capsys):
         raise NotImplementedError()
 
     exercises.check("expected_seconds", todo)
-    out = capsys.readouterr().out
+    out = _said(capsys)
     assert out.startswith("⏳ expected_seconds: not done yet.") and out.count("\n") == 1
+
+
+def _said(capsys) -> str:
+    """What a check printed: a pass on stdout, anything else on stderr (nbgrader scores a
+    test cell with stderr output 0)."""
+    captured = capsys.readouterr()
+    return captured.out + captured.err

@@ -1,8 +1,11 @@
 """``edu-chain learn``: a learner's progress, their rules gathered, their rules as a node.
 
-* ``learn progress`` reads the notebooks' *stored* outputs (it executes nothing): a check
-  cell whose saved output starts with ✅ passed. Save the notebook after running it.
+* ``learn progress`` re-runs the functions saved in the notebooks' answer cells through the
+  checks, each in a fresh process (saved outputs count for nothing: a typed "✅" passes
+  nothing). Save the notebook after editing it.
 * ``learn export`` writes the solution cells of the notebooks into one Python file.
+* ``grade SUBMISSIONS…`` (for teachers) grades submitted notebooks outside any learner's
+  kernel: grades.csv (student × exercise) and feedback/STUDENT.md in ``--out``.
 * ``learn node --rules FILE`` runs a node whose block rules, fork choice and miner
   (``block_refusal``, ``prefer``, ``mine_block``) come from FILE, each only if it passes its
   check; the rest is the reference. It joins peers like ``edu-chain node``.
@@ -29,7 +32,7 @@ def add_commands(commands) -> None:
     actions = learn.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     progress = actions.add_parser(
-        "progress", help="which exercises pass, notebook by notebook (from the saved outputs)"
+        "progress", help="which exercises pass, notebook by notebook (re-run from your saved code)"
     )
     progress.add_argument(
         "--notebooks",
@@ -68,6 +71,23 @@ def add_commands(commands) -> None:
     )
     node.set_defaults(handler=run_node)
 
+    grade = commands.add_parser(
+        "grade",
+        help="grade submitted notebooks (teachers): a CSV and one feedback file per student",
+        description="Grade submitted notebooks outside the learners' kernels: each answer "
+        "runs in a fresh process on fresh seeded cases; a failed check earns nothing.",
+    )
+    grade.add_argument(
+        "submissions",
+        nargs="+",
+        type=Path,
+        metavar="SUBMISSION",
+        help="notebooks or folders of them (nbgrader's submitted/ works as it is)",
+    )
+    grade.add_argument("--out", type=Path, default=Path("grades"), help="where to write")
+    grade.add_argument("--seed", default=None, help="reuse a recorded seed to reproduce grades")
+    grade.set_defaults(handler=run_grade)
+
 
 def _notebooks(given: Path | None) -> list[Path]:
     from ..workspace import plan
@@ -93,9 +113,20 @@ def run_progress(args) -> int:
         marks = " ".join(f"{MARKS[status]} {name}" for name, status in rows)
         print(f"{path.stem:38} {done}/{len(rows)}  {marks}")
     print(
-        f"{passed} of {total} exercises pass (read from the saved outputs: run a check "
-        "cell and save the notebook to update this)"
+        f"{passed} of {total} exercises pass (your saved answers, checked again: "
+        "save the notebook to update this)"
     )
+    return 0
+
+
+def run_grade(args) -> int:
+    from ..lab.course.grading import find_submissions, grade
+    from .common import CliError
+
+    if not find_submissions(args.submissions):
+        raise CliError("no notebooks found in " + ", ".join(map(str, args.submissions)))
+    table = grade(args.submissions, args.out, args.seed)
+    print(f"wrote {table} and {args.out / 'feedback'}/ (one file per student)")
     return 0
 
 

@@ -1,30 +1,41 @@
-"""Exercise checks: run a learner's function on many cases and say what is wrong.
+"""Practice checks: run a learner's function on many cases and say what is wrong.
 
 ``check(name, function)`` runs the function on every case of exercise ``name`` (fixed,
-edge and seeded random cases, see :mod:`edu_chain.lab.exercises`) in a sandbox with a time
-limit, compares each answer with the reference in :mod:`edu_chain.lab.solutions` (floats
-with a tolerance), and prints one sentence: which case failed, what came back, what was
-expected. Hints come only after a failed attempt, one step per attempt; after the last
-step it points to ``show_solution(name)``.
+edge and seeded random cases, see :mod:`edu_chain.lab.exercises`) in a child process with
+a time limit (:mod:`~edu_chain.lab.course.sandbox`), compares each answer with the
+reference's by exact type, then value (:mod:`~edu_chain.lab.course.compare`), and prints
+one sentence: which case failed, what came back, what was expected. Hints come only after
+a failed attempt, one step per attempt; after the last step it points to
+``show_solution(name)``, which the teacher may allow always, never, or after a number of
+failed attempts (:func:`solution_policy`).
 
 A function that still raises ``NotImplementedError`` gets a short "not done yet" line,
-so an unsolved notebook runs cleanly. In grading mode (environment variable
-``EDU_CHAIN_GRADING=1``, set by the teacher for ``nbgrader autograde``) a check that does
-not pass raises :class:`ExerciseFailed` after printing, so nbgrader withholds the points.
+so an unsolved notebook runs cleanly. Every line that is not a pass goes to stderr: in a
+notebook run by ``nbgrader autograde`` a test cell with output on stderr earns no points,
+whatever the environment. That is practice: the learner's kernel can rebind ``check`` or
+patch this module and fool itself. Grades come from :mod:`~edu_chain.lab.course.grading`,
+which runs outside the learner's kernel.
 """
 
 from __future__ import annotations
 
 import inspect
-import math
 import os
+import re
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from ...errors import ExerciseFailed
-from .cases import Case, Exercise, as_cases
+from . import encoding
+from .cases import Case, Exercise, cases_for
+from .compare import difference, short
+from .guard import twin_paths
 from .registry import EXERCISES, reference
-from .sandbox import run_cases
+from .sandbox import Outcome, run_cases
+
+__all__ = ["EXERCISES", "ExerciseFailed", "check", "hint", "passes", "show_solution"]
 
 _failures: dict[str, int] = {}  # failed attempts per exercise, for the hint steps
 
@@ -55,9 +66,40 @@ def hint(name: str) -> None:
 
 
 def show_solution(name: str) -> None:
-    """Print the reference solution of exercise ``name``."""
+    """Print the reference solution of exercise ``name``, when the course allows it now."""
     _exercise(name)
-    print(inspect.getsource(reference(name)))
+    policy = solution_policy()
+    failures = _failures.get(name, 0)
+    if policy == "never":
+        print(f"Your teacher has chosen not to show solutions in this course: keep at {name}.")
+    elif policy.startswith("after ") and failures < int(policy.split()[1]):
+        left = int(policy.split()[1]) - failures
+        print(
+            f"The solution of {name} opens after {policy.split()[1]} failed checks "
+            f"({left} to go): try, run the check, read its hint."
+        )
+    else:
+        print(inspect.getsource(reference(name)))
+
+
+def solution_policy() -> str:
+    """The course's one setting for ``show_solution``: "always", "never" or "after N".
+
+    Read from ``EDU_CHAIN_SHOW_SOLUTION``, else from the first ``edu-chain-course.toml``
+    in the working folder or a folder above it (a line ``show_solution = "after 3"``).
+    """
+    text = os.environ.get("EDU_CHAIN_SHOW_SOLUTION", "")
+    if not text:
+        for folder in [Path.cwd(), *Path.cwd().parents]:
+            course = folder / "edu-chain-course.toml"
+            if course.is_file():
+                found = re.search(r'^\s*show_solution\s*=\s*"([^"]*)"', course.read_text(), re.M)
+                text = found.group(1) if found else ""
+                break
+    text = text.strip().lower()
+    if text in ("always", "never") or re.fullmatch(r"after \d+", text):
+        return text
+    return "always"
 
 
 def _exercise(name: str) -> Exercise:
@@ -74,46 +116,61 @@ def _hint_text(name: str, exercise: Exercise, step: int) -> str:
     return f"   Hint {step}/{len(steps)}: {steps[step - 1]}{more}"
 
 
+def problem_with(
+    name: str,
+    case: Case,
+    outcome: Outcome,
+    expected: Callable[[], Any],
+    exercise: Exercise,
+    show_expected: bool = True,
+) -> str | None:
+    """The sentence that says why ``outcome`` fails ``case``, or None when it passes."""
+    call = call_text(name, case)
+    kind, text = outcome.kind, outcome.text
+    if kind == "timeout":
+        return (
+            f"{call} did not return within {outcome.value:g} s: the check stopped it "
+            "(an endless loop? a loop whose condition is never met?)"
+        )
+    sentences = {
+        "todo": f"{call} is not done yet (it raises NotImplementedError)",
+        "raised": f"{call} raised {text}",
+        "refused": f"{call} called {text}: that call is refused while checking",
+        "stopped": f"{call} tried to stop the process ({text}): return a value instead",
+        "unsendable": f"{call} returned a value that is not a plain answer: {text}",
+        "ended": f"{call} stopped: {text} (os._exit, a crash, or memory exhausted)",
+        "garbled": f"{call} {text}",
+    }
+    if kind != "returned":
+        return sentences.get(kind, f"{call} failed ({kind})")
+    want = encoding.decode(encoding.encode(expected()))  # the reference, as data too
+    found = difference(outcome.value, want, exercise.compare)
+    return None if found is None else f"{call} {found.sentence(show_expected)}"
+
+
 def _run_check(
     name: str, function: Callable[..., Any], verbose: bool, time_limit: float | None = None
 ) -> bool:
     exercise = _exercise(name)
-    reference_answer = reference(name)
-    cases = as_cases(exercise)
-    same = exercise.compare or same_answer
+    answer = reference(name)
+    cases = cases_for(exercise)
     say = print if verbose else (lambda *_: None)
+    complain = (lambda text: print(text, file=sys.stderr)) if verbose else (lambda *_: None)
     limit = exercise.time_limit if time_limit is None else time_limit
-    outcomes = run_cases(function, [c.args for c in cases], limit)
+    outcomes = run_cases(function, [c.args for c in cases], limit, twin_paths(exercise.reference))
     try:
-        for index, kind, value in outcomes:
-            case = cases[index]
-            call = _call_text(name, case)
-            if kind == "todo":
-                say(
+        for case, outcome in zip(cases, outcomes):
+            if outcome.kind == "todo":
+                complain(
                     f"⏳ {name}: not done yet. Write your code in place of "
                     "`raise NotImplementedError()`, then run this cell again."
                 )
                 return False
-            problem = None
-            if kind == "timeout":
-                problem = (
-                    f"{call} did not return within {value:g} s: the check stopped it "
-                    "(an endless loop? a loop whose condition is never met?)"
-                )
-            elif kind == "crashed":
-                problem = f"{call} stopped: {value}"
-            elif kind == "raised":
-                problem = f"{call} raised {value}"
-            elif kind == "unpicklable":
-                problem = f"{call} returned {value}: not a plain value (a list, str, int…)"
-            else:
-                expected = reference_answer(*case.args)
-                if not same(value, expected):
-                    problem = f"{call} returned {_short(value)}; expected {_short(expected)}"
+            problem = problem_with(name, case, outcome, lambda c=case: answer(*c.args), exercise)
             if problem:
                 _failures[name] = _failures.get(name, 0) + 1
                 about = f"\n   The case: {case.label}." if case.label else ""
-                say(f"❌ {problem}.{about}\n" + _hint_text(name, exercise, _failures[name]))
+                complain(f"❌ {problem}.{about}\n" + _hint_text(name, exercise, _failures[name]))
                 return False
     finally:
         outcomes.close()
@@ -129,31 +186,16 @@ def _run_check(
 
 
 def same_answer(got: Any, expected: Any) -> bool:
-    """Equal, with floats compared to a relative 1e-6 (and absolute 1e-12) tolerance."""
-    if isinstance(expected, float) and isinstance(got, (int, float)) and not isinstance(got, bool):
-        return math.isclose(got, expected, rel_tol=1e-6, abs_tol=1e-12)
-    if isinstance(expected, (list, tuple)) and isinstance(got, (list, tuple)):
-        return len(got) == len(expected) and all(map(same_answer, got, expected))
-    if isinstance(expected, bool) or expected is None:
-        return got is expected or (isinstance(got, bool) and got == expected)
-    return type(got) is not bool and got == expected
+    """The checker's comparison: exact type (numpy scalars as their values), then value."""
+    try:
+        mine = encoding.decode(encoding.encode(got))
+    except (encoding.TooLarge, encoding.Unreadable):
+        return False
+    return difference(mine, encoding.decode(encoding.encode(expected))) is None
 
 
-def _call_text(name: str, case: Case) -> str:
-    return f"{name}({', '.join(_short(a) for a in case.args)})"
+def call_text(name: str, case: Case) -> str:
+    return f"{name}({', '.join(short(a) for a in case.args)})"
 
 
-def _short(value: Any) -> str:
-    if isinstance(value, (list, tuple)) and value and hasattr(value[0], "previous_hash"):
-        text = f"[{len(value)} blocks: #{value[0].index}…#{value[-1].index}]"
-    elif hasattr(value, "previous_hash") and hasattr(value, "index"):
-        text = f"<block #{value.index} nonce {value.nonce}>"
-    elif hasattr(value, "blocks"):
-        text = f"<chain of {len(value.blocks)} blocks>"
-    elif hasattr(value, "author") and hasattr(value, "content"):
-        text = f"<post by {value.author}: {value.content[:20]!r}>"
-    elif type(value).__name__ == "Ed25519PrivateKey":
-        text = "<private key>"
-    else:
-        text = repr(value)
-    return text if len(text) <= 90 else text[:87] + "…"
+_short = short

@@ -9,7 +9,7 @@ One source: the registry (:mod:`edu_chain.lab.exercises`) and the reference func
   with its points);
 * :func:`fill_solutions` puts the reference bodies into those regions (the instructor
   version, which is what nbgrader calls the *source* of an assignment);
-* :func:`progress` reads which checks pass from a notebook's stored outputs.
+* :func:`progress` checks the learner's saved answers again (it reads no output).
 """
 
 from __future__ import annotations
@@ -205,24 +205,19 @@ def fill_solutions(notebook: dict) -> int:
 
 # -- progress ---------------------------------------------------------------------------
 def progress(path: Path) -> list[tuple[str, str]]:
-    """(exercise, status) for each check cell of a notebook, from its stored outputs:
-    "passed", "failed", "not done yet" or "not run"."""
+    """(exercise, status) for each exercise of a notebook: "passed", "failed" or
+    "not done yet", from the learner's saved answer cells run through the checks again in
+    a fresh process (the saved outputs count for nothing)."""
+    from .grading import grade_notebook
+
     notebook = json.loads(path.read_text())
     found = []
-    for cell in notebook["cells"]:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell["cell_type"] != "code" or not meta.get("grade"):
-            continue
-        name = meta["grade_id"].removeprefix("check_")
-        text = "".join("".join(o.get("text", "")) for o in cell.get("outputs", []))
-        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-        if text.startswith("✅"):
+    for result in grade_notebook(notebook, path.name, "you", "progress"):
+        if result.feedback.startswith("passed"):
             status = "passed"
-        elif "not done yet" in text:
+        elif result.feedback.startswith("not done") or "not done yet" in result.feedback:
             status = "not done yet"
-        elif text.startswith("❌") or errors:
-            status = "failed"
         else:
-            status = "not run"
-        found.append((name, status))
+            status = "failed"
+        found.append((result.exercise, status))
     return found

@@ -9,6 +9,22 @@ The notebooks import what a learner calls from here::
     from edu_chain.lab.exercises import check, hint, show_solution
 """
 
-from ..course.checker import EXERCISES, check, hint, passes, same_answer, show_solution
+from ..course.checker import (
+    EXERCISES,
+    ExerciseFailed,
+    check,
+    hint,
+    passes,
+    same_answer,
+    show_solution,
+)
 
-__all__ = ["EXERCISES", "check", "hint", "passes", "same_answer", "show_solution"]
+__all__ = [
+    "EXERCISES",
+    "ExerciseFailed",
+    "check",
+    "hint",
+    "passes",
+    "same_answer",
+    "show_solution",
+]

@@ -13,6 +13,21 @@ def _seconds_cases():
     return cases + [(rng.randint(1, 48), rng.uniform(1e3, 1e9)) for _ in range(6)]
 
 
+def _attempts_cases():
+    rng = random.Random(35)
+    return [(0,), (1,), (8,), (20,), (32,)] + [(rng.randint(2, 64),) for _ in range(5)]
+
+
+def _energy_cases():
+    rng = random.Random(36)
+    fixed = [(20, 2e6, 30.0), (24, 1.5e6, 15.0), (32, 2.2e6, 45.0), (8, 1e6, 30.0)]
+    drawn = [
+        (rng.randint(8, 40), float(rng.randint(10**5, 10**9)), float(rng.randint(5, 3000)))
+        for _ in range(5)
+    ]
+    return fixed + drawn
+
+
 def _block_time_cases():
     rng = random.Random(11)
     samples = [[rng.expovariate(1 / 0.25) for _ in range(n)] for n in (6, 8, 30)]
@@ -34,7 +49,7 @@ EXERCISES = {
     "expected_attempts": Exercise(
         "each hash wins with probability p = 2 ** -bits, so the attempts are geometric "
         "with mean 1 / p",
-        lambda: [(0,), (1,), (8,), (20,), (32,)],
+        _attempts_cases,
         idea="the target in bits (its cost)",
         notebook="11",
         reference="edu_chain.lab.sweeps.stats",
@@ -56,7 +71,7 @@ EXERCISES = {
     "joules_per_block": Exercise(
         "a block needs 2 ** bits hashes on average; each hash costs watts / hash_rate "
         "joules; round(…, 3)",
-        lambda: [(20, 2e6, 30.0), (24, 1.5e6, 15.0), (32, 2.2e6, 45.0), (8, 1e6, 30.0)],
+        _energy_cases,
         notebook="11",
         reference="edu_chain.lab.topics.energy",
         prompt="The expected energy of one block, in joules, rounded with `round(…, 3)`.",
