@@ -115,3 +115,11 @@ class ExerciseFailed(EduChainError):
 
 class CliError(EduChainError):
     """A problem the user can fix; printed without a traceback."""
+
+
+class UnsupportedMediaType(BadRequest):
+    """A body sent with another Content-Type than the endpoint takes (415)."""
+
+
+class CrossSite(BadRequest):
+    """A request a page of another web site made (403)."""
