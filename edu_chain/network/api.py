@@ -23,6 +23,7 @@ from ..errors import (
     CrossSite,
     DuplicatePost,
     EduChainError,
+    Forbidden,
     InvalidBlock,
     InvalidChain,
     InvalidPost,
@@ -56,7 +57,7 @@ MAX_BODY_BYTES = 1024 * 1024  # a full block of 100 maximal posts is ~250 kB
 # What each refusal means in HTTP, most specific first (the first match wins).
 STATUS: list[tuple[type[EduChainError], int]] = [
     (UnsupportedMediaType, 415),  # a body that is not sent as application/json
-    (CrossSite, 403),  # another web site's page asked
+    (Forbidden, 403),  # another web site's page asked, or an address we may not contact
     (BadRequest, 400),  # the request itself is malformed
     (DuplicatePost, 409),  # we hold it already
     (InvalidPost, 400),  # the post breaks a rule

@@ -128,7 +128,9 @@ class OutboundPolicy:
                 raise PeerError(REFUSED)
             return address, None
         ips = _resolve(host, port or 80)
-        if not ips or not all(self.allows(found) for found in ips):
+        if not ips:
+            raise PeerError(f"cannot resolve {host} (no such name, or no answer in time)")
+        if not all(self.allows(found) for found in ips):
             raise PeerError(REFUSED)
         if parts.scheme == "https":  # TLS checks the name; keep it (nodes speak http)
             return address, None

@@ -17,7 +17,7 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from ..chain import Blockchain
-from ..errors import BadAddress, EduChainError, MiningBusy, PeerError
+from ..errors import BadAddress, EduChainError, Forbidden, MiningBusy, PeerError
 from .client import PeerClient
 from .conduct import Conduct
 from .gossip import GossipQueue
@@ -104,8 +104,10 @@ class Node(Intake, Sync, Membership):
             raise BadAddress(f"{address} is this node itself; give another node's address")
         try:
             self.outbound.target(address)
-        except PeerError:
-            raise BadAddress(REFUSED) from None
+        except PeerError as error:
+            if str(error) == REFUSED:
+                raise Forbidden(REFUSED) from None  # (a name that does not resolve: the
+            # handshake fails as any other failure does, with the one fixed message)
         return address
 
     def start(self) -> Node:
