@@ -21,6 +21,10 @@ WAITRESS_SETTINGS = {
     "connection_limit": 1000,
     "channel_timeout": 30,
     "cleanup_interval": 1,  # how often the deadlines below are looked at
+    # poll(), not select(): select() fails outright ("filedescriptor out of range") once
+    # any descriptor number passes 1023, which 1,000 connections plus a node's own files
+    # and peer connections reach
+    "asyncore_use_poll": True,
     "ident": "edu_chain",
 }
 # Connections that cannot be hoarded (docs/security.md): waitress's channel_timeout is a
