@@ -256,8 +256,8 @@ def test_no_cors_grant_and_cross_site_actions_are_refused(node, http):
         reply = http.open("/mine", method=method, headers={"Sec-Fetch-Site": "cross-site"})
         assert reply.status_code == 403
     assert node.chain.height == height
-    reply = http.post("/new_transaction", json={"author": "a", "content": "x"},
-                      headers={"Origin": "http://evil.example"})  # fmt: skip
+    evil = {"Origin": "http://evil.example"}
+    reply = http.post("/new_transaction", json={"author": "a", "content": "x"}, headers=evil)
     assert reply.status_code == 403
     same = http.post("/mine", headers={"Origin": "http://localhost", "Accept": "application/json"})
     assert same.status_code == 200 and node.chain.height == height + 1
