@@ -7,8 +7,9 @@
    request; another client polls GET /health (timeout 2 s) for ``--hold`` seconds. Side by
    side: waitress as the node served it before (connection_limit 1000, a 30 s inactivity
    timeout and nothing else; poll() here, as select() cannot watch the descriptors past
-   1023 that this process's own 1,050 attacking sockets push it to) and the node's guarded server (a deadline
-   for each request's headers and body, a cap per client address), both in this process
+   1023 that this process's own 1,050 attacking sockets push it to) and the node's
+   guarded server (a deadline for each request's headers and body, a cap per client
+   address), both in this process
    on loopback (the loopback share set to the per-client cap, as one address is one
    client here); and, where network namespaces can be made (root, iproute2), a real
    ``edu-chain node`` in its own namespace attacked from another address of its subnet.
