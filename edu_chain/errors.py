@@ -115,3 +115,15 @@ class ExerciseFailed(EduChainError):
 
 class CliError(EduChainError):
     """A problem the user can fix; printed without a traceback."""
+
+
+class UnsupportedMediaType(BadRequest):
+    """A body sent with another Content-Type than the endpoint takes (415)."""
+
+
+class Forbidden(EduChainError):
+    """Refused whatever the request holds: an address the node may not contact (403)."""
+
+
+class CrossSite(Forbidden):
+    """A request a page of another web site made (403)."""

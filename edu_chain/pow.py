@@ -154,9 +154,54 @@ def ignore_interrupts() -> None:
 
 
 def _context() -> Any:
-    # fork starts in milliseconds; elsewhere only spawn is safe.
+    # fork starts in milliseconds (and needs no `if __name__ == "__main__"` in a learner's
+    # script); elsewhere only spawn is safe. A forked worker gives up its parent's sockets
+    # at once (:func:`_drop_inherited_sockets`).
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     return multiprocessing.get_context(method)
+
+
+def _drop_inherited_sockets() -> None:
+    """In a forked worker: let go of every socket inherited from the parent (a node's
+    listening socket above all: after a crash, orphans holding it would keep the port
+    busy and a restart would fail). Each is pointed at /dev/null rather than closed, so
+    that no later close of an inherited object can hit a descriptor reused meanwhile."""
+    import os
+    import stat
+
+    try:
+        descriptors = [int(fd) for fd in os.listdir("/proc/self/fd")]
+    except OSError:
+        return
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        for fd in descriptors:
+            try:
+                if fd != null and stat.S_ISSOCK(os.fstat(fd).st_mode):
+                    os.dup2(null, fd)
+            except OSError:
+                continue
+    finally:
+        os.close(null)
+
+
+def _die_with_parent() -> None:
+    """In a worker: exit as soon as the process that started the pool is gone (even after
+    ``kill -9``): a thread waits on the pipe multiprocessing keeps to the parent."""
+    import os
+    import threading
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    sentinel = getattr(parent, "sentinel", None)
+    if sentinel is None:
+        return
+
+    def watch() -> None:
+        wait([sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="edu-chain parent watch").start()
 
 
 class MiningPool:
@@ -289,6 +334,8 @@ def _pool_worker(
     """One pool process: for each job, scan chunks index, index + N, … until a chunk at or
     below the lowest winning one is done, then report (job, index, nonce or None)."""
     ignore_interrupts()
+    _drop_inherited_sockets()
+    _die_with_parent()
     while True:
         job = jobs.get()
         if job is None:

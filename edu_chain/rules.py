@@ -83,7 +83,17 @@ def check_post(post: Post, now: float) -> None:
     the year 36812 would break every page that shows a date).
     """
     post.verify()
-    if post.timestamp > now + MAX_FUTURE_SECONDS:
+    check_post_time(post, now)
+
+
+def check_post_time(post: Post, now: float, block_time: float | None = None) -> None:
+    """The one post-time rule, at every entry: a post may claim a time at most
+    ``MAX_FUTURE_SECONDS`` ahead of the clock that judges it: the node's clock for a post
+    on its own; for a post inside a block the earlier of the block's time and the node's
+    clock (a block stamped 2 h ahead cannot carry a post 4 h ahead, and a stored chain
+    stays valid as time passes)."""
+    judge = now if block_time is None else min(now, block_time)
+    if post.timestamp > judge + MAX_FUTURE_SECONDS:
         raise InvalidPost(
             f"post {post.id[:12]}: field 'timestamp' ({post.timestamp}) is more "
             f"than {MAX_FUTURE_SECONDS // 3600} hours in the future"
@@ -111,7 +121,7 @@ def check_time(block: Block, now: float) -> None:
         )
 
 
-def check_posts(block: Block, confirmed_before: Confirmed) -> None:
+def check_posts(block: Block, confirmed_before: Confirmed, now: float | None = None) -> None:
     """At most ``MAX_POSTS_PER_BLOCK`` posts, none twice, none already confirmed (a replay),
     each valid at the block's time."""
     if len(block.transactions) > MAX_POSTS_PER_BLOCK:
@@ -128,7 +138,8 @@ def check_posts(block: Block, confirmed_before: Confirmed) -> None:
                 f"post {post.id[:12]} is already in an earlier block (a replay)", block.index
             )
         try:
-            check_post(post, block.timestamp)
+            post.verify()
+            check_post_time(post, block.timestamp if now is None else now, block.timestamp)
         except InvalidPost as error:
             raise InvalidBlock(str(error), block.index) from None
         seen.add(post.id)
@@ -159,7 +170,7 @@ def check_block(
             index,
         )
     check_proof(block)
-    check_posts(block, confirmed_before)
+    check_posts(block, confirmed_before, now)
 
 
 def check_announced_block(
@@ -186,7 +197,7 @@ def check_announced_block(
         )
     check_time(block, now)
     check_proof(block)
-    check_posts(block, _nowhere)
+    check_posts(block, _nowhere, now)
 
 
 def _nowhere(post_id: str) -> bool:

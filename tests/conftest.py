@@ -25,6 +25,8 @@ TIERS = {
     "browser": {"test_browser", "test_jupyterlab", "test_dashboard_browser", "test_jupyterhub"},
     "system": {
         "test_netns",
+        "test_hostile_system",
+        "test_hostile_netns",
         "test_cli_nodes",
         "test_classroom_bench",
         "test_schemathesis",

@@ -100,3 +100,14 @@ def offline_node(difficulty: int = 4, **options):
 def node_state(node):
     """What a refused request must leave unchanged: the tip and the pending posts."""
     return node.chain.tip.hash, sorted(node.chain.pending)
+
+
+def form_token(browser, url: str = "/") -> str:
+    """The posts app's form token for ``browser`` (a Flask test client or a requests
+    session), read from the page as a browser would."""
+    import re
+
+    html = browser.get(url, **({"timeout": 10} if hasattr(browser, "mount") else {})).text
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the page has no form token"
+    return found.group(1)

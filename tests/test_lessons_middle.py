@@ -20,6 +20,8 @@ from edu_chain import Blockchain, NetworkParams, Post
 from edu_chain.lab.live.network import LocalNetwork
 from edu_chain.lab.topics.incentives import subsidy, total_supply
 
+from .netutil import form_token
+
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 MINE = ["05", "06", "07", "08", "09", "10"]
 
@@ -275,8 +277,18 @@ def test_10_the_page_behind_the_frame_shows_own_hashes_escapes_and_survives_a_de
         app = AppServer(network[0].url, wallet)
         try:
             browser = requests.Session()
-            browser.post(f"{app.url}/post", data={"identity": "alice", "content": "hi"}, timeout=10)
-            page = browser.post(f"{app.url}/mine", timeout=30).text
+            browser.post(
+                f"{app.url}/post",
+                data={
+                    "csrf_token": form_token(browser, app.url),
+                    "identity": "alice",
+                    "content": "hi",
+                },
+                timeout=10,
+            )
+            page = browser.post(
+                f"{app.url}/mine", data={"csrf_token": form_token(browser, app.url)}, timeout=30
+            ).text
             tip = network[0].chain.tip
             assert tip.hash[:16] in page and tip.previous_hash[:16] not in page
             assert "verified" in page
@@ -284,6 +296,7 @@ def test_10_the_page_behind_the_frame_shows_own_hashes_escapes_and_survives_a_de
                 f"{app.url}/post",
                 timeout=10,
                 data={
+                    "csrf_token": form_token(browser, app.url),
                     "identity": "",
                     "author": "mallory",
                     "content": "<script>alert('x')</script>",

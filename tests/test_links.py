@@ -7,6 +7,8 @@ from edu_chain.lab.live import links
 from edu_chain.lab.live.network import LocalNetwork
 from edu_chain.webapp import create_app
 
+from .netutil import form_token
+
 HUB_VARS = ("JUPYTERHUB_SERVICE_PREFIX", "JUPYTERHUB_PUBLIC_URL", links.PREFIX_ENV)
 
 
@@ -70,8 +72,12 @@ def test_posts_app_behind_the_proxy_keeps_its_prefix():
         page = browser.get("/", headers=prefix).get_data(as_text=True)
         assert 'action="/user/alice/proxy/5000/post"' in page
         assert 'href="/user/alice/proxy/5000/static/style.css' in page
-        posted = browser.post("/post", data={"author": "al", "content": "hi"}, headers=prefix)
+        posted = browser.post(
+            "/post",
+            data={"csrf_token": form_token(browser), "author": "al", "content": "hi"},
+            headers=prefix,
+        )
         assert posted.status_code == 303 and posted.headers["Location"] == "./"
-        direct = browser.post("/mine")
+        direct = browser.post("/mine", data={"csrf_token": form_token(browser)})
         assert direct.status_code == 303 and direct.headers["Location"] == "/"
         assert 'action="/post"' in browser.get("/").get_data(as_text=True)

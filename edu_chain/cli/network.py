@@ -59,6 +59,22 @@ def add_commands(commands) -> None:
         metavar="N",
         help="peers kept at most (default 64: a room of 40 fits)",
     )
+    node.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="IP",
+        help="a proxy (e.g. a JupyterHub's) whose X-Forwarded-For names the client; "
+        "repeatable; nobody else's is believed",
+    )
+    node.add_argument(
+        "--allow-net",
+        action="append",
+        default=[],
+        metavar="CIDR",
+        help="contact peers only in these networks (e.g. 10.0.0.0/8; repeatable); "
+        "link-local and, off loopback, loopback are never contacted",
+    )
     node.set_defaults(handler=run_node)
 
     network = commands.add_parser(
@@ -103,6 +119,8 @@ def run_node(args) -> int:
 
     try:
         peers = [normalize_address(p) for p in args.peer]
+        for network in args.allow_net + args.trusted_proxy:  # a typo is said, not a traceback
+            ipaddress.ip_network(network, strict=False)
         data_dir = args.data_dir or Path("edu_chain_data") / f"node-{args.port}"
         store = Store(data_dir / "chain.sqlite3")
         params = None if args.difficulty is None else NetworkParams(difficulty=args.difficulty)
@@ -117,10 +135,12 @@ def run_node(args) -> int:
         address=address,
         require_signatures=args.require_signatures,
         mining_workers=args.workers,
+        allowed_networks=tuple(args.allow_net),
         **({"max_peers": args.max_peers} if args.max_peers else {}),
     )
     try:
-        server = room_server(create_app(node), args.host, args.port, MAX_BODY_BYTES)
+        app = create_app(node, trusted_proxies=tuple(args.trusted_proxy))
+        server = room_server(app, args.host, args.port, MAX_BODY_BYTES)
     except OSError as error:
         raise CliError(
             f"cannot listen on {args.host}:{args.port} ({error.strerror}); "
@@ -150,7 +170,7 @@ def run_node(args) -> int:
         store.close()
         print("node stopped; its chain is saved", flush=True)
 
-    serve_until_stopped(server, cleanup)
+    serve_until_stopped(server, cleanup, stopping=node.begin_shutdown)
     return 0
 
 

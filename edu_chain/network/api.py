@@ -20,8 +20,10 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from ..errors import (
     BadAddress,
     BadRequest,
+    CrossSite,
     DuplicatePost,
     EduChainError,
+    Forbidden,
     InvalidBlock,
     InvalidChain,
     InvalidPost,
@@ -33,8 +35,10 @@ from ..errors import (
     StoreError,
     TooManyPeers,
     Unavailable,
+    UnsupportedMediaType,
 )
 from .client import SENDER_HEADER
+from .guard import ClientAddress, cross_site, sender_fits
 from .limits import (
     CLIENT_BURST,
     CLIENT_POSTS_PER_SECOND,
@@ -43,6 +47,7 @@ from .limits import (
     RateLimiter,
 )
 from .openapi import openapi_document
+from .outbound import FAILED, HandshakeBudget
 from .peers import normalize_address
 from .schemas import BLOCK_FIELDS, POST_FIELDS
 from .service import PAGE_SIZE, Node
@@ -51,6 +56,8 @@ MAX_BODY_BYTES = 1024 * 1024  # a full block of 100 maximal posts is ~250 kB
 
 # What each refusal means in HTTP, most specific first (the first match wins).
 STATUS: list[tuple[type[EduChainError], int]] = [
+    (UnsupportedMediaType, 415),  # a body that is not sent as application/json
+    (Forbidden, 403),  # another web site's page asked, or an address we may not contact
     (BadRequest, 400),  # the request itself is malformed
     (DuplicatePost, 409),  # we hold it already
     (InvalidPost, 400),  # the post breaks a rule
@@ -74,13 +81,16 @@ def status_of(error: EduChainError) -> int:
     return next(code for kind, code in STATUS if isinstance(error, kind))
 
 
-def create_app(node: Node, *, max_body: int = MAX_BODY_BYTES) -> Flask:
-    """A Flask app serving ``node``."""
+def create_app(
+    node: Node, *, max_body: int = MAX_BODY_BYTES, trusted_proxies: tuple[str, ...] = ()
+) -> Flask:
+    """A Flask app serving ``node``. ``trusted_proxies``: addresses of proxies (a hub)
+    whose ``X-Forwarded-For`` names the client; no one else's is believed."""
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=max_body)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # the default provider has it
     _register_errors(app)
-    _register_routes(app, node)
+    _register_routes(app, node, ClientAddress(trusted_proxies))
     return app
 
 
@@ -122,12 +132,19 @@ def _register_errors(app: Flask) -> None:
 
 
 def json_body() -> object:
-    """The request body parsed as JSON, whatever its Content-Type (curl users forget it)."""
+    """The request body parsed as JSON; it must be sent as ``application/json``, a type a
+    page of another site cannot send without asking first (CORS), and no node grants it."""
     data = request.get_data(cache=True)
     if not data:
         raise BadRequest(
             "the request has no body; send JSON, e.g. "
             "-H 'Content-Type: application/json' -d '{...}'"
+        )
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType(
+            f"the body must be sent with Content-Type: application/json (not "
+            f"{json.dumps(request.mimetype or 'none')[:60]}), e.g. "
+            "curl -H 'Content-Type: application/json' -d '{...}'"
         )
     try:
         return json.loads(data)
@@ -145,7 +162,7 @@ def json_object_with(*names: str, allowed: tuple[str, ...] = ()) -> dict:
             raise BadRequest(
                 f"the field '{name}' is missing; send " + json.dumps({n: "..." for n in names})
             )
-    only_known(body, names + allowed, "the body")
+    only_known(body, tuple(dict.fromkeys(names + allowed)), "the body")
     return body
 
 
@@ -171,7 +188,8 @@ def block_body() -> object:
     return block
 
 
-def sender() -> str | None:
+def claimed_sender() -> str | None:
+    """The address the caller says it is a node at (a claim, checked by the caller)."""
     try:
         value = request.headers.get(SENDER_HEADER)
         return normalize_address(value) if value else None
@@ -197,19 +215,34 @@ def wants_json() -> bool:
     return best == "application/json" or request.args.get("format") == "json"
 
 
-def _register_routes(app: Flask, node: Node) -> None:
+def _register_routes(app: Flask, node: Node, client_address: ClientAddress) -> None:
     client_posts = RateLimiter(CLIENT_POSTS_PER_SECOND, CLIENT_BURST)
     peer_posts = RateLimiter(PEER_POSTS_PER_SECOND, PEER_BURST)
+    handshakes = HandshakeBudget()
+
+    def client() -> str:
+        """The caller's address: what it cannot choose (a trusted proxy's word for it)."""
+        return client_address.of(request)
+
+    def sender() -> str | None:
+        """The caller's claim to be the node at an address, believed only when that address
+        is on the caller's own machine: a header cannot make us talk to anyone else."""
+        calling = claimed_sender()
+        return calling if calling is not None and sender_fits(calling, client()) else None
 
     @app.before_request
     def learn_addresses():
+        if cross_site(request):
+            raise CrossSite(
+                "a page of another web site cannot drive this node (cross-site request refused)"
+            )
         if node.address is None:  # as the tutorial did: the address the client used
             try:
                 node.set_address(request.host_url)
             except BadAddress:
                 pass
         calling = sender()
-        if calling is not None and calling not in node.peers:
+        if calling is not None and calling not in node.peers and handshakes.allow(client()):
             node.consider_sender(calling)  # a node that does not know us, or we it: heal
 
     def limit_posts() -> None:
@@ -217,7 +250,23 @@ def _register_routes(app: Flask, node: Node) -> None:
         if calling is not None and calling in node.peers:
             peer_posts.take(calling, "posts")
         else:
-            client_posts.take(f"{request.remote_addr} {calling or ''}".strip(), "posts")
+            client_posts.take(client(), "posts")
+
+    def registration(status_error, call):
+        """/register_node and /register_with: the caller's input checked before any
+        connection (and its budget of handshakes spent); what happened on the wire is one
+        fixed message, whatever it was (closed port, time-out, a web server, a redirect)."""
+        address = node.checked_peer_address(json_object_with("node_address")["node_address"])
+        handshakes.take(client())
+        if node.conduct.discouraged(address):
+            raise status_error(FAILED)
+        try:
+            return call(address)
+        except (TooManyPeers, RateLimited, Unavailable):
+            raise
+        except EduChainError as error:
+            node.log(f"registration with {address} failed: {error}")
+            raise status_error(FAILED) from None
 
     @app.get("/")
     def index():
@@ -254,12 +303,12 @@ def _register_routes(app: Flask, node: Node) -> None:
 
     @app.post("/register_node")
     def register_node():
-        node.register_peer(json_object_with("node_address")["node_address"])
+        registration(NotOurNetwork, node.register_peer)
         return jsonify(chain_summary(node))
 
     @app.post("/register_with")
     def register_with():
-        return jsonify(node.register_with(json_object_with("node_address")["node_address"]))
+        return jsonify(registration(PeerError, node.register_with))
 
     @app.post("/add_block")
     def add_block():

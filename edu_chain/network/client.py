@@ -25,6 +25,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from ..errors import PeerError
+from .outbound import OutboundPolicy
 
 DEFAULT_TIMEOUT = (1.0, 5.0)  # seconds: (connect, read) of one socket operation
 CALL_WORKERS = 16  # calls in flight at once, per client
@@ -47,9 +48,13 @@ class PeerClient:
     """HTTP calls from one node to others: one connection pool, one deadline per call."""
 
     def __init__(
-        self, timeout: float | tuple[float, float] = DEFAULT_TIMEOUT, deadline: float | None = None
+        self,
+        timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+        deadline: float | None = None,
+        policy: OutboundPolicy | None = None,
     ):
         self.timeout = timeout
+        self.policy = policy  # a node's: where it may connect (None: anywhere, for people)
         socket_times = timeout if isinstance(timeout, tuple) else (timeout, timeout)
         self.deadline = deadline if deadline is not None else sum(socket_times) + 0.5
         self._session = requests.Session()
@@ -102,10 +107,20 @@ class PeerClient:
             raise PeerError(f"{address} did not answer within the timeout ({limit:g} s)") from None
 
     def _send(self, method, address, path, json, params, headers, timeout) -> Any:
-        url = address.rstrip("/") + path
+        base, host = address.rstrip("/"), None
+        if self.policy is not None:  # checked before any connection, name resolved once
+            base, host = self.policy.target(base)
+        if host is not None:
+            headers = {**(headers or {}), "Host": host}
         try:
             reply = self._session.request(
-                method, url, json=json, params=params, headers=headers, timeout=timeout
+                method,
+                base + path,
+                json=json,
+                params=params,
+                headers=headers,
+                timeout=timeout,
+                allow_redirects=False,  # a node goes where it means to, never where it is sent
             )
         except requests.Timeout:
             raise PeerError(f"{address} did not answer within the timeout") from None
@@ -118,6 +133,12 @@ class PeerClient:
             body = reply.json()
         except ValueError:
             body = reply.text
+        if 300 <= reply.status_code < 400:
+            raise PeerError(
+                f"{address}{path} answered with a redirect ({reply.status_code}), "
+                "which nodes never follow",
+                reply.status_code,
+            )
         if reply.status_code >= 400:
             detail = body.get("error") if isinstance(body, dict) else str(body)[:200]
             raise PeerError(

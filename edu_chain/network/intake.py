@@ -16,6 +16,7 @@ from .. import pow
 from ..block import Block
 from ..errors import (
     EduChainError,
+    InvalidBlock,
     InvalidPost,
     MiningBusy,
     MiningStopped,
@@ -156,6 +157,9 @@ class Intake(NodeParts):
         block = Block.from_dict(data)
         if self.chain.has_block(block.hash):
             return "known", block
+        if self.conduct.is_bad(block.hash) or self.conduct.is_bad(block.previous_hash):
+            self.conduct.remember_bad(block.hash, "it builds on a block found invalid")
+            raise InvalidBlock("this block is, or builds on, a block found invalid before")
         chain = self.chain  # cheap checks before the block may cost us a sync:
         check_announced_block(block, chain.params, chain.genesis.hash, chain.clock())
         try:

@@ -142,6 +142,8 @@ class Membership(NodeParts):
             return False
         if address == self.address or address in self.peers or self.peers.is_full():
             return False
+        if self.conduct.discouraged(address):  # it served an invalid chain: not for a while
+            return False
         now = time.monotonic()
         with self._senders_lock:
             if now - self._senders_tried.get(address, -RETRY_SENDER_SECONDS) < RETRY_SENDER_SECONDS:

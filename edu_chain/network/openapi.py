@@ -20,8 +20,10 @@ from .schemas import (
     BLOCK_OUT,
     CHAIN,
     CONFLICT,
+    CROSS_SITE,
     ERROR,
     HEALTH,
+    JSON_BODY,
     PEER_STATUS,
     POST_OUT,
     STRING_LIST,
@@ -75,6 +77,7 @@ def openapi_document(now: float | None = None) -> dict:
                 },
             },
             "409": _reply("this node is mining already", ERROR),
+            **CROSS_SITE,
             "503": _reply(
                 "not now: the node is shutting down, or its chain kept "
                 "changing while it mined; try again",
@@ -92,6 +95,12 @@ def openapi_document(now: float | None = None) -> dict:
                 "schema": {"type": "integer", "minimum": 1},
             }
         },
+    )
+    too_many_registrations = _reply(
+        "too many registrations from this client (each costs the node a handshake); "
+        "retry after Retry-After seconds",
+        ERROR,
+        too_fast["headers"],
     )
     added = _object(
         {
@@ -143,7 +152,7 @@ def openapi_document(now: float | None = None) -> dict:
                         ),
                         "409": _reply("duplicate or replay", ERROR),
                         "429": too_fast,
-                        **BAD,
+                        **JSON_BODY,
                     },
                     post_in(now),
                 )
@@ -162,7 +171,12 @@ def openapi_document(now: float | None = None) -> dict:
                 "post": _op(
                     "Register a peer with this node, once it proves it is an edu_chain node of "
                     "this network; answers with the chain and peers",
-                    {"200": _reply("chain", CHAIN), **CONFLICT, **BAD},
+                    {
+                        "200": _reply("chain", CHAIN),
+                        **CONFLICT,
+                        "429": too_many_registrations,
+                        **JSON_BODY,
+                    },
                     ADDRESS,
                 )
             },
@@ -183,8 +197,13 @@ def openapi_document(now: float | None = None) -> dict:
                             ),
                         ),
                         **CONFLICT,
-                        "502": _reply("the other node could not be reached", ERROR),
-                        **BAD,
+                        "429": too_many_registrations,
+                        "502": _reply(
+                            "no node of this network could be registered there (one fixed "
+                            "message, whatever happened: a node is no port scanner)",
+                            ERROR,
+                        ),
+                        **JSON_BODY,
                     },
                     ADDRESS,
                 )
@@ -197,7 +216,7 @@ def openapi_document(now: float | None = None) -> dict:
                         "200": _reply("already known, or on a branch with no more work", added),
                         "202": _reply("does not extend the tip; syncing", added),
                         **CONFLICT,
-                        **BAD,
+                        **JSON_BODY,
                     },
                     block_in(now),
                 )
@@ -267,7 +286,8 @@ def openapi_document(now: float | None = None) -> dict:
                                 ["results", "height", "tip"],
                                 False,
                             ),
-                        )
+                        ),
+                        **CROSS_SITE,
                     },
                 )
             },

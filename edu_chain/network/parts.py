@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..chain import Blockchain
 from .client import PeerClient
+from .conduct import Conduct
 from .gossip import GossipQueue
 from .limits import RateLimiter
+from .outbound import OutboundPolicy
 from .peers import PeerSet
 
 
@@ -39,6 +41,8 @@ class NodeParts:
     events: deque[str]
     seeds: dict[str, float]
     _seed_failures: dict[str, int]
+    conduct: Conduct
+    outbound: OutboundPolicy
     _gossip_queue: GossipQueue
     _sync_pool: ThreadPoolExecutor
     _mining_lock: threading.Lock
@@ -77,3 +81,4 @@ class NodeParts:
         # membership.Membership
         def consider_sender(self, address: Any) -> bool: ...
         def rejoin_seeds(self) -> None: ...
+        def forget(self, address: str) -> None: ...

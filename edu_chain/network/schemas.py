@@ -138,6 +138,20 @@ BAD = {
     ),
     "413": _reply("body larger than the limit", ERROR),
 }
+JSON_BODY = {
+    **BAD,
+    "403": _reply(
+        "refused: sent by a page of another web site (Origin, Sec-Fetch-Site), or (to "
+        "register) an address in a range this node may not contact",
+        ERROR,
+    ),
+    "415": _reply(
+        "the body was not sent with Content-Type: application/json (a page of another "
+        "site cannot send that type without asking first, and no node grants it)",
+        ERROR,
+    ),
+}
+CROSS_SITE = {"403": _reply("sent by a page of another web site: refused", ERROR)}
 CONFLICT = {"409": _reply("refused by a rule of the chain or the network", ERROR)}
 
 

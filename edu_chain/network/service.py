@@ -17,8 +17,9 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from ..chain import Blockchain
-from ..errors import EduChainError, MiningBusy, PeerError
+from ..errors import BadAddress, EduChainError, Forbidden, MiningBusy, PeerError
 from .client import PeerClient
+from .conduct import Conduct
 from .gossip import GossipQueue
 from .intake import RESEND_FIRST, Intake
 from .limits import (
@@ -30,6 +31,7 @@ from .limits import (
     RateLimiter,
 )
 from .membership import Membership
+from .outbound import REFUSED, OutboundPolicy
 from .peers import MAX_PEERS, PeerSet, normalize_address
 from .sync import PAGE_SIZE, Sync
 
@@ -51,12 +53,15 @@ class Node(Intake, Sync, Membership):
         sync_interval: float | None = 2.0,
         mining_workers: int = 1,
         max_peers: int = MAX_PEERS,
+        allowed_networks: tuple[str, ...] = (),
     ):
         self.chain = chain if chain is not None else Blockchain()
         self.node_id = secrets.token_hex(8)  # tells a node apart from its aliases
         self.peers = PeerSet(max_peers=max_peers)
         self._own_client = client is None
-        self.client = client or PeerClient()
+        self.outbound = OutboundPolicy(lambda: self.address, allowed_networks)
+        self.client = client or PeerClient(policy=self.outbound)
+        self.conduct = Conduct()  # peers' misbehaviour and the blocks found invalid
         self.require_signatures = require_signatures
         self.sync_interval = sync_interval
         self.watch_fanout = WATCH_FANOUT
@@ -91,6 +96,20 @@ class Node(Intake, Sync, Membership):
         self.peers.own_address = self.address
         self.peers.remove(self.address)
 
+    def checked_peer_address(self, address: object) -> str:
+        """A node address a caller gave us, checked before any connection: its spelling,
+        not ours, and in a range this node may contact (:mod:`.outbound`)."""
+        address = normalize_address(address)
+        if address == self.address:
+            raise BadAddress(f"{address} is this node itself; give another node's address")
+        try:
+            self.outbound.target(address)
+        except PeerError as error:
+            if str(error) == REFUSED:
+                raise Forbidden(REFUSED) from None  # (a name that does not resolve: the
+            # handshake fails as any other failure does, with the one fixed message)
+        return address
+
     def start(self) -> Node:
         """Take back saved peers, and start the background check of peers."""
         self.recontact_saved_peers()
@@ -104,6 +123,10 @@ class Node(Intake, Sync, Membership):
     @property
     def closed(self) -> bool:
         return self._closed.is_set()
+
+    def begin_shutdown(self) -> None:
+        """Stop mining and syncing now (a waiting /mine answers 503); close() follows."""
+        self._closed.set()
 
     def close(self) -> None:
         self._closed.set()

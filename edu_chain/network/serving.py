@@ -20,9 +20,23 @@ WAITRESS_SETTINGS = {
     "threads": 12,
     "connection_limit": 1000,
     "channel_timeout": 30,
-    "cleanup_interval": 10,
+    "cleanup_interval": 1,  # how often the deadlines below are looked at
+    # poll(), not select(): select() fails outright ("filedescriptor out of range") once
+    # any descriptor number passes 1023, which 1,000 connections plus a node's own files
+    # and peer connections reach
+    "asyncore_use_poll": True,
     "ident": "edu_chain",
 }
+# Connections that cannot be hoarded (docs/security.md): waitress's channel_timeout is a
+# time between bytes, so a socket sending a byte every 5 s lives forever; here a request's
+# headers and body must all arrive within REQUEST_SECONDS of its first byte (of the
+# connection, for its first request), and one client address holds at most
+# CONNECTIONS_PER_CLIENT connections (a peer needs a few; its call pool holds 16 at most).
+# On loopback every local node and notebook shares one address (a room on one machine, a
+# hub with a local spawner), so loopback gets a larger share, still short of the limit.
+REQUEST_SECONDS = 10.0
+CONNECTIONS_PER_CLIENT = 64
+LOOPBACK_CONNECTIONS = 600
 
 
 def room_server(app, host: str, port: int, max_body: int):
@@ -41,11 +55,65 @@ def room_server(app, host: str, port: int, max_body: int):
         app, host=host, port=port, max_request_body_size=max_body, **WAITRESS_SETTINGS
     )
     server.channel_class = _json_error_channel()
+    from waitress.server import BaseWSGIServer
+
+    if isinstance(server, BaseWSGIServer):  # one listening socket (a host name may give two)
+        server.__class__ = _guarded(type(server))
+        server.clients = {}
     return server
+
+
+def connection_cap(client: str) -> int:
+    """How many connections the client at address ``client`` may hold at once."""
+    import ipaddress
+
+    try:
+        loopback = ipaddress.ip_address(client).is_loopback
+    except ValueError:
+        loopback = False
+    return LOOPBACK_CONNECTIONS if loopback else CONNECTIONS_PER_CLIENT
+
+
+def _guarded(server_class):
+    """``server_class`` with a cap per client address and a deadline per request."""
+
+    class GuardedServer(server_class):
+        clients: dict[str, int]
+
+        def handle_accept(self):
+            try:
+                pair = self.accept()
+                if pair is None:
+                    return
+                conn, addr = pair
+            except OSError:
+                return
+            client = str(addr[0]) if isinstance(addr, tuple) else str(addr)
+            if self.clients.get(client, 0) >= connection_cap(client):
+                conn.close()  # this address holds its share already
+                return
+            try:
+                self.set_socket_options(conn)
+            except OSError:
+                conn.close()
+                return
+            self.channel_class(self, conn, self.fix_addr(addr), self.adj, map=self._map)
+
+        def maintenance(self, now):
+            super().maintenance(now)
+            cutoff = now - REQUEST_SECONDS
+            for channel in list(self.active_channels.values()):
+                started = getattr(channel, "request_started", None)
+                if started is not None and started < cutoff:
+                    channel.will_close = True  # too slow: headers and body within the deadline
+
+    GuardedServer.__name__ = f"Guarded{server_class.__name__}"
+    return GuardedServer
 
 
 def _json_error_channel():
     import json
+    import time
 
     from waitress.channel import HTTPChannel
     from waitress.task import ErrorTask
@@ -66,7 +134,38 @@ def _json_error_channel():
             self.write(body)
 
     class JsonErrorChannel(HTTPChannel):
+        """Counts its client's connections; times each request from its first byte."""
+
         error_task_class = JsonErrorTask
+        request_started: float | None = None
+        client: str | None = None
+
+        def __init__(self, server, sock, addr, adj, map=None):
+            super().__init__(server, sock, addr, adj, map)
+            self.request_started = time.time()  # a connection that says nothing is slow too
+            self.client = str(addr[0]) if isinstance(addr, tuple) else str(addr)
+            clients = getattr(server, "clients", None)
+            if clients is not None:
+                clients[self.client] = clients.get(self.client, 0) + 1
+
+        def received(self, data):
+            if data and self.request is None and self.request_started is None:
+                self.request_started = time.time()
+            result = super().received(data)
+            if self.request is None:  # every request received is complete
+                self.request_started = None
+            return result
+
+        def del_channel(self, map=None):
+            clients = getattr(self.server, "clients", None)
+            if clients is not None and self.client is not None:
+                left = clients.get(self.client, 1) - 1
+                if left > 0:
+                    clients[self.client] = left
+                else:
+                    clients.pop(self.client, None)
+                self.client = None
+            super().del_channel(map)
 
     return JsonErrorChannel
 

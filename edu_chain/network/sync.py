@@ -14,6 +14,7 @@ from typing import Any
 from ..block import Block
 from ..chain import ChainUpdate
 from ..errors import BadAddress, EduChainError, InvalidBlock, InvalidChain, PeerError
+from .conduct import INVALID_CHAIN_POINTS
 from .parts import NodeParts
 from .peers import normalize_address
 
@@ -32,13 +33,27 @@ class Sync(NodeParts):
         ``health`` is the peer's /health answer when the caller already has it.
         """
         peer = normalize_address(peer)
+        if self.conduct.discouraged(peer):
+            return ChainUpdate(False, f"{peer} is discouraged (it served an invalid chain)")
         if health is None:
             health = self._call(peer, self.client.health, peer, self.address)
         if not self._is_ahead(health):
             return ChainUpdate(False, f"{peer} has no more work than we do")
-        common = self._common_height(peer, min(self.chain.height, int(health["height"])))
-        fetched = self._fetch_blocks(peer, common + 1, int(health["height"]))
-        update = self.chain.consider_chain(self.chain.blocks[: common + 1] + fetched)
+        if self.conduct.is_bad(health.get("tip")):  # the chain we refused already: no download
+            self._discourage(peer, "its tip is a block found invalid before")
+            return ChainUpdate(False, f"{peer}'s tip is a block found invalid before")
+        common, fetched = 0, []
+        try:
+            common = self._common_height(peer, min(self.chain.height, int(health["height"])))
+            fetched = self._fetch_blocks(peer, common + 1, int(health["height"]))
+            update = self.chain.consider_chain(self.chain.blocks[: common + 1] + fetched)
+        except InvalidChain as error:
+            bad = error.bad_index
+            if bad is not None and fetched and 0 <= bad - (common + 1) < len(fetched):
+                self.conduct.remember_bad(fetched[bad - (common + 1)].hash, error.reason)
+            self.conduct.remember_bad(str(health["tip"]), error.reason)
+            self._discourage(peer, f"it served an invalid chain ({error.reason})")
+            raise
         if update.adopted:
             self._tip_changed.set()
             self.log(
@@ -52,6 +67,13 @@ class Sync(NodeParts):
             self.gossip_block(self.chain.tip.to_dict(), exclude=peer)
             self.pass_on_returned(update.returned_posts)
         return update
+
+    def _discourage(self, peer: str, why: str) -> None:
+        """Bitcoin Core's misbehaviour score (:mod:`.conduct`): an invalid chain costs a peer
+        the threshold at once; it is dropped and not learned again for a while."""
+        if self.conduct.misbehaved(peer, INVALID_CHAIN_POINTS):
+            self.forget(peer)
+            self.log(f"dropped peer {peer} for a while: {why}")
 
     def sync_all(self, timeout: float = SYNC_ANSWER_SECONDS) -> list[str]:
         """The tutorial's consensus: ask every peer (in parallel), keep the most-work chain.
@@ -67,6 +89,8 @@ class Sync(NodeParts):
                 results.append(f"{peer}: not synced (shutting down, or too many syncs)")
             elif not future.done():
                 results.append(f"{peer}: still syncing in the background (slow or silent)")
+            elif isinstance(future.exception(), PeerError):  # never a peer's words passed on
+                results.append(f"{peer}: not synced (it did not answer as a node does)")
             elif future.exception() is not None:
                 results.append(f"{peer}: {future.exception()}")
             else:

@@ -4,15 +4,23 @@ It is a client of one node and talks to it over HTTP only (it never imports the
 chain). Every action that changes something is a POST that ends on the page with
 a message saying what happened; when the node is down, a page names it and says
 how to start one.
+
+No page of another site can drive it (OWASP CSRF Prevention Cheat Sheet): every form
+carries a token tied to the browser's session (a synchronizer token) and every POST
+without the right one is refused with 403, as is one the browser says another site sent
+(``Sec-Fetch-Site``, ``Origin``). The session cookie is ``SameSite=Strict``.
 """
 
 from __future__ import annotations
 
+import hmac
 import math
 import os
+import secrets
 from datetime import datetime, timezone
 
-from flask import Flask, flash, redirect, render_template, request, url_for
+from flask import Flask, abort, flash, redirect, render_template, request, session, url_for
+from markupsafe import escape
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..errors import EduChainError, PeerError
@@ -40,13 +48,32 @@ def create_app(
     )
     app.secret_key = os.urandom(24)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    app.config["SESSION_COOKIE_SAMESITE"] = "Strict"
     node = NodeClient(node_url, timeout=timeout)
     wallet = wallet if wallet is not None else Wallet()
     app.extensions["edu_chain_posts"] = {"node": node, "wallet": wallet}
 
     @app.context_processor
     def common():
-        return {"node_url": node.address}
+        return {"node_url": node.address, "csrf_token": csrf_token}
+
+    @app.before_request
+    def same_site_only():
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return
+        if cross_site_form(request):
+            abort(403, "a page of another web site cannot use this app")
+        sent = request.form.get("csrf_token", "")
+        expected = session.get("csrf_token", "")
+        if not expected or not hmac.compare_digest(str(sent), str(expected)):
+            abort(403, "this form has expired or did not come from this app; reload the page")
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return (
+            "<!doctype html><title>refused · edu_chain posts</title>"
+            f"<p>Refused: {escape(error.description)}</p><p><a href='./'>Back to the posts</a></p>"
+        ), 403
 
     @app.errorhandler(PeerError)
     def node_problem(error: PeerError):
@@ -109,6 +136,25 @@ def create_app(
         return back_to_page()
 
     return app
+
+
+def csrf_token() -> str:
+    """The session's form token (made on first use), for a hidden field of every form."""
+    if "csrf_token" not in session:
+        session["csrf_token"] = secrets.token_urlsafe(32)
+    return session["csrf_token"]
+
+
+def cross_site_form(request) -> bool:
+    """Does the browser say another site sent this request? (Behind a hub's proxy the Host
+    header is the proxy's, so Origin is compared only when no proxy is in between.)"""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is None or request.headers.get("X-Forwarded-Prefix"):
+        return False
+    return origin == "null" or origin.rstrip("/") != request.host_url.rstrip("/")
 
 
 def back_to_page():
