@@ -21,9 +21,9 @@ from edu_chain.netsim import (
     median,
     random_graph,
     simulate,
+    theory,
     two_nodes,
 )
-from edu_chain.netsim import theory
 from edu_chain.netsim.topology import from_links
 
 
