@@ -42,12 +42,16 @@ class Params:
     fanout: int | None = None  # pass a block to this many random peers (None: all)
     tie: str | float = LOWEST_HASH  # a rule above, or gamma: honest nodes take the
     # pool's block on a tie with this probability ("gamma forced", Eyal and Sirer)
+    catch_up: float | None = None  # a node asks one random peer every ~this many
+    # seconds whether it has more (the kit's watcher: 2 s); None: never
 
     def check(self) -> None:
         if not self.interval > 0 or self.block_size < 0 or self.validation < 0:
             raise ValueError("need interval > 0, block_size >= 0 and validation >= 0")
         if self.messages < 1 or (self.fanout is not None and self.fanout < 1):
             raise ValueError("messages and fanout must be at least 1")
+        if self.catch_up is not None and not self.catch_up > 0:
+            raise ValueError("catch_up is a number of seconds above 0, or None")
         if isinstance(self.tie, str):
             if self.tie not in TIE_RULES:
                 raise ValueError(f"tie must be one of {TIE_RULES} or a probability")
@@ -151,10 +155,31 @@ class Simulation:
         self._soonest[block] = array("d", [math.inf]) * self._n
         self.have[block][node] = 1
         self._connect(node, block)
+        if self.params.catch_up:
+            for other in range(self._n):
+                if other != node:
+                    self._poll_later(other, block, self.rng.random() * self.params.catch_up)
+
+    def _poll_later(self, node: int, block: int, seconds: float) -> None:
+        self.env.timeout(seconds, (node, block)).callbacks.append(self._poll)
+
+    def _poll(self, event) -> None:
+        """The watcher: ``node`` asks one random peer; if that peer holds the block, fetch."""
+        node, block = event.value
+        if self.have[block][node]:
+            return
+        peers = self.network.peers[node]
+        i = self.rng.randrange(len(peers))
+        peer = peers[i]
+        if self.have[block][peer] and self.have[self.parent[block]][peer]:
+            cost = self._costs(node)[i] + self.network.latency[node][i]  # ask, then fetch
+            self.env.timeout(cost, (node, block, peer)).callbacks.append(self._arrive)
+        assert self.params.catch_up is not None
+        self._poll_later(node, block, self.params.catch_up * (0.75 + 0.5 * self.rng.random()))
 
     # -- a node receives ---------------------------------------------------------------
     def _arrive(self, event) -> None:
-        node, block = event.value
+        node, block, sender = event.value
         if self.have[block][node]:
             return
         self.have[block][node] = 1
@@ -162,17 +187,17 @@ class Simulation:
         if not self.have[parent][node]:
             self._orphans.setdefault((node, parent), []).append(block)
             return
-        self._connect(node, block)
+        self._connect(node, block, sender)
 
-    def _connect(self, node: int, block: int) -> None:
+    def _connect(self, node: int, block: int, sender: int = -1) -> None:
         self._count(block)
         if node in self.selfish:
             self._pool_heard(node, block)
         else:
             self._choose(node, block)
-        self._relay(node, block)
+        self._relay(node, block, sender)
         for child in self._orphans.pop((node, block), ()):
-            self._connect(node, child)
+            self._connect(node, child, sender)
 
     def _count(self, block: int) -> None:
         reached = self._reached[block] = self._reached[block] + 1
@@ -199,13 +224,13 @@ class Simulation:
                 if self.miner[tip] not in self.selfish and self.rng.random() < float(tie):
                     self.tip[node] = block
 
-    def _relay(self, node: int, block: int) -> None:
+    def _relay(self, node: int, block: int, sender: int = -1) -> None:
         soonest = self._soonest.get(block)
         if soonest is None:
             return
         params, now, have = self.params, self.env.now, self.have[block]
         if params.upload_queue or params.fanout is not None:
-            self._relay_one_by_one(node, block, soonest)
+            self._relay_one_by_one(node, block, soonest, sender)
             return
         costs = self._hop_costs[node] or self._costs(node)
         timeout, arrive = self.env.timeout, self._arrive
@@ -215,7 +240,7 @@ class Simulation:
             arrival = now + cost
             if arrival < soonest[peer]:
                 soonest[peer] = arrival
-                timeout(cost, (peer, block)).callbacks.append(arrive)
+                timeout(cost, (peer, block, node)).callbacks.append(arrive)
 
     def _costs(self, node: int) -> list[float]:
         """Seconds from ``node`` sending to each peer holding the block, checked."""
@@ -228,14 +253,16 @@ class Simulation:
         self._hop_costs[node] = costs
         return costs
 
-    def _relay_one_by_one(self, node: int, block: int, soonest: array) -> None:
-        """Relay with a shared uplink (one peer after another) or to a random few peers."""
+    def _relay_one_by_one(self, node: int, block: int, soonest: array, sender: int) -> None:
+        """Relay with a shared uplink (one peer after another) or to a random few peers
+        (never back to the ``sender``, as the kit's gossip)."""
         network, params, now = self.network, self.params, self.env.now
         have = self.have[block]
         peers, latencies = network.peers[node], network.latency[node]
         order: Iterable[int] = range(len(peers))
-        if params.fanout is not None and params.fanout < len(peers):
-            order = sorted(self.rng.sample(range(len(peers)), params.fanout))
+        if params.fanout is not None:
+            others = [i for i in range(len(peers)) if peers[i] != sender]
+            order = sorted(self.rng.sample(others, min(params.fanout, len(others))))
         upload, size = network.upload[node], params.block_size
         for i in order:
             peer = peers[i]
@@ -253,7 +280,7 @@ class Simulation:
             soonest[peer] = arrival
             if params.upload_queue:
                 self._busy[node] = start + transfer
-            event = self.env.timeout(arrival - now, (peer, block))
+            event = self.env.timeout(arrival - now, (peer, block, node))
             event.callbacks.append(self._arrive)
 
     # -- the selfish pool (Eyal and Sirer 2014, Algorithm 1) ---------------------------
