@@ -1,9 +1,9 @@
 """The network model at scale: its speed, and its figures beside the published ones.
 
-    python benchmarks/netsim_bench.py speed                 # blocks/s at 1,000 and 10,000 nodes
-    python benchmarks/netsim_bench.py published             # Gervais et al. 2016, Decker-Wattenhofer 2013
-    python benchmarks/netsim_bench.py classroom             # the room of docs/classroom.md
-    python benchmarks/netsim_bench.py data                  # the notebook's CSVs (edu_chain/netsim/data)
+    python benchmarks/netsim_bench.py speed      # blocks/s at 1,000 and 10,000 nodes
+    python benchmarks/netsim_bench.py published  # Gervais et al. 2016, Decker-Wattenhofer 2013
+    python benchmarks/netsim_bench.py classroom  # the room of docs/classroom.md
+    python benchmarks/netsim_bench.py data       # notebook 15's sweep (edu_chain/netsim/data)
 
 Run it under ``nice -n 10`` on a shared machine; every section prints the load average and
 CPU seconds beside the wall time, so a loaded run can be read. Seeds are fixed.
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import math
 import os
 import sys
 import time
@@ -22,18 +21,19 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(HERE))
 
-from edu_chain.netsim import median, scenarios, theory  # noqa: E402
+from edu_chain.netsim import median, scenarios  # noqa: E402
 from edu_chain.netsim.sweep import sweep  # noqa: E402
 
 DATA = HERE / "edu_chain" / "netsim" / "data"
 
 # the real rooms (benchmarks/classroom_bench.py --phases join,propagation --rounds 20; the
 # N = 40 row is docs/classroom.md's full lesson, 10 rounds, on a quiet machine)
-ROOMS = {
-    10: (0.22, 0.27, "netlab@c64fda0, 20 rounds, load 3.5 -> 9.3"),
-    20: (1.19, 1.55, "netlab@c64fda0, 20 rounds, load 9.3 -> 29.9 (loaded)"),
-    40: (0.51, 0.56, "main@2e2e79c, 10 rounds, load 0.3 -> 3.8 (quiet)"),
-}
+ROOMS = [
+    (10, 0.22, 0.27, "netlab@c64fda0, 20 rounds, load 3.5 -> 9.3"),
+    (20, 0.69, 1.19, "netlab@c64fda0, 20 rounds, load 5.6 -> 29.1"),
+    (40, 0.51, 0.56, "main@2e2e79c, 10 rounds, load 0.3 -> 3.8 (quiet; docs/classroom.md)"),
+    (40, 1.43, 3.02, "netlab@c64fda0, 20 rounds, load 29.1 -> 56.4 (loaded)"),
+]
 ROOM_HOP_S = 0.11  # the hop fitted to the 10-student room (its p50)
 
 
@@ -49,35 +49,80 @@ def timed(function):
 
 def speed(args) -> None:
     print(f"load average at start (1/5/15 min): {load()}")
-    print(f"{'nodes':>7} {'blocks':>7} {'wall s':>8} {'CPU s':>8} {'blocks/s (CPU)':>15} "
-          f"{'stale %':>8} {'t50 s':>7}")
+    print(
+        f"{'nodes':>7} {'blocks':>7} {'wall s':>8} {'CPU s':>8} {'blocks/s (CPU)':>15} "
+        f"{'stale %':>8} {'t50 s':>7}"
+    )
     for nodes, blocks in ((1000, args.blocks), (10_000, args.big_blocks)):
         scenario = scenarios.random_network(nodes, seed=1)
-        result, wall, cpu = timed(lambda: scenario.run(blocks, seed=1))
-        print(f"{nodes:>7,} {blocks:>7,} {wall:>8.1f} {cpu:>8.1f} {blocks / cpu:>15.1f} "
-              f"{100 * result.stale_rate:>8.2f} {median(result.t50):>7.2f}", flush=True)
+        result, wall, cpu = timed(lambda s=scenario, b=blocks: s.run(b, seed=1))
+        print(
+            f"{nodes:>7,} {blocks:>7,} {wall:>8.1f} {cpu:>8.1f} {blocks / cpu:>15.1f} "
+            f"{100 * result.stale_rate:>8.2f} {median(result.t50):>7.2f}",
+            flush=True,
+        )
     print(f"load average at end: {load()}  (target: 1,000 nodes x 1,000 blocks <= 60 s, one core)")
 
 
 def published(args) -> None:
     print(f"load average at start: {load()}")
     rows = []
-    g, wall, cpu = timed(lambda: scenarios.gervais(args.gervais_nodes).run(
-        args.gervais_blocks, seed=1, keep_delays=True))
-    rows.append(("Gervais 2016 T1: median propagation (s)", scenarios.GERVAIS_MEDIAN_S,
-                 median(g.delays), 0.3, "relative"))
-    rows.append(("Gervais 2016 T1: stale rate (%)", 100 * scenarios.GERVAIS_STALE,
-                 100 * g.stale_rate, 0.5, "absolute"))
-    print(f"  Gervais: {args.gervais_nodes} nodes, {args.gervais_blocks} blocks, "
-          f"{g.published - g.main_chain} stale, wall {wall:.0f} s, CPU {cpu:.0f} s", flush=True)
-    d, wall, cpu = timed(lambda: scenarios.decker_wattenhofer(args.dw_nodes).run(
-        args.dw_blocks, seed=1, keep_delays=True))
-    rows.append(("Decker-Wattenhofer 2013: median (s)", scenarios.DW_MEDIAN_S,
-                 median(d.delays), 10.0, "factor"))
-    rows.append(("Decker-Wattenhofer 2013: fork rate (%)", 100 * scenarios.DW_FORK_RATE,
-                 100 * (d.published - d.main_chain) / d.main_chain, 10.0, "factor"))
-    print(f"  Decker-Wattenhofer: {args.dw_nodes} nodes, {args.dw_blocks} blocks, "
-          f"wall {wall:.0f} s, CPU {cpu:.0f} s", flush=True)
+    g, wall, cpu = timed(
+        lambda: scenarios.gervais(args.gervais_nodes).run(
+            args.gervais_blocks, seed=1, keep_delays=True
+        )
+    )
+    rows.append(
+        (
+            "Gervais 2016 T1: median propagation (s)",
+            scenarios.GERVAIS_MEDIAN_S,
+            median(g.delays),
+            0.3,
+            "relative",
+        )
+    )
+    rows.append(
+        (
+            "Gervais 2016 T1: stale rate (%)",
+            100 * scenarios.GERVAIS_STALE,
+            100 * g.stale_rate,
+            0.5,
+            "absolute",
+        )
+    )
+    print(
+        f"  Gervais: {args.gervais_nodes} nodes, {args.gervais_blocks} blocks, "
+        f"{g.published - g.main_chain} stale, wall {wall:.0f} s, CPU {cpu:.0f} s",
+        flush=True,
+    )
+    d, wall, cpu = timed(
+        lambda: scenarios.decker_wattenhofer(args.dw_nodes).run(
+            args.dw_blocks, seed=1, keep_delays=True
+        )
+    )
+    rows.append(
+        (
+            "Decker-Wattenhofer 2013: median (s)",
+            scenarios.DW_MEDIAN_S,
+            median(d.delays),
+            10.0,
+            "factor",
+        )
+    )
+    rows.append(
+        (
+            "Decker-Wattenhofer 2013: fork rate (%)",
+            100 * scenarios.DW_FORK_RATE,
+            100 * (d.published - d.main_chain) / d.main_chain,
+            10.0,
+            "factor",
+        )
+    )
+    print(
+        f"  Decker-Wattenhofer: {args.dw_nodes} nodes, {args.dw_blocks} blocks, "
+        f"wall {wall:.0f} s, CPU {cpu:.0f} s",
+        flush=True,
+    )
     print(f"{'figure':<42} {'published':>10} {'model':>8}  tolerance")
     out = []
     for name, paper, model, tol, kind in rows:
@@ -88,8 +133,15 @@ def published(args) -> None:
         else:
             ok, text = paper / tol <= model <= paper * tol, f"x/÷ {tol:g}"
         print(f"{name:<42} {paper:>10.2f} {model:>8.2f}  {text} {'ok' if ok else 'MISS'}")
-        out.append({"figure": name, "published": paper, "model": round(model, 4),
-                    "tolerance": text, "ok": ok})
+        out.append(
+            {
+                "figure": name,
+                "published": paper,
+                "model": round(model, 4),
+                "tolerance": text,
+                "ok": ok,
+            }
+        )
     if args.save:
         _write(DATA / "published.csv", out)
     print(f"load average at end: {load()}")
@@ -97,15 +149,26 @@ def published(args) -> None:
 
 def classroom(args) -> None:
     print(f"load average at start: {load()}; hop fitted to the 10-student room: {ROOM_HOP_S} s")
-    print(f"{'students':>8} {'real p50':>9} {'model p50':>10} {'real p95':>9} {'model p95':>10}  real run")
+    print(
+        f"{'students':>8} {'real p50':>9} {'model p50':>10} {'real p95':>9} "
+        f"{'model p95':>10}  real run"
+    )
     out = []
-    for students, (p50, p95, note) in ROOMS.items():
+    for students, p50, p95, note in ROOMS:
         result = scenarios.classroom(students, hop=ROOM_HOP_S).run(args.rounds, seed=1)
         times = sorted(result.t100)
         m50, m95 = median(times), times[min(len(times) - 1, int(0.95 * len(times)))]
         print(f"{students:>8} {p50:>9.2f} {m50:>10.2f} {p95:>9.2f} {m95:>10.2f}  {note}")
-        out.append({"students": students, "real_p50": p50, "model_p50": round(m50, 3),
-                    "real_p95": p95, "model_p95": round(m95, 3), "real_run": note})
+        out.append(
+            {
+                "students": students,
+                "real_p50": p50,
+                "model_p50": round(m50, 3),
+                "real_p95": p95,
+                "model_p95": round(m95, 3),
+                "real_run": note,
+            }
+        )
     if args.save:
         _write(DATA / "classroom.csv", out)
         sample = scenarios.classroom(40, hop=ROOM_HOP_S).run(args.rounds, seed=1)
@@ -114,12 +177,21 @@ def classroom(args) -> None:
 
 def data(args) -> None:
     """The notebook's sweep: stale rate against interval and block size (one network)."""
-    intervals = [2.0, 5.0, 10.0, 30.0, 60.0, 150.0, 600.0]
+    intervals = [2.0, 5.0, 10.0, 30.0, 60.0, 150.0, 600.0]  # seconds
     sizes = [250_000.0, 1_000_000.0, 4_000_000.0]
     path = DATA / "interval_size_sweep.csv"
     print(f"load average at start: {load()}")
-    runs, wall, cpu = timed(lambda: sweep(intervals, sizes, nodes=args.nodes, blocks=args.blocks,
-                                          seeds=1, csv_path=path, workers=args.workers))
+    runs, wall, cpu = timed(
+        lambda: sweep(
+            intervals,
+            sizes,
+            nodes=args.nodes,
+            blocks=args.blocks,
+            seeds=1,
+            csv_path=path,
+            workers=args.workers,
+        )
+    )
     print(f"{len(runs)} runs in {path.relative_to(HERE)}; wall {wall:.0f} s; load {load()}")
 
 

@@ -157,3 +157,41 @@ def test_the_published_laws_are_the_papers():
     assert theory.selfish_threshold(0.5) == pytest.approx(1 / 4)
     assert theory.majority_with_stale(0.0) == 0.5
     assert median([3.0, 1.0, 2.0, 10.0]) == 2.5
+
+
+def test_a_sweep_resumes_from_its_csv_and_plot_draws_it(tmp_path, capsys):
+    from edu_chain.cli import main
+    from edu_chain.netsim import sweep
+
+    path = tmp_path / "runs.csv"
+    first = sweep.sweep([10.0], [250_000], nodes=60, blocks=30, csv_path=path, progress=False)
+    again = sweep.sweep([10.0, 60.0], [250_000], nodes=60, blocks=30, csv_path=path, progress=False)
+    assert len(first) == 1 and len(again) == 2
+    assert again[0] == first[0]  # read back from the CSV, not run again
+    assert len(sweep.load_runs(path)) == 2 and sweep.is_sweep_csv(path)
+    assert main(["plot", str(path), "--out", str(tmp_path / "stale.png")]) == 0
+    assert (tmp_path / "stale.png").stat().st_size > 0
+    assert "Stale rate" in capsys.readouterr().out
+
+
+def test_the_netsim_command_refuses_bad_numbers_and_foreign_csvs(tmp_path, capsys):
+    from edu_chain.cli import main
+
+    assert main(["netsim", "--intervals", "ten", "--out", str(tmp_path / "a.csv")]) == 2
+    foreign = tmp_path / "results.csv"
+    foreign.write_text("bits,trial\n1,2\n")
+    assert main(["netsim", "--nodes", "20", "--blocks", "5", "--out", str(foreign)]) == 2
+    assert "not a netsim CSV" in capsys.readouterr().err
+
+
+@pytest.mark.system
+@pytest.mark.slow
+def test_a_sweep_runs_on_a_local_dask_cluster(tmp_path):
+    pytest.importorskip("distributed", reason="Dask is the optional [dask] extra")
+    from edu_chain.netsim import sweep
+
+    runs = sweep.sweep(
+        [10.0, 60.0], [250_000], nodes=40, blocks=20, workers=2, dask="local", progress=False
+    )
+    alone = sweep.sweep([10.0, 60.0], [250_000], nodes=40, blocks=20, progress=False)
+    assert [r.stale_rate for r in runs] == [r.stale_rate for r in alone]  # same seeds

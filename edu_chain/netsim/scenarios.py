@@ -137,9 +137,16 @@ def random_network(
     latency: float = 0.1,
     seed: int = 0,
 ) -> Scenario:
-    """A plain network for sweeps and the benchmark: 8 outbound links, every node mines."""
+    """A plain network for sweeps and the benchmark: 8 outbound links, every node mines;
+    latencies spread over ``latency × (1 ± 0.9)``, bandwidths over ``× (1 ± 0.8)``."""
     network = random_graph(
-        nodes, outbound=8, latency=latency, bandwidth=bandwidth_mbit * MBIT, seed=seed
+        nodes,
+        outbound=8,
+        latency=latency,
+        bandwidth=bandwidth_mbit * MBIT,
+        seed=seed,
+        jitter=0.9,
+        bandwidth_jitter=0.8,
     )
     params = Params(interval=interval, block_size=block_size, messages=3)
     return Scenario(

@@ -187,4 +187,6 @@ def _dask_client(target, workers: int):
     try:
         return Client(target, timeout=10), None
     except (OSError, TimeoutError) as error:
-        raise ValueError(f"cannot reach the Dask scheduler at {target} within 10 s ({error})")
+        raise ValueError(
+            f"cannot reach the Dask scheduler at {target} within 10 s ({error})"
+        ) from None

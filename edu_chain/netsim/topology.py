@@ -79,11 +79,13 @@ def random_graph(
     bandwidth: float = INF,
     seed: int = 0,
     jitter: float = 0.0,
+    bandwidth_jitter: float = 0.0,
 ) -> Network:
     """Each node opens ``outbound`` connections to random others (Bitcoin Core: 8).
 
     Links are two-way, so the mean degree is about ``2 * outbound``. ``jitter`` spreads the
-    latencies uniformly over ``latency * (1 ± jitter)``.
+    latencies uniformly over ``latency * (1 ± jitter)``, ``bandwidth_jitter`` each node's
+    bandwidth over ``bandwidth * (1 ± bandwidth_jitter)``.
     """
     if size < 2 or outbound < 1:
         raise ValueError("need at least 2 nodes and 1 outbound connection")
@@ -96,7 +98,8 @@ def random_graph(
             if key not in links:
                 links[key] = latency * (1 + jitter * (2 * rng.random() - 1))
     _connect_components(size, links, latency, rng)
-    return from_links(size, links, (bandwidth,) * size, (bandwidth,) * size)
+    rates = [bandwidth * (1 + bandwidth_jitter * (2 * rng.random() - 1)) for _ in range(size)]
+    return from_links(size, links, rates, rates)
 
 
 def _connect_components(size, links, latency, rng) -> None:
