@@ -1,6 +1,7 @@
 """The network model at scale: its speed, and its figures beside the published ones.
 
     python benchmarks/netsim_bench.py speed      # blocks/s at 1,000 and 10,000 nodes
+    python benchmarks/netsim_bench.py laws       # 1 - e^(-tau/T) and Eyal-Sirer, as tables
     python benchmarks/netsim_bench.py published  # Gervais et al. 2016, Decker-Wattenhofer 2013
     python benchmarks/netsim_bench.py classroom  # the room of docs/classroom.md
     python benchmarks/netsim_bench.py data       # notebook 15's sweep (edu_chain/netsim/data)
@@ -21,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(HERE))
 
-from edu_chain.netsim import median, scenarios  # noqa: E402
+from edu_chain.netsim import median, scenarios, theory  # noqa: E402
 from edu_chain.netsim.sweep import sweep  # noqa: E402
 
 DATA = HERE / "edu_chain" / "netsim" / "data"
@@ -62,6 +63,30 @@ def speed(args) -> None:
             flush=True,
         )
     print(f"load average at end: {load()}  (target: 1,000 nodes x 1,000 blocks <= 60 s, one core)")
+
+
+def laws(args) -> None:
+    """The quick checks of tests/test_netsim.py, printed with their figures."""
+    from edu_chain.netsim import Params, full_mesh, simulate, two_nodes
+
+    print("two equal miners, one link of delay tau; T_B = 2T (the other miner's interval)")
+    print(f"{'tau/T_B':>8} {'forks per block (model)':>24} {'1 - e^(-tau/T_B)':>17}")
+    for ratio in (0.01, 0.02, 0.05, 0.1, 0.2, 0.3):
+        tau = ratio * 1200.0
+        run = simulate(two_nodes(tau), [1, 1], args.law_blocks, Params(600.0, 0), seed=5)
+        forks = (run.published - run.main_chain) / run.main_chain
+        print(f"{ratio:>8} {forks:>24.4f} {theory.fork_chance(tau, 1200.0):>17.4f}")
+    print("selfish pool + 9 honest nodes, no delay, gamma forced (Eyal and Sirer 2014, eq. 8)")
+    print(f"{'alpha':>6} {'gamma':>6} {'model':>7} {'formula':>8} {'gamma measured':>15}")
+    for gamma in (0.0, 0.5, 1.0):
+        for alpha in (0.25, 0.33, 0.4, 0.45):
+            shares = [alpha] + [(1 - alpha) / 9] * 9
+            params = Params(600.0, 0, tie=gamma)
+            run = simulate(full_mesh(10, 0.0), shares, args.law_blocks, params, selfish=[0], seed=2)
+            print(
+                f"{alpha:>6} {gamma:>6} {run.share(0):>7.4f} "
+                f"{theory.selfish_revenue(alpha, gamma):>8.4f} {run.gamma:>15.3f}"
+            )
 
 
 def published(args) -> None:
@@ -206,7 +231,8 @@ def _write(path: Path, rows: list[dict]) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["speed", "published", "classroom", "data"])
+    parser.add_argument("what", choices=["speed", "laws", "published", "classroom", "data"])
+    parser.add_argument("--law-blocks", type=int, default=20_000)
     parser.add_argument("--blocks", type=int, default=1000)
     parser.add_argument("--big-blocks", type=int, default=100, help="blocks at 10,000 nodes")
     parser.add_argument("--gervais-nodes", type=int, default=6000)
@@ -218,7 +244,9 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--save", action="store_true", help="write the figures to the package data")
     args = parser.parse_args(argv)
-    {"speed": speed, "published": published, "classroom": classroom, "data": data}[args.what](args)
+    sections = {"speed": speed, "laws": laws, "published": published, "classroom": classroom}
+    sections["data"] = data
+    sections[args.what](args)
     return 0
 
 
