@@ -32,7 +32,7 @@ def forks_per_block(result):
     return (result.published - result.main_chain) / result.main_chain
 
 
-@pytest.mark.parametrize("ratio", [0.02, 0.1])
+@pytest.mark.parametrize("ratio", [0.01, 0.02, 0.05])
 def test_two_miners_fork_as_often_as_one_minus_e_to_the_minus_tau_over_t(ratio):
     # two equal miners: the one that did not find the block finds blocks every 2T, so
     # the chance it finds a rival while the block travels τ is 1 − e^(−τ/2T)
@@ -40,12 +40,12 @@ def test_two_miners_fork_as_often_as_one_minus_e_to_the_minus_tau_over_t(ratio):
     result = simulate(two_nodes(2 * ratio * interval), [1, 1], blocks, Params(interval, 0), seed=5)
     law = theory.fork_chance(2 * ratio * interval, 2 * interval)
     spread = math.sqrt(law / blocks)  # Poisson count of forks
-    assert abs(forks_per_block(result) - law) < 4 * spread + 0.02 * law
+    assert abs(forks_per_block(result) - law) < 4 * spread
 
 
 def test_the_law_overstates_forks_when_the_delay_is_long():
-    # at τ = 0.6 T the miners are often on different branches already, which the law
-    # (one block, one window) leaves out: measured 5 ± 2 % below it
+    # at τ = 0.3 T_B the miners are often on different branches already, which the law
+    # (one block, one window) leaves out: measured 11 % below it (7 % at 0.1 T_B)
     result = simulate(two_nodes(360.0), [1, 1], 20_000, Params(600.0, 0), seed=5)
     law = theory.fork_chance(360.0, 1200.0)
     assert 0.85 * law < forks_per_block(result) < 0.99 * law
