@@ -141,7 +141,7 @@ def _open(path: Path):
 
 
 def _progress(total: int, enabled: bool, initial: int):
-    from ..lab.progress import progress_bar  # the kit's bar (tqdm, or lines in a pipe)
+    from ..lab.sweeps.progress import progress_bar  # the kit's bar (tqdm, or lines in a pipe)
 
     return progress_bar(total, enabled, initial=initial, description="network runs")
 
