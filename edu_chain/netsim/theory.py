@@ -19,6 +19,27 @@ def fork_chance(delay: float, interval: float) -> float:
     return 1 - math.exp(-delay / interval)
 
 
+def flood_time(peers: dict, source, hop_seconds: float) -> float:
+    """Seconds until every node holds a block sent by ``source`` when each node passes it
+    to all its peers and every hop takes ``hop_seconds``: the most hops from ``source`` to
+    any node (a breadth-first search) times the hop; ``inf`` if a node cannot be reached.
+    (An estimate: the model's hops differ in length, so its paths are fastest, not fewest.)"""
+    hops = {source: 0}
+    frontier = [source]
+    while frontier:
+        following = []
+        for node in frontier:
+            for peer in peers.get(node, ()):
+                if peer not in hops:
+                    hops[peer] = hops[node] + 1
+                    following.append(peer)
+        frontier = following
+    nodes = set(peers) | {p for row in peers.values() for p in row}
+    if any(node not in hops for node in nodes):
+        return math.inf
+    return max(hops.values()) * hop_seconds
+
+
 def selfish_revenue(alpha: float, gamma: float) -> float:
     """Eyal and Sirer 2014 ("Majority is not enough"), equation 8: the selfish pool's share
     of the main chain when it has ``alpha`` of the hash power and ``gamma`` of the honest
