@@ -213,7 +213,7 @@ def data(args) -> None:
             intervals,
             sizes,
             nodes=args.nodes,
-            blocks=args.blocks,
+            blocks=args.sweep_blocks,
             seeds=1,
             csv_path=path,
             workers=args.workers,
@@ -235,7 +235,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=["speed", "laws", "published", "classroom", "data"])
     parser.add_argument("--law-blocks", type=int, default=20_000)
-    parser.add_argument("--blocks", type=int, default=1000)
+    parser.add_argument("--blocks", type=int, default=1000, help="speed: blocks at 1,000 nodes")
+    parser.add_argument("--sweep-blocks", type=int, default=400, help="blocks per run of data")
     parser.add_argument("--big-blocks", type=int, default=100, help="blocks at 10,000 nodes")
     parser.add_argument("--gervais-nodes", type=int, default=6000)
     parser.add_argument("--gervais-blocks", type=int, default=2000, help="for the stale rate")
@@ -243,7 +244,7 @@ def main(argv=None) -> int:
     parser.add_argument("--dw-nodes", type=int, default=scenarios.DW_NODES)
     parser.add_argument("--dw-blocks", type=int, default=1000, help="for the fork rate")
     parser.add_argument("--rounds", type=int, default=200, help="classroom blocks")
-    parser.add_argument("--nodes", type=int, default=1000, help="nodes of the data sweep")
+    parser.add_argument("--nodes", type=int, default=300, help="nodes of the data sweep")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--save", action="store_true", help="write the figures to the package data")
     args = parser.parse_args(argv)
