@@ -33,7 +33,7 @@ def layer_of(module: str) -> str:
         return "core"
     if top == "network":
         return "network"
-    if top in {"lab", "bench", "dashboard"}:
+    if top in {"lab", "bench", "dashboard", "netsim"}:
         return "lab"
     if top in {"webapp", "workspace", "__main__", "cli"}:
         return "apps"

@@ -85,12 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.set_defaults(handler=run_bench)
 
-    from . import apps, dashboard, lab, learn, network  # each adds its commands
+    from . import apps, dashboard, lab, learn, netsim, network  # each adds its commands
 
     network.add_commands(commands)
     apps.add_commands(commands)
     dashboard.add_commands(commands)
     lab.add_commands(commands)
+    netsim.add_commands(commands)
     learn.add_commands(commands)
     return parser
 

@@ -83,7 +83,9 @@ def add_commands(commands) -> None:
     experiment.set_defaults(handler=run_experiment)
 
     plot = commands.add_parser("plot", help="draw an experiment's CSV as a figure")
-    plot.add_argument("csv", type=Path, help="a CSV written by 'edu-chain experiment'")
+    plot.add_argument(
+        "csv", type=Path, help="a CSV written by 'edu-chain experiment' or 'edu-chain netsim'"
+    )
     plot.add_argument(
         "--out",
         type=Path,
@@ -244,6 +246,14 @@ def _machine_rate(rows, count: int, mode: str, dask: bool) -> float:
     return rate * (count if dask else min(count, os.cpu_count() or 1))
 
 
+def _is_netsim_csv(path: Path) -> bool:
+    try:
+        from ..netsim.sweep import is_sweep_csv
+    except ImportError:  # no SimPy: not the network lab's file then
+        return False
+    return is_sweep_csv(path)
+
+
 def run_plot(args) -> int:
     from .common import CliError
 
@@ -257,6 +267,11 @@ def run_plot(args) -> int:
     from ..lab.pictures import plots
     from ..lab.sweeps import experiments
 
+    if args.csv.exists() and _is_netsim_csv(args.csv):
+        from . import netsim
+
+        netsim.plot(args.csv, args.out)
+        return 0
     try:
         results = experiments.load_csv(args.csv)
     except FileNotFoundError as error:
