@@ -31,6 +31,8 @@ def layer_of(module: str) -> str:
     top = module.split(".")[0]
     if top in CORE and "." not in module or module == "__init__":
         return "core"
+    if top == "keys":  # secp256k1, ECDSA, legacy transactions: no chain inside
+        return "core"
     if top == "network":
         return "network"
     if top in {"lab", "bench", "dashboard"}:
