@@ -5,7 +5,7 @@ Each module holds the exercises of a few notebooks as a dict name -> Exercise;
 public registry built from it.
 """
 
-from . import apps, basics, bitcoin, chains, trees
+from . import apps, basics, bitcoin, chains, nb16_keys_from_the_curve_up, trees
 
 ALL = {
     **basics.EXERCISES,
@@ -13,4 +13,5 @@ ALL = {
     **trees.EXERCISES,
     **apps.EXERCISES,
     **bitcoin.EXERCISES,
+    **nb16_keys_from_the_curve_up.EXERCISES,
 }

@@ -15,3 +15,4 @@ from .apps import *    # noqa: F403  (every public function of each module)
 from .basics import *  # noqa: F403
 from .bitcoin import *  # noqa: F403
 from .chains import *  # noqa: F403
+from .nb16_keys_from_the_curve_up import *  # noqa: F403
