@@ -22,7 +22,8 @@ from edu_chain.keys.ecdsa import sign as package_sign
 from edu_chain.keys.ecdsa import verify as package_verify
 from edu_chain.keys.legacy_tx import parse, serialize, sighash_all
 from edu_chain.lab import solutions
-from edu_chain.lab.exercises import EXERCISES, _cases, passes
+from edu_chain.lab.course.cases import as_cases
+from edu_chain.lab.exercises import EXERCISES, passes
 
 
 def _add(first, second, *, tangent=True, infinity=True, opposite=True, reduce=True):
@@ -227,5 +228,5 @@ PACKAGE = {  # the same question asked of edu_chain.keys
 
 @pytest.mark.parametrize("name", sorted(PACKAGE))
 def test_the_reference_answers_agree_with_the_package(name):
-    for case in _cases(EXERCISES[name]):
+    for case in as_cases(EXERCISES[name]):
         assert getattr(solutions, name)(*case.args) == PACKAGE[name](*case.args), case.label

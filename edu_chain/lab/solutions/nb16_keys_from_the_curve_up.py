@@ -1,6 +1,6 @@
 """Reference answers of notebook 16, keys from the curve up.
 
-Its checks: :mod:`edu_chain.lab.checks.nb16_keys_from_the_curve_up`. Points are pairs
+Its checks: :mod:`edu_chain.lab.exercises.nb16_keys_from_the_curve_up`. Points are pairs
 ``(x, y)`` of integers, or ``None`` for the point at infinity; the curve is secp256k1,
 whose constants are in :mod:`edu_chain.keys.curve` (``P``, ``N``, ``GENERATOR``).
 """
