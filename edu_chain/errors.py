@@ -115,3 +115,7 @@ class ExerciseFailed(EduChainError):
 
 class CliError(EduChainError):
     """A problem the user can fix; printed without a traceback."""
+
+
+class InvalidCoins(EduChainError):
+    """A transaction or block breaks a coin rule (edu_chain.ledger): the message says which."""

@@ -24,6 +24,7 @@ CORE = {
     "chain",
     "store",
     "wallet",
+    "ledger",
 }
 
 
