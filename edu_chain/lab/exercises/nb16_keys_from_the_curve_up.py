@@ -142,10 +142,32 @@ def _signed(seed: int, count: int) -> tuple:
     return tuple(out)
 
 
+@cache
+def _signed_by_cryptography(seed: int, count: int) -> tuple:
+    """Signatures made by OpenSSL through ``cryptography`` (its nonces are random: made once
+    per kernel) on seeded random keys."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, decode_dss_signature
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        secret, digest = rng.randrange(1, N), rng.randbytes(32)
+        key = ec.derive_private_key(secret, ec.SECP256K1())
+        r, s = decode_dss_signature(key.sign(digest, ec.ECDSA(Prehashed(hashes.SHA256()))))
+        out.append((public_key(secret), int.from_bytes(digest, "big"), r, s))
+    return tuple(out)
+
+
 def _verify_cases():
     (k1, z1, r1, s1), (k2, z2, r2, s2), (k3, z3, r3, s3) = _signed(166, 3)
     key, z, r, s = _block_170()
+    (c1, cz1, cr1, cs1), (c2, cz2, cr2, cs2) = _signed_by_cryptography(169, 2)
     return [
+        Case((c1, cz1, cr1, cs1), "a signature made by cryptography (OpenSSL), random key"),
+        Case((c2, cz2, cr2, cs2), "a signature made by cryptography (OpenSSL), random key"),
+        Case((c2, cz2 ^ 1, cr2, cs2), "cryptography's signature, another message"),
         Case((key, z, r, s), "Satoshi's signature to Hal Finney, block 170"),
         Case((key, z ^ 1, r, s), "block 170's signature, one bit of the message changed"),
         Case((k1, z1, r1, s1), "a valid signature"),
