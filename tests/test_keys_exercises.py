@@ -14,6 +14,7 @@ from edu_chain.keys.curve import point_add as package_add
 from edu_chain.keys.curve import scalar_multiply as package_multiply
 from edu_chain.keys.ecdsa import (
     Signature,
+    der_decode,
     deterministic_nonce,
     is_low_s,
     recover_key_from_reused_nonce,
@@ -123,6 +124,28 @@ def _sighash(raw, index, script, *, hash_type=True, empty_others=True, double=Tr
     return int.from_bytes(digest, order)
 
 
+def _der(data, *, strict_zero=True, check_end=True, check_total=True, check_sign=True):
+    if len(data) < 8 or data[0] != 0x30:
+        return None
+    if check_total and data[1] != len(data) - 2:
+        return None
+    values, at = [], 2
+    for _ in range(2):
+        if at + 2 > len(data) or data[at] != 0x02:
+            return None
+        length = data[at + 1]
+        body = data[at + 2 : at + 2 + length]
+        if length == 0 or len(body) != length:
+            return None
+        if check_sign and body[0] & 0x80:
+            return None
+        if strict_zero and length > 1 and body[0] == 0 and not body[1] & 0x80:
+            return None
+        values.append(int.from_bytes(body, "big"))
+        at += 2 + length
+    return tuple(values) if at == len(data) or not check_end else None
+
+
 MISTAKES = {
     "field_div": {
         "integer division": lambda a, b, p: (a // b) % p,
@@ -163,6 +186,16 @@ MISTAKES = {
         "1/s taken mod P instead of mod n": lambda q, z, r, s: _verify(q, z, r, s, modulus=P),
         "high s refused (a relay rule, not validity)": lambda q, z, r, s: (
             s <= N // 2 and _verify(q, z, r, s)
+        ),
+    },
+    "parse_der": {
+        "a needless leading zero accepted": lambda d: _der(d, strict_zero=False),
+        "bytes after s accepted": lambda d: _der(d, check_end=False, check_total=False),
+        "the sequence length not checked": lambda d: _der(d, check_total=False),
+        "a negative integer accepted": lambda d: _der(d, check_sign=False),
+        "r and s as two fixed 32-byte halves": lambda d: (
+            int.from_bytes(d[4:36], "big"),
+            int.from_bytes(d[38:70], "big"),
         ),
     },
     "standard_signature": {
@@ -224,6 +257,14 @@ PACKAGE = {  # the same question asked of edu_chain.keys
     ),
     "sighash_all": lambda raw, i, script: sighash_all(parse(raw), i, script),
 }
+
+
+def _package_der(data):
+    try:
+        signature = der_decode(data)
+    except ValueError:
+        return None
+    return (signature.r, signature.s)
 
 
 @pytest.mark.parametrize("name", sorted(PACKAGE))

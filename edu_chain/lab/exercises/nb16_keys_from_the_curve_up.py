@@ -181,6 +181,34 @@ def _verify_cases():
     ]
 
 
+def _der_cases():
+    from ...keys.ecdsa import Signature, der_encode
+
+    (pushed,) = legacy_tx.script_pushes(first_payment.load().payment.inputs[0].script_sig)
+    high_bit = der_encode(Signature(0x80 << 248, 0xFF))  # r needs a leading 00
+    small = der_encode(Signature(1, 0x7F))
+    cases = [
+        Case((pushed[:-1],), "block 170's signature"),
+        Case((high_bit,), "r with its top bit set: a 00 byte in front"),
+        Case((small,), "one-byte integers"),
+    ]
+    cases += [
+        Case((der_encode(Signature(r, s)),), "a signature made by cryptography")
+        for _, _, r, s in _signed_by_cryptography(170, 2)
+    ]
+    bad = {
+        "a byte after the two integers": small + b"\x00",
+        "the sequence length one too long": small[:1] + bytes([small[1] + 1]) + small[2:],
+        "r's length running into s": bytes.fromhex("3006020201020101"),
+        "a needless leading zero": bytes.fromhex("300702020001020101"),
+        "a negative r (top bit set, no 00)": bytes.fromhex("3006020181020101"),
+        "not a sequence (31, not 30)": b"\x31" + small[1:],
+        "an integer of length 0": bytes.fromhex("30050200020101"),
+        "empty": b"",
+    }
+    return cases + [Case((data,), label) for label, data in bad.items()]
+
+
 def _exactly_half_n() -> tuple:
     """A valid signature whose s is n // 2 exactly: choose k, then the message that fits."""
     secret, k = 0xB16B00B5, 0x5EED
@@ -338,6 +366,21 @@ EXERCISES = {
         "public key. Among the cases: Satoshi's signature in block 170 — when this check "
         "passes, your own code has verified the first bitcoin payment.",
         time_limit=SLOW,
+    ),
+    "parse_der": Exercise(
+        (
+            "the layout: 30, the length of the rest, then 02, a length and r, then 02, a "
+            "length and s; every length must match the bytes exactly",
+            "an integer is positive and minimal: its first byte has the top bit clear, and a "
+            "00 in front is allowed only when the next byte has its top bit set",
+            "anything else, including bytes after s, is not strict DER: return None",
+        ),
+        _der_cases,
+        idea="reading a DER signature (BIP 66's strict rules)",
+        notebook="16",
+        reference=f"{PREFIX}.ecdsa.der_decode",
+        prompt="Read the two numbers of a signature in DER, the encoding inside Bitcoin "
+        "transactions, and refuse every encoding that is not strictly DER.",
     ),
     "standard_signature": Exercise(
         (

@@ -89,6 +89,26 @@ def verify(public_key, z, r, s):
     return total is not None and total[0] % N == r
 
 
+def parse_der(der):
+    """The pair (r, s) of an ECDSA signature in strict DER (the rules of BIP 66), or None
+    when the bytes are not exactly one."""
+    if len(der) < 8 or der[0] != 0x30 or der[1] != len(der) - 2:
+        return None
+    values, at = [], 2
+    for _ in range(2):
+        if at + 2 > len(der) or der[at] != 0x02:
+            return None
+        length = der[at + 1]
+        body = der[at + 2:at + 2 + length]
+        if length == 0 or len(body) != length or body[0] & 0x80:
+            return None
+        if length > 1 and body[0] == 0 and not body[1] & 0x80:
+            return None
+        values.append(int.from_bytes(body, "big"))
+        at += 2 + length
+    return tuple(values) if at == len(der) else None
+
+
 def standard_signature(public_key, z, r, s):
     """True when Bitcoin relays the signature: valid ECDSA and low s (at most n / 2)."""
     from edu_chain.keys.curve import N
