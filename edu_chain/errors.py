@@ -127,3 +127,7 @@ class Forbidden(EduChainError):
 
 class CrossSite(Forbidden):
     """A request a page of another web site made (403)."""
+
+
+class InvalidCoins(EduChainError):
+    """A transaction or block breaks a coin rule (edu_chain.ledger): the message says which."""

@@ -24,12 +24,15 @@ CORE = {
     "chain",
     "store",
     "wallet",
+    "ledger",
 }
 
 
 def layer_of(module: str) -> str:
     top = module.split(".")[0]
     if top in CORE and "." not in module or module == "__init__":
+        return "core"
+    if top == "keys":  # secp256k1, ECDSA, legacy transactions: no chain inside
         return "core"
     if top == "network":
         return "network"
