@@ -54,7 +54,9 @@ def _gammas():
         Case((0.5,), "γ = ½"),
         Case((1.0,), "γ = 1: the pool wins every race"),
     ]
-    return cases + [(g,) for g in (0.1, 0.25, 0.9, 0.987, 0.03)]
+    rng = random.Random(15)
+    drawn = [(round(rng.uniform(0.0, 1.0), 3),) for _ in range(5)]
+    return cases + [(g,) for g in (0.1, 0.25, 0.9, 0.987, 0.03)] + drawn
 
 
 EXERCISES = {

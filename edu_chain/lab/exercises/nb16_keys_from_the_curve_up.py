@@ -274,7 +274,25 @@ def _sighash_cases():
         Case((two, 0, script), "two inputs, the first signed"),
         Case((two, 1, p2pkh), "two inputs, the second signed"),
         Case((data.spent_raw, 0, b"\x51"), "a coinbase's input, any script"),
+        *_random_sighash_cases(random.Random(16), 3),
     ]
+
+
+def _random_sighash_cases(rng: random.Random, count: int) -> list:
+    """Transactions of 1 to 3 inputs with random outpoints, each input signed in turn."""
+    data = first_payment.load()
+    payment = data.payment
+    cases = []
+    for _ in range(count):
+        inputs = tuple(
+            legacy_tx.TxIn(rng.randbytes(32), rng.randrange(4), b"", 0xFFFFFFFF)
+            for _ in range(rng.randint(1, 3))
+        )
+        tx = legacy_tx.Transaction(1, inputs, payment.outputs, rng.randrange(500_000))
+        script = bytes.fromhex("76a914") + rng.randbytes(20) + bytes.fromhex("88ac")
+        index = rng.randrange(len(inputs))
+        cases.append(Case((legacy_tx.serialize(tx), index, script), f"random: input {index}"))
+    return cases
 
 
 PREFIX = "edu_chain.keys"
