@@ -113,6 +113,18 @@ class ExerciseFailed(EduChainError):
     """A check did not pass while grading (``EDU_CHAIN_GRADING=1``)."""
 
 
+class AnswerUnreadable(EduChainError, ValueError):
+    """What a learner's function sent back is not a value the checker reads."""
+
+
+class AnswerTooLarge(AnswerUnreadable):
+    """An answer deeper or larger than any exercise asks for."""
+
+
+class CallRefused(EduChainError, RuntimeError):
+    """A call a learner's code may not make while it is checked (the grading guard)."""
+
+
 class CliError(EduChainError):
     """A problem the user can fix; printed without a traceback."""
 

@@ -1,4 +1,4 @@
-"""``edu-chain learn``: progress re-run from the saved answers, export, and a node with the learner's rules.
+"""``edu-chain learn``: progress re-run from the saved answers, export, a node with your rules.
 
 The commands are added to a parser here the way edu_chain/cli/__init__.py adds them
 (``cli_learn.add_commands(commands)``)."""

@@ -24,6 +24,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -166,7 +167,7 @@ def _run_check(
                     "`raise NotImplementedError()`, then run this cell again."
                 )
                 return False
-            problem = problem_with(name, case, outcome, lambda c=case: answer(*c.args), exercise)
+            problem = problem_with(name, case, outcome, partial(answer, *case.args), exercise)
             if problem:
                 _failures[name] = _failures.get(name, 0) + 1
                 about = f"\n   The case: {case.label}." if case.label else ""

@@ -24,6 +24,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ...errors import AnswerTooLarge, AnswerUnreadable
+
 MAX_DEPTH = 40
 MAX_NODES = 200_000
 MAX_TEXT = 2_000_000  # characters of one str or bytes (hex)
@@ -32,12 +34,7 @@ BLOCK_FIELDS = ("index", "timestamp", "previous_hash", "difficulty", "transactio
 POST_FIELDS = ("author", "content", "timestamp", "public_key", "signature")
 
 
-class TooLarge(ValueError):
-    """An answer deeper or larger than any exercise asks for."""
-
-
-class Unreadable(ValueError):
-    """A line that is not a tree :func:`encode` writes."""
+TooLarge, Unreadable = AnswerTooLarge, AnswerUnreadable
 
 
 def encode(value: Any) -> list:
@@ -106,7 +103,7 @@ def _numpy_value(value: Any, kind: type) -> Any:
     if numpy is None:
         return None
     if kind is numpy.bool_:
-        return bool(numpy.bool_.__bool__(value))
+        return value is numpy.True_
     for base, convert in ((numpy.integer, int), (numpy.floating, float)):
         if kind in (base, *_subclasses(base)):
             return convert(numpy.generic.item(value))
@@ -114,9 +111,11 @@ def _numpy_value(value: Any, kind: type) -> Any:
 
 
 def _subclasses(base: type) -> list[type]:
-    found, todo = [], [base]
+    found: list[type] = []
+    todo: list[type] = [base]
     while todo:
-        for sub in type.__subclasses__(todo.pop()):
+        subs: list[type] = type.__subclasses__(todo.pop())
+        for sub in subs:
             found.append(sub)
             todo.append(sub)
     return found
@@ -160,7 +159,7 @@ def decode(tree: Any, depth: int = 0) -> Any:
             return bytes.fromhex(rest[0])
         if tag in ("l", "t", "set") and type(rest[0]) is list:
             items = [decode(t, depth + 1) for t in rest[0]]
-            return {"l": list, "t": tuple, "set": _frozen}[tag](items)
+            return list(items) if tag == "l" else tuple(items) if tag == "t" else _frozen(items)
         if tag == "d" and type(rest[0]) is list:
             return {decode(k, depth + 1): decode(v, depth + 1) for k, v in rest[0]}
         if tag in ("Block", "Post") and type(rest[0]) is dict:
@@ -191,7 +190,9 @@ def _rebuild(tag: str, fields: dict) -> Any:
     posts = fields["transactions"]
     if type(posts) not in (list, tuple) or any(type(p) is not Post for p in posts):
         raise ValueError("a block's posts must be posts")
-    return Block(**{n: (tuple(posts) if n == "transactions" else fields[n]) for n in BLOCK_FIELDS})
+    values: dict[str, Any] = {n: fields[n] for n in BLOCK_FIELDS}
+    values["transactions"] = tuple(posts)
+    return Block(**values)
 
 
 class Numpy:

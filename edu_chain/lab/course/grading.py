@@ -26,6 +26,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .cases import cases_for
@@ -100,7 +101,7 @@ def grade_exercise(sources: list[str], name: str, student: str, base_seed: str) 
     else:
         for case, outcome in zip(cases, outcomes):
             problem = problem_with(
-                name, case, outcome, lambda c=case: answer(*c.args), exercise, show_expected=False
+                name, case, outcome, partial(answer, *case.args), exercise, show_expected=False
             )
             if problem:
                 label = f" (the case: {case.label})" if case.label else ""

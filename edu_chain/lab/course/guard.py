@@ -29,6 +29,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ...errors import CallRefused
+
 LAB = Path(__file__).resolve().parent.parent
 SECRET_PACKAGES = ("edu_chain.lab.solutions", "edu_chain.lab.exercises", "edu_chain.lab.course")
 SECRET_DIRS = tuple(str(LAB / name) for name in ("solutions", "exercises", "course"))
@@ -56,8 +58,7 @@ PEEK_EVENTS = {
 }
 
 
-class Refused(RuntimeError):
-    """A call the learner's code may not make while it is checked."""
+Refused = CallRefused
 
 
 def twin_paths(reference: str) -> list[str]:

@@ -85,7 +85,7 @@ def configure(c: Any) -> None:
     """Put :class:`GradeWithEduChain` into nbgrader's autograde, right after Execute."""
     from nbgrader.converters.autograde import Autograde
 
-    steps = list(Autograde.autograde_preprocessors.default_value)
+    steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
     position = next(i for i, step in enumerate(steps) if step.__name__ == "Execute") + 1
     steps.insert(position, GradeWithEduChain)
     c.Autograde.autograde_preprocessors = steps
