@@ -308,7 +308,7 @@ class BadPeer:
         chain = Blockchain(genesis_chain.params)
         for n in range(length - 1):
             chain.add_post(Post("p", f"post {n}", 1767225600 + n))
-            chain.mine()
+            chain.mine(timestamp=1767225600 + n)  # the same chain for every BadPeer
         parent = chain.tip
         bad = mine(  # valid proof of work, but a difficulty the network does not use
             Block(parent.index + 1, parent.timestamp, parent.hash, parent.difficulty + 1, ())
