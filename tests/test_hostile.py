@@ -304,7 +304,7 @@ def test_the_posts_app_refuses_forms_without_its_token():
 class BadPeer:
     """A fake node serving a chain whose last block breaks a rule; counts /blocks calls."""
 
-    def __init__(self, genesis_chain: Blockchain, length: int = 12):
+    def __init__(self, genesis_chain: Blockchain, length: int = 12, on_top: int = 0):
         chain = Blockchain(genesis_chain.params)
         for n in range(length - 1):
             chain.add_post(Post("p", f"post {n}", 1767225600 + n))
@@ -315,6 +315,9 @@ class BadPeer:
         )
         self.blocks = [b.to_dict() for b in chain.blocks] + [bad.to_dict()]
         self.bad = bad
+        for _ in range(on_top):  # blocks built on the bad one: a new tip, the same bad chain
+            bad = mine(Block(bad.index + 1, bad.timestamp, bad.hash, bad.difficulty, ()))
+            self.blocks.append(bad.to_dict())
         self.block_calls = 0
         app = Flask("bad peer")
         work = sum(2 ** b["difficulty"] for b in self.blocks[1:])
@@ -359,6 +362,13 @@ def test_a_peer_serving_an_invalid_chain_is_dropped_and_its_chain_never_fetched_
         wait_for(lambda: second.url not in node.peers, 10, "the second bad peer to be dropped")
         time.sleep(1.0)  # ten more watcher rounds
         assert first.block_calls == calls and second.block_calls == 0
+        third = BadPeer(node.chain, on_top=2)  # a new tip on top of the bad block
+        try:
+            node.add_peer(third.url)
+            wait_for(lambda: third.url not in node.peers, 10, "the third bad peer to be dropped")
+            assert third.block_calls <= 2  # the probe and one page, stopped at the bad block
+        finally:
+            third.server.stop()
         assert node.consider_sender(first.url) is False  # not learned back for a while
         http = create_app(node).test_client()
         announced = http.post("/add_block", json=first.blocks[-1])
