@@ -197,20 +197,31 @@ def test_a_peer_answer_is_never_passed_back_by_sync(service):
 
 
 # -- 2. limits keyed on what a client cannot choose ---------------------------------
-def test_a_new_sender_header_per_post_does_not_reset_the_limit(node):
+@pytest.mark.parametrize("claim", ["http://10.0.0.{n}:8000", "http://10.0.0.7:{port}"])
+def test_a_new_sender_header_per_post_does_not_reset_the_limit(node, claim, monkeypatch):
+    """From a classroom address: claims of other machines, or of other ports of the
+    caller's own machine; either way one bucket for the address."""
+    from edu_chain.network import api
+
+    monkeypatch.setattr(api, "CLIENT_POSTS_PER_SECOND", 0.01)  # no refill during the test
     http = create_app(node).test_client()
     codes = [
         http.post(
             "/new_transaction",
             json={"author": "flood", "content": f"post {n}"},
-            headers={SENDER_HEADER: f"http://10.0.0.{n % 250 + 1}:{8000 + n}"},
+            headers={SENDER_HEADER: claim.format(n=n % 250 + 1, port=8000 + n)},
+            environ_base={"REMOTE_ADDR": "10.0.0.7"},
         ).status_code
         for n in range(100)
     ]
-    assert codes.count(201) <= 45 and codes.count(429) >= 55, codes
+    assert codes.count(201) == api.CLIENT_BURST and codes.count(429) == 100 - api.CLIENT_BURST
 
 
-def test_forwarded_for_is_believed_only_from_a_trusted_proxy(node):
+def test_forwarded_for_is_believed_only_from_a_trusted_proxy(node, monkeypatch):
+    from edu_chain.network import api
+
+    monkeypatch.setattr(api, "CLIENT_POSTS_PER_SECOND", 0.01)  # no refill during the test
+
     def flood(http, remote):
         return [
             http.post(
@@ -223,7 +234,7 @@ def test_forwarded_for_is_believed_only_from_a_trusted_proxy(node):
         ]
 
     untrusted = flood(create_app(node).test_client(), "10.9.0.1")
-    assert untrusted.count(429) >= 15  # one bucket: the header changed nothing
+    assert untrusted.count(429) == 60 - api.CLIENT_BURST  # one bucket: the header is ignored
     behind_hub = flood(create_app(node, trusted_proxies=("10.9.0.2",)).test_client(), "10.9.0.2")
     assert behind_hub.count(429) == 0  # the hub's word: 60 different students
 
@@ -293,17 +304,20 @@ def test_the_posts_app_refuses_forms_without_its_token():
 class BadPeer:
     """A fake node serving a chain whose last block breaks a rule; counts /blocks calls."""
 
-    def __init__(self, genesis_chain: Blockchain, length: int = 12):
+    def __init__(self, genesis_chain: Blockchain, length: int = 12, on_top: int = 0):
         chain = Blockchain(genesis_chain.params)
         for n in range(length - 1):
             chain.add_post(Post("p", f"post {n}", 1767225600 + n))
-            chain.mine()
+            chain.mine(timestamp=1767225600 + n)  # the same chain for every BadPeer
         parent = chain.tip
         bad = mine(  # valid proof of work, but a difficulty the network does not use
             Block(parent.index + 1, parent.timestamp, parent.hash, parent.difficulty + 1, ())
         )
         self.blocks = [b.to_dict() for b in chain.blocks] + [bad.to_dict()]
         self.bad = bad
+        for _ in range(on_top):  # blocks built on the bad one: a new tip, the same bad chain
+            bad = mine(Block(bad.index + 1, bad.timestamp, bad.hash, bad.difficulty, ()))
+            self.blocks.append(bad.to_dict())
         self.block_calls = 0
         app = Flask("bad peer")
         work = sum(2 ** b["difficulty"] for b in self.blocks[1:])
@@ -348,6 +362,13 @@ def test_a_peer_serving_an_invalid_chain_is_dropped_and_its_chain_never_fetched_
         wait_for(lambda: second.url not in node.peers, 10, "the second bad peer to be dropped")
         time.sleep(1.0)  # ten more watcher rounds
         assert first.block_calls == calls and second.block_calls == 0
+        third = BadPeer(node.chain, on_top=2)  # a new tip on top of the bad block
+        try:
+            node.add_peer(third.url)
+            wait_for(lambda: third.url not in node.peers, 10, "the third bad peer to be dropped")
+            assert third.block_calls <= 2  # the probe and one page, stopped at the bad block
+        finally:
+            third.server.stop()
         assert node.consider_sender(first.url) is False  # not learned back for a while
         http = create_app(node).test_client()
         announced = http.post("/add_block", json=first.blocks[-1])

@@ -47,7 +47,7 @@ from .limits import (
     RateLimiter,
 )
 from .openapi import openapi_document
-from .outbound import FAILED, HandshakeBudget
+from .outbound import FAILED, HandshakeBudget, is_loopback_address
 from .peers import normalize_address
 from .schemas import BLOCK_FIELDS, POST_FIELDS
 from .service import PAGE_SIZE, Node
@@ -224,6 +224,16 @@ def _register_routes(app: Flask, node: Node, client_address: ClientAddress) -> N
         """The caller's address: what it cannot choose (a trusted proxy's word for it)."""
         return client_address.of(request)
 
+    def client_key() -> str:
+        """What a client's limits are keyed on: its address. On loopback every local node
+        (a room on one laptop, a hub's servers) shares one address, so there a node's
+        claim to its own address on this machine keys its limits instead."""
+        address = client()
+        calling = sender()
+        if calling is not None and is_loopback_address(calling):
+            return calling
+        return address
+
     def sender() -> str | None:
         """The caller's claim to be the node at an address, believed only when that address
         is on the caller's own machine: a header cannot make us talk to anyone else."""
@@ -250,14 +260,14 @@ def _register_routes(app: Flask, node: Node, client_address: ClientAddress) -> N
         if calling is not None and calling in node.peers:
             peer_posts.take(calling, "posts")
         else:
-            client_posts.take(client(), "posts")
+            client_posts.take(client_key(), "posts")
 
     def registration(status_error, call):
         """/register_node and /register_with: the caller's input checked before any
         connection (and its budget of handshakes spent); what happened on the wire is one
         fixed message, whatever it was (closed port, time-out, a web server, a redirect)."""
         address = node.checked_peer_address(json_object_with("node_address")["node_address"])
-        handshakes.take(client())
+        handshakes.take(client_key())
         if node.conduct.discouraged(address):
             raise status_error(FAILED)
         try:

@@ -36,7 +36,7 @@ WAITRESS_SETTINGS = {
 # hub with a local spawner), so loopback gets a larger share, still short of the limit.
 REQUEST_SECONDS = 10.0
 CONNECTIONS_PER_CLIENT = 64
-LOOPBACK_CONNECTIONS = 600
+LOOPBACK_CONNECTIONS = 900
 
 
 def room_server(app, host: str, port: int, max_body: int):

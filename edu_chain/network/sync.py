@@ -164,9 +164,13 @@ class Sync(NodeParts):
             if not isinstance(items, list) or not items:
                 break
             try:
-                blocks.extend(Block.from_dict(item) for item in items)
+                page_blocks = [Block.from_dict(item) for item in items]
             except InvalidBlock as error:
                 raise InvalidChain(f"{peer} sent an invalid block: {error}") from None
+            for block in page_blocks:  # a block found invalid before: stop before the next page
+                if self.conduct.is_bad(block.hash):
+                    raise InvalidChain(f"{peer} sent block #{block.index}, found invalid before")
+            blocks.extend(page_blocks)
             position += len(items)
             if limit == 1:
                 break
