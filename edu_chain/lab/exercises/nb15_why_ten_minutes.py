@@ -17,7 +17,9 @@ def _delays():
         Case((600.0, 0.5), "a delay far longer than the interval"),
         Case((2.0, 1200.0), "two equal miners: the other one's interval is 2T"),
     ]
-    return cases + [(round(rng.uniform(0, 30), 2), rng.choice([5.0, 60.0, 600.0])) for _ in range(8)]
+    return cases + [
+        (round(rng.uniform(0, 30), 2), rng.choice([5.0, 60.0, 600.0])) for _ in range(8)
+    ]
 
 
 def _graphs():
