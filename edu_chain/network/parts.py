@@ -11,7 +11,7 @@ attributes, and the methods below are provided by the part named beside each.
 from __future__ import annotations
 
 import threading
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -38,6 +38,10 @@ class NodeParts:
     mining_workers: int
     events: deque[str]
     seeds: dict[str, float]
+    discover: bool
+    outbound_target: int
+    book: dict[str, tuple[float, int]]
+    _book_lock: threading.Lock
     _seed_failures: dict[str, int]
     _gossip_queue: GossipQueue
     _sync_pool: ThreadPoolExecutor
@@ -53,6 +57,8 @@ class NodeParts:
     _own_posts: RateLimiter
     _resend: dict[str, tuple[float, float]]
     _resend_lock: threading.Lock
+    _holders: OrderedDict[str, set[str]]
+    _holders_lock: threading.Lock
 
     if TYPE_CHECKING:  # provided by the part named; declared for readers and type checkers
         # service.Node: the plumbing
@@ -77,3 +83,4 @@ class NodeParts:
         # membership.Membership
         def consider_sender(self, address: Any) -> bool: ...
         def rejoin_seeds(self) -> None: ...
+        def fill_outbound(self) -> None: ...

@@ -169,6 +169,7 @@ class Sync(NodeParts):
                 except EduChainError:
                     continue
             self.rejoin_seeds()
+            self.fill_outbound()
             self.resend_pending()
 
 
