@@ -36,6 +36,8 @@ RETRY_SENDER_SECONDS = 30.0  # how often an unknown sender may cost us a handsha
 BOOK_LIMIT = 1000  # addresses kept in the address book at most
 BOOK_RETRY_SECONDS = 30.0  # an address that failed or was full is tried again after this
 BOOK_GIVE_UP = 3  # ... and forgotten after this many failures in a row
+ASK_ADDRESSES_SECONDS = 30.0  # a node short of peers asks a peer for addresses: after 1 s,
+# doubling up to this while the answers hold nothing new (a small room has no more nodes)
 SEED_FULL_SECONDS = 60.0  # a seed that answered "full" is asked again only after this
 
 
@@ -196,8 +198,12 @@ class Membership(NodeParts):
         if candidate is not None:
             self._gossip_queue.submit(OTHER, self._connect, candidate)
             return
+        now = time.monotonic()
+        if now - self._addresses_asked_at < self._ask_delay:
+            return  # a small room may have no more nodes to offer: do not ask every round
         asked = self.peers.sample(1)
         if asked:
+            self._addresses_asked_at = now
             self._gossip_queue.submit(OTHER, self._ask_addresses, asked[0])
 
     def _connect(self, address: str) -> None:
@@ -218,8 +224,8 @@ class Membership(NodeParts):
             reply = self._call(peer, self.client.peer_list, peer)
         except EduChainError:
             return
-        if isinstance(reply, dict):
-            self.note_addresses(reply.get("peers") or [])
+        new = self.note_addresses(reply.get("peers") or []) if isinstance(reply, dict) else 0
+        self._ask_delay = 1.0 if new else min(ASK_ADDRESSES_SECONDS, 2 * self._ask_delay)
 
     def consider_sender(self, address: Any) -> bool:
         """A node we do not know called us (or was named to us): check it in the background

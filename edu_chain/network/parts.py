@@ -42,6 +42,8 @@ class NodeParts:
     outbound_target: int
     book: dict[str, tuple[float, int]]
     _book_lock: threading.Lock
+    _addresses_asked_at: float
+    _ask_delay: float
     _seed_failures: dict[str, int]
     _gossip_queue: GossipQueue
     _sync_pool: ThreadPoolExecutor

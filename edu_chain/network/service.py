@@ -61,6 +61,8 @@ class Node(Intake, Sync, Membership):
         self.outbound_target = outbound_peers
         self.book: dict[str, tuple[float, int]] = {}  # address -> (try again at, failures)
         self._book_lock = threading.Lock()
+        self._addresses_asked_at = -1e9  # when we last asked a peer for addresses ...
+        self._ask_delay = 1.0  # ... and how long until we may ask again
         self._own_client = client is None
         self.client = client or PeerClient()
         self.require_signatures = require_signatures
