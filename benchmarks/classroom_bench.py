@@ -74,6 +74,7 @@ ROWS = [
     ("idle_requests_per_s", "idle requests/s, all nodes together", "", None),
     ("idle_end_cpu_percent", "idle CPU again at the end, all posts mined (%)", "< 25", _below(25)),
     ("idle_end_requests_per_s", "idle requests/s at the end", "", None),
+    ("idle_end_memory_mb", "memory of all nodes at the end (MB, PSS)", "", None),
     ("dashboard_first_s", "dashboard: first look at the room (s)", "<= 4", _at_most(4)),
     ("dashboard_refresh_s", "dashboard: a refresh (s)", "<= 4", _at_most(4)),
     ("dashboard_nodes", "dashboard: nodes it found", "all", None),

@@ -207,9 +207,11 @@ def random_activity(lesson: Lesson) -> None:
 def idle(lesson: Lesson, prefix: str = "idle", when: str = "after the activity") -> None:
     """Nothing happens: CPU of all nodes together and requests/s (no benchmark requests)."""
     time.sleep(min(5.0, lesson.settings.idle_seconds))  # let the last gossip settle
-    measured = CpuMeter(lesson.everyone()).measure(lesson.settings.idle_seconds)
+    meter = CpuMeter(lesson.everyone())
+    measured = meter.measure(lesson.settings.idle_seconds)
     lesson.figures.update(
         {
+            f"{prefix}_memory_mb": meter.memory_mb(),
             f"{prefix}_cpu_percent": measured["cpu_percent"],
             f"{prefix}_requests_per_s": measured["requests_per_s"],
             f"{prefix}_nodes_measured": measured["nodes"],

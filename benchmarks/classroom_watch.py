@@ -177,6 +177,16 @@ class CpuMeter:
                 continue
         return total
 
+    def memory_mb(self) -> float | None:
+        """The nodes' memory together (proportional set size: shared pages counted once)."""
+        total = 0
+        for process in self.processes.values():
+            try:
+                total += process.memory_full_info().pss
+            except (psutil.Error, AttributeError):
+                return None
+        return total / 2**20
+
     def served(self) -> Counter | None:
         total = Counter()
         for node in self.nodes:

@@ -26,7 +26,7 @@ from ..errors import (
 )
 from ..rules import check_announced_block
 from ..transactions import Post
-from .gossip import BLOCK, BLOCK_FANOUT, OTHER, POST, POST_FANOUT
+from .gossip import BLOCK, BLOCK_FANOUT, OTHER, POST, POST_FANOUT, RELAY_FANOUT
 from .parts import NodeParts
 
 RESEND_FIRST = 30.0  # seconds before a node re-sends its own post still pending ...
@@ -204,12 +204,31 @@ class Intake(NodeParts):
         raise Unavailable("the chain kept changing while this node mined; try again")
 
     def gossip_block(self, block: dict, exclude: str | None = None) -> None:
-        self._gossip(BLOCK, BLOCK_FANOUT, self.client.announce_block, block, exclude)
+        """Announce a block: ours to ``BLOCK_FANOUT`` peers, a peer's (``exclude`` told us)
+        to ``RELAY_FANOUT``; never to a peer known to hold it (it announced it to us)."""
+        key = f"block {block.get('hash')}"
+        fanout = BLOCK_FANOUT if exclude is None else RELAY_FANOUT
+        with self._holders_lock:
+            holders = tuple(self._holders.get(key, ()))
+        for peer in self.peers.sample(fanout, exclude=(exclude, *holders)):
+            self._gossip_queue.submit(BLOCK, self._announce, peer, block, key)
+
+    def _announce(self, peer: str, block: dict, key: str) -> None:
+        with self._holders_lock:  # a copy from that peer may have come in meanwhile
+            if peer in self._holders.get(key, ()):
+                return
+        try:
+            self._call(peer, self.client.announce_block, peer, block, self.address)
+        except EduChainError:
+            return  # recorded in the peer's status; the watcher catches up
+        self._note_holder(key, peer)
 
     def receive_block(self, data: Any, sender: str | None = None) -> tuple[str, Block]:
         """A block announced by a peer: 'added', 'known', 'stale' (on a branch with no more
         work), or 'syncing' (we are behind or forked)."""
         claimed = data.get("hash") if isinstance(data, dict) else None
+        if sender is not None and isinstance(claimed, str) and sender in self.peers:
+            self._note_holder(f"block {claimed}", sender)  # it has it: never tell it back
         ours = self.chain.block_with_hash(claimed) if isinstance(claimed, str) else None
         if ours is not None:  # most announcements are copies of a block we hold: the hash
             return "known", ours  # says so, without parsing a hundred posts

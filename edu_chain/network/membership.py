@@ -38,7 +38,13 @@ BOOK_RETRY_SECONDS = 30.0  # an address that failed or was full is tried again a
 BOOK_GIVE_UP = 3  # ... and forgotten after this many failures in a row
 ASK_ADDRESSES_SECONDS = 30.0  # a node short of peers asks a peer for addresses: after 1 s,
 # doubling up to this while the answers hold nothing new (a small room has no more nodes)
-SEED_FULL_SECONDS = 60.0  # a seed that answered "full" is asked again only after this
+SEED_FULL_SECONDS = 60.0
+SEED_RETRY_SECONDS = 5.0  # a lost seed is asked again after at most this (a node alone)
+SEED_RETRY_IN_ROOM = 60.0  # ... or this, when the node has other peers meanwhile
+CONNECT_FIRST_SECONDS = 2.0  # after a failed attempt at a new peer, wait this, doubling
+CONNECT_LONGEST_SECONDS = (
+    60.0  # ... up to this  # a seed that answered "full" is asked again only after this
+)
 
 
 class Membership(NodeParts):
@@ -194,11 +200,14 @@ class Membership(NodeParts):
         one address from the book (in the background), or ask a peer for addresses."""
         if not self.discover or self.peers.outbound_count() >= self.outbound_target:
             return
+        now = time.monotonic()
+        if self._connecting or now < self._connect_at:
+            return  # one attempt at a time, spaced out after failures: a slow machine
+            # must not turn into a storm of registrations (each returns a whole chain)
         candidate = self._book_candidate()
         if candidate is not None:
-            self._gossip_queue.submit(OTHER, self._connect, candidate)
+            self._connecting = self._gossip_queue.submit(OTHER, self._connect, candidate)
             return
-        now = time.monotonic()
         if now - self._addresses_asked_at < self._ask_delay:
             return  # a small room may have no more nodes to offer: do not ask every round
         asked = self.peers.sample(1)
@@ -207,15 +216,20 @@ class Membership(NodeParts):
             self._gossip_queue.submit(OTHER, self._ask_addresses, asked[0])
 
     def _connect(self, address: str) -> None:
-        if address in self.peers or self.peers.outbound_count() >= self.outbound_target:
-            return
         try:
+            if address in self.peers or self.peers.outbound_count() >= self.outbound_target:
+                return
             self.register_with(address)
             with self._book_lock:
                 self.book.pop(address, None)
+            self._connect_delay = CONNECT_FIRST_SECONDS
         except EduChainError as error:
             self._book_failed(address)
+            self._connect_delay = min(CONNECT_LONGEST_SECONDS, 2 * self._connect_delay)
+            self._connect_at = time.monotonic() + self._connect_delay
             self.log(f"not peering with {address}: {error}")
+        finally:
+            self._connecting = False
 
     def _ask_addresses(self, peer: str) -> None:
         """Address gossip: a peer's verified peer list (GET /peers) into our book."""
@@ -323,7 +337,8 @@ class Membership(NodeParts):
             return False
         except EduChainError as error:
             self._seed_failures[seed] = failures + 1
-            self.seeds[seed] = time.monotonic() + min(5.0, 0.5 * 2**failures)
+            longest = SEED_RETRY_IN_ROOM if len(self.peers) else SEED_RETRY_SECONDS
+            self.seeds[seed] = time.monotonic() + min(longest, 0.5 * 2**failures)
             if report:
                 report(f"cannot join {seed} yet ({error}); retrying every few seconds")
             return False

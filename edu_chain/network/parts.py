@@ -44,6 +44,9 @@ class NodeParts:
     _book_lock: threading.Lock
     _addresses_asked_at: float
     _ask_delay: float
+    _connecting: bool
+    _connect_at: float
+    _connect_delay: float
     _seed_failures: dict[str, int]
     _gossip_queue: GossipQueue
     _sync_pool: ThreadPoolExecutor

@@ -63,6 +63,9 @@ class Node(Intake, Sync, Membership):
         self._book_lock = threading.Lock()
         self._addresses_asked_at = -1e9  # when we last asked a peer for addresses ...
         self._ask_delay = 1.0  # ... and how long until we may ask again
+        self._connecting = False  # an attempt at a new outbound peer is under way
+        self._connect_at = 0.0  # no attempt before this (back-off after failures)
+        self._connect_delay = 2.0
         self._own_client = client is None
         self.client = client or PeerClient()
         self.require_signatures = require_signatures
