@@ -176,6 +176,9 @@ def account(lesson: Lesson) -> None:
             f"{unread} chain(s) or pool(s) could not be read: "
             "'lost' may count posts that are in them"
         )
+    for content in not_common[:5]:  # where each sits: on which node's branch, or a pool
+        where = _where(content, readable, pendings, nodes)
+        lesson.details.append(f"post not on the common chain: {content!r}: {where}")
     lesson.figures.update(
         posts_accepted=len(lesson.accepted),
         posts_duplicated=duplicated,
@@ -184,6 +187,27 @@ def account(lesson: Lesson) -> None:
         chains_read=f"{len(readable)} of {len(nodes)}",
         nodes_on_common_tip=f"{tips[common_tip]} of {len(nodes)}",
     )
+
+
+def _where(content: str, chains: dict, pendings: list, nodes: list) -> str:
+    """Which nodes hold a post, in which block of which branch (tip), or in their pool."""
+    found = []
+    for name, blocks in chains.items():
+        for block in blocks:
+            posts = block.get("transactions", [])
+            if any(isinstance(p, dict) and p.get("content") == content for p in posts):
+                tip = str(blocks[-1].get("hash", ""))[:12]
+                found.append(f"{name}: block #{block.get('index')} of the branch with tip {tip}")
+                break
+    pooled = [
+        node.name
+        for node, answer in zip(nodes, pendings)
+        if isinstance(answer, list)
+        and any(isinstance(p, dict) and p.get("content") == content for p in answer)
+    ]
+    if pooled:
+        found.append(f"pending at {', '.join(pooled[:5])}")
+    return "; ".join(found[:4]) or "on no chain and in no pool (lost)"
 
 
 def _contents(blocks: list[dict]) -> Counter:

@@ -35,6 +35,8 @@ class Settings:
     join_timeout: float = 60.0  # bound on every "wait until" of the lesson
     difficulty: int = 10
     seed: int = 1
+    stagger: float = 0.0  # seconds between two students' starts (laptops opening one by one)
+    busy: bool = False  # a CPU burner per core beside the room (a busy machine)
 
 
 @dataclass
@@ -104,12 +106,15 @@ def start_teacher(lesson: Lesson) -> None:
 
 
 def join_students(lesson: Lesson) -> None:
-    """N students start at once with --peer teacher; time until each is in the room."""
+    """N students start with --peer teacher (at once, or ``stagger`` s apart); time until
+    each is in the room (a peer knows it back), and whether the room is one network."""
     room, teacher, settings = lesson.room, lesson.teacher, lesson.settings
     for number in range(settings.students):
-        student = room.add(f"student{number + 1:02d}", lesson.ports[number + 1])
+        student = room.add(f"student{number + 1:03d}", lesson.ports[number + 1])
         lesson.students.append(student)
         room.start(student, [teacher.url])
+        if settings.stagger:
+            time.sleep(settings.stagger)
     began = time.monotonic()
     joined: dict[str, float] = {}
     while time.monotonic() - began < settings.join_timeout:
@@ -123,8 +128,14 @@ def join_students(lesson: Lesson) -> None:
         for student, done in zip(waiting, checks):
             if done:
                 joined[student.name] = time.monotonic() - student.started_at
-        time.sleep(0.5)
+        time.sleep(0.5 if len(waiting) < 50 else 1.0)
     lesson.watch.wait_up(lesson.students, settings.join_timeout)  # who can be used
+    nodes = [teacher, *lesson.students]
+    lesson.figures["room_connected"] = (
+        f"{lesson.watch.reachable_from(teacher, nodes)} of {len(nodes)}"
+    )
+    teacher_peers = peer_list(room.observe(teacher, "/peers"))
+    lesson.figures["teacher_peers"] = len(teacher_peers)
     times = list(joined.values())
     lesson.figures.update(
         students_joined=len(joined),
@@ -196,9 +207,11 @@ def random_activity(lesson: Lesson) -> None:
 def idle(lesson: Lesson, prefix: str = "idle", when: str = "after the activity") -> None:
     """Nothing happens: CPU of all nodes together and requests/s (no benchmark requests)."""
     time.sleep(min(5.0, lesson.settings.idle_seconds))  # let the last gossip settle
-    measured = CpuMeter(lesson.everyone()).measure(lesson.settings.idle_seconds)
+    meter = CpuMeter(lesson.everyone())
+    measured = meter.measure(lesson.settings.idle_seconds)
     lesson.figures.update(
         {
+            f"{prefix}_memory_mb": meter.memory_mb(),
             f"{prefix}_cpu_percent": measured["cpu_percent"],
             f"{prefix}_requests_per_s": measured["requests_per_s"],
             f"{prefix}_nodes_measured": measured["nodes"],

@@ -108,12 +108,45 @@ class Watcher:
     def joined(
         self, student: NodeProcess, teacher: NodeProcess, teacher_peers: list[str] | None = None
     ) -> bool:
-        """The student knows the teacher and the teacher knows the student."""
-        if teacher_peers is None:
-            teacher_peers = peer_list(self.room.observe(teacher, "/peers"))
-        if student.url not in teacher_peers:
+        """The student is in the room: it has a peer that knows it back (the teacher, or
+        since peers are bounded per node, any node of the room)."""
+        mine = peer_list(self.room.observe(student, "/peers"))
+        if not mine:
             return False
-        return teacher.url in peer_list(self.room.observe(student, "/peers"))
+        if teacher.url in mine:
+            if teacher_peers is None:
+                teacher_peers = peer_list(self.room.observe(teacher, "/peers"))
+            if student.url in teacher_peers:
+                return True
+        by_url = {n.url: n for n in self.room.nodes.values()}
+        for url in [u for u in mine if u != teacher.url][:3]:
+            other = by_url.get(url)
+            if other is not None and student.url in peer_list(self.room.observe(other, "/peers")):
+                return True
+        return False
+
+    def reachable_from(self, start: NodeProcess, nodes: list[NodeProcess]) -> int:
+        """How many of ``nodes`` a walk over peer lists reaches from ``start`` (a link
+        counts when either end lists it: that is the way news travels)."""
+        lists = dict(
+            zip(
+                [n.url for n in nodes],
+                self.pool.map(lambda n: peer_list(self.room.observe(n, "/peers")), nodes),
+            )
+        )
+        links: dict[str, set[str]] = {url: set() for url in lists}
+        for url, listed in lists.items():
+            for other in listed:
+                if other in links:
+                    links[url].add(other)
+                    links[other].add(url)
+        seen, todo = {start.url}, [start.url]
+        while todo:
+            for other in links.get(todo.pop(), ()):
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+        return len(seen & set(lists))
 
 
 def _holds(answer, index: int, block_hash: str) -> bool:
@@ -143,6 +176,16 @@ class CpuMeter:
             except psutil.Error:
                 continue
         return total
+
+    def memory_mb(self) -> float | None:
+        """The nodes' memory together (proportional set size: shared pages counted once)."""
+        total = 0
+        for process in self.processes.values():
+            try:
+                total += process.memory_full_info().pss
+            except (psutil.Error, AttributeError):
+                return None
+        return total / 2**20
 
     def served(self) -> Counter | None:
         total = Counter()

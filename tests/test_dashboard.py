@@ -296,3 +296,42 @@ def test_a_quiet_room_costs_one_request_per_node_per_look():
             server.stop()
     assert first["reachable"] == second["reachable"] == 3
     assert sorted(hits) == ["0 /health", "1 /health", "2 /health"]
+
+
+def test_a_large_room_is_drawn_as_groups_by_tip_and_health_not_a_row_per_node():
+    from edu_chain.dashboard.render import GROUP_ABOVE, node_groups
+
+    def node(n, tip, reachable=True):
+        return {
+            "url": f"http://127.0.0.1:{20000 + n}",
+            "label": f"n{n}",
+            "reachable": reachable,
+            "error": None if reachable else "did not answer within the timeout",
+            "height": 7 if tip == "a" * 64 else 6,
+            "tip": tip if reachable else None,
+            "pending": n % 3,
+            "peers": [],
+            "seconds": 0.01,
+            "first_seen": 0,
+        }
+
+    nodes = [node(n, "a" * 64) for n in range(1, 181)]
+    nodes += [node(n, "b" * 64) for n in range(181, 196)]
+    nodes += [node(n, None, reachable=False) for n in range(196, 201)]
+    room = {
+        "seed": nodes[0]["url"],
+        "seconds": 1.0,
+        "nodes": nodes,
+        "reachable": 195,
+        "unreachable": 5,
+        "distinct_tips": 2,
+        "height": 7,
+        "tree": {"svg": "", "note": "", "forks": 1, "abandoned": 0},
+    }
+    assert len(nodes) > GROUP_ABOVE
+    groups = node_groups(room)
+    assert [len(g["labels"]) for g in groups] == [180, 15, 5]
+    assert not groups[-1]["reachable"]
+    html = room_html(room)
+    assert html.count("<tr") == 1 + 3  # a header and three groups, not 200 rows
+    assert "180" in html and "and 168 more" in html and "unreachable" in html

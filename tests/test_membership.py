@@ -225,3 +225,45 @@ def test_an_unknown_sender_is_learned_back_and_its_block_synced_from(served):
     assert reply.status_code == 202
     wait_for(lambda: b.node.chain.tip.hash == a.node.chain.tip.hash, 10, "B to sync from A")
     wait_for(lambda: a.url in b.node.peers, 10, "B to keep A as a peer after a handshake")
+
+
+def test_a_room_larger_than_max_peers_forms_through_address_gossip(served):
+    """Every node takes 4 inbound peers at most and picks 2 itself; 8 students all name
+    the teacher. The teacher fills up, hands out addresses instead, and the room still
+    becomes one connected network that a block crosses."""
+    options = dict(discover=True, sync_interval=0.3, max_peers=4, outbound_peers=2)
+    teacher = served(**options)
+    students = [served(**options) for _ in range(8)]
+    refused = 0
+    for student in students:
+        student.node.add_seed(teacher.url)
+        if not student.node.join(teacher.url):
+            refused += 1  # the teacher was full: the student goes elsewhere
+    assert refused >= len(students) - teacher.node.peers.max_peers
+    everyone = [teacher, *students]
+
+    def links() -> dict[str, set[str]]:
+        return {m.url: set(m.node.peers.addresses()) for m in everyone}
+
+    def connected() -> bool:
+        graph, seen, todo = links(), {teacher.url}, [teacher.url]
+        while todo:
+            for other in graph[todo.pop()]:
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+        return seen == set(graph) and all(s.node.peers.outbound_count() >= 2 for s in students)
+
+    wait_for(connected, 30, "the room to form through address gossip")
+    for member in everyone:  # no node went over its own limits
+        inbound = len(member.node.peers) - member.node.peers.outbound_count()
+        assert inbound <= 4 and member.node.peers.outbound_count() <= 2 + 1
+    assert len(teacher.node.peers) < len(students)  # the teacher is not the centre
+    last = students[-1].node
+    last.chain.add_post(Post("zoe", "across the room", T0))
+    block = last.mine()
+    wait_for(
+        lambda: all(m.node.chain.has_block(block.hash) for m in everyone),
+        20,
+        "the block to reach every node",
+    )

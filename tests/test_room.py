@@ -104,6 +104,8 @@ def test_posts_returned_by_a_switch_are_passed_on_even_when_a_flood_spent_the_fo
         assert not node._forwarding.allow("forward")
         client.calls.clear()
         returned = [Post("alice", f"in a dropped block {n}", T0 + n) for n in range(3)]
+        for post in returned:  # a switch puts them back in the pool, then passes them on
+            node.chain.add_post(post)
         node.pass_on_returned(returned)  # what a switch of chains hands back
         settle(node)
         told = [c for c in client.calls if c[2] == "/new_transaction"]
@@ -204,5 +206,52 @@ def test_two_blocks_at_one_height_are_judged_at_once_without_asking_anyone():
         settle(node)
         assert not any(path in ("/health", "/blocks") for _, _, path in client.calls)
         assert [p.content for p in node.chain.pending_posts()] == [high.transactions[0].content]
+    finally:
+        node.close()
+
+
+class HoldingClient(RecordingClient):
+    """Every peer already holds every post: each send is answered 409."""
+
+    def request(self, method, address, path, **options):
+        self.calls.append((method, address, path))
+        if path == "/new_transaction":
+            raise PeerError(f"{address}{path} answered 409: already pending", 409)
+        return {}
+
+
+def test_a_post_every_peer_holds_costs_nothing_more_however_late_the_answers():
+    client = HoldingClient()
+    node = Node(
+        Blockchain(NetworkParams(difficulty=4)),
+        address="http://127.0.0.1:9",
+        client=client,
+        sync_interval=None,
+    )
+    for n in range(8):
+        node.add_peer(f"http://127.0.0.1:{10000 + n}")
+    try:
+        post = Post("alice", "held by all", T0)
+        node.submit_post(post.to_dict(), "http://127.0.0.1:10000")  # told by a peer
+        for _ in range(20):  # the same post comes back from every peer, again and again
+            for n in range(8):
+                try:
+                    node.submit_post(post.to_dict(), f"http://127.0.0.1:{10000 + n}")
+                except intake.DuplicatePost:
+                    pass
+            node.gossip_post(post.to_dict())  # and something asks to pass it on
+        settle(node)
+        sent = [c for c in client.calls if c[2] == "/new_transaction"]
+        assert all(address != "http://127.0.0.1:10000" for _, address, _ in sent)  # its sender
+        assert len(sent) <= intake.POST_FANOUT  # once each peer said "held", never again
+
+        client.calls.clear()  # news that waited too long in the queue (a slow machine) is dropped
+        late = Post("bob", "queued long ago", T0 + 1)
+        node.chain.add_post(late)
+        stale = time.monotonic() - intake.POST_NEWS_SECONDS - 1
+        node._pass_on_post("http://127.0.0.1:10001", late.to_dict(), stale)
+        node.chain.mine()  # and a post mined meanwhile is news to no one
+        node._pass_on_post("http://127.0.0.1:10002", post.to_dict(), time.monotonic())
+        assert client.calls == []
     finally:
         node.close()

@@ -57,7 +57,8 @@ def add_commands(commands) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="peers kept at most (default 64: a room of 40 fits)",
+        help="inbound peers (nodes that chose this one) kept at most (default 64); "
+        "each node also picks 4 outbound peers itself, so a room may be any size",
     )
     node.add_argument(
         "--trusted-proxy",
@@ -136,6 +137,7 @@ def run_node(args) -> int:
         require_signatures=args.require_signatures,
         mining_workers=args.workers,
         allowed_networks=tuple(args.allow_net),
+        discover=True,
         **({"max_peers": args.max_peers} if args.max_peers else {}),
     )
     try:
@@ -175,15 +177,21 @@ def run_node(args) -> int:
 
 
 def _join_peers(node, peers: list[str]) -> None:
-    """Register with each --peer, retrying forever (every few seconds) until it answers.
+    """Register with each --peer, retrying (every few seconds) until it answers or the node
+    is in the room some other way.
 
     A student may start before the teacher: the node keeps trying and says so
-    (once, then every half minute). Once joined, the node's watcher rejoins a
-    --peer it loses.
+    (once, then every half minute). A --peer that is full (409) hands out its peers'
+    addresses instead, and the node joins through them. Once joined, the node's watcher
+    keeps its few outbound peers (rejoining a --peer only while it lacks peers).
     """
     waiting = {peer: 0 for peer in peers}
     last_said = 0.0
     while waiting and not node.closed:
+        if node.peers.outbound_count():
+            others = node.peers.outbound()
+            _say(f"in the room through {', '.join(others)}")
+            return
         for peer in list(waiting):
             speak = waiting[peer] == 0 or time.monotonic() - last_said >= 30
             if peer in node.peers or node.join(peer, report=_say if speak else None):

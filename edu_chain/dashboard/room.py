@@ -32,8 +32,9 @@ from .tree import BlockTree
 
 TIMEOUT = (1.0, 2.0)  # seconds per HTTP call: (connect, read)
 DEADLINE = 4.0  # seconds for one whole look at the room
-MAX_NODES = 120  # a room of 40 students, with room to spare
-MAX_PEERS_READ = 200  # addresses read from one node's peer list
+MAX_NODES = 250  # a lecture hall or a hub of 200 students, with room to spare
+MAX_PEERS_READ = 200  # addresses read from one node's peer list (a node lists ~8, at
+# most --max-peers + 8: the walk follows bounded lists, hop by hop)
 PAGE = 500  # blocks per /blocks request
 MAX_PAGES = 20  # pages per node per look
 PEERS_EVERY = 10.0  # seconds between reads of one node's peer list
@@ -94,7 +95,7 @@ class RoomWatcher:
         timeout=TIMEOUT,
         deadline: float = DEADLINE,
         max_nodes: int = MAX_NODES,
-        workers: int = 16,
+        workers: int = 32,
     ):
         address = node_address(seed)
         if address is None:

@@ -168,6 +168,10 @@ class PeerClient:
     def send_post(self, address: str, post: dict, sender: str | None) -> Any:
         return self.request("POST", address, "/new_transaction", json=post, headers=_from(sender))
 
+    def peer_list(self, address: str, sender: str | None = None) -> dict:
+        """A peer's verified peers (address gossip)."""
+        return self.request("GET", address, "/peers", headers=_from(sender))
+
 
 def _from(sender: str | None) -> dict | None:
     return {SENDER_HEADER: sender} if sender else None

@@ -15,6 +15,7 @@ from typing import Any
 from .. import pow
 from ..block import Block
 from ..errors import (
+    DuplicatePost,
     EduChainError,
     InvalidBlock,
     InvalidPost,
@@ -26,13 +27,15 @@ from ..errors import (
 )
 from ..rules import check_announced_block
 from ..transactions import Post
-from .gossip import BLOCK, BLOCK_FANOUT, OTHER, POST, POST_FANOUT
+from .gossip import BLOCK, BLOCK_FANOUT, OTHER, POST, POST_FANOUT, RELAY_FANOUT
 from .parts import NodeParts
 
 RESEND_FIRST = 30.0  # seconds before a node re-sends its own post still pending ...
 RESEND_LONGEST = 300.0  # ... doubling up to this
 RESEND_BATCH = 10  # posts re-sent per round of the watcher
 RESEND_SOON = 1.0  # a post over the node's own budget goes out at the next rounds
+POST_NEWS_SECONDS = 10.0  # a post waiting longer than this in the gossip queue is dropped
+HOLDERS_KEPT = 4096  # posts whose known holders a node remembers
 
 
 class Intake(NodeParts):
@@ -54,27 +57,72 @@ class Intake(NodeParts):
                 "this node accepts signed posts only (it was started with "
                 "--require-signatures); sign the post with a key"
             )
-        self.chain.add_post(post)  # every rule on a post, in one place
+        try:
+            self.chain.add_post(post)  # every rule on a post, in one place
+        except DuplicatePost:
+            if sender is not None:  # the sender holds it: it is news to it no more
+                self._note_holder(post.id, sender)
+                if post.id in self._resend:  # our own post came back: a peer took it
+                    self._schedule_resend(post.id, RESEND_LONGEST)
+            raise
+        if sender is not None:
+            self._note_holder(post.id, sender)
         self.log(f"new post {post.id[:8]} by {post.author}" + (f" from {sender}" if sender else ""))
         if sender is None:  # our own client's post: goes out, and again later
             self._schedule_resend(post.id, RESEND_FIRST)  # until it is mined
             if self._own_posts.allow("own"):
                 for peer in self.peers.sample(POST_FANOUT):
-                    self._gossip_queue.submit(POST, self._push_own, peer, post.to_dict())
+                    self._gossip_queue.submit(
+                        POST, self._push_own, peer, post.to_dict(), time.monotonic()
+                    )
             else:  # a flood from our own client: the re-send rounds trickle it out instead
                 self._schedule_resend(post.id, RESEND_SOON)
         elif self._forwarding.allow("forward"):  # a peer's: passed on while there is budget
             self.gossip_post(post.to_dict(), exclude=sender)
         return post
 
-    def _push_own(self, peer: str, post: dict) -> None:
+    def _push_own(self, peer: str, post: dict, queued_at: float | None = None) -> None:
         """Send our own post to a peer; once a peer holds it, re-sending can wait long."""
+        if not self._still_news(post["id"], peer, queued_at):
+            return
         try:
             self._call(peer, self.client.send_post, peer, post, self.address)
         except EduChainError as error:
             if getattr(error, "status", None) != 409:  # 409: the peer has it already
                 return
+        self._note_holder(post["id"], peer)
         self._schedule_resend(post["id"], RESEND_LONGEST)
+
+    def _pass_on_post(self, peer: str, post: dict, queued_at: float) -> None:
+        """Tell a peer of a post we learned (gossip), unless that is no longer news."""
+        if not self._still_news(post["id"], peer, queued_at):
+            return
+        try:
+            self._call(peer, self.client.send_post, peer, post, self.address)
+        except EduChainError as error:
+            if getattr(error, "status", None) != 409:
+                return
+        self._note_holder(post["id"], peer)
+
+    def _still_news(self, post_id: str, peer: str, queued_at: float | None) -> bool:
+        """A queued post is sent only if it is still pending here, the peer is not known to
+        hold it, and it did not wait long in the queue: on a slow machine the queue drains
+        late, and a backlog of posts every node already holds must cost nothing (the
+        author's re-sends cover a post that really was missed)."""
+        if post_id not in self.chain.pending:
+            return False
+        if queued_at is not None and time.monotonic() - queued_at > POST_NEWS_SECONDS:
+            return False
+        with self._holders_lock:
+            return peer not in self._holders.get(post_id, ())
+
+    def _note_holder(self, post_id: str, peer: str) -> None:
+        with self._holders_lock:
+            holders = self._holders.pop(post_id, set())
+            holders.add(peer)
+            self._holders[post_id] = holders  # most recent last
+            while len(self._holders) > HOLDERS_KEPT:
+                self._holders.popitem(last=False)
 
     def _schedule_resend(self, post_id: str, delay: float) -> None:
         with self._resend_lock:
@@ -98,11 +146,23 @@ class Intake(NodeParts):
             post = self.chain.pending.get(post_id)
             if post is None:
                 continue
-            for peer in self.peers.sample(1):
-                self._gossip_queue.submit(OTHER, self._push_own, peer, post.to_dict())
+            for peer in self._post_targets(post_id, 1):
+                self._gossip_queue.submit(
+                    OTHER, self._push_own, peer, post.to_dict(), time.monotonic()
+                )
 
     def gossip_post(self, post: dict, exclude: str | None = None) -> None:
-        self._gossip(POST, POST_FANOUT, self.client.send_post, post, exclude)
+        """Tell ``POST_FANOUT`` random peers not known to hold the post, in the background."""
+        post_id = post.get("id")
+        if not isinstance(post_id, str):
+            return
+        for peer in self._post_targets(post_id, POST_FANOUT, exclude):
+            self._gossip_queue.submit(POST, self._pass_on_post, peer, post, time.monotonic())
+
+    def _post_targets(self, post_id: str, count: int, exclude: str | None = None) -> list[str]:
+        with self._holders_lock:
+            holders = tuple(self._holders.get(post_id, ()))
+        return self.peers.sample(count, exclude=(exclude, *holders))
 
     # -- blocks ---------------------------------------------------------------
     def mine(self, *, allow_empty: bool = False, wait: bool = True) -> Block | None:
@@ -145,12 +205,31 @@ class Intake(NodeParts):
         raise Unavailable("the chain kept changing while this node mined; try again")
 
     def gossip_block(self, block: dict, exclude: str | None = None) -> None:
-        self._gossip(BLOCK, BLOCK_FANOUT, self.client.announce_block, block, exclude)
+        """Announce a block: ours to ``BLOCK_FANOUT`` peers, a peer's (``exclude`` told us)
+        to ``RELAY_FANOUT``; never to a peer known to hold it (it announced it to us)."""
+        key = f"block {block.get('hash')}"
+        fanout = BLOCK_FANOUT if exclude is None else RELAY_FANOUT
+        with self._holders_lock:
+            holders = tuple(self._holders.get(key, ()))
+        for peer in self.peers.sample(fanout, exclude=(exclude, *holders)):
+            self._gossip_queue.submit(BLOCK, self._announce, peer, block, key)
+
+    def _announce(self, peer: str, block: dict, key: str) -> None:
+        with self._holders_lock:  # a copy from that peer may have come in meanwhile
+            if peer in self._holders.get(key, ()):
+                return
+        try:
+            self._call(peer, self.client.announce_block, peer, block, self.address)
+        except EduChainError:
+            return  # recorded in the peer's status; the watcher catches up
+        self._note_holder(key, peer)
 
     def receive_block(self, data: Any, sender: str | None = None) -> tuple[str, Block]:
         """A block announced by a peer: 'added', 'known', 'stale' (on a branch with no more
         work), or 'syncing' (we are behind or forked)."""
         claimed = data.get("hash") if isinstance(data, dict) else None
+        if sender is not None and isinstance(claimed, str) and sender in self.peers:
+            self._note_holder(f"block {claimed}", sender)  # it has it: never tell it back
         ours = self.chain.block_with_hash(claimed) if isinstance(claimed, str) else None
         if ours is not None:  # most announcements are copies of a block we hold: the hash
             return "known", ours  # says so, without parsing a hundred posts

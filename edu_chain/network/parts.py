@@ -11,7 +11,7 @@ attributes, and the methods below are provided by the part named beside each.
 from __future__ import annotations
 
 import threading
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -40,6 +40,15 @@ class NodeParts:
     mining_workers: int
     events: deque[str]
     seeds: dict[str, float]
+    discover: bool
+    outbound_target: int
+    book: dict[str, tuple[float, int]]
+    _book_lock: threading.Lock
+    _addresses_asked_at: float
+    _ask_delay: float
+    _connecting: bool
+    _connect_at: float
+    _connect_delay: float
     _seed_failures: dict[str, int]
     conduct: Conduct
     outbound: OutboundPolicy
@@ -57,6 +66,8 @@ class NodeParts:
     _own_posts: RateLimiter
     _resend: dict[str, tuple[float, float]]
     _resend_lock: threading.Lock
+    _holders: OrderedDict[str, set[str]]
+    _holders_lock: threading.Lock
 
     if TYPE_CHECKING:  # provided by the part named; declared for readers and type checkers
         # service.Node: the plumbing
@@ -82,3 +93,4 @@ class NodeParts:
         def consider_sender(self, address: Any) -> bool: ...
         def rejoin_seeds(self) -> None: ...
         def forget(self, address: str) -> None: ...
+        def fill_outbound(self) -> None: ...

@@ -5,6 +5,11 @@ peer set never holds one node twice, and junk (control characters, quotes,
 ``0.0.0.0``, user names, ports out of range) is refused with a message that says
 what is wrong. The :class:`PeerSet` is capped, and a peer that keeps failing for
 a while is evicted: a room whose students come and go keeps a list of live nodes.
+
+Peers come in two kinds, as in Bitcoin Core: *outbound* peers the node chose itself
+(a few, :data:`OUTBOUND_PEERS`) and *inbound* peers that chose it (at most ``max_peers``,
+the ``--max-peers`` of ``edu-chain node``). News goes both ways along every link. Bounding
+each node, instead of the room, is what lets a room grow past any one node's limit.
 """
 
 from __future__ import annotations
@@ -20,7 +25,13 @@ from urllib.parse import urlsplit
 
 from ..errors import BadAddress, TooManyPeers
 
-MAX_PEERS = 64  # a room of 40 students and a teacher fits, with room to spare
+MAX_PEERS = 64  # inbound peers kept at most (Bitcoin Core: 125 connections in all)
+OUTBOUND_PEERS = 4  # peers a node picks itself and keeps (Bitcoin Core: 8 full-relay).
+# Four outbound each gives every node about 8 links (4 out, ~4 in): Bitcoin Core's 8
+# neighbours, at half the watcher and gossip cost per node on a 2-core machine hosting a
+# whole room. A graph where every node picks k >= 2 others at random is k-connected with
+# high probability (Fenner & Frieze 1982), so 4 keeps the room one piece after deaths.
+MAX_OUTBOUND = 8  # outbound peers at most, counting those a person asked for (/register_with)
 EVICT_AFTER_FAILURES = 5  # consecutive failed calls ...
 EVICT_AFTER_SECONDS = 30.0  # ... over at least this long: the peer is gone, forget it
 MAX_ADDRESS_CHARS = 256
@@ -120,35 +131,57 @@ class PeerSet:
     the list a node hands to others is never a list of junk.
     """
 
-    def __init__(self, own_address: str | None = None, max_peers: int = MAX_PEERS):
+    def __init__(
+        self,
+        own_address: str | None = None,
+        max_peers: int = MAX_PEERS,
+        max_outbound: int = MAX_OUTBOUND,
+    ):
         self._lock = threading.Lock()
         self._peers: dict[str, PeerStatus] = {}
+        self._outbound: set[str] = set()
         self.own_address = own_address
-        self.max_peers = max_peers
+        self.max_peers = max_peers  # inbound
+        self.max_outbound = max_outbound
 
-    def add(self, address: str) -> bool:
-        """Add a peer; False when it is this node itself or already known.
+    def add(self, address: str, outbound: bool = False) -> bool:
+        """Add a peer (one that chose us, or with ``outbound`` one we chose); False when it
+        is this node itself or already known.
 
-        Raises :class:`TooManyPeers` when the set is full.
+        Raises :class:`TooManyPeers` when that kind of peer is at its limit.
         """
         address = normalize_address(address)
         with self._lock:
             if address == self.own_address or address in self._peers:
                 return False
-            if len(self._peers) >= self.max_peers:
+            if outbound and len(self._outbound) >= self.max_outbound:
+                raise TooManyPeers(f"this node already chose {self.max_outbound} peers (its limit)")
+            if not outbound and len(self._peers) - len(self._outbound) >= self.max_peers:
                 raise TooManyPeers(
                     f"this node already has {self.max_peers} peers (its limit); "
                     "register with one of them instead"
                 )
             self._peers[address] = PeerStatus(address)
+            if outbound:
+                self._outbound.add(address)
             return True
 
     def is_full(self) -> bool:
-        return len(self._peers) >= self.max_peers
+        """No room for another inbound peer."""
+        return len(self._peers) - len(self._outbound) >= self.max_peers
+
+    def outbound_count(self) -> int:
+        return len(self._outbound)
+
+    def outbound(self) -> list[str]:
+        with self._lock:
+            return sorted(self._outbound)
 
     def remove(self, address: str) -> None:
         with self._lock:
-            self._peers.pop(normalize_address(address), None)
+            address = normalize_address(address)
+            self._peers.pop(address, None)
+            self._outbound.discard(address)
 
     def addresses(self) -> list[str]:
         with self._lock:
@@ -192,4 +225,7 @@ class PeerSet:
 
     def statuses(self) -> list[dict]:
         with self._lock:
-            return [asdict(self._peers[a]) for a in sorted(self._peers)]
+            return [
+                {**asdict(self._peers[a]), "outbound": a in self._outbound}
+                for a in sorted(self._peers)
+            ]

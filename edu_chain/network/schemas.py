@@ -110,6 +110,7 @@ PEER_STATUS = _object(
         "last_contact": {"type": "number", "nullable": True},
         "height": {"type": "integer", "nullable": True},
         "failing_since": {"type": "number", "nullable": True},
+        "outbound": {"type": "boolean"},  # a peer this node chose (else it chose us)
     },
     ["address", "reachable", "failures"],
     False,

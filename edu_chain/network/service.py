@@ -13,7 +13,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from ..chain import Blockchain
@@ -32,7 +32,7 @@ from .limits import (
 )
 from .membership import Membership
 from .outbound import REFUSED, OutboundPolicy
-from .peers import MAX_PEERS, PeerSet, normalize_address
+from .peers import MAX_PEERS, OUTBOUND_PEERS, PeerSet, normalize_address
 from .sync import PAGE_SIZE, Sync
 
 __all__ = ["Node", "MiningBusy", "PAGE_SIZE"]
@@ -54,10 +54,21 @@ class Node(Intake, Sync, Membership):
         mining_workers: int = 1,
         max_peers: int = MAX_PEERS,
         allowed_networks: tuple[str, ...] = (),
+        discover: bool = False,
+        outbound_peers: int = OUTBOUND_PEERS,
     ):
         self.chain = chain if chain is not None else Blockchain()
         self.node_id = secrets.token_hex(8)  # tells a node apart from its aliases
         self.peers = PeerSet(max_peers=max_peers)
+        self.discover = discover  # pick outbound peers from an address book (edu-chain node)
+        self.outbound_target = outbound_peers
+        self.book: dict[str, tuple[float, int]] = {}  # address -> (try again at, failures)
+        self._book_lock = threading.Lock()
+        self._addresses_asked_at = -1e9  # when we last asked a peer for addresses ...
+        self._ask_delay = 1.0  # ... and how long until we may ask again
+        self._connecting = False  # an attempt at a new outbound peer is under way
+        self._connect_at = 0.0  # no attempt before this (back-off after failures)
+        self._connect_delay = 2.0
         self._own_client = client is None
         self.outbound = OutboundPolicy(lambda: self.address, allowed_networks)
         self.client = client or PeerClient(policy=self.outbound)
@@ -87,6 +98,8 @@ class Node(Intake, Sync, Membership):
         self._returning = RateLimiter(FORWARD_POSTS_PER_SECOND, RETURNED_BURST)
         self._resend: dict[str, tuple[float, float]] = {}  # own post id -> (when, delay)
         self._resend_lock = threading.Lock()
+        self._holders: OrderedDict[str, set[str]] = OrderedDict()  # post id -> peers holding it
+        self._holders_lock = threading.Lock()
         for post in self.chain.pending_posts():  # after a restart: re-announce the pool soon
             self._resend[post.id] = (time.monotonic() + 5.0, RESEND_FIRST)
 

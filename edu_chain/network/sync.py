@@ -197,6 +197,7 @@ class Sync(NodeParts):
                 except EduChainError:
                     continue
             self.rejoin_seeds()
+            self.fill_outbound()
             self.resend_pending()
 
 
