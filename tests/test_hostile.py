@@ -275,7 +275,7 @@ def test_no_cors_grant_and_cross_site_actions_are_refused(node, http):
 
 
 def test_the_posts_app_refuses_forms_without_its_token():
-    from edu_chain.lab.network import LocalNetwork
+    from edu_chain.lab.live.network import LocalNetwork
     from edu_chain.wallet import Wallet
     from edu_chain.webapp import create_app as posts_app
 
