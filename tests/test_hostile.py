@@ -129,7 +129,7 @@ def test_a_node_on_a_lan_refuses_ranges_it_has_no_business_in(service, address):
         began = time.monotonic()
         reply = http.post("/register_with", json={"node_address": address.format(port=port)})
         assert reply.status_code == 403 and reply.json == {"error": REFUSED}
-        assert time.monotonic() - began < 0.5  # refused before any connection
+        assert time.monotonic() - began < 2.5  # refused before any connection (3 s deadline)
         assert service.hits == []
         with pytest.raises(PeerError, match="does not contact"):  # and at the one exit too
             node.client.request("GET", address.format(port=port), "/health")
