@@ -49,6 +49,7 @@ def axe_source() -> str:
 
 def violations(driver, url: str) -> list[str]:
     driver.get(url)
+    driver.set_script_timeout(120)  # axe takes seconds; far more on a loaded machine
     driver.execute_script(axe_source())
     result = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
