@@ -64,12 +64,14 @@ def test_goals_prerequisites_and_time_follow_the_title(path):
     lines = [line.rstrip() for line in source.splitlines() if line.strip()]
     assert lines[0].startswith("# ")
     assert lines[1].startswith("**Goals:** ") and len(lines[1]) > 40
-    prerequisites = re.fullmatch(r"\*\*Prerequisites:\*\* (\d\d(, \d\d)*)", lines[2])
+    # the notebooks, then (issue 22) the probability primer at the top of 11
+    prerequisites = re.match(r"\*\*Prerequisites:\*\* (\d\d(, \d\d)*)", lines[2])
     assert prerequisites, lines[2]
     number = int(path.name[:2])
     earlier = [int(n) for n in prerequisites.group(1).split(", ")]
     assert 4 in earlier and 7 in earlier and all(n < number for n in earlier)
-    assert re.fullmatch(r"\*\*Time:\*\* about \d+ minutes", lines[3])
+    assert "*Probability you need*" in lines[2]
+    assert re.match(r"\*\*Time:\*\* main path about \d+ minutes, with going deeper about", lines[3])
     # three lines when rendered, not one paragraph: a hard break or a blank line between them
     for name in ("**Prerequisites:**", "**Time:**"):
         assert f"  \n{name}" in source or f"\n\n{name}" in source
@@ -301,7 +303,10 @@ def test_live_attack_gives_up_by_the_same_rule(network):
 
 def test_11_starts_from_where_04_left_off_instead_of_repeating_its_table():
     lesson = lesson_part(EXPERIMENTS)
-    assert lesson[1].source.startswith("## Where notebook 04 left off")
+    # after the probability primer (issue 22), its code, its figure and the figure's caption
+    starts = [cell.source.split("\n", 1)[0] for cell in lesson if cell.cell_type == "markdown"]
+    assert starts[1] == "## Probability you need"
+    assert "## Where notebook 04 left off" in starts[:5]
     code = "\n".join(c.source for c in lesson if c.cell_type == "code")
     assert "summary_table(rows)" not in code  # 04's attempts table is not printed again
     assert "summary_table(rows, seconds=True)" in code  # what 04 did not measure: seconds

@@ -26,6 +26,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ..errors import EduChainError, PeerError
 from ..network.client import NodeClient
 from ..network.serving import ThreadedServer
+from ..transactions import Post
 from ..wallet import Wallet
 
 PAGE_SIZE = 10
@@ -191,10 +192,23 @@ def entry(post: dict, block: dict | None) -> dict:
         "time": when(stamp),
         "timestamp": stamp if type(stamp) is int else 0,
         "short_key": key[:8] if key else None,
-        "verified": bool(post.get("signature") and key),
+        "signature": signature_status(post),
         "block_index": _int(block.get("index")) if block else None,
         "block_hash": str(block.get("hash", "")) if block else None,
     }
+
+
+def signature_status(post: dict) -> str:
+    """ "verified", "forged" or "unsigned", checked here: the page may be pointed at any
+    node, so it trusts no node's word that a signature is good. A post carrying a key or a
+    signature that does not verify against its own content (or cannot be read) is forged."""
+    if post.get("signature") is None:
+        return "unsigned"  # a key alone proves nothing: shown like any unsigned post
+    try:
+        checked = Post.from_dict(post)  # checks the shape, the id and the signature
+    except (EduChainError, TypeError, ValueError):
+        return "forged"
+    return "verified" if checked.is_signed else "forged"
 
 
 def _int(value: object) -> int:
