@@ -8,6 +8,12 @@ package's reference for any that is missing or does not pass its check.
 fork choice are the learner's; everything else (storage, pool, reorganisation, the
 HTTP API, gossip) is the kit's, so the node talks to reference nodes unchanged.
 
+The learner's node checks blocks with the same rule list as every reference node
+(:data:`edu_chain.rules.BLOCK_RULES`): the learner's ``block_refusal`` stands in for the
+rules it covers (:data:`COVERED_BY_BLOCK_REFUSAL`: link, time order, difficulty, proof) and
+every other rule of the list — the 2-hour time limit, the post count, the posts — is the
+kit's. A rule added to that list reaches the learner's node with nothing here to edit.
+
 Coupling to the kit is kept small and public: the chain overrides ``check_block`` (which
 ``add_block``, ``validate_chain`` and ``consider_chain`` call) and ``prefers`` (which
 ``consider_chain`` and the node's sync call); the node is a plain
@@ -23,16 +29,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import rules as consensus
 from ..block import Block
 from ..chain import Blockchain
 from ..errors import InvalidBlock
 from ..params import NetworkParams
-from ..rules import MAX_POSTS_PER_BLOCK, check_posts
+from ..rules import Context, Rule, check_block, required_difficulty
 from ..store import Store
 from . import solutions
 from .exercises import passes
 
 RULE_NAMES = ("block_refusal", "prefer", "mine_block")
+# the rules of edu_chain.rules.BLOCK_RULES that a learner's block_refusal decides
+COVERED_BY_BLOCK_REFUSAL = frozenset({"previous_hash", "timestamp", "difficulty", "proof"})
 
 
 @dataclass
@@ -110,7 +119,9 @@ def learner_functions(folder: str | Path) -> tuple[dict[str, Callable], dict[str
 
 
 class StudentChain(Blockchain):
-    """A chain whose block rules and fork choice are the learner's."""
+    """A chain whose block rules and fork choice are the learner's: ``block_rules`` is the
+    reference rule list with the learner's ``block_refusal`` in place of the rules it
+    covers."""
 
     def __init__(
         self,
@@ -120,22 +131,12 @@ class StudentChain(Blockchain):
         **options,
     ):
         self.rules = rules
+        self.block_rules = learner_block_rules(rules.block_refusal)
         self._candidate: list[Block] | None = None
         super().__init__(params, store if store is not None else Store(), **options)
 
     def check_block(self, block, block_at, confirmed_before) -> None:
-        parent = block_at(block.index - 1)
-        difficulty = self.params.difficulty_for(block.index, block_at)
-        try:
-            broken = self.rules.block_refusal(parent, block, difficulty)
-        except Exception as error:  # noqa: BLE001 - the learner's code: refuse, say why
-            raise InvalidBlock(
-                f"your block_refusal raised {type(error).__name__}: {error}", block.index
-            ) from None
-        if broken:
-            raise InvalidBlock(f"breaks the {broken} rule (by your block_refusal)", block.index)
-        # posts stay the kit's business: no duplicates, no replays, valid signatures
-        check_posts(block, confirmed_before)
+        check_block(block, block_at, confirmed_before, self.params, self.clock(), self.block_rules)
 
     def consider_chain(self, candidate):
         candidate = list(candidate)
@@ -154,13 +155,38 @@ class StudentChain(Blockchain):
         return tip_hash != self.tip.hash
 
 
+def learner_block_rules(block_refusal: Callable) -> tuple[Rule, ...]:
+    """:data:`~edu_chain.rules.BLOCK_RULES` with ``block_refusal`` standing in for the
+    rules it covers; every other rule stays the reference's."""
+
+    def yours(block: Block, context: Context) -> None:
+        parent = context.parent(block)
+        difficulty = required_difficulty(context.params, block.index, context.block_at)
+        try:
+            broken = block_refusal(parent, block, difficulty)
+        except Exception as error:  # noqa: BLE001 - the learner's code: refuse, say why
+            raise InvalidBlock(
+                f"your block_refusal raised {type(error).__name__}: {error}", block.index
+            ) from None
+        if broken:
+            raise InvalidBlock(f"breaks the {broken} rule (by your block_refusal)", block.index)
+
+    listed: list[Rule] = []
+    for rule in consensus.BLOCK_RULES:  # read now: a rule added to the list is in it
+        if rule.name not in COVERED_BY_BLOCK_REFUSAL:
+            listed.append(rule)
+        elif not any(r.check is yours for r in listed):
+            listed.append(Rule("block_refusal", yours))
+    return tuple(listed)
+
+
 def mine_with_rules(node, timestamp: int | None = None) -> Block:
     """Mine the pending posts with the learner's ``mine_block`` and announce the block
     through the node (so the node's own rules check it, and peers hear of it)."""
     chain = node.chain
     with chain.lock:
         blocks = list(chain.blocks)
-        posts = tuple(chain.pending_posts()[:MAX_POSTS_PER_BLOCK])
+        posts = chain.new_block().transactions  # as many as the rules allow
     stamp = max(int(time.time()), blocks[-1].timestamp) if timestamp is None else timestamp
     block = chain.rules.mine_block(blocks, posts, stamp)
     node.receive_block(block.to_dict())
