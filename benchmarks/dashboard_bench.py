@@ -17,7 +17,7 @@ import time
 import requests
 
 from edu_chain.dashboard import RoomWatcher
-from edu_chain.lab.network import LocalNetwork
+from edu_chain.lab.live.network import LocalNetwork
 
 
 def timed(watcher: RoomWatcher) -> tuple[float, dict]:

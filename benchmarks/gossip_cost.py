@@ -14,7 +14,7 @@ import argparse
 import threading
 import time
 
-import edu_chain.lab.network as lab_network
+import edu_chain.lab.live.network as lab_network
 
 COUNT = {"requests": 0}
 LOCK = threading.Lock()

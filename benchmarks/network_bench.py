@@ -13,7 +13,7 @@ import statistics
 import time
 
 from edu_chain import Blockchain, NetworkParams, Post
-from edu_chain.lab.network import LocalNetwork, serve_in_thread
+from edu_chain.lab.live.network import LocalNetwork, serve_in_thread
 from edu_chain.network.service import Node
 from edu_chain.params import GENESIS_TIMESTAMP
 

@@ -130,7 +130,7 @@ def sweep_seconds(
     processes started inside it, and its total attempts."""
     import resource
 
-    from .lab.runner import run_sweep
+    from .lab.sweeps.runner import run_sweep
 
     def cpu() -> float:
         mine, children = (

@@ -10,7 +10,7 @@ and docstrings of ``edu_chain.lab.solutions``. Re-execute and nbstripout the not
 import sys
 from pathlib import Path
 
-from edu_chain.lab.notebooks import write_exercises
+from edu_chain.lab.course.notebooks import write_exercises
 
 FOLDER = Path(__file__).resolve().parent.parent / "notebooks"
 

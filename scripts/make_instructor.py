@@ -19,7 +19,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from edu_chain.lab.notebooks import fill_solutions, progress
+from edu_chain.lab.course.notebooks import fill_solutions, progress
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,14 +4,14 @@ import math
 
 import pytest
 
-from edu_chain.lab.attacks import (
+from edu_chain.lab.live.network import LocalNetwork
+from edu_chain.lab.topics.attacks import (
     attacker_success,
     attacker_success_exact,
     confirmations_needed,
     private_branch_attack,
     simulate_double_spend,
 )
-from edu_chain.lab.network import LocalNetwork
 
 # Bitcoin whitepaper, section 11 (Nakamoto 2008): the published tables.
 WHITEPAPER_Q10 = [

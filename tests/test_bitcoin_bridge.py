@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from edu_chain.lab.bitcoin import (
+from edu_chain.lab.topics.bitcoin import (
     GENESIS_HASH,
     GENESIS_HEADER,
     Header,

@@ -6,7 +6,7 @@ elsewhere the test is skipped and says why.
 
 import pytest
 
-from edu_chain.lab.network import LocalNetwork
+from edu_chain.lab.live.network import LocalNetwork
 from edu_chain.wallet import Wallet
 from edu_chain.webapp import AppServer
 

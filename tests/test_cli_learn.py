@@ -16,7 +16,7 @@ from pathlib import Path
 import requests
 
 from edu_chain.cli import learn as cli_learn
-from edu_chain.lab.notebooks import fill_solutions
+from edu_chain.lab.course.notebooks import fill_solutions
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN = (
@@ -78,7 +78,13 @@ def _free_port():
 
 def test_a_node_with_the_learners_rules_serves_and_mines(tmp_path):
     rules = tmp_path / "my_chain.py"
-    rules.write_text((ROOT / "edu_chain" / "lab" / "solutions" / "chains.py").read_text())
+    answers = ROOT / "edu_chain" / "lab" / "solutions"
+    rules.write_text(
+        "\n\n".join(
+            (answers / f"{module}.py").read_text()
+            for module in ("nb05_transactions_and_mining", "nb07_consensus")
+        )
+    )
     port = _free_port()
     process = subprocess.Popen(
         [

@@ -5,7 +5,7 @@ import statistics
 
 import pytest
 
-from edu_chain.lab.collisions import (
+from edu_chain.lab.topics.collisions import (
     expected_collision_tries,
     expected_second_preimage_tries,
     find_collision,

@@ -13,7 +13,7 @@ from flask import Flask, jsonify
 from edu_chain.dashboard import RoomWatcher, node_address
 from edu_chain.dashboard.app import create_app
 from edu_chain.dashboard.render import room_html
-from edu_chain.lab.network import LocalNetwork
+from edu_chain.lab.live.network import LocalNetwork
 from edu_chain.network.serving import ThreadedServer
 
 from .netutil import wait_for
@@ -192,7 +192,7 @@ def test_cli_refuses_a_bad_node_address_and_refresh(cli):
 
 
 def test_widget_refreshes_itself_and_a_rerun_replaces_it():
-    from edu_chain.lab.dashboard import RoomDashboard
+    from edu_chain.lab.live.dashboard import RoomDashboard
 
     with LocalNetwork(2, difficulty=8, name="dashboard widget") as network:
         first, second = RoomDashboard(network[0].url, every=0.3), None

@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from edu_chain.dashboard.app import DashboardServer
-from edu_chain.lab.network import LocalNetwork
+from edu_chain.lab.live.network import LocalNetwork
 
 from .browserutil import browser_missing
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from edu_chain.lab import energy
-from edu_chain.lab.energy import PowerAssumptions
+from edu_chain.lab.topics import energy
+from edu_chain.lab.topics.energy import PowerAssumptions
 
 
 def test_a_block_costs_its_expected_hashes_times_joules_per_hash():

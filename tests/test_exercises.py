@@ -14,7 +14,9 @@ import time
 
 import pytest
 
-from edu_chain.lab import exercises, solutions
+from edu_chain.lab import solutions
+from edu_chain.lab.course import checker as exercises
+from edu_chain.lab.course.cases import as_cases
 from edu_chain.lab.exercises import EXERCISES, passes
 
 NAMES = sorted(EXERCISES)
@@ -62,7 +64,7 @@ def test_generic_wrong_answers_fail(name, wrong, sandbox):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_the_answer_of_the_first_case_fails(name, sandbox):
-    cases = exercises._cases(EXERCISES[name])
+    cases = as_cases(EXERCISES[name])
     first = getattr(solutions, name)(*cases[0].args)
     assert not passes(name, lambda *args: first, quiet=True)
 

@@ -7,8 +7,9 @@ import time
 import pytest
 
 from edu_chain import NetworkParams
-from edu_chain.lab import experiments, retarget, stats
-from edu_chain.lab.experiments import Trial, load_csv, save_csv, summarize, sweep
+from edu_chain.lab.sweeps import experiments, stats
+from edu_chain.lab.sweeps.experiments import Trial, load_csv, save_csv, summarize, sweep
+from edu_chain.lab.topics import retarget
 
 
 def trials_with(attempts, bits=2, seconds=0.5):

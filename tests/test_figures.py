@@ -1,6 +1,6 @@
 """The lessons' pictures draw what they say they draw."""
 
-from edu_chain.lab import figures
+from edu_chain.lab.pictures import figures
 
 
 def test_hash_against_target_marks_hits_and_misses():
@@ -25,9 +25,9 @@ def test_selfish_and_birthday_figures():
 def test_notebook_04s_cost_picture_draws_each_rows_exact_interval_unclipped():
     import random
 
-    from edu_chain.lab.experiments import summarize
-    from edu_chain.lab.plots import cost_against_difficulty
-    from edu_chain.lab.trials import Trial
+    from edu_chain.lab.pictures.plots import cost_against_difficulty
+    from edu_chain.lab.sweeps.experiments import summarize
+    from edu_chain.lab.sweeps.trials import Trial
 
     rng = random.Random(4)
     trials = []

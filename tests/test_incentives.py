@@ -2,7 +2,7 @@
 
 import pytest
 
-from edu_chain.lab.incentives import halving_eras, subsidy, total_supply
+from edu_chain.lab.topics.incentives import halving_eras, subsidy, total_supply
 
 
 def test_the_schedule_halves_every_210000_blocks():

@@ -17,8 +17,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from edu_chain.lab.course.notebooks import BEGIN, END, fill_solutions, progress
 from edu_chain.lab.exercises import EXERCISES
-from edu_chain.lab.notebooks import BEGIN, END, fill_solutions, progress
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -133,7 +133,7 @@ def test_no_markdown_quotes_the_solution_markers():
 def test_the_exercise_cells_are_what_the_registry_generates():
     """One source: a docstring or prompt edited in the registry must reach the notebooks
     (run scripts/make_exercises.py, then execute and strip the notebooks)."""
-    from edu_chain.lab.notebooks import exercise_cells
+    from edu_chain.lab.course.notebooks import exercise_cells
 
     for path in NOTEBOOKS:
         number = path.name[:2]

@@ -28,8 +28,8 @@ def _needs_a_hub_and_a_browser():
 
 START_NODE = """
 import os
-from edu_chain.lab.network import LocalNetwork
-from edu_chain.lab.links import browser_url
+from edu_chain.lab.live.network import LocalNetwork
+from edu_chain.lab.live.links import browser_url
 network = LocalNetwork(1, difficulty=8, name="class")
 print("node", network[0].url)
 print("prefix", os.environ["JUPYTERHUB_SERVICE_PREFIX"])
@@ -51,8 +51,8 @@ import tempfile
 from IPython.display import display
 from edu_chain.webapp import AppServer
 from edu_chain.wallet import Wallet
-from edu_chain.lab.dashboard import RoomDashboard
-from edu_chain.lab.links import embed
+from edu_chain.lab.live.dashboard import RoomDashboard
+from edu_chain.lab.live.links import embed
 app = AppServer(network[0].url, Wallet(tempfile.mkdtemp()))
 print("app", app.url)
 dashboard = RoomDashboard(network[0].url, every=1.0)

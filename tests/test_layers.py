@@ -43,16 +43,16 @@ def layer_of(module: str) -> str:
     )
 
 
-def module_name(path: Path) -> str:
-    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+def module_name(path: Path, package: Path = PACKAGE) -> str:
+    parts = list(path.relative_to(package).with_suffix("").parts)
     if parts[-1] == "__init__" and len(parts) > 1:
         parts.pop()
     return ".".join(parts)
 
 
-def imports_of(path: Path) -> set[str]:
-    """The edu_chain modules that ``path`` imports, as names relative to the package."""
-    here = module_name(path).split(".")
+def imports_of(path: Path, root: Path = PACKAGE) -> set[str]:
+    """The modules of ``root`` (edu_chain) that ``path`` imports, as names relative to it."""
+    here = module_name(path, root).split(".")
     package = here if path.name == "__init__.py" else here[:-1]
     found = set()
     for node in _runtime_nodes(ast.parse(path.read_text())):
@@ -60,18 +60,18 @@ def imports_of(path: Path) -> set[str]:
             if node.level:
                 base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
                 target = base + (node.module.split(".") if node.module else [])
-            elif node.module and node.module.split(".")[0] == "edu_chain":
+            elif node.module and node.module.split(".")[0] == root.name:
                 target = node.module.split(".")[1:]
             else:
                 continue
             for alias in node.names:  # "from . import pow" imports the module pow
                 candidate = ".".join(target + [alias.name])
-                found.add(candidate if _exists(candidate) else ".".join(target))
+                found.add(candidate if _exists(candidate, root) else ".".join(target))
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.name.split(".")[0] == "edu_chain":
+                if alias.name.split(".")[0] == root.name:
                     found.add(".".join(alias.name.split(".")[1:]))
-    return {name for name in found if name and _exists(name)}
+    return {name for name in found if name and _exists(name, root)}
 
 
 def _runtime_nodes(tree: ast.AST):
@@ -90,13 +90,13 @@ def _is_type_checking(test: ast.expr) -> bool:
     )
 
 
-def _exists(name: str) -> bool:
-    path = PACKAGE.joinpath(*name.split("."))
+def _exists(name: str, root: Path = PACKAGE) -> bool:
+    path = root.joinpath(*name.split("."))
     return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
 
 
-def graph() -> dict[str, set[str]]:
-    return {module_name(p): imports_of(p) for p in sorted(PACKAGE.rglob("*.py"))}
+def graph(root: Path = PACKAGE) -> dict[str, set[str]]:
+    return {module_name(p, root): imports_of(p, root) for p in sorted(root.rglob("*.py"))}
 
 
 def test_every_module_has_a_layer_and_imports_only_layers_above_it():
@@ -109,15 +109,13 @@ def test_every_module_has_a_layer_and_imports_only_layers_above_it():
     assert not upward, "imports that run upward:\n" + "\n".join(sorted(upward))
 
 
-def test_no_import_cycles():
-    edges = {
-        m: {o for o in imported if o != m and not m.startswith(o + ".")}
-        for m, imported in graph().items()
-    }
-    # a package's __init__ importing its own submodules is not a cycle to untangle
-    for module in edges:
-        edges[module] = {o for o in edges[module] if not o.startswith(module + ".")}
-    cycles, state = [], {}
+def cycles_in(modules: dict[str, set[str]]) -> list[str]:
+    """Every import circle of ``modules``. A package's ``__init__`` counts like any module:
+    ``checks/__init__`` importing ``checks.basics`` is an edge, and a circle through it is a
+    circle (Python runs that ``__init__`` first whoever imports ``checks.basics``)."""
+    edges = {m: {o for o in imported if o != m} for m, imported in modules.items()}
+    cycles: list[str] = []
+    state: dict[str, str] = {}
 
     def visit(node, path):
         state[node] = "open"
@@ -131,7 +129,58 @@ def test_no_import_cycles():
     for module in sorted(edges):
         if module not in state:
             visit(module, [module])
+    return cycles
+
+
+def test_no_import_cycles():
+    cycles = cycles_in(graph())
     assert not cycles, "import cycles:\n" + "\n".join(cycles)
+
+
+def test_the_cycle_test_finds_a_circle_through_a_package_init(tmp_path):
+    # the circle this project once had: lab/exercises.py -> checks/__init__ -> checks/basics
+    # -> exercises (imported first, edu_chain.lab.checks raised ImportError)
+    root = tmp_path / "edu_chain"
+    (root / "lab" / "checks").mkdir(parents=True)
+    for name in ("__init__.py", "lab/__init__.py"):
+        (root / name).write_text("")
+    (root / "lab" / "exercises.py").write_text("def registry():\n    from .checks import ALL\n")
+    (root / "lab" / "checks" / "__init__.py").write_text("from . import basics\n")
+    (root / "lab" / "checks" / "basics.py").write_text("from ..exercises import Case\n")
+    found = cycles_in(graph(root))
+    assert found == ["lab.checks -> lab.checks.basics -> lab.exercises -> lab.checks"], found
+
+
+# lab/ in wings: each may import only the wings before it (and the core and the network)
+WINGS = ["topics", "sweeps", "pictures", "live", "course", "exercises", "solutions"]
+
+
+def wing_of(module: str) -> str | None:
+    parts = module.split(".")
+    if parts[0] != "lab":
+        return None
+    assert len(parts) > 2 or module == "lab" or parts[1] in WINGS, (
+        f"edu_chain.{module} sits in lab/ outside every wing: move it into one of {WINGS}"
+    )
+    return parts[1] if len(parts) > 1 else None
+
+
+def test_lab_wings_import_only_the_wings_before_them():
+    backward = []
+    for module, imported in graph().items():
+        here = wing_of(module)
+        if here is None:
+            continue
+        for other in imported:
+            there = wing_of(other)
+            if there is not None and WINGS.index(there) > WINGS.index(here):
+                backward.append(f"{module} ({here}) imports {other} ({there})")
+    assert not backward, "lab wings importing later wings:\n" + "\n".join(sorted(backward))
+
+
+def test_every_lab_module_is_in_a_wing():
+    loose = [p.name for p in (PACKAGE / "lab").glob("*.py") if p.name != "__init__.py"]
+    assert not loose, f"modules loose in lab/: {loose}; put each in one of {WINGS}"
 
 
 def test_the_checker_sees_imports_and_refuses_unplaced_modules():
@@ -139,7 +188,7 @@ def test_the_checker_sees_imports_and_refuses_unplaced_modules():
     assert {"block", "errors", "params", "store", "transactions"} <= imports_of(
         PACKAGE / "chain.py"
     )
-    assert "network.service" in imports_of(PACKAGE / "lab" / "network.py")
+    assert "network.service" in imports_of(PACKAGE / "lab" / "live" / "network.py")
     assert "rules" in imports_of(PACKAGE / "block.py")
     assert "block" not in imports_of(PACKAGE / "rules.py")  # for type checkers only
     try:

@@ -13,8 +13,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from edu_chain.lab import attacks
-from edu_chain.lab.attacks import (
+from edu_chain.lab.live.network import LocalNetwork
+from edu_chain.lab.topics import attacks
+from edu_chain.lab.topics.attacks import (
     ATTACKER_GIVES_UP,
     ATTACKER_WINS,
     attacker_success,
@@ -24,7 +25,6 @@ from edu_chain.lab.attacks import (
     replay,
     simulate_double_spend,
 )
-from edu_chain.lab.network import LocalNetwork
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 ATTACKS = NOTEBOOKS / "12_attacks.ipynb"
@@ -185,7 +185,7 @@ def test_12_selfish_mining_threshold_and_curves():
     assert "γ = 0.0: selfish mining pays above α = 0.3333" in shown
     assert "Eyal and Sirer" in text(ATTACKS, "markdown")
     assert "selfish_mining_revenue(gammas=(0.0, 0.5, 1.0))" in text(ATTACKS, "code")
-    from edu_chain.lab.figures import selfish_mining_revenue
+    from edu_chain.lab.pictures.figures import selfish_mining_revenue
 
     axes = selfish_mining_revenue(gammas=(0.0, 0.5, 1.0)).axes[0]
     assert len(axes.lines) == 4  # fair share and the three γ curves
@@ -359,7 +359,7 @@ def test_11_uses_retargeting_only_with_a_back_reference_to_07():
 def test_a_notebook_bar_is_shown_again_finished_when_it_closes(monkeypatch):
     import IPython.display
 
-    from edu_chain.lab.progress import NotebookBar
+    from edu_chain.lab.sweeps.progress import NotebookBar
 
     shown = []
 

@@ -17,13 +17,13 @@ import pytest
 
 from edu_chain import Blockchain, InvalidChain, NetworkParams, Post
 from edu_chain.bench import sample_block
-from edu_chain.lab.collisions import (
+from edu_chain.lab.exercises import EXERCISES
+from edu_chain.lab.topics.collisions import (
     expected_collision_tries,
     expected_second_preimage_tries,
     find_collision,
     find_second_preimage,
 )
-from edu_chain.lab.exercises import EXERCISES
 from edu_chain.merkle import merkle_levels, merkle_root
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"

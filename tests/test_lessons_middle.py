@@ -17,8 +17,8 @@ import pytest
 import requests
 
 from edu_chain import Blockchain, NetworkParams, Post
-from edu_chain.lab.incentives import subsidy, total_supply
-from edu_chain.lab.network import LocalNetwork
+from edu_chain.lab.live.network import LocalNetwork
+from edu_chain.lab.topics.incentives import subsidy, total_supply
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 MINE = ["05", "06", "07", "08", "09", "10"]
@@ -72,7 +72,7 @@ def test_05_teaches_the_subsidy_with_bitcoin_cores_numbers_and_says_the_kit_has_
 
 
 def test_05_the_subsidy_picture_is_the_subsidy_rule():
-    from edu_chain.lab.incentive_plots import subsidy_over_time, supply_by_era
+    from edu_chain.lab.pictures.incentive_plots import subsidy_over_time, supply_by_era
 
     rows = supply_by_era(33)
     assert [btc for _, btc, _ in rows] == [subsidy(h) / 1e8 for h, _, _ in rows]
@@ -156,7 +156,7 @@ def _forked_chains():
 
 
 def test_07_the_work_picture_shows_each_branchs_true_work_and_the_chain_nodes_choose():
-    from edu_chain.lab.reorg import branch_work, winner, work_tree
+    from edu_chain.lab.pictures.reorg import branch_work, winner, work_tree
 
     heavy, light = _forked_chains()
     chains = {"heavy": list(heavy.blocks), "light": list(light.blocks)}
@@ -173,7 +173,7 @@ def test_07_the_work_picture_shows_each_branchs_true_work_and_the_chain_nodes_ch
 
 
 def test_07_the_tie_break_picks_the_lower_tip_hash_as_nodes_do():
-    from edu_chain.lab.reorg import winner
+    from edu_chain.lab.pictures.reorg import winner
 
     params = NetworkParams(difficulty=4)
     one, two = Blockchain(params), Blockchain(params)
@@ -199,7 +199,7 @@ def test_08_pictures_come_from_the_live_network_at_each_step():
 
 
 def test_08_gossip_is_watched_hop_by_hop_and_a_partition_is_drawn_as_it_is():
-    from edu_chain.lab.network_view import (
+    from edu_chain.lab.pictures.network_view import (
         gossip_picture,
         links,
         network_picture,
@@ -239,7 +239,7 @@ def test_08_gossip_is_watched_hop_by_hop_and_a_partition_is_drawn_as_it_is():
 def test_10_shows_the_app_in_a_frame_and_parses_no_html():
     cells = notebook("10").cells
     code = "\n".join(c.source for c in cells if c.cell_type == "code")
-    assert "embed(app.url" in code and "from edu_chain.lab.links import embed" in code
+    assert "embed(app.url" in code and "from edu_chain.lab.live.links import embed" in code
     assert not re.search(r"^import re$|\bre\.(findall|search|match|sub)\(", code, re.M)
     frames = [
         o
@@ -253,7 +253,7 @@ def test_10_shows_the_app_in_a_frame_and_parses_no_html():
 
 
 def test_the_frame_uses_the_browser_address_and_prints_without_an_object_address(monkeypatch):
-    from edu_chain.lab import links
+    from edu_chain.lab.live import links
 
     monkeypatch.delenv(links.PREFIX_ENV, raising=False)
     monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ana/")

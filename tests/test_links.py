@@ -3,8 +3,8 @@ JupyterHub; and the posts app keeps the proxy's prefix in its links and redirect
 
 import pytest
 
-from edu_chain.lab import links
-from edu_chain.lab.network import LocalNetwork
+from edu_chain.lab.live import links
+from edu_chain.lab.live.network import LocalNetwork
 from edu_chain.webapp import create_app
 
 HUB_VARS = ("JUPYTERHUB_SERVICE_PREFIX", "JUPYTERHUB_PUBLIC_URL", links.PREFIX_ENV)

@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from edu_chain import Blockchain, NetworkParams, Post
-from edu_chain.lab.network import LocalNetwork
+from edu_chain.lab.live.network import LocalNetwork
 from edu_chain.network.client import PeerClient
 
 from .chainutil import T0

@@ -3,7 +3,7 @@
 import pytest
 
 from edu_chain.errors import PeerError
-from edu_chain.lab.network import LinkCuttingClient, LocalNetwork
+from edu_chain.lab.live.network import LinkCuttingClient, LocalNetwork
 from edu_chain.network.service import Node
 
 

@@ -4,7 +4,7 @@ import threading
 import time
 
 from edu_chain import Blockchain, NetworkParams, Post, Store
-from edu_chain.lab.network import LocalNetwork
+from edu_chain.lab.live.network import LocalNetwork
 from edu_chain.network import intake, limits
 from edu_chain.network.client import PeerClient, PeerError
 from edu_chain.network.gossip import GossipQueue

@@ -2,7 +2,7 @@
 
 import pytest
 
-from edu_chain.lab.selfish import profitable_threshold, revenue_share, simulate
+from edu_chain.lab.topics.selfish import profitable_threshold, revenue_share, simulate
 
 
 @pytest.mark.parametrize("alpha, gamma", [(0.1, 0.0), (0.3, 0.0), (0.4, 0.5), (0.2, 1.0)])

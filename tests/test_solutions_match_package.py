@@ -24,8 +24,11 @@ import pytest
 from edu_chain import Block, Blockchain, NetworkParams, Post, hashing, merkle
 from edu_chain import pow as proof_of_work
 from edu_chain.errors import EduChainError
-from edu_chain.lab import attacks, bitcoin, exercises, incentives, solutions
+from edu_chain.lab import solutions
+from edu_chain.lab.course import checker as exercises
+from edu_chain.lab.course.cases import as_cases
 from edu_chain.lab.exercises import EXERCISES
+from edu_chain.lab.topics import attacks, bitcoin, incentives
 
 from .chainutil import T0
 
@@ -306,7 +309,7 @@ def _compare(name):
 
 @pytest.mark.parametrize("name", COMPARED)
 def test_the_reference_and_the_package_agree_on_the_checks_cases(name):
-    for case in exercises._cases(EXERCISES[name]):
+    for case in as_cases(EXERCISES[name]):
         _assert_same(name, case.args, _compare(name))
 
 

@@ -1,11 +1,11 @@
-"""The intervals of edu_chain.lab.stats: right by construction, and right in simulation."""
+"""The intervals of edu_chain.lab.sweeps.stats: right by construction, and right in simulation."""
 
 import math
 import random
 
 import pytest
 
-from edu_chain.lab import stats
+from edu_chain.lab.sweeps import stats
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import pytest
 
 from edu_chain import Blockchain, NetworkParams, Post
 from edu_chain.errors import InvalidBlock
-from edu_chain.lab.notebooks import fill_solutions
-from edu_chain.lab.student_node import Rules, StudentChain, learner_functions
+from edu_chain.lab.course.notebooks import fill_solutions
+from edu_chain.lab.course.student_node import Rules, StudentChain, learner_functions
 from edu_chain.pow import mine
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,7 +2,7 @@
 
 import pytest
 
-from edu_chain.lab.network import LocalNetwork
+from edu_chain.lab.live.network import LocalNetwork
 from edu_chain.wallet import Wallet
 from edu_chain.webapp import create_app
 

@@ -70,7 +70,7 @@ def run_app(args) -> int:
     except BadAddress as error:
         raise CliError(str(error)) from None
     server = listen(application, args.host, args.port)
-    from ..lab.links import browser_url  # on a JupyterHub: the proxied address
+    from ..lab.live.links import browser_url  # on a JupyterHub: the proxied address
 
     print(
         f"posts app at {browser_url(f'http://{args.host}:{args.port}')}  (node: {args.node}); "

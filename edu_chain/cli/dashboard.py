@@ -33,7 +33,7 @@ def run_dashboard(args) -> int:
 
     from ..dashboard.app import create_app
     from ..errors import EduChainError
-    from ..lab.links import browser_url
+    from ..lab.live.links import browser_url
     from .common import CliError, listen, serve_until_stopped
 
     if not 0.5 <= args.refresh <= 600:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 
 def add_commands(commands) -> None:
-    from ..lab import energy
+    from ..lab.topics import energy
 
     experiment = commands.add_parser(
         "experiment",
@@ -141,7 +141,7 @@ def parse_workers(text: str) -> list[int]:
 
 
 def _power(args):
-    from ..lab import energy
+    from ..lab.topics import energy
     from .common import CliError
 
     try:
@@ -160,7 +160,8 @@ _MODE_NOTES = {
 
 
 def run_experiment(args) -> int:
-    from ..lab import energy, experiments
+    from ..lab.sweeps import experiments
+    from ..lab.topics import energy
     from .common import CliError
 
     levels, workers = parse_bits(args.bits), parse_workers(args.workers)
@@ -253,7 +254,8 @@ def run_plot(args) -> int:
             "drawing needs matplotlib, part of the full kit: pip install 'edu-chain[lab]'"
         ) from None
     matplotlib.use("Agg")
-    from ..lab import experiments, plots
+    from ..lab.pictures import plots
+    from ..lab.sweeps import experiments
 
     try:
         results = experiments.load_csv(args.csv)

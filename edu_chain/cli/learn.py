@@ -81,7 +81,7 @@ def _notebooks(given: Path | None) -> list[Path]:
 
 
 def run_progress(args) -> int:
-    from ..lab.notebooks import progress
+    from ..lab.course.notebooks import progress
 
     total = passed = 0
     for path in _notebooks(args.notebooks):
@@ -100,7 +100,7 @@ def run_progress(args) -> int:
 
 
 def run_export(args) -> int:
-    from ..lab.student_node import learner_functions
+    from ..lab.course.student_node import learner_functions
 
     lines = ['"""My chain: the exercises I solved in the edu_chain notebooks."""', ""]
     for path in _notebooks(args.notebooks):
@@ -121,7 +121,7 @@ def run_node(args) -> int:
     from waitress.server import create_server
 
     from ..errors import EduChainError
-    from ..lab.student_node import Rules, StudentChain
+    from ..lab.course.student_node import Rules, StudentChain
     from ..network.api import create_app
     from ..network.peers import normalize_address
     from ..network.service import Node

@@ -183,7 +183,7 @@ def _say(text: str) -> None:
 
 
 def run_network(args) -> int:
-    from ..lab.network import LocalNetwork
+    from ..lab.live.network import LocalNetwork
     from ..params import NetworkParams
     from .common import CliError, stop_on_sigterm
 

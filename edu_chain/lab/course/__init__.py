@@ -1,0 +1,1 @@
+"""The course engine: exercises run and checked, notebooks written, the learner's node."""

@@ -1,0 +1,211 @@
+"""Your chain as a node: the learner's own rules running inside a real node.
+
+A learner writes, in the notebooks, ``block_refusal`` (the rules a block must meet),
+``prefer`` (the fork-choice rule) and ``mine_block`` (the miner). :class:`Rules` gathers
+them — from the solved notebooks, from a ``.py`` file, or from a dict — and uses the
+package's reference for any that is missing or does not pass its check.
+:class:`StudentChain` is a :class:`~edu_chain.chain.Blockchain` whose block rules and
+fork choice are the learner's; everything else (storage, pool, reorganisation, the
+HTTP API, gossip) is the kit's, so the node talks to reference nodes unchanged.
+
+The learner's node checks blocks with the same rule list as every reference node
+(:data:`edu_chain.rules.BLOCK_RULES`): the learner's ``block_refusal`` stands in for the
+rules it covers (:data:`COVERED_BY_BLOCK_REFUSAL`: link, time order, difficulty, proof) and
+every other rule of the list — the 2-hour time limit, the post count, the posts — is the
+kit's. A rule added to that list reaches the learner's node with nothing here to edit.
+
+Coupling to the kit is kept small and public: the chain overrides ``check_block`` (which
+``add_block``, ``validate_chain`` and ``consider_chain`` call) and ``prefers`` (which
+``consider_chain`` and the node's sync call); the node is a plain
+:class:`~edu_chain.network.service.Node` fed through ``receive_block``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ... import rules as consensus
+from ...block import Block
+from ...chain import Blockchain
+from ...errors import InvalidBlock
+from ...params import NetworkParams
+from ...rules import Context, Rule, check_block, required_difficulty
+from ...store import Store
+from .checker import passes
+from .registry import reference
+
+RULE_NAMES = ("block_refusal", "prefer", "mine_block")
+# the rules of edu_chain.rules.BLOCK_RULES that a learner's block_refusal decides
+COVERED_BY_BLOCK_REFUSAL = frozenset({"previous_hash", "timestamp", "difficulty", "proof"})
+
+
+@dataclass
+class Rules:
+    """The three functions a node needs from its learner, and where each came from."""
+
+    block_refusal: Callable = field(default_factory=lambda: reference("block_refusal"))
+    prefer: Callable = field(default_factory=lambda: reference("prefer"))
+    mine_block: Callable = field(default_factory=lambda: reference("mine_block"))
+    origin: dict[str, str] = field(
+        default_factory=lambda: dict.fromkeys(RULE_NAMES, "the reference")
+    )
+
+    @classmethod
+    def from_functions(cls, functions: dict, where: str = "yours", check: bool = True) -> Rules:
+        """Take each rule from ``functions`` when present (and passing its check)."""
+        rules = cls()
+        for name in RULE_NAMES:
+            function = functions.get(name)
+            if function is None:
+                continue
+            if check and not passes(name, function, quiet=True):
+                rules.origin[name] = f"the reference ({where} does not pass its check yet)"
+                continue
+            setattr(rules, name, function)
+            rules.origin[name] = where
+        return rules
+
+    @classmethod
+    def from_file(cls, path: str | Path, check: bool = True) -> Rules:
+        """Rules from a Python file that defines some of block_refusal, prefer, mine_block."""
+        path = Path(path)
+        spec = importlib.util.spec_from_file_location(f"learner_rules_{path.stem}", path)
+        if spec is None or spec.loader is None:
+            raise ValueError(f"{path} cannot be loaded as a Python file")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return cls.from_functions(vars(module), f"yours, from {path.name}", check)
+
+    @classmethod
+    def from_notebooks(cls, folder: str | Path = ".", check: bool = True) -> Rules:
+        """Rules from the learner's solved exercise cells in the notebooks of ``folder``."""
+        functions, where = learner_functions(folder)
+        rules = cls.from_functions(functions, "yours", check)
+        for name in RULE_NAMES:
+            if rules.origin[name] == "yours":
+                rules.origin[name] = f"yours, from {where[name]}"
+        return rules
+
+    def describe(self) -> str:
+        return "\n".join(f"{name:14} {self.origin[name]}" for name in RULE_NAMES)
+
+
+def learner_functions(folder: str | Path) -> tuple[dict[str, Callable], dict[str, str]]:
+    """Run every exercise solution cell of the notebooks in ``folder``, in order, in one
+    namespace; return (name -> function, name -> notebook) for the exercises defined."""
+    namespace: dict = {}
+    functions, where = {}, {}
+    for path in sorted(Path(folder).glob("[0-9][0-9]_*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if cell["cell_type"] != "code" or not meta.get("solution"):
+                continue
+            try:
+                exec(
+                    compile("".join(cell["source"]), f"{path.name}:{meta['grade_id']}", "exec"),
+                    namespace,
+                )
+            except Exception:  # noqa: BLE001 - a broken cell: that exercise stays undone
+                continue
+            name = meta["grade_id"]
+            if callable(namespace.get(name)):
+                functions[name], where[name] = namespace[name], path.name
+    return functions, where
+
+
+class StudentChain(Blockchain):
+    """A chain whose block rules and fork choice are the learner's: ``block_rules`` is the
+    reference rule list with the learner's ``block_refusal`` in place of the rules it
+    covers."""
+
+    def __init__(
+        self,
+        rules: Rules,
+        params: NetworkParams | None = None,
+        store: Store | None = None,
+        **options,
+    ):
+        self.rules = rules
+        self.block_rules = learner_block_rules(rules.block_refusal)
+        self._candidate: list[Block] | None = None
+        super().__init__(params, store if store is not None else Store(), **options)
+
+    def check_block(self, block, block_at, confirmed_before) -> None:
+        check_block(block, block_at, confirmed_before, self.params, self.clock(), self.block_rules)
+
+    def consider_chain(self, candidate):
+        candidate = list(candidate)
+        with self.lock:
+            self._candidate = candidate
+            try:
+                return super().consider_chain(candidate)
+            finally:
+                self._candidate = None
+
+    def prefers(self, work: int, tip_hash: str) -> bool:
+        if self._candidate and self._candidate[-1].hash == tip_hash:
+            return bool(self.rules.prefer(list(self.blocks), self._candidate))
+        # a peer's /health only: we cannot apply the learner's rule without its blocks,
+        # so any different tip is worth fetching; consider_chain then decides
+        return tip_hash != self.tip.hash
+
+
+def learner_block_rules(block_refusal: Callable) -> tuple[Rule, ...]:
+    """:data:`~edu_chain.rules.BLOCK_RULES` with ``block_refusal`` standing in for the
+    rules it covers; every other rule stays the reference's."""
+
+    def yours(block: Block, context: Context) -> None:
+        parent = context.parent(block)
+        difficulty = required_difficulty(context.params, block.index, context.block_at)
+        try:
+            broken = block_refusal(parent, block, difficulty)
+        except Exception as error:  # noqa: BLE001 - the learner's code: refuse, say why
+            raise InvalidBlock(
+                f"your block_refusal raised {type(error).__name__}: {error}", block.index
+            ) from None
+        if broken:
+            raise InvalidBlock(f"breaks the {broken} rule (by your block_refusal)", block.index)
+
+    listed: list[Rule] = []
+    for rule in consensus.BLOCK_RULES:  # read now: a rule added to the list is in it
+        if rule.name not in COVERED_BY_BLOCK_REFUSAL:
+            listed.append(rule)
+        elif not any(r.check is yours for r in listed):
+            listed.append(Rule("block_refusal", yours))
+    return tuple(listed)
+
+
+def mine_with_rules(node, timestamp: int | None = None) -> Block:
+    """Mine the pending posts with the learner's ``mine_block`` and announce the block
+    through the node (so the node's own rules check it, and peers hear of it)."""
+    chain = node.chain
+    with chain.lock:
+        blocks = list(chain.blocks)
+        posts = chain.new_block().transactions  # as many as the rules allow
+    stamp = max(int(time.time()), blocks[-1].timestamp) if timestamp is None else timestamp
+    block = chain.rules.mine_block(blocks, posts, stamp)
+    node.receive_block(block.to_dict())
+    return block
+
+
+def join(network, rules: Rules, name: str = "you", sync_interval: float = 0.5):
+    """Start a node with the learner's rules and join it to a LocalNetwork (every node)."""
+    from ...network.service import Node
+    from ..live.network import LinkCuttingClient, LocalNode, serve_in_thread
+
+    links = LinkCuttingClient()
+    service = Node(StudentChain(rules, network.params), sync_interval=sync_interval, client=links)
+    server, thread, url = serve_in_thread(service, name=name)
+    member = LocalNode(name, service, server, thread, url, links)
+    for other in network.nodes:
+        service.add_peer(other.url)
+        other.node.add_peer(url)
+    network.nodes.append(member)  # network.stop() stops it with the others
+    service.start()
+    service.sync_all()
+    return member

@@ -1,0 +1,116 @@
+"""Checks of notebook 04, proof of work: its exercises' cases, hints and prompts."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import random
+
+from ..course.cases import Case, Exercise
+from . import fixtures as fx
+
+
+def _target_cases():
+    rng = random.Random(10)
+    cases = [
+        Case((f"{2**240 - 1:064x}", 16), "the largest hash that meets 16 bits"),
+        Case((f"{2**240:064x}", 16), "the smallest hash that misses 16 bits"),
+        Case(("f" * 64, 0), "0 bits: every hash meets it"),
+        Case(("0" * 64, 256), "256 bits: only the zero hash"),
+        Case(("0" * 63 + "1", 256), "256 bits, hash 1"),
+    ]
+    for _ in range(12):
+        bits = rng.randint(1, 40)
+        value = rng.getrandbits(256) >> max(0, bits + rng.choice((-1, 0, 1)))
+        cases.append((f"{value:064x}", bits))
+    return cases
+
+
+def _prefix_where_zero_works(bits):
+    for n in range(10_000):
+        prefix = f'{{"try":{n}}}'.encode()
+        if int(hashlib.sha256(prefix + b"0").hexdigest(), 16) < 2 ** (256 - bits):
+            return prefix
+    raise AssertionError("no prefix found")
+
+
+def _nonce_cases():
+    rng = random.Random(11)
+    cases = [
+        Case((b'{"x":1}', 0), "0 bits: the first nonce tried wins"),
+        Case((_prefix_where_zero_works(4), 4), "a prefix whose nonce 0 already works"),
+        Case((_prefix_where_zero_works(6), 6), "another prefix whose nonce 0 works"),
+        (b'{"x":1}', 4),
+        (b'{"x":2}', 8),
+        (b'{"edu":"chain"}', 10),
+    ]
+    for _ in range(6):
+        cases.append((f'{{"seed":{rng.getrandbits(32)}}}'.encode(), rng.randint(1, 12)))
+    return cases
+
+
+def _proof_cases():
+    blocks = fx.chain(5, seed=12)
+    cases = [Case((b,), f"mined block #{b.index}") for b in blocks[1:]]
+    for b in blocks[1:]:
+        for step in range(1, 40):
+            wrong = dataclasses.replace(b, nonce=b.nonce + step)
+            if not wrong.has_valid_proof():
+                cases.append(Case((wrong,), f"block #{b.index} with a nonce that fails"))
+                break
+    cases.append(
+        Case(
+            (fx.stale(cases[-1].args[0], "0" * 64),), "a block that fails but claims the hash 000…0"
+        )
+    )
+    cases.append(Case((dataclasses.replace(blocks[1], difficulty=0, nonce=3),), "0 bits"))
+    cases.append(Case((dataclasses.replace(blocks[2], difficulty=40),), "a 40-bit claim"))
+    return cases
+
+
+EXERCISES = {
+    "meets_target": Exercise(
+        (
+            "the target is a number: 2 ** (256 - target_bits)",
+            "read the digest as a number with int(hex_digest, 16) and compare with <",
+        ),
+        _target_cases,
+        idea="proof validity (the target)",
+        notebook="04",
+        reference="edu_chain.hashing.meets_target",
+        prompt=(
+            "Does a hash meet a target of so many bits? The check tries the hashes exactly at"
+            " the border."
+        ),
+    ),
+    "find_nonce": Exercise(
+        (
+            "start at nonce = 0 (the smallest), and loop",
+            "hash prefix + str(nonce).encode() with hashlib.sha256; stop when "
+            "int(digest, 16) < 2 ** (256 - target_bits), else nonce += 1",
+        ),
+        _nonce_cases,
+        idea="the proof-of-work loop",
+        notebook="04",
+        reference="edu_chain.pow.mine",
+        time_limit=10.0,
+        prompt=(
+            "The miner's loop: try nonces until the hash meets the target. The task asks for "
+            "the *smallest* nonce: the check includes prefixes whose nonce 0 already wins."
+        ),
+    ),
+    "valid_proof": Exercise(
+        (
+            "compute the hash from the fields: block.header_prefix() + str(block.nonce).encode()",
+            "it meets the proof when int(digest, 16) < 2 ** (256 - block.difficulty)",
+        ),
+        _proof_cases,
+        idea="proof validity",
+        notebook="04",
+        reference="edu_chain.block.Block.has_valid_proof",
+        prompt=(
+            "Check a block's proof of work, trusting nothing it claims: the check includes a "
+            "block that claims the hash 000…0."
+        ),
+    ),
+}

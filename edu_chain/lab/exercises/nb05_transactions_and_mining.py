@@ -1,0 +1,137 @@
+"""Checks of notebook 05, transactions and mining: its exercises' cases, hints and prompts."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+from ...block import Block
+from ..course.cases import Case, Exercise
+from . import fixtures as fx
+
+
+def _mine_cases():
+    rng = random.Random(20)
+    cases = []
+    for n in range(6):
+        blocks = fx.chain(rng.randint(1, 4), seed=n % 3)
+        posts = tuple(fx.post(300 + 4 * n + i) for i in range(rng.randint(0, 3)))
+        cases.append((blocks, posts, blocks[-1].timestamp + rng.randint(1, 300)))
+    easy = [fx.genesis(0)]
+    cases.append(Case((easy, (fx.post(1),), easy[0].timestamp + 5), "a 0-bit chain: nonce 0"))
+    return cases
+
+
+def _broken(parent: Block, child: Block, rule: str, rng: random.Random) -> Block:
+    """A copy of ``child`` (a valid child of ``parent``) that breaks ``rule`` and only it."""
+    if rule == "index":
+        return dataclasses.replace(child, index=child.index + rng.choice((1, 2, -1)))
+    if rule == "previous_hash":
+        return fx.mine(dataclasses.replace(child, previous_hash=f"{rng.getrandbits(256):064x}"))
+    if rule == "timestamp":
+        return fx.mine(dataclasses.replace(child, timestamp=parent.timestamp - rng.randint(1, 99)))
+    if rule == "difficulty":
+        return fx.mine(dataclasses.replace(child, difficulty=child.difficulty - rng.randint(1, 3)))
+    for step in range(1, 200):
+        wrong = dataclasses.replace(child, nonce=child.nonce + step)
+        if not wrong.has_valid_proof():
+            return fx.stale(wrong, child.hash)  # it even claims the valid hash
+    raise AssertionError("no failing nonce")
+
+
+RULES = ("index", "previous_hash", "timestamp", "difficulty", "proof")
+
+
+def _refusal_cases():
+    rng = random.Random(21)
+    blocks = fx.chain(6, seed=2)
+    cases = [Case((blocks[i - 1], blocks[i], fx.BITS), f"valid block #{i}") for i in (1, 3, 5)]
+    for n in range(15):
+        i = rng.randrange(1, 6)
+        rule = RULES[n % 5]
+        cases.append(
+            Case(
+                (blocks[i - 1], _broken(blocks[i - 1], blocks[i], rule, rng), fx.BITS),
+                f"block #{i} breaking the {rule} rule",
+            )
+        )
+    both = dataclasses.replace(blocks[2], index=9, timestamp=0)
+    cases.append(Case((blocks[1], both, fx.BITS), "a block breaking index AND timestamp"))
+    same_time = fx.mine(dataclasses.replace(blocks[3], timestamp=blocks[2].timestamp))
+    cases.append(
+        Case((blocks[2], same_time, fx.BITS), "the same timestamp as its parent (allowed)")
+    )
+    return cases
+
+
+def _invalid_chains():
+    rng = random.Random(22)
+    cases = [
+        Case((fx.chain(5, seed=1), fx.BITS), "a valid chain"),
+        Case((fx.chain(1, seed=1), fx.BITS), "the genesis block alone"),
+    ]
+    for n in range(12):
+        blocks = fx.chain(rng.randint(3, 7), seed=n % 4)
+        i = rng.randrange(1, len(blocks))
+        rule = RULES[n % 5]
+        blocks[i] = _broken(blocks[i - 1], blocks[i], rule, rng)
+        if rule != "previous_hash" and rule != "index" and i + 1 < len(blocks):
+            for j in range(i + 1, len(blocks)):  # re-link the rest: only block i is wrong
+                relinked = dataclasses.replace(blocks[j], previous_hash=blocks[j - 1].hash)
+                blocks[j] = fx.mine(relinked)
+        cases.append(Case((blocks, fx.BITS), f"{len(blocks)} blocks, #{i} breaks {rule}"))
+    return cases
+
+
+EXERCISES = {
+    "mine_block": Exercise(
+        (
+            "build the template: Block(tip.index + 1, timestamp, tip.hash, tip.difficulty, "
+            "tuple(posts), 0)",
+            "loop nonce = 0, 1, …: hash template.header_prefix() + str(nonce).encode() until it "
+            "meets tip.difficulty bits (or call your find_nonce)",
+            "return template.with_nonce(nonce)",
+        ),
+        _mine_cases,
+        idea="the proof-of-work loop and adding a block",
+        notebook="05",
+        reference="edu_chain.chain.Blockchain.mine",
+        time_limit=10.0,
+        prompt=(
+            "Mine the next block yourself: build it on the tip with the pending posts "
+            "(`from edu_chain.block import Block`), then run your proof-of-work loop on "
+            "it: `block.header_prefix()` gives the bytes before the nonce."
+        ),
+    ),
+    "block_refusal": Exercise(
+        (
+            "check the rules in the order given and return the name of the first that fails",
+            "the link: block.index == parent.index + 1 and block.previous_hash == parent.hash",
+            "the proof: compute the hash from block.header_prefix() + str(block.nonce).encode(); "
+            "never use block.hash",
+        ),
+        _refusal_cases,
+        idea="adding a block (link and proof checks)",
+        notebook="05",
+        reference="edu_chain.chain.Blockchain.check_block",
+        prompt=(
+            "The rules a node applies before it adds a block: the link (index and previous "
+            "hash), time, difficulty and proof. Name the first rule broken, so that a peer "
+            "can be told why. Notebook 14 runs this function inside a real node."
+        ),
+    ),
+    "first_invalid_block": Exercise(
+        (
+            "for i in range(1, len(blocks)): check blocks[i] against blocks[i - 1]",
+            "reuse your block_refusal: the first i where it returns a rule gives (i, rule)",
+        ),
+        _invalid_chains,
+        idea="whole-chain validation naming the bad block and rule",
+        notebook="05",
+        reference="edu_chain.chain.Blockchain.validate_chain",
+        prompt=(
+            "Validate a whole chain a peer sent, block by block, and say which block is bad "
+            "and which rule it broke — as `Blockchain.validate_chain` does."
+        ),
+    ),
+}

@@ -1,0 +1,107 @@
+"""Checks of notebook 08, a network: its exercises' cases, hints and prompts."""
+
+from __future__ import annotations
+
+import random
+
+from ..course.cases import Case, Exercise
+from . import fixtures as fx
+
+
+def _healths():
+    rng = random.Random(26)
+    tips = [f"{rng.getrandbits(256):064x}" for _ in range(4)]
+    cases = [Case(([{"tip": tips[0]}],), "one node")]
+    for n in range(10):
+        count = rng.randint(2, 6)
+        chosen = [rng.choice(tips[: 1 + n % 3]) for _ in range(count)]
+        cases.append(([{"tip": t, "height": rng.randint(0, 9)} for t in chosen],))
+    return cases
+
+
+def _branches():
+    """(ours, theirs) pairs: lighter-but-longer, heavier-but-shorter, ties both ways."""
+    base = fx.chain(4, seed=5)
+    pairs = [
+        (
+            fx.fork(base, 2, 4, seed=1),
+            fx.fork(base, 2, 2, seed=2, bits=fx.BITS + 2),
+            "theirs is shorter but heavier",
+        ),
+        (
+            fx.fork(base, 2, 2, seed=3, bits=fx.BITS + 2),
+            fx.fork(base, 2, 5, seed=4),
+            "theirs is longer but lighter",
+        ),
+        (base, fx.fork(base, 4, 1, seed=5), "theirs is ours plus one block"),
+        (base, list(base), "the same chain"),
+        (fx.fork(base, 2, 3, seed=6), fx.fork(base, 1, 3, seed=7), "theirs is 1 block longer"),
+    ]
+    a, b = fx.fork(base, 3, 2, seed=8), fx.fork(base, 3, 2, seed=9)
+    low, high = (a, b) if a[-1].hash < b[-1].hash else (b, a)
+    pairs += [
+        (high, low, "equal work, their tip hash is lower"),
+        (low, high, "equal work, their tip hash is higher"),
+    ]
+    return pairs
+
+
+def _orphan_cases():
+    return [Case((ours, theirs), label) for ours, theirs, label in _branches()]
+
+
+def _peer_cases():
+    rng = random.Random(27)
+    cases = []
+    for _ in range(12):
+        our_work = rng.randint(1, 8) * 256
+        our_tip = f"{rng.getrandbits(256):064x}"
+        healths = [
+            {
+                "url": f"http://127.0.0.1:{8000 + i}",
+                "total_work": our_work + rng.choice((-256, 0, 0, 256, 512)),
+                "tip": rng.choice((our_tip, f"{rng.getrandbits(256):064x}")),
+            }
+            for i in range(rng.randint(0, 4))
+        ]
+        cases.append((our_work, our_tip, healths))
+    return cases
+
+
+EXERCISES = {
+    "all_agree": Exercise(
+        "collect the 'tip' of every health answer in a set: they agree when it has one element",
+        _healths,
+        notebook="08",
+        reference="edu_chain.lab.live.network.LocalNetwork.converged",
+        prompt=("Has the network converged? Look at every node's `/health`."),
+    ),
+    "orphaned_posts": Exercise(
+        (
+            "find the fork point as in switch_chain",
+            "keep each post of ours[fork:] whose id is in none of theirs' blocks",
+        ),
+        _orphan_cases,
+        idea="orphaned posts back to the pool",
+        notebook="08",
+        reference="edu_chain.chain.ChainUpdate.returned_posts",
+        prompt=(
+            "After a partition heals, one side's blocks are dropped. Which of their posts "
+            "must go back to the pool?"
+        ),
+    ),
+    "best_peer": Exercise(
+        (
+            "a peer beats us when its total_work is larger, or equal with a lower tip hash",
+            "among those that beat us, keep the best by the same rule; None if none beats us",
+        ),
+        _peer_cases,
+        idea="the fork-choice rule across peers",
+        notebook="08",
+        reference="edu_chain.network.service.Node._is_ahead",
+        prompt=(
+            "A node asks each peer's `/health` for its total work and tip. Which peer should "
+            "it sync from — if any?"
+        ),
+    ),
+}

@@ -1,0 +1,1 @@
+"""Pictures for the notebooks (matplotlib): chains, trees, experiments, attacks, incentives."""

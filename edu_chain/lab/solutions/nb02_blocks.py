@@ -1,0 +1,84 @@
+"""Reference answers of notebook 02, blocks.
+
+Its checks: :mod:`edu_chain.lab.exercises.nb02_blocks`.
+"""
+
+
+def header_bytes(block):
+    """Return the bytes a block's hash covers: the canonical JSON of its five header
+    fields (difficulty, index, merkle_root, previous_hash, timestamp), then its nonce
+    written in decimal digits."""
+    import json
+    fields = {"difficulty": block.difficulty, "index": block.index,
+              "merkle_root": block.merkle_root, "previous_hash": block.previous_hash,
+              "timestamp": block.timestamp}
+    prefix = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return prefix.encode("utf-8") + str(block.nonce).encode("ascii")
+
+
+def block_hash(block):
+    """Return the block's hex SHA-256, computed from its header fields and nonce.
+    Never trust `block.hash`: it is what the block claims, not what it is."""
+    import hashlib
+    import json
+    fields = {"difficulty": block.difficulty, "index": block.index,
+              "merkle_root": block.merkle_root, "previous_hash": block.previous_hash,
+              "timestamp": block.timestamp}
+    prefix = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(prefix.encode("utf-8") + str(block.nonce).encode()).hexdigest()
+
+
+def merkle_root(leaf_ids):
+    """Return the hex Merkle root of a list of hex ids. A leaf is the SHA-256 of the byte
+    0x00 and the id's 32 bytes; a parent is the SHA-256 of 0x01, left and right; an odd
+    last node is carried up unchanged; the root of no leaves is sha256(b"")."""
+    import hashlib
+    if not leaf_ids:
+        return hashlib.sha256(b"").hexdigest()
+    level = [hashlib.sha256(b"\x00" + bytes.fromhex(leaf)).digest() for leaf in leaf_ids]
+    while len(level) > 1:
+        parents = [hashlib.sha256(b"\x01" + level[i] + level[i + 1]).digest()
+                   for i in range(0, len(level) - 1, 2)]
+        level = parents + level[-1:] if len(level) % 2 else parents
+    return level[0].hex()
+
+
+def merkle_proof(leaf_ids, position):
+    """The inclusion proof of the leaf at `position`: from the bottom up, a list of
+    (side, sibling hex) with side "left" or "right" (where the sibling sits), or
+    ("carried", "") at a level where the node had no sibling."""
+    import hashlib
+    level = [hashlib.sha256(b"\x00" + bytes.fromhex(leaf)).digest() for leaf in leaf_ids]
+    index, proof = position, []
+    while len(level) > 1:
+        if index % 2:
+            proof.append(("left", level[index - 1].hex()))
+        elif index + 1 < len(level):
+            proof.append(("right", level[index + 1].hex()))
+        else:
+            proof.append(("carried", ""))
+        parents = [hashlib.sha256(b"\x01" + level[i] + level[i + 1]).digest()
+                   for i in range(0, len(level) - 1, 2)]
+        level = parents + level[-1:] if len(level) % 2 else parents
+        index //= 2
+    return proof
+
+
+def verify_inclusion(leaf, position, siblings, root):
+    """True when the proof leads from the post id `leaf` (at `position`) to `root`: at each
+    level the sibling must sit on the side the position says (odd: left, even: right), and
+    "carried" is allowed only for an even index."""
+    import hashlib
+    node, index = hashlib.sha256(b"\x00" + bytes.fromhex(leaf)).digest(), position
+    for side, sibling in siblings:
+        if side == "carried":
+            if index % 2:
+                return False
+        elif side != ("left" if index % 2 else "right"):
+            return False
+        else:
+            pair = (bytes.fromhex(sibling) + node if side == "left"
+                    else node + bytes.fromhex(sibling))
+            node = hashlib.sha256(b"\x01" + pair).digest()
+        index //= 2
+    return index == 0 and node.hex() == root

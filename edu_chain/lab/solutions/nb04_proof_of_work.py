@@ -1,0 +1,30 @@
+"""Reference answers of notebook 04, proof of work.
+
+Its checks: :mod:`edu_chain.lab.exercises.nb04_proof_of_work`.
+"""
+
+
+def meets_target(hex_digest, target_bits):
+    """True when the digest, read as a 256-bit number, is below 2 ** (256 - target_bits)."""
+    return int(hex_digest, 16) < 2 ** (256 - target_bits)
+
+
+def find_nonce(prefix, target_bits):
+    """Return the smallest nonce (0, 1, 2, …) for which sha256(prefix + the nonce's
+    decimal digits) is below 2 ** (256 - target_bits)."""
+    import hashlib
+    nonce = 0
+    while True:
+        digest = hashlib.sha256(prefix + str(nonce).encode()).hexdigest()
+        if int(digest, 16) < 2 ** (256 - target_bits):
+            return nonce
+        nonce += 1
+
+
+def valid_proof(block):
+    """True when the block's hash, computed from its fields (not `block.hash`), has at
+    least `block.difficulty` leading zero bits."""
+    import hashlib
+    prefix = block.header_prefix()
+    digest = hashlib.sha256(prefix + str(block.nonce).encode()).hexdigest()
+    return int(digest, 16) < 2 ** (256 - block.difficulty)

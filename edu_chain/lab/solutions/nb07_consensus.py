@@ -1,0 +1,50 @@
+"""Reference answers of notebook 07, consensus.
+
+Its checks: :mod:`edu_chain.lab.exercises.nb07_consensus`.
+"""
+
+
+def chain_work(blocks):
+    """The cumulative work of a chain: the sum of 2 ** difficulty over its blocks."""
+    return sum(2 ** block.difficulty for block in blocks)
+
+
+def prefer(ours, theirs):
+    """The fork-choice rule: True when chain `theirs` should replace `ours`: it has more
+    cumulative work, or equal work and a lower tip hash (the tie-break)."""
+    work_ours = sum(2 ** b.difficulty for b in ours)
+    work_theirs = sum(2 ** b.difficulty for b in theirs)
+    return work_theirs > work_ours or (work_theirs == work_ours
+                                       and theirs[-1].hash < ours[-1].hash)
+
+
+def switch_chain(ours, theirs, pool):
+    """Apply the fork choice: return (chain, pool). If `theirs` wins, the chain is
+    `theirs` and the pool holds our pending posts not confirmed by `theirs` plus the posts
+    of our dropped blocks that `theirs` does not hold; otherwise (ours, pool) unchanged."""
+    work_ours = sum(2 ** b.difficulty for b in ours)
+    work_theirs = sum(2 ** b.difficulty for b in theirs)
+    if not (work_theirs > work_ours
+            or (work_theirs == work_ours and theirs[-1].hash < ours[-1].hash)):
+        return list(ours), list(pool)
+    fork = 0
+    while fork < min(len(ours), len(theirs)) and ours[fork].hash == theirs[fork].hash:
+        fork += 1
+    confirmed = {p.id for b in theirs for p in b.transactions}
+    new_pool = [p for p in pool if p.id not in confirmed]
+    for block in ours[fork:]:
+        for post in block.transactions:
+            if post.id not in confirmed and post.id not in {p.id for p in new_pool}:
+                new_pool.append(post)
+    return list(theirs), new_pool
+
+
+def next_difficulty(bits, actual_seconds, interval, target_seconds):
+    """The retarget rule: the last `interval` blocks spanned `actual_seconds` (at least 1)
+    where target_seconds * (interval - 1) was wanted; move by round(log2(wanted / actual))
+    bits, at most 2 either way, and keep the result between 1 and 64."""
+    import math
+    wanted = target_seconds * (interval - 1)
+    step = round(math.log2(wanted / max(1, actual_seconds)))
+    step = max(-2, min(2, step))
+    return max(1, min(64, bits + step))

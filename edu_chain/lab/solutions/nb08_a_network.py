@@ -1,0 +1,33 @@
+"""Reference answers of notebook 08, a network.
+
+Its checks: :mod:`edu_chain.lab.exercises.nb08_a_network`.
+"""
+
+
+def all_agree(healths):
+    """True when every /health answer in the list reports the same 'tip'."""
+    return len({health["tip"] for health in healths}) == 1
+
+
+def orphaned_posts(ours, theirs):
+    """The posts of our blocks after the fork point that `theirs` does not hold, in
+    chain order: what must go back to the pool if we switch to `theirs`."""
+    fork = 0
+    while fork < min(len(ours), len(theirs)) and ours[fork].hash == theirs[fork].hash:
+        fork += 1
+    held = {p.id for b in theirs for p in b.transactions}
+    return [p for b in ours[fork:] for p in b.transactions if p.id not in held]
+
+
+def best_peer(our_work, our_tip, healths):
+    """Among /health answers {'url', 'total_work', 'tip'}, return the url of the best chain
+    that beats ours by the fork-choice rule (more work; equal work: lower tip hash), or
+    None when no peer beats ours."""
+    def key(work, tip):
+        return (work, -int(tip, 16))     # more work first; then the lower tip hash
+    best = None
+    for health in healths:
+        mine = key(health["total_work"], health["tip"])
+        if mine > key(our_work, our_tip) and (best is None or mine > best[0]):
+            best = (mine, health["url"])
+    return None if best is None else best[1]

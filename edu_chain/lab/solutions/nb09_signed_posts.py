@@ -1,0 +1,44 @@
+"""Reference answers of notebook 09, signed posts.
+
+Its checks: :mod:`edu_chain.lab.exercises.nb09_signed_posts`.
+"""
+
+
+def post_id(post):
+    """The post's id: the hex SHA-256 of the canonical JSON of author, content, timestamp
+    and public_key (everything but the signature)."""
+    import hashlib
+    import json
+    fields = {"author": post.author, "content": post.content,
+              "timestamp": post.timestamp, "public_key": post.public_key}
+    data = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def sign_post(private_key, author, content, timestamp):
+    """Return the hex Ed25519 signature, made with `private_key`, over the canonical JSON
+    of {author, content, timestamp, public_key} where public_key is the hex of the key's
+    32 raw public bytes."""
+    import json
+    from cryptography.hazmat.primitives import serialization
+    public = private_key.public_key().public_bytes(serialization.Encoding.Raw,
+                                                   serialization.PublicFormat.Raw).hex()
+    message = json.dumps({"author": author, "content": content, "timestamp": timestamp,
+                          "public_key": public}, sort_keys=True, separators=(",", ":"),
+                         ensure_ascii=False).encode("utf-8")
+    return private_key.sign(message).hex()
+
+
+def is_authentic(post):
+    """True when the post is signed and its signature verifies with its public key over
+    post.signed_bytes(); False for unsigned, altered or forged posts."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    if post.signature is None:
+        return False
+    key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(post.public_key))
+    try:
+        key.verify(bytes.fromhex(post.signature), post.signed_bytes())
+        return True
+    except InvalidSignature:
+        return False

@@ -1,0 +1,1 @@
+"""Mining-cost sweeps: trials, the runner that runs them, exact statistics, progress bars."""
