@@ -39,15 +39,25 @@ from ...store import Store
 from .checker import passes
 from .registry import reference
 
-RULE_NAMES = ("block_refusal", "prefer", "mine_block")
+# every consensus function of the learner's that a node runs, in the order a block meets them
+RULE_NAMES = ("block_hash", "merkle_root", "valid_proof", "block_refusal", "prefer", "mine_block")
 # the rules of edu_chain.rules.BLOCK_RULES that a learner's block_refusal decides
 COVERED_BY_BLOCK_REFUSAL = frozenset({"previous_hash", "timestamp", "difficulty", "proof"})
 
 
 @dataclass
 class Rules:
-    """The three functions a node needs from its learner, and where each came from."""
+    """The learner's functions a node runs, and where each came from (the reference for
+    any the learner has not written, or that does not pass its check yet).
 
+    ``block_hash`` (02), ``merkle_root`` (02) and ``valid_proof`` (04) recompute what each
+    block claims, ``block_refusal`` (05) decides the rules it covers, ``prefer`` (07, with
+    the learner's ``chain_work`` inside it when it calls it) chooses between chains, and
+    ``mine_block`` (05) mines."""
+
+    block_hash: Callable = field(default_factory=lambda: reference("block_hash"))
+    merkle_root: Callable = field(default_factory=lambda: reference("merkle_root"))
+    valid_proof: Callable = field(default_factory=lambda: reference("valid_proof"))
     block_refusal: Callable = field(default_factory=lambda: reference("block_refusal"))
     prefer: Callable = field(default_factory=lambda: reference("prefer"))
     mine_block: Callable = field(default_factory=lambda: reference("mine_block"))
@@ -64,7 +74,11 @@ class Rules:
             if function is None:
                 continue
             if check and not passes(name, function, quiet=True):
-                rules.origin[name] = f"the reference ({where} does not pass its check yet)"
+                rules.origin[name] = (
+                    "the reference (you have not written it yet)"
+                    if _unwritten(function)
+                    else f"the reference ({where} does not pass its check yet)"
+                )
                 continue
             setattr(rules, name, function)
             rules.origin[name] = where
@@ -72,7 +86,7 @@ class Rules:
 
     @classmethod
     def from_file(cls, path: str | Path, check: bool = True) -> Rules:
-        """Rules from a Python file that defines some of block_refusal, prefer, mine_block."""
+        """Rules from a Python file that defines some of the functions of ``RULE_NAMES``."""
         path = Path(path)
         spec = importlib.util.spec_from_file_location(f"learner_rules_{path.stem}", path)
         if spec is None or spec.loader is None:
@@ -93,6 +107,12 @@ class Rules:
 
     def describe(self) -> str:
         return "\n".join(f"{name:14} {self.origin[name]}" for name in RULE_NAMES)
+
+
+def _unwritten(function: Callable) -> bool:
+    """Is this the notebook's stub, whose only act is ``raise NotImplementedError()``?"""
+    code = getattr(function, "__code__", None)
+    return code is not None and code.co_names == ("NotImplementedError",)
 
 
 def learner_functions(folder: str | Path) -> tuple[dict[str, Callable], dict[str, str]]:
@@ -131,7 +151,7 @@ class StudentChain(Blockchain):
         **options,
     ):
         self.rules = rules
-        self.block_rules = learner_block_rules(rules.block_refusal)
+        self.block_rules = learner_block_rules(rules)
         self._candidate: list[Block] | None = None
         super().__init__(params, store if store is not None else Store(), **options)
 
@@ -155,29 +175,69 @@ class StudentChain(Blockchain):
         return tip_hash != self.tip.hash
 
 
-def learner_block_rules(block_refusal: Callable) -> tuple[Rule, ...]:
-    """:data:`~edu_chain.rules.BLOCK_RULES` with ``block_refusal`` standing in for the
-    rules it covers; every other rule stays the reference's."""
+def learner_block_rules(learner: Rules | Callable) -> tuple[Rule, ...]:
+    """:data:`~edu_chain.rules.BLOCK_RULES` as the learner's node runs it: the learner's
+    ``block_hash``, ``merkle_root`` and ``valid_proof`` first (each recomputes what the
+    block claims and must agree with it), then the list with the learner's
+    ``block_refusal`` standing in for the rules it covers; every other rule stays the
+    reference's. (A bare function is taken as the ``block_refusal`` of otherwise
+    reference rules.)"""
+    if not isinstance(learner, Rules):
+        learner = Rules(block_refusal=learner)
+    block_refusal = learner.block_refusal
 
     def yours(block: Block, context: Context) -> None:
         parent = context.parent(block)
         difficulty = required_difficulty(context.params, block.index, context.block_at)
-        try:
-            broken = block_refusal(parent, block, difficulty)
-        except Exception as error:  # noqa: BLE001 - the learner's code: refuse, say why
-            raise InvalidBlock(
-                f"your block_refusal raised {type(error).__name__}: {error}", block.index
-            ) from None
+        broken = _ask(block, "block_refusal", block_refusal, parent, block, difficulty)
         if broken:
             raise InvalidBlock(f"breaks the {broken} rule (by your block_refusal)", block.index)
 
-    listed: list[Rule] = []
+    def your_hash(block: Block, context: Context) -> None:
+        computed = _ask(block, "block_hash", learner.block_hash, block)
+        if computed != block.hash:
+            raise InvalidBlock(
+                f"your block_hash gives {str(computed)[:16]}…, but its header hashes to "
+                f"{block.hash[:16]}…",
+                block.index,
+            )
+
+    def your_root(block: Block, context: Context) -> None:
+        computed = _ask(
+            block, "merkle_root", learner.merkle_root, [p.id for p in block.transactions]
+        )
+        if computed != block.merkle_root:
+            raise InvalidBlock(
+                f"your merkle_root gives {str(computed)[:16]}…, but the header commits to "
+                f"{block.merkle_root[:16]}…",
+                block.index,
+            )
+
+    def your_proof(block: Block, context: Context) -> None:
+        if not _ask(block, "valid_proof", learner.valid_proof, block):
+            raise InvalidBlock("has no valid proof of work (by your valid_proof)", block.index)
+
+    listed: list[Rule] = [
+        Rule("block_hash", your_hash, needs_chain=False),
+        Rule("merkle_root", your_root, needs_chain=False),
+        Rule("valid_proof", your_proof, needs_chain=False),
+    ]
     for rule in consensus.BLOCK_RULES:  # read now: a rule added to the list is in it
         if rule.name not in COVERED_BY_BLOCK_REFUSAL:
             listed.append(rule)
         elif not any(r.check is yours for r in listed):
             listed.append(Rule("block_refusal", yours))
     return tuple(listed)
+
+
+def _ask(block: Block, name: str, function: Callable, *args):
+    """Call the learner's ``function``; an exception refuses the block, saying why."""
+    try:
+        return function(*args)
+    except Exception as error:  # noqa: BLE001 - the learner's code: refuse, say why
+        raise InvalidBlock(
+            f"your {name} raised {type(error).__name__}: {error}", block.index
+        ) from None
 
 
 def mine_with_rules(node, timestamp: int | None = None) -> Block:
