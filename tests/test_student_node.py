@@ -128,6 +128,8 @@ def test_the_learners_hash_root_and_proof_run_in_the_node():
         ({"block_hash": hash_without_nonce}, "your block_hash gives"),
         ({"merkle_root": bitcoins_root}, "your merkle_root gives"),
         ({"valid_proof": lambda block: False}, "by your valid_proof"),
+        ({"header_bytes": lambda block: block.header_prefix()}, "your header_bytes gives"),
+        ({"post_id": lambda post: post.id[::-1]}, "your post_id of post"),
     ):
         student = StudentChain(Rules.from_functions(wrong, check=False), PARAMS)
         with pytest.raises(InvalidChain, match=says):
@@ -135,5 +137,37 @@ def test_the_learners_hash_root_and_proof_run_in_the_node():
     rules = Rules.from_functions({"merkle_root": bitcoins_root})  # checked: it fails
     assert "does not pass its check" in rules.origin["merkle_root"]
     described = Rules().describe()
-    for name in ("block_hash", "merkle_root", "valid_proof", "block_refusal", "prefer"):
+    for name in ("header_bytes", "block_hash", "post_id", "merkle_root", "valid_proof"):
         assert name in described
+
+
+def test_the_learners_validation_and_switch_run_in_the_node():
+    """first_invalid_block judges every chain offered; switch_chain decides the pool, so a
+    switch that forgets orphaned posts loses them in the node too."""
+    base = _grown(Blockchain(PARAMS), count=1)
+    ours, theirs = Blockchain(PARAMS), Blockchain(PARAMS)
+    for chain in (ours, theirs):
+        chain.consider_chain(base.blocks)
+    ours.add_post(Post("alice", "on the branch that loses", 1767229000))
+    ours.mine(timestamp=1767229100)
+    for n in range(2):
+        theirs.mine(timestamp=1767229100 + 60 * n, allow_empty=True)
+
+    def forgetful(ours_blocks, theirs_blocks, pool):
+        held = {p.id for b in theirs_blocks for p in b.transactions}
+        return list(theirs_blocks), [p for p in pool if p.id not in held]
+
+    outcomes = {}
+    for label, functions in (("reference", {}), ("forgetful", {"switch_chain": forgetful})):
+        node = StudentChain(Rules.from_functions(functions, check=False), PARAMS)
+        node.consider_chain(ours.blocks)
+        update = node.consider_chain(theirs.blocks)
+        assert update.adopted and node.tip.hash == theirs.tip.hash
+        outcomes[label] = [p.content for p in node.pending_posts()]
+    assert outcomes == {"reference": ["on the branch that loses"], "forgetful": []}
+
+    suspicious = Rules.from_functions(
+        {"first_invalid_block": lambda blocks, difficulty: (1, "proof")}, check=False
+    )
+    with pytest.raises(InvalidChain, match="by your first_invalid_block"):
+        StudentChain(suspicious, PARAMS).consider_chain(theirs.blocks)

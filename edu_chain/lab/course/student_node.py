@@ -22,6 +22,7 @@ Coupling to the kit is kept small and public: the chain overrides ``check_block`
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import time
@@ -31,8 +32,8 @@ from pathlib import Path
 
 from ... import rules as consensus
 from ...block import Block
-from ...chain import Blockchain
-from ...errors import InvalidBlock
+from ...chain import Blockchain, ChainUpdate
+from ...errors import InvalidBlock, InvalidChain
 from ...params import NetworkParams
 from ...rules import Context, Rule, check_block, required_difficulty
 from ...store import Store
@@ -40,7 +41,18 @@ from .checker import passes
 from .registry import reference
 
 # every consensus function of the learner's that a node runs, in the order a block meets them
-RULE_NAMES = ("block_hash", "merkle_root", "valid_proof", "block_refusal", "prefer", "mine_block")
+RULE_NAMES = (
+    "header_bytes",
+    "block_hash",
+    "merkle_root",
+    "valid_proof",
+    "post_id",
+    "block_refusal",
+    "first_invalid_block",
+    "prefer",
+    "switch_chain",
+    "mine_block",
+)
 # the rules of edu_chain.rules.BLOCK_RULES that a learner's block_refusal decides
 COVERED_BY_BLOCK_REFUSAL = frozenset({"previous_hash", "timestamp", "difficulty", "proof"})
 
@@ -50,17 +62,24 @@ class Rules:
     """The learner's functions a node runs, and where each came from (the reference for
     any the learner has not written, or that does not pass its check yet).
 
-    ``block_hash`` (02), ``merkle_root`` (02) and ``valid_proof`` (04) recompute what each
-    block claims, ``block_refusal`` (05) decides the rules it covers, ``prefer`` (07, with
-    the learner's ``chain_work`` inside it when it calls it) chooses between chains, and
+    ``header_bytes``, ``block_hash``, ``merkle_root`` (02), ``valid_proof`` (04) and
+    ``post_id`` (09) recompute what each block and post claims; ``block_refusal`` (05)
+    decides the rules it covers; ``first_invalid_block`` (05) validates every chain a peer
+    offers (on a network of fixed difficulty: it takes one); ``prefer`` (07, with the
+    learner's ``chain_work`` inside it when it calls it) chooses between chains;
+    ``switch_chain`` (07) decides which posts go back to the pool on a switch; and
     ``mine_block`` (05) mines."""
 
+    header_bytes: Callable = field(default_factory=lambda: reference("header_bytes"))
     block_hash: Callable = field(default_factory=lambda: reference("block_hash"))
     merkle_root: Callable = field(default_factory=lambda: reference("merkle_root"))
     valid_proof: Callable = field(default_factory=lambda: reference("valid_proof"))
+    post_id: Callable = field(default_factory=lambda: reference("post_id"))
     block_refusal: Callable = field(default_factory=lambda: reference("block_refusal"))
     prefer: Callable = field(default_factory=lambda: reference("prefer"))
     mine_block: Callable = field(default_factory=lambda: reference("mine_block"))
+    first_invalid_block: Callable = field(default_factory=lambda: reference("first_invalid_block"))
+    switch_chain: Callable = field(default_factory=lambda: reference("switch_chain"))
     origin: dict[str, str] = field(
         default_factory=lambda: dict.fromkeys(RULE_NAMES, "the reference")
     )
@@ -161,11 +180,52 @@ class StudentChain(Blockchain):
     def consider_chain(self, candidate):
         candidate = list(candidate)
         with self.lock:
+            self._check_with_learners_validation(candidate)
             self._candidate = candidate
             try:
                 return super().consider_chain(candidate)
             finally:
                 self._candidate = None
+
+    def _check_with_learners_validation(self, candidate: list[Block]) -> None:
+        """The learner's ``first_invalid_block`` on the whole chain offered (it takes one
+        difficulty, so it runs on networks that do not retarget)."""
+        if self.params.retarget_interval is not None or len(candidate) < 2:
+            return
+        try:
+            found = self.rules.first_invalid_block(candidate, self.params.difficulty)
+        except Exception as error:  # noqa: BLE001 - the learner's code: refuse, say why
+            raise InvalidChain(
+                f"your first_invalid_block raised {type(error).__name__}: {error}", 0
+            ) from None
+        if found:
+            position, rule = found
+            raise InvalidChain(
+                f"block #{position} breaks the {rule} rule (by your first_invalid_block)",
+                position,
+            )
+
+    def _reorganise(self, fork: int, new_blocks: list[Block]) -> ChainUpdate:
+        """The kit's switch, then the learner's ``switch_chain`` decides the pool: a post it
+        leaves out is dropped (a switch that forgets orphaned posts loses them, as it would
+        in a real node). It can only take posts away: one the kit would not pool (a post the
+        new chain already holds) is never added."""
+        ours, pool = list(self.blocks), list(self.pending.values())
+        theirs = ours[:fork] + list(new_blocks)
+        update = super()._reorganise(fork, new_blocks)
+        try:
+            _, their_pool = self.rules.switch_chain(ours, theirs, pool)
+            kept = {post.id for post in their_pool}
+        except Exception:  # noqa: BLE001 - the learner's code: the kit's pool stands
+            return update
+        lost = [post_id for post_id in self.pending if post_id not in kept]
+        if lost:
+            self.store.apply(pool_remove=lost)
+            for post_id in lost:
+                del self.pending[post_id]
+            update.returned_posts = [p for p in update.returned_posts if p.id in kept]
+            update.reason += f"; your switch_chain left {len(lost)} post(s) out of the pool"
+        return update
 
     def prefers(self, work: int, tip_hash: str) -> bool:
         if self._candidate and self._candidate[-1].hash == tip_hash:
@@ -177,10 +237,10 @@ class StudentChain(Blockchain):
 
 def learner_block_rules(learner: Rules | Callable) -> tuple[Rule, ...]:
     """:data:`~edu_chain.rules.BLOCK_RULES` as the learner's node runs it: the learner's
-    ``block_hash``, ``merkle_root`` and ``valid_proof`` first (each recomputes what the
-    block claims and must agree with it), then the list with the learner's
-    ``block_refusal`` standing in for the rules it covers; every other rule stays the
-    reference's. (A bare function is taken as the ``block_refusal`` of otherwise
+    ``header_bytes``, ``block_hash``, ``post_id``, ``merkle_root`` and ``valid_proof``
+    first (each recomputes what the block claims and must agree with it), then the list
+    with the learner's ``block_refusal`` standing in for the rules it covers; every other
+    rule stays the reference's. (A bare function is taken as the ``block_refusal`` of otherwise
     reference rules.)"""
     if not isinstance(learner, Rules):
         learner = Rules(block_refusal=learner)
@@ -192,6 +252,22 @@ def learner_block_rules(learner: Rules | Callable) -> tuple[Rule, ...]:
         broken = _ask(block, "block_refusal", block_refusal, parent, block, difficulty)
         if broken:
             raise InvalidBlock(f"breaks the {broken} rule (by your block_refusal)", block.index)
+
+    def your_header(block: Block, context: Context) -> None:
+        header = _ask(block, "header_bytes", learner.header_bytes, block)
+        if not isinstance(header, bytes) or hashlib.sha256(header).hexdigest() != block.hash:
+            raise InvalidBlock(
+                "your header_bytes gives bytes that do not hash to the block's hash "
+                f"{block.hash[:16]}…",
+                block.index,
+            )
+
+    def your_post_ids(block: Block, context: Context) -> None:
+        for post in block.transactions:
+            if _ask(block, "post_id", learner.post_id, post) != post.id:
+                raise InvalidBlock(
+                    f"your post_id of post {post.id[:12]} gives another id", block.index
+                )
 
     def your_hash(block: Block, context: Context) -> None:
         computed = _ask(block, "block_hash", learner.block_hash, block)
@@ -218,7 +294,9 @@ def learner_block_rules(learner: Rules | Callable) -> tuple[Rule, ...]:
             raise InvalidBlock("has no valid proof of work (by your valid_proof)", block.index)
 
     listed: list[Rule] = [
+        Rule("header_bytes", your_header, needs_chain=False),
         Rule("block_hash", your_hash, needs_chain=False),
+        Rule("post_id", your_post_ids, needs_chain=False),
         Rule("merkle_root", your_root, needs_chain=False),
         Rule("valid_proof", your_proof, needs_chain=False),
     ]
