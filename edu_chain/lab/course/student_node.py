@@ -125,7 +125,8 @@ class Rules:
         return rules
 
     def describe(self) -> str:
-        return "\n".join(f"{name:14} {self.origin[name]}" for name in RULE_NAMES)
+        width = max(map(len, RULE_NAMES)) + 1
+        return "\n".join(f"{name:{width}}{self.origin[name]}" for name in RULE_NAMES)
 
 
 def _unwritten(function: Callable) -> bool:
