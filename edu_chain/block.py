@@ -26,7 +26,7 @@ from typing import Any
 from .errors import InvalidBlock, InvalidPost
 from .hashing import HASH_HEX_LENGTH, MAX_TARGET_BITS, canonical_json
 from .merkle import merkle_root
-from .rules import MAX_POSTS_PER_BLOCK, meets_target, work
+from .rules import MAX_POSTS_PER_BLOCK, check_post_count, meets_target, work
 from .transactions import Post
 
 __all__ = ["MAX_NONCE", "MAX_POSTS_PER_BLOCK", "ZERO_HASH", "Block"]
@@ -124,12 +124,7 @@ class Block:
         posts = data["transactions"]
         if not isinstance(posts, list):
             raise InvalidBlock("field 'transactions' must be a list of posts", label)
-        if len(posts) > MAX_POSTS_PER_BLOCK:
-            raise InvalidBlock(
-                f"field 'transactions' holds {len(posts)} posts; "
-                f"the limit is {MAX_POSTS_PER_BLOCK}",
-                label,
-            )
+        check_post_count(len(posts), label)  # the rule, before a single post is parsed
         try:
             transactions = tuple(Post.from_dict(p) for p in posts)
         except InvalidPost as error:

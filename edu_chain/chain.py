@@ -166,14 +166,22 @@ class Blockchain:
     def new_block(
         self, timestamp: int | None = None, max_posts: int = MAX_POSTS_PER_BLOCK
     ) -> Block:
-        """An unmined block on our tip holding the oldest pending posts."""
+        """An unmined block on our tip holding the oldest pending posts: as many as the
+        rules a miner meets by choosing posts (``rules.Rule.posts``) allow."""
         with self.lock:
             parent = self.tip
             stamp = max(parent.timestamp, int(self.clock()) if timestamp is None else timestamp)
             index = parent.index + 1
             difficulty = self.params.difficulty_for(index, self.blocks.__getitem__)
             posts = list(self.pending.values())[:max_posts]
-            return Block(index, stamp, parent.hash, difficulty, tuple(posts), 0)
+            block = Block(index, stamp, parent.hash, difficulty, tuple(posts), 0)
+            block_at, confirmed = self.blocks.__getitem__, self._confirmed_before(index)
+            while posts and not rules.meets_post_rules(
+                block, block_at, confirmed, self.params, self.clock()
+            ):
+                posts.pop()  # the newest post waits for the next block
+                block = Block(index, stamp, parent.hash, difficulty, tuple(posts), 0)
+            return block
 
     def add_block(self, block: Block) -> Block:
         """Append a block that extends our tip, after checking every rule."""

@@ -16,7 +16,7 @@ import hashlib
 import json
 from typing import Any
 
-from .rules import HASH_BITS, meets_target
+from .rules import HASH_BITS, MAX_TARGET_BITS, meets_target
 from .rules import work as expected_attempts
 
 __all__ = [
@@ -34,10 +34,9 @@ __all__ = [
     "to_bits",
 ]
 
-# meets_target and expected_attempts (the rules' ``work``) are re-exported: the notebooks
-# import them from here.
+# meets_target, MAX_TARGET_BITS and expected_attempts (the rules' ``work``) are
+# re-exported: the notebooks import them from here.
 HASH_HEX_LENGTH = 64
-MAX_TARGET_BITS = 64  # far beyond what a laptop mines; keeps nonsense out
 
 
 def sha256_hex(data: bytes | str) -> str:

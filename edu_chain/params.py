@@ -7,28 +7,25 @@ and are visibly different networks.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any, Protocol
+from typing import Any
 
+from . import rules
 from .block import ZERO_HASH, Block
-from .hashing import MAX_TARGET_BITS
+from .rules import MAX_RETARGET_STEP, MAX_TARGET_BITS, Timed
 from .transactions import Post
+
+__all__ = [
+    "DEFAULT_DIFFICULTY",
+    "GENESIS_TIMESTAMP",
+    "MAX_RETARGET_STEP",
+    "NetworkParams",
+    "Timed",
+]
 
 DEFAULT_DIFFICULTY = 16  # bits: about 65,000 hashes, a fraction of a second
 GENESIS_TIMESTAMP = 1767225600  # 2026-01-01 00:00:00 UTC
-MAX_RETARGET_STEP = 2  # bits: at most a factor 4 per retarget, as in Bitcoin
-
-
-class Timed(Protocol):
-    """What retargeting reads of a block (a real one, or the lab's simulated one)."""
-
-    @property
-    def timestamp(self) -> float: ...
-
-    @property
-    def difficulty(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -67,24 +64,9 @@ class NetworkParams:
         return Block(0, GENESIS_TIMESTAMP, ZERO_HASH, self.difficulty, (message,), 0)
 
     def difficulty_for(self, index: int, block_at: Callable[[int], Timed]) -> int:
-        """The difficulty block ``index`` must carry, given the chain before it.
-
-        Without retargeting it is fixed. With it, every ``retarget_interval`` blocks
-        the difficulty moves by log2(expected time / actual time) bits, at most
-        ``MAX_RETARGET_STEP`` bits either way (Bitcoin's rule, in whole bits).
-        """
-        if index == 0:
-            return self.difficulty
-        parent = block_at(index - 1)
-        interval = self.retarget_interval
-        if interval is None or index % interval != 0:
-            return parent.difficulty
-        first = block_at(index - interval)
-        actual = max(1, parent.timestamp - first.timestamp)
-        expected = self.target_block_seconds * (interval - 1)
-        step = round(math.log2(expected / actual))
-        step = max(-MAX_RETARGET_STEP, min(MAX_RETARGET_STEP, step))
-        return max(1, min(MAX_TARGET_BITS, parent.difficulty + step))
+        """The difficulty block ``index`` must carry, given the chain before it: the
+        retarget rule, :func:`edu_chain.rules.required_difficulty`, for this network."""
+        return rules.required_difficulty(self, index, block_at)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -10,10 +10,19 @@ these, and nothing else decides what is valid.
 - **Work**: a block of ``bits`` costs ``2 ** bits`` hashes on average; a chain's
   work is the sum over its blocks.
 - **Fork choice**: more work wins; between equal work, the lower tip hash.
+- **Retargeting**: the difficulty a block must carry, from the blocks before it.
 - **Posts**: a valid signature (if signed), a time at most two hours ahead.
-- **Blocks**: linked to the parent, not earlier than it nor too far ahead, the
-  difficulty the network requires there, a valid proof, valid posts, no replays.
+- **Blocks**: the list :data:`BLOCK_RULES`, in order: linked to the parent, not earlier
+  than it nor too far ahead, the difficulty the network requires there, a valid proof, at
+  most ``MAX_POSTS_PER_BLOCK`` posts, valid posts and no replays.
 - **Chains**: the genesis of this network, then every block in turn.
+
+**Adding a block rule** is one entry in :data:`BLOCK_RULES`: the chain
+(:func:`check_block`), a node's door (:func:`check_announced_block`, for the rules that
+need no chain), the miner (``Blockchain.new_block`` leaves posts out until its template
+meets the :attr:`Rule.posts` rules) and the learner's node (``lab.student_node``, which
+swaps the learner's functions in for the rules they cover and keeps the others) all read
+this list.
 
 This module imports no other part of the kit at run time (the classes it names are
 for type checkers only), so the block, the miner and the chain can all build on it.
@@ -21,8 +30,10 @@ for type checkers only), so the block, the miner and the chain can all build on 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 from .errors import InvalidBlock, InvalidChain, InvalidPost
 
@@ -32,8 +43,10 @@ if TYPE_CHECKING:  # names for type checkers; at run time the rules need no clas
     from .transactions import Post
 
 HASH_BITS = 256  # a SHA-256 digest, read as a number
+MAX_TARGET_BITS = 64  # the most bits a difficulty may have: far beyond a laptop, no nonsense
 MAX_FUTURE_SECONDS = 2 * 3600  # a post or a block may not claim a time more than 2 h ahead
 MAX_POSTS_PER_BLOCK = 100
+MAX_RETARGET_STEP = 2  # bits: at most a factor 4 per retarget, as in Bitcoin
 
 BlockAt = Callable[[int], "Block"]  # the block at a height of the chain being checked
 Confirmed = Callable[[str], bool]  # is this post id already in an earlier block?
@@ -69,6 +82,41 @@ def prefers(work: int, tip_hash: str, our_work: int, our_tip_hash: str) -> bool:
     branch it saw first and waits for the next block).
     """
     return work > our_work or (work == our_work and tip_hash < our_tip_hash)
+
+
+# -- retargeting --------------------------------------------------------------------
+class Timed(Protocol):
+    """What retargeting reads of a block (a real one, or the lab's simulated one)."""
+
+    @property
+    def timestamp(self) -> float: ...
+
+    @property
+    def difficulty(self) -> int: ...
+
+
+def required_difficulty(params: NetworkParams, index: int, block_at: Callable[[int], Timed]) -> int:
+    """The difficulty block ``index`` must carry, given the chain before it.
+
+    Without retargeting (``params.retarget_interval`` None) it is fixed. With it, every
+    ``retarget_interval`` blocks the difficulty moves by log2(expected time / actual time)
+    bits, at most ``MAX_RETARGET_STEP`` bits either way (Bitcoin's rule, in whole bits),
+    and stays between 1 and ``MAX_TARGET_BITS``. The expected time of ``interval`` blocks
+    is ``target_block_seconds * (interval - 1)``: the timestamps of K blocks span K - 1
+    gaps.
+    """
+    if index == 0:
+        return params.difficulty
+    parent = block_at(index - 1)
+    interval = params.retarget_interval
+    if interval is None or index % interval != 0:
+        return parent.difficulty
+    first = block_at(index - interval)
+    actual = max(1, parent.timestamp - first.timestamp)
+    expected = params.target_block_seconds * (interval - 1)
+    step = round(math.log2(expected / actual))
+    step = max(-MAX_RETARGET_STEP, min(MAX_RETARGET_STEP, step))
+    return max(1, min(MAX_TARGET_BITS, parent.difficulty + step))
 
 
 # -- posts --------------------------------------------------------------------------
@@ -121,14 +169,17 @@ def check_time(block: Block, now: float) -> None:
         )
 
 
+def check_post_count(count: int, index: int | None) -> None:
+    """At most ``MAX_POSTS_PER_BLOCK`` posts in a block (``Block.from_dict`` applies it
+    before it parses a single post of a block from the network)."""
+    if count > MAX_POSTS_PER_BLOCK:
+        raise InvalidBlock(f"holds {count} posts; the limit is {MAX_POSTS_PER_BLOCK}", index)
+
+
 def check_posts(block: Block, confirmed_before: Confirmed, now: float | None = None) -> None:
     """At most ``MAX_POSTS_PER_BLOCK`` posts, none twice, none already confirmed (a replay),
     each valid at the block's time."""
-    if len(block.transactions) > MAX_POSTS_PER_BLOCK:
-        raise InvalidBlock(
-            f"holds {len(block.transactions)} posts; the limit is {MAX_POSTS_PER_BLOCK}",
-            block.index,
-        )
+    check_post_count(len(block.transactions), block.index)
     seen = set()
     for post in block.transactions:
         if post.id in seen:
@@ -145,39 +196,118 @@ def check_posts(block: Block, confirmed_before: Confirmed, now: float | None = N
         seen.add(post.id)
 
 
-def check_block(
-    block: Block, block_at: BlockAt, confirmed_before: Confirmed, params: NetworkParams, now: float
-) -> None:
-    """Raise :class:`InvalidBlock` naming the first rule ``block`` breaks, given the chain
-    before it (``block_at(height)``) and the posts that chain holds."""
-    index = block.index
-    parent = block_at(index - 1)
+@dataclass(frozen=True)
+class Context:
+    """What a block rule may read besides the block: the chain before it, the posts that
+    chain holds, the network's parameters and the clock."""
+
+    block_at: BlockAt  # the block at a height of the chain being checked
+    confirmed_before: Confirmed  # is this post id already in an earlier block?
+    params: NetworkParams
+    now: float
+
+    def parent(self, block: Block) -> Block:
+        return self.block_at(block.index - 1)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One block rule: its name, the check (raises :class:`InvalidBlock` saying why),
+    whether it reads the chain before the block, and whether a miner meets it by choosing
+    which posts to take."""
+
+    name: str
+    check: Callable[[Block, Context], None]
+    needs_chain: bool = True  # False: checked at a node's door too, before any sync
+    posts: bool = False  # True: the miner leaves posts out until its template meets it
+
+
+def _link(block: Block, context: Context) -> None:
+    parent = context.parent(block)
     if block.previous_hash != parent.hash:
         raise InvalidBlock(
             f"previous_hash {block.previous_hash[:12]} is not the hash of "
             f"block #{parent.index} ({parent.hash[:12]})",
-            index,
+            block.index,
         )
+
+
+def _not_before_parent(block: Block, context: Context) -> None:
+    parent = context.parent(block)
     if block.timestamp < parent.timestamp:
         raise InvalidBlock(
-            f"timestamp {block.timestamp} is earlier than its parent's ({parent.timestamp})", index
+            f"timestamp {block.timestamp} is earlier than its parent's ({parent.timestamp})",
+            block.index,
         )
-    check_time(block, now)
-    expected = params.difficulty_for(index, block_at)
+
+
+def _difficulty(block: Block, context: Context) -> None:
+    expected = required_difficulty(context.params, block.index, context.block_at)
     if block.difficulty != expected:
         raise InvalidBlock(
             f"difficulty is {block.difficulty} bits; this network requires {expected} bits here",
-            index,
+            block.index,
         )
-    check_proof(block)
-    check_posts(block, confirmed_before, now)
+
+
+BLOCK_RULES: tuple[Rule, ...] = (
+    Rule("previous_hash", _link),
+    Rule("timestamp", _not_before_parent),
+    Rule("future", lambda block, context: check_time(block, context.now), needs_chain=False),
+    Rule("difficulty", _difficulty),
+    Rule("proof", lambda block, context: check_proof(block), needs_chain=False),
+    Rule(
+        "post count",
+        lambda block, context: check_post_count(len(block.transactions), block.index),
+        needs_chain=False,
+        posts=True,
+    ),
+    Rule(
+        "posts",
+        lambda block, context: check_posts(block, context.confirmed_before, context.now),
+        needs_chain=False,
+    ),
+)
+"""Every rule a block must meet, in the order a node checks them (the first broken one
+is the reason given). Its index is checked by the loop over a chain
+(:func:`check_blocks_from`) and by ``Blockchain.add_block``."""
+
+
+def check_block(
+    block: Block,
+    block_at: BlockAt,
+    confirmed_before: Confirmed,
+    params: NetworkParams,
+    now: float,
+    rules: Sequence[Rule] | None = None,
+) -> None:
+    """Raise :class:`InvalidBlock` naming the first rule of ``rules`` (by default every
+    rule of :data:`BLOCK_RULES`) that ``block`` breaks, given the chain before it
+    (``block_at(height)``) and the posts that chain holds."""
+    context = Context(block_at, confirmed_before, params, now)
+    for rule in BLOCK_RULES if rules is None else rules:
+        rule.check(block, context)
+
+
+def meets_post_rules(
+    block: Block, block_at: BlockAt, confirmed_before: Confirmed, params: NetworkParams, now: float
+) -> bool:
+    """Does ``block`` meet every rule a miner meets by choosing posts (:attr:`Rule.posts`)?"""
+    try:
+        check_block(
+            block, block_at, confirmed_before, params, now, [r for r in BLOCK_RULES if r.posts]
+        )
+    except InvalidBlock:
+        return False
+    return True
 
 
 def check_announced_block(
     block: Block, params: NetworkParams, genesis_hash: str, now: float
 ) -> None:
     """Cheap checks on a block a peer announces, before it may cost us a sync: that it
-    belongs to this network, and that its proof of work and its posts are valid.
+    belongs to this network, and every rule of :data:`BLOCK_RULES` that needs no chain
+    (its time, its proof of work, its posts; replays aside).
 
     The full checks (link, time, difficulty in context, replays) run when the block
     is appended or its branch is considered.
@@ -195,9 +325,14 @@ def check_announced_block(
             "its parent is not this network's genesis block (a block of another network?)",
             block.index,
         )
-    check_time(block, now)
-    check_proof(block)
-    check_posts(block, _nowhere, now)
+    context = Context(_no_chain, _nowhere, params, now)
+    for rule in BLOCK_RULES:
+        if not rule.needs_chain:
+            rule.check(block, context)
+
+
+def _no_chain(height: int) -> Block:
+    raise LookupError("a rule marked needs_chain=False read the chain")
 
 
 def _nowhere(post_id: str) -> bool:

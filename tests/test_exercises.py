@@ -148,16 +148,16 @@ def test_feedback_names_the_case_what_came_back_and_what_was_expected(capsys):
     exercises.check("block_hash", lambda block: block.hash)
     out = _said(capsys)
     assert "stale" in out and "returned '" in out and "expected '" in out
-    assert "Hint 1/2" in out
+    assert "Hint 1/3" in out
 
 
 def test_hints_come_in_steps_and_end_at_show_solution(capsys):
     exercises._failures.clear()
     exercises.hint("chain_work")
     assert "Try first" in _said(capsys)
-    for step in (1, 2):
+    for step in (1, 2, 3):
         exercises.check("prefer", lambda ours, theirs: False)
-        assert f"Hint {step}/2" in _said(capsys)
+        assert f"Hint {step}/3" in _said(capsys)
     exercises.check("prefer", lambda ours, theirs: False)
     assert "show_solution('prefer')" in _said(capsys)
 

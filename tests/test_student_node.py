@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from edu_chain import Blockchain, NetworkParams, Post
-from edu_chain.errors import InvalidBlock
+from edu_chain.errors import InvalidBlock, InvalidChain
 from edu_chain.lab.course.notebooks import fill_solutions
 from edu_chain.lab.course.student_node import Rules, StudentChain, learner_functions
 from edu_chain.pow import mine
@@ -87,7 +87,7 @@ def test_rules_come_from_solved_notebooks_only_when_they_pass(tmp_path):
     rules = Rules.from_notebooks(tmp_path)
     assert rules.origin["block_refusal"] == "yours, from 05_transactions_and_mining.ipynb"
     assert rules.origin["mine_block"].startswith("yours")
-    assert "does not pass its check" in rules.origin["prefer"]
+    assert "you have not written it yet" in rules.origin["prefer"]
     functions, where = learner_functions(tmp_path)
     assert where["prefer"] == "07_consensus.ipynb" and "first_invalid_block" in functions
 
@@ -98,3 +98,76 @@ def test_rules_from_a_file(tmp_path):
     rules = Rules.from_file(path)
     assert "does not pass" in rules.origin["prefer"]
     assert rules.origin["block_refusal"] == "the reference"
+
+
+def test_the_learners_hash_root_and_proof_run_in_the_node():
+    """Every function a learner wrote for blocks runs: a wrong one refuses valid blocks."""
+    import hashlib
+
+    def hash_without_nonce(block):  # forgets the nonce: every mined block looks wrong
+        return hashlib.sha256(block.header_prefix()).hexdigest()
+
+    def bitcoins_root(ids):  # duplicates an odd last node, as Bitcoin's tree does
+        level = [hashlib.sha256(b"\x00" + bytes.fromhex(i)).digest() for i in ids] or [b""]
+        while len(level) > 1:
+            level += level[-1:] if len(level) % 2 else []
+            level = [
+                hashlib.sha256(b"\x01" + level[i] + level[i + 1]).digest()
+                for i in range(0, len(level), 2)
+            ]
+        return level[0].hex() if ids else hashlib.sha256(b"").hexdigest()
+
+    reference = _grown(Blockchain(PARAMS))
+    three = Post("carol", "three posts", 1767225700)
+    reference.add_post(three)
+    for n in (1, 2):
+        reference.add_post(Post("dave", f"and {n}", 1767225700 + n))
+    reference.mine(timestamp=1767226000)
+    assert len(reference.tip.transactions) == 3
+    for wrong, says in (
+        ({"block_hash": hash_without_nonce}, "your block_hash gives"),
+        ({"merkle_root": bitcoins_root}, "your merkle_root gives"),
+        ({"valid_proof": lambda block: False}, "by your valid_proof"),
+        ({"header_bytes": lambda block: block.header_prefix()}, "your header_bytes gives"),
+        ({"post_id": lambda post: post.id[::-1]}, "your post_id of post"),
+    ):
+        student = StudentChain(Rules.from_functions(wrong, check=False), PARAMS)
+        with pytest.raises(InvalidChain, match=says):
+            student.validate_chain(reference.blocks)
+    rules = Rules.from_functions({"merkle_root": bitcoins_root})  # checked: it fails
+    assert "does not pass its check" in rules.origin["merkle_root"]
+    described = Rules().describe()
+    for name in ("header_bytes", "block_hash", "post_id", "merkle_root", "valid_proof"):
+        assert name in described
+
+
+def test_the_learners_validation_and_switch_run_in_the_node():
+    """first_invalid_block judges every chain offered; switch_chain decides the pool, so a
+    switch that forgets orphaned posts loses them in the node too."""
+    base = _grown(Blockchain(PARAMS), count=1)
+    ours, theirs = Blockchain(PARAMS), Blockchain(PARAMS)
+    for chain in (ours, theirs):
+        chain.consider_chain(base.blocks)
+    ours.add_post(Post("alice", "on the branch that loses", 1767229000))
+    ours.mine(timestamp=1767229100)
+    for n in range(2):
+        theirs.mine(timestamp=1767229100 + 60 * n, allow_empty=True)
+
+    def forgetful(ours_blocks, theirs_blocks, pool):
+        held = {p.id for b in theirs_blocks for p in b.transactions}
+        return list(theirs_blocks), [p for p in pool if p.id not in held]
+
+    outcomes = {}
+    for label, functions in (("reference", {}), ("forgetful", {"switch_chain": forgetful})):
+        node = StudentChain(Rules.from_functions(functions, check=False), PARAMS)
+        node.consider_chain(ours.blocks)
+        update = node.consider_chain(theirs.blocks)
+        assert update.adopted and node.tip.hash == theirs.tip.hash
+        outcomes[label] = [p.content for p in node.pending_posts()]
+    assert outcomes == {"reference": ["on the branch that loses"], "forgetful": []}
+
+    suspicious = Rules.from_functions(
+        {"first_invalid_block": lambda blocks, difficulty: (1, "proof")}, check=False
+    )
+    with pytest.raises(InvalidChain, match="by your first_invalid_block"):
+        StudentChain(suspicious, PARAMS).consider_chain(theirs.blocks)

@@ -90,9 +90,12 @@ EXERCISES = {
     ),
     "canonical_json": Exercise(
         (
-            "json.dumps has options for all three rules: sort_keys, separators, ensure_ascii",
-            "separators=(',', ':') removes the spaces; ensure_ascii=False keeps é as é",
-            "finish with .encode('utf-8') to get bytes",
+            "Two nodes must produce the same bytes for the same data: what can differ between two "
+            "serializations of one dict? (key order, spacing, how é is written)",
+            "The json module can fix each of the three: look at the options of json.dumps, then "
+            "turn the text into bytes",
+            "json.dumps(obj, sort_keys=True, separators=(',', ':'), "
+            "ensure_ascii=False).encode('utf-8')",
         ),
         _objects,
         idea="canonical serialization",

@@ -92,16 +92,28 @@ def _inclusion_cases():
         cases.append(
             Case((leaves[proof.position], position, [tuple(s) for s in siblings], root), label)
         )
+    for count, position in ((8, 0), (5, 1), (12, 5)):  # the sides say nothing of high bits
+        leaves = _leaves(rng, count)
+        proof = merkle_proof(leaves, position)
+        relabelled = position + 2 ** len(proof.siblings)
+        cases.append(
+            Case(
+                (leaves[position], relabelled, list(proof.siblings), merkle_root(leaves)),
+                f"the genuine proof of leaf {position} of {count}, claimed for position "
+                f"{relabelled} (a position that never runs out: it must reach 0 at the root)",
+            )
+        )
     return cases
 
 
 EXERCISES = {
     "header_bytes": Exercise(
         (
-            "build a dict of the five fields from the block's attributes",
-            "serialize it canonically (your canonical_json, or json.dumps with sort_keys=True, "
-            "separators=(',', ':'), ensure_ascii=False), as bytes",
-            "append str(block.nonce).encode()",
+            "The header is everything the hash covers: five fields, then the nonce. The posts are "
+            "in it only through their Merkle root",
+            "Serialize the five fields canonically (your canonical_json of notebook 01 does it: "
+            "copy it into this cell), then append the nonce written as decimal digits",
+            "canonical_json({...the five fields...}) + str(block.nonce).encode()",
         ),
         _blocks_with_stale_hashes,
         idea="canonical serialization of the block header",
@@ -115,8 +127,10 @@ EXERCISES = {
     ),
     "block_hash": Exercise(
         (
-            "compute, never copy: block.hash is only what the block claims",
-            "hash the header bytes (your header_bytes) with hashlib.sha256 and .hexdigest()",
+            "A block's .hash is a claim; the hash is what the header bytes give. Compute, never "
+            "copy",
+            "Hash the header bytes (your header_bytes) with SHA-256 and write the digest as hex",
+            "hashlib.sha256(header_bytes(block)).hexdigest()",
         ),
         _blocks_with_stale_hashes,
         idea="the block hash",
@@ -130,11 +144,13 @@ EXERCISES = {
     ),
     "merkle_root": Exercise(
         (
-            "start with the leaves: level = "
-            "[hashlib.sha256(b'\\x00' + bytes.fromhex(leaf)).digest() for leaf in leaf_ids]",
-            "while more than one node: hash each pair as hashlib.sha256(b'\\x01' + left + right)"
-            ".digest(); an odd last node goes up unchanged",
-            "no leaves is a special case: sha256(b'').hexdigest()",
+            "Think in levels: the leaves at the bottom, each level half as long as the one below, "
+            "until one node is left",
+            "Hash each id (as 32 bytes) with the leaf prefix; then, while more than one node, "
+            "pair neighbours with the inner prefix; a node without a partner goes up as it is. No "
+            "leaves is its own case",
+            "parents = [sha256(b'\\x01' + level[i] + level[i + 1]).digest() for i in range(0, "
+            "len(level) - 1, 2)]",
         ),
         _leaf_lists,
         idea="the Merkle root",
@@ -150,11 +166,13 @@ EXERCISES = {
     ),
     "merkle_proof": Exercise(
         (
-            "work level by level from the leaf hashes (prefix 0x00), as in merkle_root",
-            "at each level the sibling of index i is i - 1 (on the 'left') when i is odd, i + 1 "
-            "(on the 'right') when even and it exists; an even last node has none: "
-            "('carried', '')",
-            "then move up: hash the pairs with the prefix 0x01, carry an odd last node, i //= 2",
+            "The proof is what a verifier lacks to hash its way from the leaf to the root: one "
+            "sibling per level, and on which side it sits",
+            "Build the tree level by level as in merkle_root, following the leaf's index: its "
+            "sibling is the neighbour in its pair; a last node without a partner is carried, and "
+            "the index halves going up",
+            "the sibling of index i is level[i - 1] ('left') when i is odd, level[i + 1] "
+            "('right') when even and it exists, else ('carried', '')",
         ),
         _proof_build_cases,
         compare=_same_proof,
@@ -168,12 +186,12 @@ EXERCISES = {
     ),
     "verify_inclusion": Exercise(
         (
-            "start from the leaf hash node = hashlib.sha256(b'\\x00' + bytes.fromhex(leaf))"
-            ".digest() and index = position",
-            "at each step the side must be 'left' if index is odd, else 'right' (or 'carried', "
-            "only for an even index: the node goes up unchanged); hash b'\\x01' + sibling + node "
-            "or b'\\x01' + node + sibling; then index //= 2",
-            "at the end, the proof holds when index == 0 and node.hex() == root",
+            "The position is part of what is proven: each of its bits says on which side the node "
+            "is at one level",
+            "Hash up from the leaf; at each step the side must agree with the position's lowest "
+            "bit, then the position halves. At the root the position must have run out, and the "
+            "node must be the root",
+            "at the end: return index == 0 and node.hex() == root",
         ),
         _inclusion_cases,
         idea="verifying a Merkle inclusion proof",

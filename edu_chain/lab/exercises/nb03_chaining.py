@@ -36,6 +36,14 @@ def _next_block_cases():
         blocks = fx.chain(rng.randint(1, 5), seed=n % 3)
         posts = tuple(fx.post(100 + n * 5 + i) for i in range(rng.randint(0, 3)))
         cases.append((blocks, posts, blocks[-1].timestamp + rng.randint(1, 600)))
+    harder = fx.chain(3, seed=6)
+    fx.extend(harder, (fx.post(190),), bits=fx.BITS + 2)  # the network's difficulty rose
+    cases.append(
+        Case(
+            (harder, (fx.post(191),), harder[-1].timestamp + 30),
+            "a chain whose tip is harder than its genesis (the tip's difficulty carries on)",
+        )
+    )
     return cases
 
 
@@ -57,9 +65,10 @@ def _relink_cases():
 EXERCISES = {
     "first_broken_link": Exercise(
         (
-            "walk i = 1, 2, …, len(blocks) - 1",
-            "block i is linked when blocks[i].previous_hash == blocks[i - 1].hash; return the "
-            "first i where it fails, and None after the loop",
+            "A link is a claim one block makes about the one before it",
+            "Walk the chain from the second block on, and stop at the first block whose claim "
+            "does not hold; an intact chain has no answer",
+            "if blocks[i].previous_hash != blocks[i - 1].hash: return i",
         ),
         _broken_chains,
         idea="whole-chain validation (the links)",
@@ -72,9 +81,11 @@ EXERCISES = {
     ),
     "next_block": Exercise(
         (
-            "tip = blocks[-1]",
-            "Block(index, timestamp, previous_hash, difficulty, transactions, nonce) with "
-            "tip.index + 1, timestamp, tip.hash, tip.difficulty, tuple(posts), 0",
+            "A new block continues the tip: its height, its link and its difficulty all come from "
+            "the tip",
+            "Read the tip (the last block) and fill the five fields of a new Block from it and "
+            "the arguments; it is not mined yet",
+            "Block(tip.index + 1, timestamp, tip.hash, tip.difficulty, tuple(posts), 0)",
         ),
         _next_block_cases,
         idea="adding a block (the link)",
@@ -87,9 +98,12 @@ EXERCISES = {
     ),
     "relink": Exercise(
         (
-            "dataclasses.replace(block, field=value) makes a changed copy (and a new hash)",
-            "replace block `position`'s transactions; then for every later block, replace its "
-            "previous_hash with the hash of the block just before it in the NEW list",
+            "Changing one block changes its hash, so the link of the block after it breaks, and "
+            "after repairing that one, the next",
+            "Build a new list: the blocks before the forged one as they are, the forged one with "
+            "its new posts, then each later block re-pointed at the block just before it in the "
+            "NEW list",
+            "dataclasses.replace(block, previous_hash=new[-1].hash)",
         ),
         _relink_cases,
         idea="what a forger must redo (links after a tamper)",

@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import random
 
+from ...hashing import leading_zero_bits
 from ..course.cases import Case, Exercise
 from . import fixtures as fx
 
@@ -65,14 +66,29 @@ def _proof_cases():
     )
     cases.append(Case((dataclasses.replace(blocks[1], difficulty=0, nonce=3),), "0 bits"))
     cases.append(Case((dataclasses.replace(blocks[2], difficulty=40),), "a 40-bit claim"))
+    for zeros, bits in ((5, 6), (6, 6), (9, 10), (8, 10)):  # bits that are no whole hex digit
+        block = next(
+            b
+            for n in range(100_000)
+            if (b := dataclasses.replace(blocks[3], difficulty=bits, nonce=n)).hash.startswith(
+                "0" * (zeros // 4)
+            )
+            and leading_zero_bits(b.hash) == zeros
+        )
+        verdict = "meets" if zeros >= bits else "misses"
+        cases.append(
+            Case((block,), f"a hash with {zeros} leading zero bits at {bits} bits ({verdict} it)")
+        )
     return cases
 
 
 EXERCISES = {
     "meets_target": Exercise(
         (
-            "the target is a number: 2 ** (256 - target_bits)",
-            "read the digest as a number with int(hex_digest, 16) and compare with <",
+            "A hash is a number; the target is a number; proof of work is a comparison of the two",
+            "Turn the hex digest into an integer and compare it with the target of target_bits "
+            "(strictly below wins)",
+            "int(hex_digest, 16) < 2 ** (256 - target_bits)",
         ),
         _target_cases,
         idea="proof validity (the target)",
@@ -85,9 +101,11 @@ EXERCISES = {
     ),
     "find_nonce": Exercise(
         (
-            "start at nonce = 0 (the smallest), and loop",
-            "hash prefix + str(nonce).encode() with hashlib.sha256; stop when "
-            "int(digest, 16) < 2 ** (256 - target_bits), else nonce += 1",
+            "No shortcut exists: the only way to find a winning nonce is to try them, smallest "
+            "first",
+            "Loop over the nonces from the smallest; hash the prefix followed by the nonce's "
+            "decimal digits and stop at the first digest that meets the target",
+            "hashlib.sha256(prefix + str(nonce).encode()).hexdigest()",
         ),
         _nonce_cases,
         idea="the proof-of-work loop",
@@ -101,8 +119,11 @@ EXERCISES = {
     ),
     "valid_proof": Exercise(
         (
-            "compute the hash from the fields: block.header_prefix() + str(block.nonce).encode()",
-            "it meets the proof when int(digest, 16) < 2 ** (256 - block.difficulty)",
+            "Trust nothing the block says about itself: its .hash may be stale or made up",
+            "Compute the hash from the block's header and nonce, then apply the target rule of "
+            "meets_target with the block's own difficulty",
+            "digest = hashlib.sha256(block.header_prefix() + "
+            "str(block.nonce).encode()).hexdigest()",
         ),
         _proof_cases,
         idea="proof validity",

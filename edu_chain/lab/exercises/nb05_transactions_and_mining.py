@@ -86,11 +86,13 @@ def _invalid_chains():
 EXERCISES = {
     "mine_block": Exercise(
         (
-            "build the template: Block(tip.index + 1, timestamp, tip.hash, tip.difficulty, "
-            "tuple(posts), 0)",
-            "loop nonce = 0, 1, …: hash template.header_prefix() + str(nonce).encode() until it "
-            "meets tip.difficulty bits (or call your find_nonce)",
-            "return template.with_nonce(nonce)",
+            "Mining is two things you have written: a block that continues the tip (next_block) "
+            "and the search for a nonce (find_nonce)",
+            "Build the unmined block on the tip, then search its nonces from 0 after the header "
+            "bytes the nonce follows (the block's header prefix), at the tip's difficulty: your "
+            "loop of notebook 04, copied here",
+            "nonce = find_nonce(template.header_prefix(), tip.difficulty); return "
+            "template.with_nonce(nonce)",
         ),
         _mine_cases,
         idea="the proof-of-work loop and adding a block",
@@ -105,10 +107,12 @@ EXERCISES = {
     ),
     "block_refusal": Exercise(
         (
-            "check the rules in the order given and return the name of the first that fails",
-            "the link: block.index == parent.index + 1 and block.previous_hash == parent.hash",
-            "the proof: compute the hash from block.header_prefix() + str(block.nonce).encode(); "
-            "never use block.hash",
+            "Each rule answers one question about the block and its parent; the first that fails "
+            "is the reason",
+            "Check the rules in the order the task lists them and return the name of the first "
+            "broken one; the proof must come from the block's fields, and a block as old as its "
+            "parent is allowed",
+            "if block.timestamp < parent.timestamp: return 'timestamp'",
         ),
         _refusal_cases,
         idea="adding a block (link and proof checks)",
@@ -122,8 +126,11 @@ EXERCISES = {
     ),
     "first_invalid_block": Exercise(
         (
-            "for i in range(1, len(blocks)): check blocks[i] against blocks[i - 1]",
-            "reuse your block_refusal: the first i where it returns a rule gives (i, rule)",
+            "A chain is valid when every block may follow the one before it; the genesis is "
+            "trusted",
+            "Apply your block_refusal to each block with its parent and the network's difficulty; "
+            "the first refusal gives the position and the rule",
+            "rule = block_refusal(blocks[i - 1], blocks[i], difficulty); if rule: return (i, rule)",
         ),
         _invalid_chains,
         idea="whole-chain validation naming the bad block and rule",

@@ -69,8 +69,10 @@ EXERCISES = {
     ),
     "fork_point": Exercise(
         (
-            "walk both lists together from height 0",
-            "stop at the first height where the hashes differ or one list ends",
+            "Two chains agree up to some height and differ from there on",
+            "Walk both lists together from the genesis; stop where they differ or where the "
+            "shorter one ends",
+            "while h < min(len(ours), len(theirs)) and ours[h] == theirs[h]: h += 1",
         ),
         _hash_lists,
         idea="syncing: where two chains part",
@@ -83,10 +85,11 @@ EXERCISES = {
     ),
     "block_from_json": Exercise(
         (
-            "rebuild the posts: Post(p['author'], p['content'], p['timestamp'], "
-            "p.get('public_key'), p.get('signature'))",
-            "rebuild Block(index, timestamp, previous_hash, difficulty, posts, nonce) and compare "
-            "its computed .hash with data['hash']",
+            "The network sends claims: the hash a peer sends is only what it says the block "
+            "hashes to",
+            "Rebuild the posts and the block from the fields (the Block computes its own hash), "
+            "then compare that hash with the one claimed",
+            "return block if block.hash == data['hash'] else None",
         ),
         _block_dicts,
         idea="the block hash, checked on data from the network",

@@ -91,7 +91,13 @@ def _retarget_cases():
 
 EXERCISES = {
     "chain_work": Exercise(
-        "a block of d bits costs 2 ** d hashes on average; add them up over the blocks",
+        (
+            "Work is the hashes a chain cost, not its blocks: each block's cost depends on its "
+            "difficulty",
+            "Add up, over every block including the genesis, the expected attempts at that "
+            "block's difficulty",
+            "sum(2 ** block.difficulty for block in blocks)",
+        ),
         _work_cases,
         idea="cumulative work",
         notebook="07",
@@ -103,9 +109,12 @@ EXERCISES = {
     ),
     "prefer": Exercise(
         (
-            "compare cumulative work (your chain_work), not lengths",
-            "on equal work, prefer theirs only if theirs[-1].hash < ours[-1].hash; the same chain "
-            "is never preferred",
+            "What protects a chain is the work behind it, not its length; and every node must "
+            "make the same choice",
+            "Compare the two chains' cumulative work (your chain_work); only on a tie look at the "
+            "tips, and never prefer a chain to itself",
+            "work_theirs > work_ours or (work_theirs == work_ours and theirs[-1].hash < "
+            "ours[-1].hash)",
         ),
         _pairs,
         idea="the fork-choice rule",
@@ -119,10 +128,12 @@ EXERCISES = {
     ),
     "switch_chain": Exercise(
         (
-            "if not prefer(ours, theirs): return list(ours), list(pool)",
-            "find the fork point: the first height where ours[h].hash != theirs[h].hash",
-            "the new pool: pool posts not in theirs, then the posts of ours[fork:] not in theirs "
-            "(compare post.id)",
+            "A switch must lose no post: what was in our dropped blocks and not in theirs must "
+            "wait again",
+            "Decide with your prefer; if theirs wins, find where the chains part, then build the "
+            "pool: pending posts theirs has not confirmed, plus the posts of our dropped blocks "
+            "theirs does not hold (compare ids)",
+            "held = {p.id for b in theirs for p in b.transactions}",
         ),
         _switch_cases,
         compare=_same_switch,
@@ -137,9 +148,12 @@ EXERCISES = {
     ),
     "next_difficulty": Exercise(
         (
-            "wanted = target_seconds * (interval - 1); actual = max(1, actual_seconds)",
-            "step = round(math.log2(wanted / actual)), clamped to -2..2",
-            "clamp bits + step to 1..64",
+            "Retargeting compares how long the blocks took with how long they should have taken: "
+            "K blocks span K - 1 gaps",
+            "Take the ratio wanted / actual in powers of two, rounded to whole bits, never more "
+            "than 2 either way, never below 1 bit or above 64, and count an actual time of 0 as 1 "
+            "second",
+            "step = round(math.log2(wanted / max(1, actual_seconds)))",
         ),
         _retarget_cases,
         idea="a difficulty retarget rule",

@@ -47,7 +47,17 @@ def _branches():
 
 
 def _orphan_cases():
-    return [Case((ours, theirs), label) for ours, theirs, label in _branches()]
+    cases = [Case((ours, theirs), label) for ours, theirs, label in _branches()]
+    base = fx.chain(4, seed=5)
+    ours = fx.fork(base, 2, 3, seed=6)
+    dropped = [p for b in ours[2:] for p in b.transactions]
+    theirs = list(base[:2])
+    fx.extend(theirs, (dropped[0], fx.post(8801)), bits=fx.BITS + 1)
+    fx.extend(theirs, (fx.post(8802),), bits=fx.BITS + 1)
+    cases.append(
+        Case((ours, theirs), "theirs mined one of our dropped posts too: it is not orphaned")
+    )
+    return cases
 
 
 def _peer_cases():
@@ -65,6 +75,29 @@ def _peer_cases():
             for i in range(rng.randint(0, 4))
         ]
         cases.append((our_work, our_tip, healths))
+    tip = "8" + "0" * 63
+    lower, higher = "7" + "f" * 63, "9" + "0" * 63
+    cases += [
+        Case(
+            (512, tip, [{"url": "http://127.0.0.1:8001", "total_work": 512, "tip": lower}]),
+            "one peer with equal work and a lower tip: it wins the tie-break",
+        ),
+        Case(
+            (512, tip, [{"url": "http://127.0.0.1:8001", "total_work": 512, "tip": higher}]),
+            "one peer with equal work and a higher tip: we keep ours",
+        ),
+        Case(
+            (
+                512,
+                tip,
+                [
+                    {"url": "http://127.0.0.1:8001", "total_work": 1024, "tip": higher},
+                    {"url": "http://127.0.0.1:8002", "total_work": 1024, "tip": lower},
+                ],
+            ),
+            "two peers with the same, larger work: the lower tip is the better",
+        ),
+    ]
     return cases
 
 
@@ -78,8 +111,11 @@ EXERCISES = {
     ),
     "orphaned_posts": Exercise(
         (
-            "find the fork point as in switch_chain",
-            "keep each post of ours[fork:] whose id is in none of theirs' blocks",
+            "Only blocks after the fork point are dropped, and a post the other chain also holds "
+            "is not lost",
+            "Find the fork point as in fork_point (on the blocks' hashes); keep, in chain order, "
+            "each post of our later blocks whose id theirs does not hold",
+            "[p for b in ours[fork:] for p in b.transactions if p.id not in held]",
         ),
         _orphan_cases,
         idea="orphaned posts back to the pool",
@@ -92,8 +128,10 @@ EXERCISES = {
     ),
     "best_peer": Exercise(
         (
-            "a peer beats us when its total_work is larger, or equal with a lower tip hash",
-            "among those that beat us, keep the best by the same rule; None if none beats us",
+            "The fork-choice rule decides between us and a peer, and between two peers",
+            "Keep only the peers that beat us (more work, or equal work and a lower tip), then "
+            "the best of those by the same rule; none: None",
+            "key = (health['total_work'], -int(health['tip'], 16)); bigger is better",
         ),
         _peer_cases,
         idea="the fork-choice rule across peers",

@@ -74,9 +74,11 @@ def _authentic_cases():
 EXERCISES = {
     "post_id": Exercise(
         (
-            "the four fields in a dict; the signature is not one of them",
-            "serialize canonically (sort_keys, separators=(',', ':'), ensure_ascii=False), "
-            "encode, and take the hex SHA-256",
+            "The id must be the hash of exactly what the author signs, so that a changed field "
+            "changes the id",
+            "Serialize the four signed fields canonically, as your canonical_json of notebook 01 "
+            "does (not the signature), and hash the bytes",
+            "hashlib.sha256(canonical_json({...the four fields...})).hexdigest()",
         ),
         _post_cases,
         idea="canonical serialization of a post",
@@ -89,10 +91,10 @@ EXERCISES = {
     ),
     "sign_post": Exercise(
         (
-            "the public key: private_key.public_key().public_bytes(Encoding.Raw, "
-            "PublicFormat.Raw).hex() (from cryptography.hazmat.primitives.serialization)",
-            "the message: the canonical JSON of the four fields, as bytes",
-            "private_key.sign(message).hex()",
+            "A signature covers bytes; both sides must agree on exactly which bytes",
+            "Find the public key's 32 raw bytes (as hex), put it with the three other fields in "
+            "the canonical JSON, and sign those bytes",
+            "private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()",
         ),
         _sign_cases,
         idea="signing a post (Ed25519)",
@@ -105,10 +107,12 @@ EXERCISES = {
     ),
     "is_authentic": Exercise(
         (
-            "unsigned posts (post.signature is None) are not authentic",
-            "Ed25519PublicKey.from_public_bytes(bytes.fromhex(post.public_key)) loads the key",
-            "key.verify(bytes.fromhex(post.signature), post.signed_bytes()) raises "
-            "InvalidSignature (from cryptography.exceptions) when it does not match",
+            "Authentic means: this key signed exactly these fields. An unsigned post proves "
+            "nothing",
+            "Load the public key from the post, and let the library verify the signature over the "
+            "post's signed bytes: it raises when they do not match",
+            "key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(post.public_key)); "
+            "key.verify(bytes.fromhex(post.signature), post.signed_bytes())",
         ),
         _authentic_cases,
         idea="verifying a post (Ed25519)",

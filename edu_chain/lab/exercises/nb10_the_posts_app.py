@@ -75,9 +75,9 @@ def _confirmation_cases():
 EXERCISES = {
     "badge": Exercise(
         (
-            "three answers: 'unverified' when post.signature is None",
-            "verify as in is_authentic: 'verified' when it verifies, 'forged' when it raises "
-            "InvalidSignature",
+            "Three cases, not two: no signature at all is different from a signature that fails",
+            "Decide 'unverified' first (no signature), then verify as in is_authentic",
+            "except InvalidSignature: return 'forged'",
         ),
         _authentic_cases,
         idea="verifying a post (Ed25519)",

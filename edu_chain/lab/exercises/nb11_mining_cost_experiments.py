@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from ..course.cases import Exercise
+from ..course.cases import Case, Exercise
 
 
 def _seconds_cases():
@@ -35,6 +35,10 @@ def _block_time_cases():
         ([0.01, 0.02, 0.015, 0.01, 0.03, 0.02], 0.25),
         ([1.2, 0.9, 2.5, 1.1, 0.7, 1.6], 0.25),
         ([0.3, 0.9, 0.2, 0.5, 0.6, 0.2], 0.25),
+        # where mean ± 1.96 SE (a normal law) and the exact interval disagree
+        Case(([0.017, 0.11, 0.091, 0.298, 0.051, 0.16], 0.25), "few short times: exact, inside"),
+        Case(([0.04, 0.466, 0.087, 0.151, 1.816, 0.478], 0.25), "one long time: exact, outside"),
+        Case(([0.054, 0.221, 0.245, 0.05], 0.25), "four times: the normal law is far off"),
     ]
 
 
@@ -47,8 +51,12 @@ EXERCISES = {
         prompt="The mean time to mine a block.",
     ),
     "expected_attempts": Exercise(
-        "each hash wins with probability p = 2 ** -bits, so the attempts are geometric "
-        "with mean 1 / p",
+        (
+            "Each attempt wins with the same small chance, independently of the others",
+            "The number of attempts up to the first win is geometric; its mean is one over the "
+            "chance",
+            "2 ** bits",
+        ),
         _attempts_cases,
         idea="the target in bits (its cost)",
         notebook="11",
@@ -56,9 +64,14 @@ EXERCISES = {
         prompt="The mean of the geometric law of the attempts at `bits` bits.",
     ),
     "block_time_covers": Exercise(
-        "with n times summing to S, the exact interval is 2*S / chi2_even_quantile(0.975, "
-        "2*n) to 2*S / chi2_even_quantile(0.025, 2*n) (from edu_chain.lab.sweeps.stats); "
-        "return whether mean lies inside",
+        (
+            "Block times are exponential, not normal: with a handful of them, mean ± 1.96 SE is "
+            "wrong",
+            "The exact interval comes from the chi-square law with 2n degrees of freedom: the sum "
+            "of the times, doubled, divided by its upper and its lower quantile",
+            "low = 2 * total / chi2_even_quantile(0.975, 2 * n); high = 2 * total / "
+            "chi2_even_quantile(0.025, 2 * n)",
+        ),
         _block_time_cases,
         idea="an exact interval for exponential times",
         notebook="11",

@@ -20,21 +20,40 @@ def _shares():
         Case((0.5, 3), "q = p: the attacker always catches up"),
         Case((0.7, 2), "a majority attacker"),
         Case((0.0, 4), "no attacker"),
+        Case(
+            (0.45, 340),
+            "q = 0.45, z = 340: notebook 12's own example (λ**k and k! overflow a float)",
+        ),
+        Case((0.2, 700), "the largest wait of the domain, z = 700"),
+        Case((0.0, 0), "no attacker, no wait"),
     ]
     return cases + [(round(rng.uniform(0.01, 0.49), 3), rng.randint(0, 60)) for _ in range(8)]
 
 
 def _risk_cases():
     rng = random.Random(36)
-    cases = [(0.1, 0.001), (0.3, 0.001), (0.25, 0.01), (0.1, 0.5), (0.45, 0.05)]
+    cases = [
+        (0.1, 0.001),
+        (0.3, 0.001),
+        (0.25, 0.01),
+        (0.1, 0.5),
+        (0.45, 0.05),
+        Case((0.45, 0.001), "q = 0.45: 340 blocks, the whitepaper's hardest case"),
+        Case((0.5, 0.01), "q = 1/2: no wait is enough (None)"),
+        Case((0.7, 0.1), "a majority attacker: no wait is enough (None)"),
+        Case((0.0, 0.5), "no attacker: one block, the payment's own, is enough"),
+    ]
     return cases + [(round(rng.uniform(0.02, 0.35), 3), 10 ** -rng.randint(1, 4)) for _ in range(5)]
 
 
 EXERCISES = {
     "catch_up": Exercise(
         (
-            "p = 1 - q; an attacker with q >= p always catches up (return 1.0)",
-            "otherwise (q / p) ** z",
+            "A random walk one step up with chance q, one down with chance p: with q >= p it "
+            "surely climbs any height",
+            "Below one half, each step the attacker must climb multiplies its chance by the same "
+            "ratio",
+            "1.0 if q >= p else (q / p) ** z",
         ),
         _shares,
         idea="the attacker's chance (gambler's ruin)",
@@ -48,9 +67,12 @@ EXERCISES = {
     ),
     "attacker_success": Exercise(
         (
-            "p = 1 - q; return 1.0 when q >= p; λ = z * q / p",
-            "start from 1.0 and subtract, for k = 0..z, the Poisson term "
-            "exp(-λ) * λ ** k / factorial(k) times (1 - (q / p) ** (z - k))",
+            "Two pieces: how far the attacker got while the merchant waited (Poisson), then the "
+            "gambler's ruin from there",
+            "Sum over the attacker's possible progress k; mind the extremes: at q = 0.45, z = "
+            "340, λ**k and k! each overflow a float, so compute the Poisson term another way (in "
+            "logarithms, or each term from the one before)",
+            "math.exp(-lam + k * math.log(lam) - math.lgamma(k + 1))",
         ),
         _shares,
         idea="the whitepaper's attacker-success probability",
@@ -64,7 +86,13 @@ EXERCISES = {
         ),
     ),
     "confirmations_for": Exercise(
-        "start at z = 0 and add one while attacker_success(q, z) is still >= risk",
+        (
+            "Waiting longer lowers the risk only while the attacker has less than half of the "
+            "hash power",
+            "Deal with q >= 1/2 first (no wait is enough), then try z = 0, 1, 2, … with "
+            "attacker_success until the risk falls below the threshold",
+            "if q >= 0.5: return None",
+        ),
         _risk_cases,
         idea="the whitepaper's attacker-success probability (its last table)",
         notebook="12",

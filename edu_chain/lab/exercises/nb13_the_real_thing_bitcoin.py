@@ -64,12 +64,10 @@ def _height_cases():
 EXERCISES = {
     "bits_to_target": Exercise(
         (
-            "the top byte is the exponent: bits >> 24; the low three bytes the mantissa: "
-            "bits & 0xFFFFFF",
-            "target = mantissa * 256 ** (exponent - 3), in whole numbers: for an exponent of 3 "
-            "or more shift left, mantissa << 8 * (exponent - 3)",
-            "for an exponent below 3 shift right instead: mantissa >> 8 * (3 - exponent) "
-            "(256 ** negative is a float, and a target is an integer)",
+            "Four bytes: one says how long the number is (in bytes), three give its leading digits",
+            "Split the exponent and the mantissa, then scale the mantissa by 256 per byte of "
+            "exponent beyond 3 — or down, for an exponent below 3 — in whole numbers",
+            "mantissa << 8 * (exponent - 3) if exponent >= 3 else mantissa >> 8 * (3 - exponent)",
         ),
         _bits_cases,
         idea='Bitcoin\'s compact target ("bits")',
@@ -82,8 +80,11 @@ EXERCISES = {
     ),
     "bitcoin_header_hash": Exercise(
         (
-            "hash twice: hashlib.sha256(hashlib.sha256(header).digest()).digest()",
-            "Bitcoin shows the 32 bytes reversed: digest[::-1].hex()",
+            "Bitcoin hashes a header twice, and explorers print the digest as a little-endian "
+            "number",
+            "Apply SHA-256 to the header, then to that digest's bytes, then reverse the 32 bytes "
+            "before writing hex",
+            "hashlib.sha256(hashlib.sha256(header).digest()).digest()[::-1].hex()",
         ),
         _header_cases,
         idea="Bitcoin's block hash (double SHA-256, shown byte-reversed)",
@@ -96,12 +97,11 @@ EXERCISES = {
     ),
     "block_subsidy": Exercise(
         (
-            "halvings = height // 210_000; the subsidy is 50 BTC = 5_000_000_000 satoshis, "
-            "halved that many times",
-            "halve with a right shift, 5_000_000_000 >> halvings, so it stays a whole number "
-            "of satoshis and reaches 0",
-            "from 64 halvings on, return 0 (Bitcoin Core's guard: a shift by 64 or more is "
-            "undefined in C++)",
+            "The subsidy halves by era, an era being 210,000 blocks, and it is counted in whole "
+            "satoshis",
+            "Find the era of the height, halve 50 BTC in satoshis that many times in whole "
+            "numbers, and pay nothing from 64 halvings on",
+            "5_000_000_000 >> (height // 210_000)",
         ),
         _height_cases,
         idea="the block subsidy and its halvings",

@@ -1,0 +1,748 @@
+"""Checks that know the usual mistakes: for every exercise that makes the learner write an
+idea, at least two mistakes learners really make, each as a plausible wrong answer that its
+check must refuse.
+
+Each wrong answer is the reference with one mistake in it, written the way a learner would
+write it (not a constant, not a crash: a function that is right on most cases). The first
+three are the gaps found in review: a Merkle position that never runs out, the whitepaper's
+formula overflowing at notebook 12's own example, and confirmations_for looping forever when
+no wait is enough.
+"""
+
+import dataclasses
+import hashlib
+import json
+import math
+
+import pytest
+
+from edu_chain.lab.exercises import EXERCISES, passes
+from edu_chain.lab.solutions import (
+    attacker_success,
+    block_refusal,
+    merkle_root,
+    prefer,
+)
+
+
+def _sha(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def _canonical(obj) -> bytes:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _fields(block) -> dict:
+    return {
+        "difficulty": block.difficulty,
+        "index": block.index,
+        "merkle_root": block.merkle_root,
+        "previous_hash": block.previous_hash,
+        "timestamp": block.timestamp,
+    }
+
+
+def _digest_of(block) -> int:
+    return int(
+        hashlib.sha256(_canonical(_fields(block)) + str(block.nonce).encode()).hexdigest(), 16
+    )
+
+
+def _work(blocks) -> int:
+    return sum(2**b.difficulty for b in blocks)
+
+
+def _fork(ours, theirs) -> int:
+    fork = 0
+    while fork < min(len(ours), len(theirs)) and ours[fork].hash == theirs[fork].hash:
+        fork += 1
+    return fork
+
+
+# -- 02: verify_inclusion --------------------------------------------------------------
+def verify_position_never_runs_out(leaf, position, siblings, root):
+    """The reference without its last test: the position must have run out (be 0)."""
+    node, index = _sha(b"\x00" + bytes.fromhex(leaf)), position
+    for side, sibling in siblings:
+        if side == "carried":
+            if index % 2:
+                return False
+        elif side != ("left" if index % 2 else "right"):
+            return False
+        else:
+            pair = (
+                bytes.fromhex(sibling) + node if side == "left" else node + bytes.fromhex(sibling)
+            )
+            node = _sha(b"\x01" + pair)
+        index //= 2
+    return node.hex() == root
+
+
+def verify_trusting_the_sides(leaf, position, siblings, root):
+    """Hashes up the path on the sides the proof says, never comparing them with the position."""
+    node = _sha(b"\x00" + bytes.fromhex(leaf))
+    for side, sibling in siblings:
+        if side == "left":
+            node = _sha(b"\x01" + bytes.fromhex(sibling) + node)
+        elif side == "right":
+            node = _sha(b"\x01" + node + bytes.fromhex(sibling))
+    return node.hex() == root
+
+
+def verify_without_leaf_prefix(leaf, position, siblings, root):
+    node, index = bytes.fromhex(leaf), position
+    for side, sibling in siblings:
+        if side == "carried":
+            if index % 2:
+                return False
+        elif side != ("left" if index % 2 else "right"):
+            return False
+        else:
+            pair = (
+                bytes.fromhex(sibling) + node if side == "left" else node + bytes.fromhex(sibling)
+            )
+            node = _sha(b"\x01" + pair)
+        index //= 2
+    return index == 0 and node.hex() == root
+
+
+# -- 12: the whitepaper's formula ------------------------------------------------------
+def success_in_plain_floats(q, z):
+    """λ**k / k! as written on paper: both overflow a float at q = 0.45, z = 340."""
+    p = 1 - q
+    if q >= p:
+        return 1.0
+    lam = z * q / p
+    total = 1.0
+    for k in range(z + 1):
+        total -= math.exp(-lam) * lam**k / math.factorial(k) * (1 - (q / p) ** (z - k))
+    return total
+
+
+def success_summed_to_z_minus_one(q, z):
+    p = 1 - q
+    if q >= p:
+        return 1.0
+    lam = z * q / p
+    total = 1.0
+    for k in range(z):
+        total -= math.exp(-lam + k * math.log(lam) - math.lgamma(k + 1)) * (1 - (q / p) ** (z - k))
+    return total
+
+
+def success_without_the_majority_case(q, z):
+    p = 1 - q
+    lam = z * q / p
+    total = 1.0
+    for k in range(z + 1):
+        poisson = math.exp(-lam) * math.prod(lam / i for i in range(1, k + 1))
+        total -= poisson * (1 - (q / p) ** (z - k))
+    return total
+
+
+def confirmations_without_a_majority_guard(q, risk):
+    """Loops forever when q >= 1/2: no wait brings the risk down."""
+    z = 0
+    while attacker_success(q, z) >= risk:
+        z += 1
+    return z
+
+
+def confirmations_by_the_gamblers_ruin(q, risk):
+    """The catch-up chance alone, without the attacker's head start."""
+    if q >= 0.5:
+        return None
+    z = 0
+    while (q / (1 - q)) ** z >= risk:
+        z += 1
+    return z
+
+
+def confirmations_one_short(q, risk):
+    if q >= 0.5:
+        return None
+    z = 0
+    while attacker_success(q, z + 1) >= risk:
+        z += 1
+    return z
+
+
+# -- the other exercises: two named mistakes each ---------------------------------------
+def _refusal_without_time(parent, block, difficulty):
+    if block.index != parent.index + 1:
+        return "index"
+    if block.previous_hash != parent.hash:
+        return "previous_hash"
+    if block.difficulty != difficulty:
+        return "difficulty"
+    if _digest_of(block) >= 2 ** (256 - block.difficulty):
+        return "proof"
+    return None
+
+
+def _refusal_trusting_the_hash(parent, block, difficulty):
+    if block.index != parent.index + 1:
+        return "index"
+    if block.previous_hash != parent.hash:
+        return "previous_hash"
+    if block.timestamp < parent.timestamp:
+        return "timestamp"
+    if block.difficulty != difficulty:
+        return "difficulty"
+    if int(block.hash, 16) >= 2 ** (256 - block.difficulty):
+        return "proof"
+    return None
+
+
+def _refusal_strict_time(parent, block, difficulty):
+    if block.timestamp == parent.timestamp and block_refusal(parent, block, difficulty) is None:
+        return "timestamp"
+    return block_refusal(parent, block, difficulty)
+
+
+def _merkle_proof_sides_of_the_node(leaf_ids, position):
+    """Names the side where the NODE sits instead of where its sibling sits."""
+    from edu_chain.lab.solutions import merkle_proof
+
+    swap = {"left": "right", "right": "left", "carried": "carried"}
+    return [(swap[side], sibling) for side, sibling in merkle_proof(leaf_ids, position)]
+
+
+def _merkle_proof_skipping_carried(leaf_ids, position):
+    from edu_chain.lab.solutions import merkle_proof
+
+    return [step for step in merkle_proof(leaf_ids, position) if step[0] != "carried"]
+
+
+def _merkle_root_duplicating_the_odd_node(leaf_ids):
+    """Bitcoin's tree: an odd last node is paired with itself (CVE-2012-2459)."""
+    if not leaf_ids:
+        return hashlib.sha256(b"").hexdigest()
+    level = [_sha(b"\x00" + bytes.fromhex(leaf)) for leaf in leaf_ids]
+    while len(level) > 1:
+        if len(level) % 2:
+            level.append(level[-1])
+        level = [_sha(b"\x01" + level[i] + level[i + 1]) for i in range(0, len(level), 2)]
+    return level[0].hex()
+
+
+def _merkle_root_without_prefixes(leaf_ids):
+    if not leaf_ids:
+        return hashlib.sha256(b"").hexdigest()
+    level = [_sha(bytes.fromhex(leaf)) for leaf in leaf_ids]
+    while len(level) > 1:
+        parents = [_sha(level[i] + level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        level = parents + level[-1:] if len(level) % 2 else parents
+    return level[0].hex()
+
+
+def _merkle_root_of_hex_text(leaf_ids):
+    """Hashes the hex *text* of each id, not its 32 bytes."""
+    if not leaf_ids:
+        return hashlib.sha256(b"").hexdigest()
+    level = [_sha(b"\x00" + leaf.encode()) for leaf in leaf_ids]
+    while len(level) > 1:
+        parents = [_sha(b"\x01" + level[i] + level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        level = parents + level[-1:] if len(level) % 2 else parents
+    return level[0].hex()
+
+
+def _switch_keeping_confirmed_pool_posts(ours, theirs, pool):
+    if not prefer(ours, theirs):
+        return list(ours), list(pool)
+    fork = _fork(ours, theirs)
+    held = {p.id for b in theirs for p in b.transactions}
+    orphans = [p for b in ours[fork:] for p in b.transactions if p.id not in held]
+    return list(theirs), list(pool) + orphans
+
+
+def _switch_by_length(ours, theirs, pool):
+    if len(theirs) <= len(ours):
+        return list(ours), list(pool)
+    fork = _fork(ours, theirs)
+    held = {p.id for b in theirs for p in b.transactions}
+    new_pool = [p for p in pool if p.id not in held]
+    new_pool += [p for b in ours[fork:] for p in b.transactions if p.id not in held]
+    return list(theirs), new_pool
+
+
+def _retarget(bits, actual_seconds, interval, target_seconds, *, wanted=None, clamp=2, floor=1):
+    wanted = target_seconds * (interval - 1) if wanted is None else wanted
+    step = round(math.log2(wanted / max(floor, actual_seconds)))
+    step = max(-clamp, min(clamp, step))
+    return max(1, min(64, bits + step))
+
+
+def _best_peer_first_that_beats_us(our_work, our_tip, healths):
+    for health in healths:
+        if health["total_work"] > our_work or (
+            health["total_work"] == our_work and health["tip"] < our_tip
+        ):
+            return health["url"]
+    return None
+
+
+def _best_peer_by_work_only(our_work, our_tip, healths):
+    best = None
+    for health in healths:
+        if health["total_work"] > our_work and (
+            best is None or health["total_work"] > best["total_work"]
+        ):
+            best = health
+    return None if best is None else best["url"]
+
+
+def _bits_to_target_in_powers_of_two(bits):
+    exponent, mantissa = bits >> 24, bits & 0xFFFFFF
+    return mantissa << (exponent - 3) if exponent >= 3 else mantissa >> (3 - exponent)
+
+
+def _bits_to_target_mantissa_of_four_bytes(bits):
+    exponent, mantissa = bits >> 24, bits & 0xFFFFFFFF
+    return mantissa << 8 * (exponent - 3) if exponent >= 3 else mantissa >> 8 * (3 - exponent)
+
+
+def _subsidy_halving_one_block_late(height):
+    return 5_000_000_000 >> max(0, height - 1) // 210_000 if height < 64 * 210_000 else 0
+
+
+def _subsidy_with_fractional_halvings(height):
+    return int(5_000_000_000 * 0.5 ** (height / 210_000))
+
+
+def _interval_of_the_normal_law(times, mean):
+    n, average = len(times), sum(times) / len(times)
+    spread = math.sqrt(sum((t - average) ** 2 for t in times) / (n - 1))
+    return average - 1.96 * spread / math.sqrt(n) <= mean <= average + 1.96 * spread / math.sqrt(n)
+
+
+def _interval_with_quantiles_swapped(times, mean):
+    from edu_chain.lab.sweeps.stats import chi2_even_quantile
+
+    n, total = len(times), sum(times)
+    low = 2 * total / chi2_even_quantile(0.025, 2 * n)
+    high = 2 * total / chi2_even_quantile(0.975, 2 * n)
+    return low <= mean <= high
+
+
+def _post_fields(post) -> dict:
+    return {
+        "author": post.author,
+        "content": post.content,
+        "timestamp": post.timestamp,
+        "public_key": post.public_key,
+    }
+
+
+def _is_authentic_trusting_presence(post):
+    return post.signature is not None
+
+
+def _is_authentic_unsigned_is_fine(post):
+    from edu_chain.lab.solutions import is_authentic
+
+    return post.signature is None or is_authentic(post)
+
+
+def _sign_content_only(private_key, author, content, timestamp):
+    return private_key.sign(content.encode()).hex()
+
+
+def _sign_without_the_key(private_key, author, content, timestamp):
+    fields = {"author": author, "content": content, "timestamp": timestamp}
+    return private_key.sign(_canonical(fields)).hex()
+
+
+def _badge_forged_as_unverified(post):
+    from edu_chain.lab.solutions import is_authentic
+
+    return "verified" if is_authentic(post) else "unverified"
+
+
+def _badge_unsigned_as_forged(post):
+    from edu_chain.lab.solutions import is_authentic
+
+    return "verified" if is_authentic(post) else "forged"
+
+
+def _first_invalid_trusting_the_hash(blocks, difficulty):
+    for i in range(1, len(blocks)):
+        rule = _refusal_trusting_the_hash(blocks[i - 1], blocks[i], difficulty)
+        if rule:
+            return (i, rule)
+    return None
+
+
+def _first_invalid_from_the_genesis(blocks, difficulty):
+    for i in range(len(blocks)):
+        rule = block_refusal(blocks[i - 1], blocks[i], difficulty)
+        if rule:
+            return (i, rule)
+    return None
+
+
+def _first_invalid_position_only(blocks, difficulty):
+    for i in range(1, len(blocks)):
+        if block_refusal(blocks[i - 1], blocks[i], difficulty):
+            return i
+    return None
+
+
+def _relink_from_the_old_list(blocks, position, posts):
+    new = list(blocks)
+    new[position] = dataclasses.replace(blocks[position], transactions=tuple(posts))
+    for i in range(position + 1, len(blocks)):
+        new[i] = dataclasses.replace(blocks[i], previous_hash=blocks[i - 1].hash)
+    return new
+
+
+def _relink_only_the_next(blocks, position, posts):
+    new = list(blocks)
+    new[position] = dataclasses.replace(blocks[position], transactions=tuple(posts))
+    if position + 1 < len(new):
+        new[position + 1] = dataclasses.replace(new[position + 1], previous_hash=new[position].hash)
+    return new
+
+
+def _next_block_with_genesis_difficulty(blocks, posts, timestamp):
+    from edu_chain.block import Block
+
+    tip = blocks[-1]
+    return Block(tip.index + 1, timestamp, tip.hash, blocks[0].difficulty, tuple(posts), 0)
+
+
+def _next_block_linked_to_the_grandparent(blocks, posts, timestamp):
+    from edu_chain.block import Block
+
+    tip = blocks[-1]
+    return Block(tip.index + 1, timestamp, tip.previous_hash, tip.difficulty, tuple(posts), 0)
+
+
+def _mine_at_a_fixed_difficulty(blocks, posts, timestamp):
+    from edu_chain.block import Block
+
+    tip = blocks[-1]
+    template = Block(tip.index + 1, timestamp, tip.hash, 8, tuple(posts), 0)
+    nonce = 0
+    while _digest_of(template.with_nonce(nonce)) >= 2 ** (256 - 8):
+        nonce += 1
+    return template.with_nonce(nonce)
+
+
+def _mine_from_nonce_one(blocks, posts, timestamp):
+    from edu_chain.block import Block
+
+    tip = blocks[-1]
+    template = Block(tip.index + 1, timestamp, tip.hash, tip.difficulty, tuple(posts), 0)
+    nonce = 1
+    while _digest_of(template.with_nonce(nonce)) >= 2 ** (256 - tip.difficulty):
+        nonce += 1
+    return template.with_nonce(nonce)
+
+
+def _block_from_json_trusting_the_claim(data):
+    from edu_chain.block import Block
+    from edu_chain.transactions import Post
+
+    posts = tuple(
+        Post(p["author"], p["content"], p["timestamp"], p.get("public_key"), p.get("signature"))
+        for p in data["transactions"]
+    )
+    return Block(
+        data["index"],
+        data["timestamp"],
+        data["previous_hash"],
+        data["difficulty"],
+        posts,
+        data["nonce"],
+    )
+
+
+def _block_from_json_checking_the_header_only(data):
+    """Compares the claimed hash with a header rebuilt from the claimed merkle_root."""
+    fields = {
+        k: data[k] for k in ("difficulty", "index", "merkle_root", "previous_hash", "timestamp")
+    }
+    digest = hashlib.sha256(_canonical(fields) + str(data["nonce"]).encode()).hexdigest()
+    if digest != data["hash"]:
+        return None
+    return _block_from_json_trusting_the_claim(data)
+
+
+MISTAKES = {
+    "canonical_json": {
+        "keys left in insertion order": lambda obj: json.dumps(
+            obj, separators=(",", ":"), ensure_ascii=False
+        ).encode(),
+        "non-ASCII escaped as \\u…": lambda obj: json.dumps(
+            obj, sort_keys=True, separators=(",", ":")
+        ).encode(),
+        "the default separators (with spaces)": lambda obj: json.dumps(
+            obj, sort_keys=True, ensure_ascii=False
+        ).encode(),
+    },
+    "header_bytes": {
+        "the nonce inside the JSON": lambda block: _canonical(
+            {**_fields(block), "nonce": block.nonce}
+        ),
+        "the posts instead of their Merkle root": lambda block: (
+            _canonical(
+                {
+                    **{k: v for k, v in _fields(block).items() if k != "merkle_root"},
+                    "transactions": [p.id for p in block.transactions],
+                }
+            )
+            + str(block.nonce).encode()
+        ),
+    },
+    "block_hash": {
+        "the hash the block claims": lambda block: block.hash,
+        "the hash of the whole block's JSON": lambda block: hashlib.sha256(
+            _canonical({**_fields(block), "nonce": block.nonce})
+        ).hexdigest(),
+    },
+    "merkle_root": {
+        "Bitcoin's duplicated odd node": _merkle_root_duplicating_the_odd_node,
+        "no 0x00/0x01 prefixes": _merkle_root_without_prefixes,
+        "the hex text hashed instead of the bytes": _merkle_root_of_hex_text,
+    },
+    "merkle_proof": {
+        "the side of the node instead of its sibling": _merkle_proof_sides_of_the_node,
+        "no step for a carried node": _merkle_proof_skipping_carried,
+    },
+    "verify_inclusion": {
+        "a position that never runs out": verify_position_never_runs_out,
+        "the proof's sides trusted, the position ignored": verify_trusting_the_sides,
+        "the leaf hashed without its 0x00 prefix": verify_without_leaf_prefix,
+    },
+    "first_broken_link": {
+        "the tampered block instead of the first broken link": lambda blocks: next(
+            (i - 1 for i in range(1, len(blocks)) if blocks[i].previous_hash != blocks[i - 1].hash),
+            None,
+        ),
+        "the last break instead of the first": lambda blocks: max(
+            (i for i in range(1, len(blocks)) if blocks[i].previous_hash != blocks[i - 1].hash),
+            default=None,
+        ),
+    },
+    "next_block": {
+        "the genesis difficulty": _next_block_with_genesis_difficulty,
+        "linked to the tip's parent": _next_block_linked_to_the_grandparent,
+    },
+    "relink": {
+        "links copied from the old blocks": _relink_from_the_old_list,
+        "only the next block re-linked": _relink_only_the_next,
+    },
+    "meets_target": {
+        "at or below the target (<=)": lambda digest, bits: int(digest, 16) <= 2 ** (256 - bits),
+        "whole hex zeros counted": lambda digest, bits: digest.startswith("0" * (bits // 4)),
+    },
+    "find_nonce": {
+        "the search starts at 1": lambda prefix, bits: next(
+            n
+            for n in range(1, 10**7)
+            if int(hashlib.sha256(prefix + str(n).encode()).hexdigest(), 16) < 2 ** (256 - bits)
+        ),
+        "hex zeros instead of bits": lambda prefix, bits: next(
+            n
+            for n in range(10**7)
+            if hashlib.sha256(prefix + str(n).encode()).hexdigest().startswith("0" * (bits // 4))
+        ),
+    },
+    "valid_proof": {
+        "the claimed hash trusted": lambda block: (
+            int(block.hash, 16) < 2 ** (256 - block.difficulty)
+        ),
+        "whole hex zeros counted": lambda block: f"{_digest_of(block):064x}".startswith(
+            "0" * (block.difficulty // 4)
+        ),
+    },
+    "mine_block": {
+        "a fixed difficulty of 8 bits": _mine_at_a_fixed_difficulty,
+        "the search starts at 1": _mine_from_nonce_one,
+    },
+    "block_refusal": {
+        "the time rule left out": _refusal_without_time,
+        "the claimed hash trusted for the proof": _refusal_trusting_the_hash,
+        "a block as old as its parent refused": _refusal_strict_time,
+    },
+    "first_invalid_block": {
+        "the claimed hash trusted for the proof": _first_invalid_trusting_the_hash,
+        "the genesis checked against the tip": _first_invalid_from_the_genesis,
+        "the position without the rule": _first_invalid_position_only,
+    },
+    "fork_point": {
+        "the last common height instead of the first different one": lambda ours, theirs: (
+            next(
+                (h for h in range(min(len(ours), len(theirs))) if ours[h] != theirs[h]),
+                min(len(ours), len(theirs)),
+            )
+            - 1
+        ),
+        "the length of ours when one is a prefix": lambda ours, theirs: next(
+            (h for h in range(min(len(ours), len(theirs))) if ours[h] != theirs[h]), len(ours)
+        ),
+    },
+    "block_from_json": {
+        "the claimed hash trusted": _block_from_json_trusting_the_claim,
+        "the header checked, not the posts": _block_from_json_checking_the_header_only,
+    },
+    "chain_work": {
+        "the length": lambda blocks: len(blocks),
+        "the sum of the difficulties": lambda blocks: sum(b.difficulty for b in blocks),
+        "the genesis left out": lambda blocks: _work(blocks[1:]),
+    },
+    "prefer": {
+        "the longest chain": lambda ours, theirs: len(theirs) > len(ours),
+        "equal work: the higher tip hash": lambda ours, theirs: (
+            _work(theirs) > _work(ours)
+            or (_work(theirs) == _work(ours) and theirs[-1].hash > ours[-1].hash)
+        ),
+        "equal work: always theirs": lambda ours, theirs: _work(theirs) >= _work(ours),
+    },
+    "switch_chain": {
+        "orphaned posts forgotten": lambda ours, theirs, pool: (
+            (
+                list(theirs),
+                [p for p in pool if p.id not in {q.id for b in theirs for q in b.transactions}],
+            )
+            if prefer(ours, theirs)
+            else (list(ours), list(pool))
+        ),
+        "pool posts the new chain confirms kept": _switch_keeping_confirmed_pool_posts,
+        "the longest chain": _switch_by_length,
+    },
+    "next_difficulty": {
+        "off by one in the window (interval gaps, not interval - 1)": lambda b, a, i, t: _retarget(
+            b, a, i, t, wanted=t * i
+        ),
+        "no clamp at 2 bits": lambda b, a, i, t: _retarget(b, a, i, t, clamp=64),
+        "0 seconds not counted as 1": lambda b, a, i, t: _retarget(b, a, i, t, floor=0),
+    },
+    "orphaned_posts": {
+        "every post of ours, the shared blocks included": lambda ours, theirs: (
+            [
+                p
+                for b in ours
+                for p in b.transactions
+                if p.id not in {q.id for c in theirs for q in c.transactions}
+            ]
+            + [p for b in ours[:1] for p in b.transactions]
+        ),
+        "posts theirs holds returned too": lambda ours, theirs: [
+            p for b in ours[_fork(ours, theirs) :] for p in b.transactions
+        ],
+    },
+    "best_peer": {
+        "the first peer that beats us": _best_peer_first_that_beats_us,
+        "work only, no tie-break": _best_peer_by_work_only,
+    },
+    "post_id": {
+        "the signature hashed too": lambda post: hashlib.sha256(
+            _canonical({**_post_fields(post), "signature": post.signature})
+        ).hexdigest(),
+        "json.dumps with its defaults": lambda post: hashlib.sha256(
+            json.dumps(_post_fields(post)).encode()
+        ).hexdigest(),
+    },
+    "sign_post": {
+        "the content signed alone": _sign_content_only,
+        "the public key left out of what is signed": _sign_without_the_key,
+    },
+    "is_authentic": {
+        "a signature present is taken as valid": _is_authentic_trusting_presence,
+        "an unsigned post is authentic": _is_authentic_unsigned_is_fine,
+    },
+    "badge": {
+        "a forged post shown as unverified": _badge_forged_as_unverified,
+        "an unsigned post shown as forged": _badge_unsigned_as_forged,
+    },
+    "expected_attempts": {
+        "2 ** bits - 1": lambda bits: 2**bits - 1,
+        "twice the bits": lambda bits: 2 * bits,
+    },
+    "block_time_covers": {
+        "the normal law's mean ± 1.96 SE": _interval_of_the_normal_law,
+        "the two quantiles swapped": _interval_with_quantiles_swapped,
+    },
+    "catch_up": {
+        "no majority case": lambda q, z: (q / (1 - q)) ** z,
+        "p / q instead of q / p": lambda q, z: (
+            1.0 if q >= 0.5 else ((1 - q) / q) ** z if q else 0.0
+        ),
+    },
+    "attacker_success": {
+        "λ**k / k! in floats (overflow at q = 0.45, z = 340)": success_in_plain_floats,
+        "the sum stops at z - 1": success_summed_to_z_minus_one,
+        "no majority case": success_without_the_majority_case,
+    },
+    "confirmations_for": {
+        "no answer for q >= 1/2 (an endless loop)": confirmations_without_a_majority_guard,
+        "the gambler's ruin alone": confirmations_by_the_gamblers_ruin,
+        "one block short": confirmations_one_short,
+    },
+    "bits_to_target": {
+        "powers of 2 instead of 256": _bits_to_target_in_powers_of_two,
+        "a mantissa of four bytes": _bits_to_target_mantissa_of_four_bytes,
+    },
+    "bitcoin_header_hash": {
+        "one SHA-256": lambda header: hashlib.sha256(header).digest()[::-1].hex(),
+        "not byte-reversed": lambda header: hashlib.sha256(
+            hashlib.sha256(header).digest()
+        ).hexdigest(),
+    },
+    "block_subsidy": {
+        "each halving one block late": _subsidy_halving_one_block_late,
+        "a fraction of a halving per block": _subsidy_with_fractional_halvings,
+    },
+}
+
+CASES = [(name, label) for name, wrong in MISTAKES.items() for label in wrong]
+
+
+def test_every_exercise_that_writes_an_idea_names_two_mistakes():
+    ideas = [name for name, exercise in EXERCISES.items() if exercise.idea]
+    assert len(ideas) >= 30
+    missing = [name for name in ideas if len(MISTAKES.get(name, {})) < 2]
+    assert not missing, missing
+    assert set(MISTAKES) <= set(EXERCISES)
+
+
+@pytest.mark.parametrize("name, label", CASES, ids=[f"{n}: {m}" for n, m in CASES])
+def test_the_check_refuses_the_mistake(name, label):
+    assert not passes(name, MISTAKES[name][label], quiet=True, time_limit=3.0)
+
+
+def test_the_three_gaps_of_the_review_are_closed():
+    """Each gap's wrong answer fails on the case that shows it, by that case's label."""
+    import io
+    from contextlib import redirect_stdout
+
+    for name, wrong, shown in (
+        ("verify_inclusion", verify_position_never_runs_out, "never runs out"),
+        ("attacker_success", success_in_plain_floats, "z = 340"),
+        ("confirmations_for", confirmations_without_a_majority_guard, "did not return"),
+    ):
+        out = io.StringIO()
+        with redirect_stdout(out):
+            assert not passes(name, wrong, time_limit=3.0)
+        assert shown in out.getvalue(), out.getvalue()
+
+
+def test_the_right_answer_by_another_road_passes():
+    """Checks compare answers, not methods: a correct variant passes."""
+
+    def iterative_poisson(q, z):
+        p = 1 - q
+        if q >= p:
+            return 1.0
+        lam, term, total = z * q / p, math.exp(-z * q / p), 1.0
+        for k in range(z + 1):
+            if k:
+                term *= lam / k
+            total -= term * (1 - (q / p) ** (z - k))
+        return total
+
+    assert passes("attacker_success", iterative_poisson, quiet=True)
+    assert passes("merkle_root", lambda ids: merkle_root(list(ids)), quiet=True)
