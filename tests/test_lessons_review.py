@@ -10,7 +10,11 @@ import nbformat
 import pytest
 
 from edu_chain.lab.topics import energy, selfish
-from edu_chain.lab.topics.attacks import attacker_success, attacker_success_exact, confirmations_needed
+from edu_chain.lab.topics.attacks import (
+    attacker_success,
+    attacker_success_exact,
+    confirmations_needed,
+)
 from edu_chain.transactions import Post
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
