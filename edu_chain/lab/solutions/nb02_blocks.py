@@ -65,9 +65,14 @@ def merkle_proof(leaf_ids, position):
 
 
 def verify_inclusion(leaf, position, siblings, root):
-    """True when the proof leads from the post id `leaf` (at `position`) to `root`: at each
-    level the sibling must sit on the side the position says (odd: left, even: right), and
-    "carried" is allowed only for an even index."""
+    """True exactly when `siblings` proves that the post id `leaf` is the leaf at
+    `position` of the Merkle tree (as merkle_root builds it) whose root is `root`.
+
+    A proof lists, from the leaf up, (side, sibling hex) with side "left" or "right" (where
+    the sibling sits), or ("carried", "") for a level where the node had no partner. It must
+    prove this position and no other: a side that does not fit the position, a proof too
+    short or too long for it, a changed sibling or another root all give False. A tree of one
+    leaf has the empty proof, at position 0."""
     import hashlib
     node, index = hashlib.sha256(b"\x00" + bytes.fromhex(leaf)).digest(), position
     for side, sibling in siblings:

@@ -40,9 +40,14 @@ def switch_chain(ours, theirs, pool):
 
 
 def next_difficulty(bits, actual_seconds, interval, target_seconds):
-    """The retarget rule: the last `interval` blocks spanned `actual_seconds` (at least 1)
-    where target_seconds * (interval - 1) was wanted; move by round(log2(wanted / actual))
-    bits, at most 2 either way, and keep the result between 1 and 64."""
+    """The difficulty (in bits) after a retarget. `bits` is the current difficulty; the
+    last `interval` blocks' timestamps span `actual_seconds`; the network wants one block
+    every `target_seconds`.
+
+    Rules: the difficulty moves by the whole number of bits nearest to log2(the wanted time
+    / the actual time) (a bit doubles the work), at most 2 bits either way, and stays between
+    1 and 64 bits. The timestamps of `interval` blocks span interval - 1 block times. Edge
+    cases: an actual time of 0 seconds counts as 1; far too fast, far too slow, the bounds."""
     import math
     wanted = target_seconds * (interval - 1)
     step = round(math.log2(wanted / max(1, actual_seconds)))
