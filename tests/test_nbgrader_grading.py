@@ -187,7 +187,7 @@ def test_nbgrader_autograde_with_the_kits_grader(tmp_path):
     assert {s: float(r["score"]) for s, r in table.items()} == EXPECTED
     assert table["mixed"]["hash_text"] == "1" and table["mixed"]["leading_zero_bits"] == "0"
     feedback = (out / "feedback" / "cheating.md").read_text()
-    assert "refused" in feedback and "seed `s1`" in feedback
+    assert "CallRefused: import edu_chain.lab.exercises" in feedback and "seed `s1`" in feedback
 
 
 def _scores(course: Path) -> dict[str, float]:
