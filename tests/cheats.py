@@ -52,13 +52,13 @@ def _fn(name: str, body: str, top: str = "") -> str:
 def always_equal(f: Facts) -> str:
     return _fn(
         f.name,
-        """
-        class AlwaysEqual:
+        "return AlwaysEqual()",
+        top="""
+        class AlwaysEqual:  # at the cell's top level, as a notebook would define it
             def __eq__(self, other): return True
             def __ne__(self, other): return False
             def __hash__(self): return 0
             def __bool__(self): return True
-        return AlwaysEqual()
         """,
     )
 
@@ -67,13 +67,13 @@ def lying_class(f: Facts) -> str:
     claimed = f.answer_type if f.answer_type not in ("NoneType", "Block", "Post") else "bool"
     return _fn(
         f.name,
-        f"""
+        "return Liar()",
+        top=f"""
         class Liar:
             __class__ = property(lambda self: {claimed})
             def __eq__(self, other): return True
             def __ne__(self, other): return False
             def __hash__(self): return 0
-        return Liar()
         """,
     )
 
@@ -83,12 +83,12 @@ def builtin_subclass(f: Facts) -> str:
     parent = base.get(f.answer_type, "int")
     return _fn(
         f.name,
-        f"""
+        "return Sneaky()",
+        top=f"""
         class Sneaky({parent}):
             def __eq__(self, other): return True
             def __ne__(self, other): return False
             __hash__ = {parent}.__hash__
-        return Sneaky()
         """,
     )
 

@@ -29,14 +29,16 @@ def main() -> None:
             pass
     guard.install(payload["twins"])
     namespace: dict = {"__name__": "__submission__", "__builtins__": __builtins__}
+    problems = []
     for number, source in enumerate(payload["sources"]):
         try:
             exec(compile(source, f"<your cell {number + 1}>", "exec"), namespace)  # noqa: S102
-        except BaseException:  # noqa: BLE001, S110 - a broken cell leaves its names undefined
-            pass
+        except BaseException as error:  # noqa: BLE001 - a broken cell leaves names undefined
+            problems.append(sandbox.error_text(error))
     function = namespace.get(payload["name"])
     if not callable(function):
-        os.write(out, b"missing " + payload["name"].encode() + b"\n")
+        why = f" (a cell raised {problems[0]})" if problems else ""
+        os.write(out, f"missing {why}".encode("utf-8", "replace")[:400] + b"\n")
         return
     os.write(out, b"ready\n")
     sandbox.serve(function, cases, out)

@@ -96,7 +96,7 @@ def grade_exercise(sources: list[str], name: str, student: str, base_seed: str) 
         sources, name, [c.args for c in cases], exercise.time_limit, twin_paths(exercise.reference)
     )
     verdict = "passed: correct on all cases"
-    if len(outcomes) == 1 and outcomes[0].kind == "ended" and "define" in outcomes[0].text:
+    if len(outcomes) == 1 and outcomes[0].kind == "ended" and "does not define" in outcomes[0].text:
         verdict = f"not done: {outcomes[0].text}"
     else:
         for case, outcome in zip(cases, outcomes):

@@ -21,6 +21,7 @@ from typing import Any
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
+from traitlets import Bool
 
 from .grading import grade_notebook
 from .registry import EXERCISES
@@ -28,6 +29,8 @@ from .registry import EXERCISES
 
 class GradeWithEduChain(Preprocessor):
     """Replace the outputs of the kit's test cells with the grader's verdicts."""
+
+    enabled = Bool(True)  # nbconvert's preprocessors are off unless enabled
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         about = resources.get("nbgrader", {})

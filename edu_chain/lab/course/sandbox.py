@@ -74,9 +74,9 @@ def call_once(function: Callable[..., Any], args: tuple) -> dict:
     except RecursionError:
         return {"raised": "RecursionError: maximum recursion depth exceeded"}
     except Exception as error:  # noqa: BLE001 - told to the learner in a sentence
-        return {"raised": _error_text(error)}
+        return {"raised": error_text(error)}
     except BaseException as error:  # noqa: BLE001 - exit(), KeyboardInterrupt, …
-        return {"stopped": _error_text(error)}
+        return {"stopped": error_text(error)}
     try:
         return {"ok": encoding.encode(value)}
     except encoding.TooLarge as error:
@@ -85,7 +85,7 @@ def call_once(function: Callable[..., Any], args: tuple) -> dict:
         return {"unsendable": f"it could not be read ({type(error).__name__})"}
 
 
-def _error_text(error: BaseException) -> str:
+def error_text(error: BaseException) -> str:
     try:
         detail = str(error)
     except Exception:  # noqa: BLE001 - a __str__ that raises
@@ -328,6 +328,7 @@ def _pickled(payload: dict) -> bytes:
 def _startup_problem(line: bytes | None) -> str:
     if line is None:
         return "your code did not finish loading in time"
-    if line.startswith(b"missing "):
-        return "your notebook does not define this function (its cell is missing or empty)"
+    if line.startswith(b"missing"):
+        why = line[len(b"missing ") :].decode("utf-8", "replace").strip()[:300]
+        return "your notebook does not define this function" + (f" {why}" if why else "")
     return "your code could not be loaded"
