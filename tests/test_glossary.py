@@ -32,9 +32,19 @@ def pattern(forms: list[str]) -> re.Pattern:
 
 
 def lesson_text(path: Path) -> str:
-    """The notebook's markdown without its map-like opening line of goals."""
-    cells = nbformat.read(path, as_version=4).cells
-    text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    """The notebook's lesson markdown: without its opening line of goals, and without the
+    exercise section (generated from the exercise registry, checked where it is written)."""
+    cells, kept, in_exercises = nbformat.read(path, as_version=4).cells, [], False
+    for cell in cells:
+        if cell.cell_type != "markdown":
+            continue
+        if cell.source.startswith("## Exercises"):
+            in_exercises = True
+        elif cell.source.startswith("## What you learned"):
+            in_exercises = False
+        if not in_exercises:
+            kept.append(cell.source)
+    text = "\n".join(kept)
     return re.sub(r"\*\*Goals:\*\*.*", "", text)
 
 
