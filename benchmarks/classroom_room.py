@@ -199,7 +199,11 @@ class Room:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 process.kill()
-                process.wait(timeout=10)
+        for process in running:  # a loaded machine may take a while to reap 200 processes
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                continue  # SIGKILL was sent; PR_SET_PDEATHSIG is the last resort
         for session in self._sessions.values():
             session.close()
 
