@@ -23,6 +23,7 @@ from edu_chain.lab.solutions import (
     merkle_root,
     prefer,
 )
+from tests.test_keys_exercises import MISTAKES as KEYS_MISTAKES  # notebook 16's, named there
 
 
 def _sha(data: bytes) -> bytes:
@@ -470,6 +471,39 @@ def _block_from_json_checking_the_header_only(data):
     return _block_from_json_trusting_the_claim(data)
 
 
+# -- 15: why ten minutes -----------------------------------------------------------------
+def _hops(peers, source, *, depth_first=False):
+    """Hop counts from ``source``: breadth-first (the shortest), or depth-first (the first
+    path found, which may be a long way round)."""
+    hops, todo = {source: 0}, [source]
+    while todo:
+        node = todo.pop() if depth_first else todo.pop(0)
+        for peer in peers.get(node, ()):
+            if peer not in hops:
+                hops[peer] = hops[node] + 1
+                todo.append(peer)
+    return hops
+
+
+def _flood_time_in_hops(peers, source, hop_seconds):
+    """The farthest node's hop count, never turned into seconds."""
+    hops = _hops(peers, source)
+    nodes = set(peers) | {p for row in peers.values() for p in row}
+    return math.inf if any(n not in hops for n in nodes) else max(hops.values())
+
+
+def _flood_time_of_the_reached_nodes(peers, source, hop_seconds):
+    """The nodes that never get the block are left out: two islands look connected."""
+    return max(_hops(peers, source).values()) * hop_seconds
+
+
+def _flood_time_depth_first(peers, source, hop_seconds):
+    """A depth-first walk: a node's hop count is the first path to it, not the shortest."""
+    hops = _hops(peers, source, depth_first=True)
+    nodes = set(peers) | {p for row in peers.values() for p in row}
+    return math.inf if any(n not in hops for n in nodes) else max(hops.values()) * hop_seconds
+
+
 MISTAKES = {
     "canonical_json": {
         "keys left in insertion order": lambda obj: json.dumps(
@@ -696,6 +730,24 @@ MISTAKES = {
         "each halving one block late": _subsidy_halving_one_block_late,
         "a fraction of a halving per block": _subsidy_with_fractional_halvings,
     },
+    "fork_chance": {
+        "τ/T instead of 1 − e^(−τ/T) (capped at 1)": lambda delay, interval: min(
+            1.0, delay / interval
+        ),
+        "the chance of no rival, e^(−τ/T)": lambda delay, interval: math.exp(-delay / interval),
+        "a race of two blocks, τ/(τ + T)": lambda delay, interval: delay / (delay + interval),
+    },
+    "flood_time": {
+        "the hop count, not seconds": _flood_time_in_hops,
+        "nodes never reached left out": _flood_time_of_the_reached_nodes,
+        "a depth-first walk instead of the shortest hops": _flood_time_depth_first,
+    },
+    "selfish_threshold": {
+        "a third for every γ (the γ = 0 threshold)": lambda gamma: 1 / 3,
+        "(1 − γ)/3: γ left out of the denominator": lambda gamma: (1 - gamma) / 3,
+        "a half for every γ (the majority attack's threshold)": lambda gamma: 0.5,
+    },
+    **KEYS_MISTAKES,
 }
 
 CASES = [(name, label) for name, wrong in MISTAKES.items() for label in wrong]
@@ -717,7 +769,7 @@ def test_the_check_refuses_the_mistake(name, label):
 def test_the_three_gaps_of_the_review_are_closed():
     """Each gap's wrong answer fails on the case that shows it, by that case's label."""
     import io
-    from contextlib import redirect_stdout
+    from contextlib import redirect_stderr, redirect_stdout
 
     for name, wrong, shown in (
         ("verify_inclusion", verify_position_never_runs_out, "never runs out"),
@@ -725,7 +777,7 @@ def test_the_three_gaps_of_the_review_are_closed():
         ("confirmations_for", confirmations_without_a_majority_guard, "did not return"),
     ):
         out = io.StringIO()
-        with redirect_stdout(out):
+        with redirect_stdout(out), redirect_stderr(out):  # failures go to stderr
             assert not passes(name, wrong, time_limit=3.0)
         assert shown in out.getvalue(), out.getvalue()
 

@@ -2,9 +2,9 @@
 
 Each check sets a figure the model produces by playing events beside a law it never calls:
 the fork chance 1 − e^(−τ/T) (Decker and Wattenhofer 2013, section 5), Eyal and Sirer's
-selfish-mining revenue (2014, equation 8), shortest paths computed apart (Dijkstra). The
-large runs against Gervais et al. 2016 and Decker and Wattenhofer 2013 are in
-benchmarks/netsim_bench.py; their stored figures are checked at the end.
+selfish-mining revenue (2014, equation 8), shortest paths computed apart (Dijkstra), and
+the published figures of Gervais et al. 2016 and Decker and Wattenhofer 2013 from runs
+small enough for the suite (the large runs are benchmarks/netsim_bench.py published).
 """
 
 import heapq
@@ -20,6 +20,7 @@ from edu_chain.netsim import (
     full_mesh,
     median,
     random_graph,
+    scenarios,
     simulate,
     theory,
     two_nodes,
@@ -182,6 +183,95 @@ def test_the_netsim_command_refuses_bad_numbers_and_foreign_csvs(tmp_path, capsy
     foreign.write_text("bits,trial\n1,2\n")
     assert main(["netsim", "--nodes", "20", "--blocks", "5", "--out", str(foreign)]) == 2
     assert "not a netsim CSV" in capsys.readouterr().err
+
+
+class RecordingSimulation(Simulation):
+    """The model, noting when each watched node (the mining pools) first holds each block."""
+
+    def __init__(self, *args, watch=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.watch, self.arrived = set(watch), {}
+
+    def _connect(self, node, block, sender=-1):
+        if node in self.watch:
+            self.arrived[block, node] = self.env.now - self.sent_at[block]
+        super()._connect(node, block, sender)
+
+
+@pytest.fixture(scope="module")
+def gervais_run():
+    """Bitcoin as Gervais et al. simulated it, at their full 6,000 nodes (not scaled: the
+    median grows with the node count, 6.0 s at 1,000 and 6.7 s at 2,000), 40 blocks:
+    about 5 s of CPU. Every (block, node) delay is kept, and the pools' arrival times."""
+    scenario = scenarios.gervais(6000, seed=1)
+    pools = [node for node, share in enumerate(scenario.shares) if share > 0]
+    simulation = RecordingSimulation(
+        scenario.network, scenario.shares, scenario.params, seed=1, keep_delays=True, watch=pools
+    )
+    return scenario, simulation, simulation.run(40)
+
+
+@pytest.mark.system
+@pytest.mark.slow
+def test_gervais_median_block_propagation_is_their_8_7_seconds(gervais_run):
+    """Gervais et al. 2016 ("On the security and performance of proof of work blockchains",
+    CCS), Table 1, Bitcoin: median block propagation 8.7 s with 534.8 KB blocks every
+    10 min. The median over all 6,000 nodes of 40 blocks (240,000 delays) must be within
+    ±30 % of it, the benchmark's tolerance: the network is rebuilt from the distributions
+    the paper gives (regions, latencies, bandwidths, connection counts), not their
+    simulator's own graph, and validation time is assumed. Over seeds 1-4 it was
+    8.4-9.0 s at 40 blocks (8.2-9.2 s at 20), so ±30 % is not spent on noise."""
+    _, _, result = gervais_run
+    assert median(result.delays) == pytest.approx(scenarios.GERVAIS_MEDIAN_S, rel=0.3)
+
+
+@pytest.mark.system
+@pytest.mark.slow
+def test_gervais_stale_rate_by_the_law_from_the_models_own_delay(gervais_run):
+    """Gervais et al. 2016, Table 1, Bitcoin: stale rate 0.41 %. Counting it needs thousands
+    of blocks (2,000 blocks at 6,000 nodes is about 260 s of CPU here, and would still
+    carry a binomial error of ±0.14 points), so this checks the law instead: a block goes
+    stale when another pool finds one before holding it, so the stale rate is about
+    1 − e^(−τ/T) with T = 600 s and τ the hash-weighted delay until the other pools hold
+    the block, measured in the model. Tolerance: within a factor of 4. The law with the
+    model's τ (6.4-8.2 s over seeds 1-4) predicts 1.1-1.4 %, about 3 × the paper's
+    figure; the model counted directly gives 0.70 % (7 stale in 1,000 blocks,
+    edu_chain/netsim/data/published.csv). So this is an order-of-magnitude check, not
+    a match: the pools' delay to each other is what the model has too long."""
+    scenario, simulation, _ = gervais_run
+    total = sum(scenario.shares)
+    waits = []
+    for block in range(1, len(simulation.parent)):
+        finder = simulation.miner[block]
+        waits.append(
+            sum(
+                scenario.shares[pool] / total * simulation.arrived[block, pool]
+                for pool in simulation.watch
+                if pool != finder
+            )
+        )
+    tau = sum(waits) / len(waits)
+    predicted = theory.fork_chance(tau, scenario.params.interval)
+    assert scenarios.GERVAIS_STALE / 4 <= predicted <= 4 * scenarios.GERVAIS_STALE
+
+
+def test_decker_wattenhofer_propagation_and_fork_rate_within_a_factor_of_2():
+    """Decker and Wattenhofer 2013 ("Information propagation in the Bitcoin network",
+    IEEE P2P), sections 4-5, measured on the real network: median block propagation 6.5 s,
+    fork rate 1.69 %. Their figures are of the order of magnitude the model must reach,
+    within a factor of 2 (the per-hop bandwidth, latency and validation of 2012 are
+    assumptions, scenarios.decker_wattenhofer). 3,500 nodes, their reach, 20 blocks
+    (about 1 s of CPU; seeds 1-3 gave medians 12.54-12.57 s). The fork rate is the law
+    1 − e^(−τ/T) with τ the mean delay over all nodes (every node mines alike), as the
+    paper derives it in section 5: 2.0 % here; counting forks directly needs thousands
+    of blocks (the benchmark counts 7 in 600, 1.2 %)."""
+    scenario = scenarios.decker_wattenhofer(seed=1)
+    result = scenario.run(20, seed=1, keep_delays=True)
+    propagation = median(result.delays)
+    assert scenarios.DW_MEDIAN_S / 2 <= propagation <= 2 * scenarios.DW_MEDIAN_S
+    tau = sum(result.delays) / len(result.delays)
+    forks = theory.fork_chance(tau, scenario.params.interval)
+    assert scenarios.DW_FORK_RATE / 2 <= forks <= 2 * scenarios.DW_FORK_RATE
 
 
 @pytest.mark.system

@@ -98,8 +98,10 @@ EXERCISES = {
         prompt=(
             "A peer sends a block as JSON. Rebuild it (`from edu_chain.block import Block`, "
             "`from edu_chain.transactions import Post`) and refuse it (return `None`) if "
-            "what it claims is not what it is: the check alters nonces, times, links and "
-            "posts on the way."
+            "the hash it carries is not the hash of its contents. The check damages blocks on "
+            "the way: nonces, times, links and posts. (This catches damage, not an attacker: "
+            "an attacker sends the hash of the altered block. What stops an attacker is proof "
+            "of work and a parent you already hold, notebook 07.)"
         ),
     ),
 }

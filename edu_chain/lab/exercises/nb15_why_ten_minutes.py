@@ -64,9 +64,13 @@ def _gammas():
 EXERCISES = {
     "fork_chance": Exercise(
         (
-            "blocks are a Poisson process: what is the chance of *no* block in `delay` "
-            "seconds, when one comes every `interval` seconds on average?",
-            "no block in τ: e^(−τ/T); a rival is 'at least one block': 1 − e^(−τ/T)",
+            "while the block travels, the miners who have not heard of it keep mining on the "
+            "old tip; their blocks come as a Poisson process, at one per `interval` seconds "
+            "on average, and it has no memory of how long it has waited",
+            "find the chance of *no* block during the `delay` seconds first: for a Poisson "
+            "process it is e^(−τ/T), with τ the delay and T the interval; a rival is the "
+            "opposite event, at least one block, so the stale-block law is 1 − e^(−τ/T)",
+            "return 1 - math.exp(-delay / interval)",
         ),
         _delays,
         idea="the stale-block law",
@@ -97,8 +101,13 @@ EXERCISES = {
     ),
     "selfish_threshold": Exercise(
         (
-            "Eyal and Sirer's threshold depends on γ alone",
-            "it is (1 − γ) / (3 − 2γ): a third when γ = 0",
+            "selfish mining pays once the pool's share of the main chain's blocks beats its "
+            "share of the hash power; Eyal and Sirer (2014) found the share where the two are "
+            "equal, and it depends on γ alone",
+            "the threshold is a ratio of two linear expressions in γ: a third at γ = 0 (the "
+            "pool loses every race), a quarter at γ = ½, and 0 at γ = 1 (it wins every race); "
+            "Eyal and Sirer's formula is (1 − γ) / (3 − 2γ)",
+            "return (1 - gamma) / (3 - 2 * gamma)",
         ),
         _gammas,
         idea="the selfish-mining threshold for a measured γ",

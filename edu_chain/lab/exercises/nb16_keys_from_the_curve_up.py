@@ -360,8 +360,14 @@ EXERCISES = {
     ),
     "sign": Exercise(
         (
-            "r is the x of k·G, mod n; s is (z + r·secret)/k, mod n — a division mod n, not P",
-            "two signatures are valid: (r, s) and (r, n − s); Bitcoin relays only the low one",
+            "an ECDSA signature is two numbers mod n, the order of G (not the field prime P): "
+            "r comes from the point k·G, where k is the nonce, and s binds the message number, "
+            "r, the private key and k together",
+            "take k from RFC 6979 (the package's deterministic_nonce); r is the x of k·G, mod "
+            "n; s is (z + r·secret)/k, a division mod n; both (r, s) and (r, n − s) are valid, "
+            "and the low-s rule (BIP 62, BIP 146) keeps the one with s at most n/2",
+            "k = deterministic_nonce(secret, z); r = scalar_multiply(k, GENERATOR)[0] % N; "
+            "s = (z + r * secret) * pow(k, -1, N) % N; return (r, min(s, N - s))",
         ),
         _sign_cases,
         idea="ECDSA signing",
@@ -373,8 +379,14 @@ EXERCISES = {
     ),
     "verify": Exercise(
         (
-            "refuse r and s outside 1 … n − 1 before any arithmetic",
-            "w = 1/s mod n; the point (z·w)·G + (r·w)·public_key must have x ≡ r (mod n)",
+            "verifying needs only the public key: from z, r and s it rebuilds a point that is "
+            "k·G again when the signer knew the private key, and r is k·G's x, mod n",
+            "refuse r and s outside 1 … n − 1 before any arithmetic; then w = 1/s mod n, and "
+            "the point (z·w)·G + (r·w)·public_key must not be infinity and must have x ≡ r "
+            "(mod n); a high s is still valid ECDSA",
+            "w = pow(s, -1, N); total = point_add(scalar_multiply(z * w % N, GENERATOR), "
+            "scalar_multiply(r * w % N, public_key)); "
+            "return total is not None and total[0] % N == r",
         ),
         _verify_cases,
         idea="ECDSA verification",
@@ -402,8 +414,12 @@ EXERCISES = {
     ),
     "standard_signature": Exercise(
         (
-            "a signature Bitcoin relays must first be a valid signature",
-            "and its s must be low: at most n // 2 (n is odd, so n // 2 itself is low)",
+            "every valid signature (r, s) has a valid twin (r, n − s); Bitcoin's nodes relay "
+            "only one of the two, the low-s one (BIP 62, BIP 146), so that nobody can alter a "
+            "transaction's id by flipping s",
+            "two tests: the signature is valid ECDSA (the package's verify, or yours), and s is "
+            "at most half of n; n is odd, so s equal to n/2 rounded down is still low",
+            "return s <= N // 2 and verify(public_key, z, Signature(r, s))",
         ),
         _standard_cases,
         idea="Bitcoin's low-s rule (BIP 62, BIP 146)",
@@ -415,10 +431,14 @@ EXERCISES = {
     ),
     "recover_private_key": Exercise(
         (
-            "subtract the two equations s = (z + r·d)/k: s1 − s2 = (z1 − z2)/k, so k is known; "
-            "then d = (s1·k − z1)/r, everything mod n",
-            "low-s may have replaced either s by n − s: try both signs of each and keep the d "
-            "whose d·G is the public key",
+            "each signature is an equation s = (z + r·d)/k mod n; with one nonce, the two "
+            "share r and k, so two equations hold only two unknowns, d and k",
+            "subtract them: s1 − s2 = (z1 − z2)/k gives k, then d = (s1·k − z1)/r, everything "
+            "mod n; low-s may have replaced either s by n − s, so try both signs of each and "
+            "keep the d whose d·G is the public key",
+            "for t2 in (s2, N - s2): k = (z1 - z2) * pow(s1 - t2, -1, N) % N; for t1 in (s1, "
+            "N - s1): d = (t1 * k - z1) * pow(r1, -1, N) % N; return d if "
+            "scalar_multiply(d, GENERATOR) == public_key",
         ),
         _reuse_cases,
         idea="recovering a key from a reused nonce",
