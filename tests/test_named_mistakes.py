@@ -23,7 +23,7 @@ from edu_chain.lab.solutions import (
     merkle_root,
     prefer,
 )
-from tests.test_keys_exercises import MISTAKES as KEYS_MISTAKES  # notebook 16's, named there
+from tests.keymistakes import MISTAKES as KEYS_MISTAKES  # notebook 16's, named there
 
 
 def _sha(data: bytes) -> bytes:
