@@ -22,6 +22,7 @@ def post_and_mine(url, author, content):
 
 
 def test_dashboard_follows_the_room_live(driver):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -29,7 +30,11 @@ def test_dashboard_follows_the_room_live(driver):
         return driver.find_element(By.CSS_SELECTOR, selector).text
 
     def until(condition, what):
-        WebDriverWait(driver, 20, poll_frequency=0.2).until(lambda _: condition(), what)
+        # the page redraws itself every refresh: an element found just before a redraw is
+        # stale when read, so look again (the wait still fails after 20 s)
+        WebDriverWait(
+            driver, 20, poll_frequency=0.2, ignored_exceptions=(StaleElementReferenceException,)
+        ).until(lambda _: condition(), what)
 
     with LocalNetwork(3, difficulty=8, name="dashboard browser", sync_interval=None) as network:
         extra = LocalNetwork(1, difficulty=8, name="dashboard browser extra")
