@@ -2,51 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import random
 
-from ...transactions import Post
 from ..course.cases import Case, Exercise
 from . import fixtures as fx
+from .nb09_signed_posts import _authentic_cases  # the badge reads the same posts
 
 STAMP = 1767225600
-
-
-def _signed_posts():
-    rng = random.Random(30)
-    posts = []
-    for n in range(6):
-        posts.append(
-            Post.signed(
-                rng.choice(("alice", "bob", "zoë")),
-                f"message {n} 😀",
-                fx.key(n),
-                STAMP + rng.randint(0, 10**6),
-            )
-        )
-    return posts
-
-
-def _authentic_cases():
-    good = _signed_posts()
-    other = Post.signed("mallory", "hi", fx.key("mallory"), STAMP)
-    cases = [Case((p,), "a genuine signed post") for p in good[:4]]
-    cases += [
-        Case((dataclasses.replace(good[0], content="I wrote that"),), "content altered"),
-        Case((dataclasses.replace(good[1], author="mallory"),), "author altered"),
-        Case((dataclasses.replace(good[2], timestamp=good[2].timestamp + 1),), "time altered"),
-        Case(
-            (dataclasses.replace(good[3], public_key=other.public_key),),
-            "someone else's key swapped in",
-        ),
-        Case(
-            (dataclasses.replace(good[4], signature=good[5].signature),),
-            "the signature of another post",
-        ),
-        Case((fx.post(3),), "an unsigned post"),
-        Case((good[5],), "a genuine signed post"),
-    ]
-    return cases
 
 
 def _feed_cases():
