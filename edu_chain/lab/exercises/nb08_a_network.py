@@ -6,6 +6,7 @@ import random
 
 from ..course.cases import Case, Exercise
 from . import fixtures as fx
+from .nb07_consensus import _branches  # the fork pairs 07's fork choice reads
 
 
 def _healths():
@@ -17,33 +18,6 @@ def _healths():
         chosen = [rng.choice(tips[: 1 + n % 3]) for _ in range(count)]
         cases.append(([{"tip": t, "height": rng.randint(0, 9)} for t in chosen],))
     return cases
-
-
-def _branches():
-    """(ours, theirs) pairs: lighter-but-longer, heavier-but-shorter, ties both ways."""
-    base = fx.chain(4, seed=5)
-    pairs = [
-        (
-            fx.fork(base, 2, 4, seed=1),
-            fx.fork(base, 2, 2, seed=2, bits=fx.BITS + 2),
-            "theirs is shorter but heavier",
-        ),
-        (
-            fx.fork(base, 2, 2, seed=3, bits=fx.BITS + 2),
-            fx.fork(base, 2, 5, seed=4),
-            "theirs is longer but lighter",
-        ),
-        (base, fx.fork(base, 4, 1, seed=5), "theirs is ours plus one block"),
-        (base, list(base), "the same chain"),
-        (fx.fork(base, 2, 3, seed=6), fx.fork(base, 1, 3, seed=7), "theirs is 1 block longer"),
-    ]
-    a, b = fx.fork(base, 3, 2, seed=8), fx.fork(base, 3, 2, seed=9)
-    low, high = (a, b) if a[-1].hash < b[-1].hash else (b, a)
-    pairs += [
-        (high, low, "equal work, their tip hash is lower"),
-        (low, high, "equal work, their tip hash is higher"),
-    ]
-    return pairs
 
 
 def _orphan_cases():
