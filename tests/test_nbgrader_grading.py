@@ -142,7 +142,10 @@ def test_nbgrader_autograde_with_the_kits_grader(tmp_path):
         source = _notebook(number)
         fill_solutions(source)
         (course / "source" / "ps1" / f"{stem}.ipynb").write_text(json.dumps(source))
-    env = {**os.environ, "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+    # nbgrader runs `alembic` by name: a teacher has the environment activated, so its bin
+    # directory comes first on PATH (CI runs `.venv/bin/python -m pytest` without activating).
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    env = {**os.environ, "PYTHONPATH": os.environ.get("PYTHONPATH", ""), "PATH": path}
     env.pop("EDU_CHAIN_GRADING", None)
     nbgrader = [sys.executable, "-m", "nbgrader"]
     _run([*nbgrader, "generate_assignment", "ps1", "--force"], course, env)
