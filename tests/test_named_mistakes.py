@@ -798,3 +798,56 @@ def test_the_right_answer_by_another_road_passes():
 
     assert passes("attacker_success", iterative_poisson, quiet=True)
     assert passes("merkle_root", lambda ids: merkle_root(list(ids)), quiet=True)
+
+
+# -- notebooks 02–07: the harder exercises (exa, session 5) ------------------------------
+# Each new exercise of notebooks 02–07 and the mistakes its check must refuse, kept in one
+# block so that other notebooks' sections merge beside it.
+def _network_validation(blocks, params, first=lambda i, k: i - k, due=lambda i, k: i % k == 0):
+    """notebook 07's reference, with the retarget window's first block and the heights that
+    retarget as parameters (the places a learner slips)."""
+    from edu_chain.lab.solutions import block_refusal, next_difficulty
+
+    interval = params.retarget_interval
+    for i in range(1, len(blocks)):
+        required = blocks[i - 1].difficulty
+        if interval is not None and due(i, interval):
+            start = blocks[max(0, first(i, interval))].timestamp
+            seconds = blocks[i - 1].timestamp - start
+            required = next_difficulty(required, seconds, interval, params.target_block_seconds)
+        rule = block_refusal(blocks[i - 1], blocks[i], required)
+        if rule:
+            return (i, rule)
+    return None
+
+
+def _network_one_difficulty(blocks, params):
+    from edu_chain.lab.solutions import first_invalid_block
+
+    return first_invalid_block(blocks, params.difficulty)
+
+
+EXA_MISTAKES = {
+    "first_invalid_on_network": {
+        "one difficulty for the whole chain (the network's first)": _network_one_difficulty,
+        "the window one block too long": lambda blocks, params: _network_validation(
+            blocks, params, first=lambda i, k: i - k - 1
+        ),
+        "the retarget one block late": lambda blocks, params: _network_validation(
+            blocks, params, due=lambda i, k: i > 1 and (i - 1) % k == 0
+        ),
+    },
+}
+MISTAKES.update(EXA_MISTAKES)
+EXA_CASES = [(name, label) for name, wrong in EXA_MISTAKES.items() for label in wrong]
+
+
+@pytest.mark.parametrize("name, label", EXA_CASES, ids=[f"{n}: {m}" for n, m in EXA_CASES])
+def test_the_check_of_a_harder_exercise_refuses_the_mistake(name, label):
+    assert not passes(name, EXA_MISTAKES[name][label], quiet=True, time_limit=3.0)
+
+
+def test_the_harder_exercises_pass_when_built_from_the_learners_earlier_functions():
+    """A harder exercise is meant to be solved with the learner's earlier functions: the
+    reference built that way passes its check."""
+    assert passes("first_invalid_on_network", _network_validation, quiet=True)

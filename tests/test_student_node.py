@@ -171,3 +171,47 @@ def test_the_learners_validation_and_switch_run_in_the_node():
     )
     with pytest.raises(InvalidChain, match="by your first_invalid_block"):
         StudentChain(suspicious, PARAMS).consider_chain(theirs.blocks)
+
+
+RETARGET = NetworkParams(difficulty=6, retarget_interval=3, target_block_seconds=60)
+
+
+def test_the_learners_network_validation_judges_chains_on_a_retargeting_network():
+    """first_invalid_on_network runs on a retargeting network (first_invalid_block cannot:
+    it takes one difficulty); a learner's validation that ignores retargeting refuses a
+    chain whose difficulty moved, as it would in a real node."""
+    theirs = Blockchain(RETARGET)
+    for n in range(4):  # 5 s blocks against 60 s wanted: block #3 retargets up
+        theirs.mine(timestamp=RETARGET.genesis_block().timestamp + 5 * (n + 1), allow_empty=True)
+    assert theirs.blocks[3].difficulty > theirs.blocks[2].difficulty
+
+    reference = StudentChain(Rules(), RETARGET)
+    assert reference.consider_chain(theirs.blocks).adopted
+
+    def one_difficulty(blocks, params):
+        for i in range(1, len(blocks)):
+            if blocks[i].difficulty != params.difficulty:
+                return (i, "difficulty")
+        return None
+
+    fixed = Rules.from_functions({"first_invalid_on_network": one_difficulty}, check=False)
+    with pytest.raises(InvalidChain, match=r"block #3 .* \(by your first_invalid_on_network"):
+        StudentChain(fixed, RETARGET).consider_chain(theirs.blocks)
+    assert "first_invalid_on_network" in Rules().describe()
+
+
+def test_the_learners_chain_work_decides_which_announced_chains_to_fetch():
+    """A peer's /health announces its work: the node weighs its own chain with the learner's
+    chain_work. With the length as work, a lighter announced chain looks worth fetching."""
+    ours = _grown(StudentChain(Rules(), PARAMS), count=2)
+    heavier, equal = ours.total_work + 1, ours.total_work
+    assert ours.prefers(heavier, "f" * 64)
+    assert not ours.prefers(equal, "f" * 64) and ours.prefers(equal, "0" * 64)
+
+    length = Rules.from_functions({"chain_work": len}, check=False)
+    by_length = StudentChain(length, PARAMS)
+    by_length.consider_chain(ours.blocks)
+    lighter = ours.total_work - 1
+    assert not ours.prefers(lighter, "0" * 64) and by_length.prefers(lighter, "0" * 64)
+    assert not by_length.prefers(2, "0" * 64)  # 3 blocks "outweigh" 2 units of work
+    assert length.origin["chain_work"] == "yours"

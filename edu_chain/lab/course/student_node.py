@@ -49,6 +49,8 @@ RULE_NAMES = (
     "post_id",
     "block_refusal",
     "first_invalid_block",
+    "first_invalid_on_network",
+    "chain_work",
     "prefer",
     "switch_chain",
     "mine_block",
@@ -65,10 +67,11 @@ class Rules:
     ``header_bytes``, ``block_hash``, ``merkle_root`` (02), ``valid_proof`` (04) and
     ``post_id`` (09) recompute what each block and post claims; ``block_refusal`` (05)
     decides the rules it covers; ``first_invalid_block`` (05) validates every chain a peer
-    offers (on a network of fixed difficulty: it takes one); ``prefer`` (07, with the
-    learner's ``chain_work`` inside it when it calls it) chooses between chains;
-    ``switch_chain`` (07) decides which posts go back to the pool on a switch; and
-    ``mine_block`` (05) mines."""
+    offers on a network of fixed difficulty (it takes one) and ``first_invalid_on_network``
+    (07) every chain a peer offers on any network; ``chain_work`` (07) weighs our chain
+    against the work a peer announces, to decide whether its chain is worth fetching;
+    ``prefer`` (07) chooses between chains; ``switch_chain`` (07) decides which posts go
+    back to the pool on a switch; and ``mine_block`` (05) mines."""
 
     header_bytes: Callable = field(default_factory=lambda: reference("header_bytes"))
     block_hash: Callable = field(default_factory=lambda: reference("block_hash"))
@@ -79,6 +82,10 @@ class Rules:
     prefer: Callable = field(default_factory=lambda: reference("prefer"))
     mine_block: Callable = field(default_factory=lambda: reference("mine_block"))
     first_invalid_block: Callable = field(default_factory=lambda: reference("first_invalid_block"))
+    first_invalid_on_network: Callable = field(
+        default_factory=lambda: reference("first_invalid_on_network")
+    )
+    chain_work: Callable = field(default_factory=lambda: reference("chain_work"))
     switch_chain: Callable = field(default_factory=lambda: reference("switch_chain"))
     origin: dict[str, str] = field(
         default_factory=lambda: dict.fromkeys(RULE_NAMES, "the reference")
@@ -189,22 +196,36 @@ class StudentChain(Blockchain):
                 self._candidate = None
 
     def _check_with_learners_validation(self, candidate: list[Block]) -> None:
-        """The learner's ``first_invalid_block`` on the whole chain offered (it takes one
-        difficulty, so it runs on networks that do not retarget)."""
-        if self.params.retarget_interval is not None or len(candidate) < 2:
+        """The learner's ``first_invalid_on_network`` on the whole chain offered, and their
+        ``first_invalid_block`` too on a network that does not retarget (it takes one
+        difficulty)."""
+        if len(candidate) < 2:
             return
-        try:
-            found = self.rules.first_invalid_block(candidate, self.params.difficulty)
-        except Exception as error:  # noqa: BLE001 - the learner's code: refuse, say why
-            raise InvalidChain(
-                f"your first_invalid_block raised {type(error).__name__}: {error}", 0
-            ) from None
-        if found:
-            position, rule = found
-            raise InvalidChain(
-                f"block #{position} breaks the {rule} rule (by your first_invalid_block)",
-                position,
+        judges: list[tuple[str, Callable[[], object]]] = [
+            (
+                "first_invalid_on_network",
+                lambda: self.rules.first_invalid_on_network(candidate, self.params),
             )
+        ]
+        if self.params.retarget_interval is None:
+            judges.append(
+                (
+                    "first_invalid_block",
+                    lambda: self.rules.first_invalid_block(candidate, self.params.difficulty),
+                )
+            )
+        for name, judge in judges:
+            try:
+                found = judge()
+            except Exception as error:  # noqa: BLE001 - the learner's code: refuse, say why
+                raise InvalidChain(
+                    f"your {name} raised {type(error).__name__}: {error}", 0
+                ) from None
+            if found:
+                position, rule = found  # type: ignore[misc]
+                raise InvalidChain(
+                    f"block #{position} breaks the {rule} rule (by your {name})", position
+                )
 
     def _reorganise(self, fork: int, new_blocks: list[Block]) -> ChainUpdate:
         """The kit's switch, then the learner's ``switch_chain`` decides the pool: a post it
@@ -231,9 +252,14 @@ class StudentChain(Blockchain):
     def prefers(self, work: int, tip_hash: str) -> bool:
         if self._candidate and self._candidate[-1].hash == tip_hash:
             return bool(self.rules.prefer(list(self.blocks), self._candidate))
-        # a peer's /health only: we cannot apply the learner's rule without its blocks,
-        # so any different tip is worth fetching; consider_chain then decides
-        return tip_hash != self.tip.hash
+        # a peer's /health only: the work it announces against our chain's work by the
+        # learner's chain_work, the tie broken by the tip hash. This decides only whether the
+        # peer's chain is worth fetching; consider_chain then judges the blocks themselves.
+        try:
+            ours = int(self.rules.chain_work(list(self.blocks)))
+        except Exception:  # noqa: BLE001 - the learner's code: go and look, the blocks decide
+            return tip_hash != self.tip.hash
+        return consensus.prefers(work, tip_hash, ours, self.tip.hash)
 
 
 def learner_block_rules(learner: Rules | Callable) -> tuple[Rule, ...]:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import dataclasses
 import random
 
+from ...block import Block
+from ...params import NetworkParams
+from ...pow import mine
+from ...rules import required_difficulty
 from ..course.cases import Case, Exercise
 from . import fixtures as fx
 
@@ -89,6 +93,88 @@ def _retarget_cases():
     return cases
 
 
+def _retargeting_chain(params: NetworkParams, steps: list[int]) -> list[Block]:
+    """A valid chain on ``params``: one block per step of ``steps`` seconds after its parent."""
+    blocks = [params.genesis_block()]
+    for n, step in enumerate(steps):
+        tip = blocks[-1]
+        bits = required_difficulty(params, tip.index + 1, blocks.__getitem__)
+        posts = (fx.post(700 + 10 * len(steps) + n),) if n % 3 == 1 else ()
+        blocks.append(mine(Block(tip.index + 1, tip.timestamp + step, tip.hash, bits, posts, 0)))
+    return blocks
+
+
+def _spoil(blocks: list[Block], i: int, **fields) -> list[Block]:
+    """``blocks`` with block ``i`` changed (and re-mined) and every later block re-linked and
+    re-mined at the difficulty it claimed: only block ``i`` breaks a rule."""
+    spoiled = list(blocks[:i])
+    for j in range(i, len(blocks)):
+        changes = dict(fields) if j == i else {}
+        changes.setdefault("previous_hash", spoiled[-1].hash)
+        spoiled.append(mine(dataclasses.replace(blocks[j], nonce=0, **changes)))
+    return spoiled
+
+
+def _network_chains():
+    rng = random.Random(41)
+    fast = NetworkParams(difficulty=6, retarget_interval=3, target_block_seconds=60)
+    slow = NetworkParams(difficulty=9, retarget_interval=4, target_block_seconds=20)
+    fixed = NetworkParams(difficulty=fx.BITS)
+    quick = _retargeting_chain(fast, [5, 5, 5, 8, 4, 30, 200, 400])  # up, up, then down
+    lazy = _retargeting_chain(slow, [90, 200, 100, 150, 10, 20, 20])  # down 2 (clamped), then
+    cases = [
+        Case(([fast.genesis_block()], fast), "the genesis alone"),
+        Case((quick, fast), "a valid chain: difficulty up 2, up 2, then down"),
+        Case((lazy, slow), "a valid chain: far too slow, clamped at -2 bits"),
+        Case((quick[:3], fast), "a valid chain shorter than one interval"),
+        Case((fx.chain(5, seed=1), fixed), "a network that never retargets: a valid chain"),
+        Case(
+            (_spoil(fx.chain(5, seed=1), 3, difficulty=fx.BITS + 1), fixed),
+            "a network that never retargets: block #3 one bit harder",
+        ),
+        Case(
+            (_spoil(quick, 3, difficulty=quick[2].difficulty), fast),
+            "block #3 should retarget and keeps its parent's difficulty",
+        ),
+        Case(
+            (_spoil(quick, 4, difficulty=quick[4].difficulty + 2), fast),
+            "block #4 retargets between two retarget heights",
+        ),
+        Case(
+            (_spoil(lazy, 4, difficulty=lazy[4].difficulty + 1), slow),
+            "block #4 retargets one bit too little",
+        ),
+        Case(
+            (_spoil(quick, 6, timestamp=quick[5].timestamp - 1), fast),
+            "block #6 is older than its parent",
+        ),
+        Case(
+            (_spoil(quick, 2, index=7), fast),
+            "block #2 claims the wrong height",
+        ),
+    ]
+    tampered = list(quick)
+    tampered[5] = fx.stale(dataclasses.replace(quick[5], nonce=quick[5].nonce + 1), quick[5].hash)
+    if tampered[5].has_valid_proof():  # pragma: no cover - the next nonce happened to work too
+        tampered[5] = fx.stale(dataclasses.replace(quick[5], nonce=0), quick[5].hash)
+    cases.append(Case((tampered, fast), "block #5's nonce changed, its old hash still claimed"))
+    for n in range(4):  # random networks and block times: valid, and with one block spoiled
+        params = NetworkParams(
+            difficulty=rng.randint(4, 7),
+            retarget_interval=rng.randint(2, 5),
+            target_block_seconds=rng.choice((10, 30, 60)),
+        )
+        steps = [rng.choice((1, 3, 8, 20, 60, 150, 400)) for _ in range(rng.randint(6, 9))]
+        blocks = _retargeting_chain(params, steps)
+        cases.append(Case((blocks, params), f"random network #{n}: valid"))
+        i = rng.randrange(1, len(blocks))
+        wrong = blocks[i].difficulty + rng.choice((-1, 1))
+        cases.append(
+            Case((_spoil(blocks, i, difficulty=wrong), params), f"random network #{n}: #{i} off")
+        )
+    return cases
+
+
 EXERCISES = {
     "chain_work": Exercise(
         (
@@ -163,6 +249,30 @@ EXERCISES = {
             "The retarget rule of the kit's networks, in whole bits: compare how long the "
             "last blocks took with how long they should have taken, and move the difficulty "
             "by the log2 of the ratio, at most 2 bits."
+        ),
+    ),
+    "first_invalid_on_network": Exercise(
+        (
+            "On a retargeting network the difficulty a block must carry is not a constant: it "
+            "is a rule over the chain's own history, and a peer's chain must follow it at every "
+            "height",
+            "Work out, for each block, the difficulty the network requires from the blocks "
+            "before it (your next_difficulty at the retarget heights, the parent's otherwise), "
+            "then judge the block as your block_refusal does with that difficulty",
+            "actual = blocks[i - 1].timestamp - blocks[i - interval].timestamp",
+        ),
+        _network_chains,
+        idea="whole-chain validation on a retargeting network",
+        notebook="07",
+        reference="edu_chain.rules.required_difficulty",
+        time_limit=10.0,
+        prompt=(
+            "Your `first_invalid_block` of notebook 05 takes one difficulty, so it cannot "
+            "judge a chain on a network that retargets. Validate a whole chain a peer sent "
+            "on any network, `params` given: name the first bad block and the rule it broke. "
+            "Your `next_difficulty` above and your `block_refusal` of notebook 05 (copy it "
+            "here) are yours to call. Notebook 14's node runs this function on every chain "
+            "a peer offers."
         ),
     ),
 }

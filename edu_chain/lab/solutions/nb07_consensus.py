@@ -53,3 +53,38 @@ def next_difficulty(bits, actual_seconds, interval, target_seconds):
     step = round(math.log2(wanted / max(1, actual_seconds)))
     step = max(-2, min(2, step))
     return max(1, min(64, bits + step))
+
+
+def first_invalid_on_network(blocks, params):
+    """Validate a whole chain a peer sent on the network `params` (its `difficulty`,
+    `retarget_interval` — None on a network that never retargets — and
+    `target_block_seconds`). blocks[0] is the genesis, trusted. Return (position, rule) for
+    the first block that breaks a rule of `block_refusal` ("index", "previous_hash",
+    "timestamp", "difficulty", "proof"), or None if every block may follow its parent.
+
+    The difficulty a block must carry is the network's rule, worked out from the blocks
+    before it in this chain: the genesis's difficulty, changed only at each block whose
+    height is a multiple of the retarget interval, by the rule of your `next_difficulty`
+    over the interval's blocks that end with its parent. Edge cases: the genesis alone; a
+    network that never retargets; a chain shorter than one interval; a block that
+    retargets when it should not, or does not when it should."""
+    import hashlib
+    import math
+    interval = params.retarget_interval
+    for i in range(1, len(blocks)):
+        parent, block = blocks[i - 1], blocks[i]
+        required = parent.difficulty
+        if interval is not None and i % interval == 0:
+            actual = max(1, parent.timestamp - blocks[i - interval].timestamp)
+            wanted = params.target_block_seconds * (interval - 1)
+            step = max(-2, min(2, round(math.log2(wanted / actual))))
+            required = max(1, min(64, parent.difficulty + step))
+        digest = hashlib.sha256(block.header_prefix() + str(block.nonce).encode()).hexdigest()
+        for rule, broken in (("index", block.index != parent.index + 1),
+                             ("previous_hash", block.previous_hash != parent.hash),
+                             ("timestamp", block.timestamp < parent.timestamp),
+                             ("difficulty", block.difficulty != required),
+                             ("proof", int(digest, 16) >= 2 ** (256 - block.difficulty))):
+            if broken:
+                return (i, rule)
+    return None
