@@ -838,6 +838,139 @@ EXA_MISTAKES = {
         ),
     },
 }
+
+
+def _compact_verifier(leaf, position, size, hashes, root, carried=True, all_used=True, halve=None):
+    """notebook 02's compact-proof verifier with its three places to slip as switches."""
+    if size < 1 or not 0 <= position < size:
+        return False
+    node = _sha(b"\x00" + bytes.fromhex(leaf))
+    index, width, used = position, size, 0
+    while width > 1:
+        if not carried or index % 2 or index + 1 < width:
+            if used == len(hashes):
+                return False
+            sibling = bytes.fromhex(hashes[used])
+            used += 1
+            node = _sha(b"\x01" + (sibling + node if index % 2 else node + sibling))
+        index, width = index // 2, (halve or (lambda w: (w + 1) // 2))(width)
+    return (used == len(hashes) or not all_used) and node.hex() == root
+
+
+EXA_MISTAKES["verify_compact_proof"] = {
+    "a sibling at every level (no carried node)": lambda *a: _compact_verifier(*a, carried=False),
+    "hashes left over accepted": lambda *a: _compact_verifier(*a, all_used=False),
+    "each level half as wide, rounded down": lambda *a: _compact_verifier(
+        *a, halve=lambda w: w // 2
+    ),
+}
+
+
+
+
+def _checkpoint(blocks, height, remembered, trust=False, links=True, above=False):
+    """notebook 03's checkpoint check with its places to slip as switches."""
+    if not 0 <= height < len(blocks):
+        return False
+
+    def computed(block):
+        return block.hash if trust else format(_digest_of(block), "064x")
+
+    for i in range(1, len(blocks) if above else height + 1 if links else 0):
+        if blocks[i].previous_hash != computed(blocks[i - 1]):
+            return False
+    return computed(blocks[height]) == remembered
+
+
+def _first_found(prefix, bits, ranges, by="tick", stop_extra=0):
+    found = []
+    for worker, (start, stop) in enumerate(ranges):
+        for nonce in range(start, stop + stop_extra):
+            if int(hashlib.sha256(prefix + str(nonce).encode()).hexdigest(), 16) < 2 ** (
+                256 - bits
+            ):
+                found.append((nonce - start, worker, nonce))
+                break
+    if not found:
+        return None
+    keys = {
+        "tick": lambda f: (f[0], f[1]),
+        "nonce": lambda f: f[2],
+        "tick, then nonce": lambda f: (f[0], f[2]),
+    }
+    best = min(found, key=keys[by])
+    return (best[1], best[2])
+
+
+def _small_nonce(blocks, posts, timestamp, limit, allowed=None, restart=True):
+    """notebook 05's miner with a small nonce field; ``allowed`` the nonces it takes as
+    allowed, ``restart`` whether the search starts at 0 again when the time moves."""
+    from edu_chain.block import Block
+
+    tip, stamp, nonce = blocks[-1], timestamp, 0
+    allowed = allowed or (lambda n: n < limit)
+    while True:
+        template = Block(tip.index + 1, stamp, tip.hash, tip.difficulty, tuple(posts), 0)
+        prefix, tried = template.header_prefix(), 0
+        while allowed(tried):
+            if _digest(prefix, nonce) < 2 ** (256 - tip.difficulty):
+                return template.with_nonce(nonce)
+            nonce, tried = nonce + 1, tried + 1
+        stamp, nonce = stamp + 1, 0 if restart else nonce
+
+
+def _digest(prefix, nonce):
+    return int(hashlib.sha256(prefix + str(nonce).encode()).hexdigest(), 16)
+
+
+def _fork_height(our_hashes, peer, hi=None):
+    lo, hi = 0, (hi or (lambda ours, p: min(len(ours), p.height + 1)))(our_hashes, peer)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if peer.hash_at(mid) == our_hashes[mid]:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _fork_height_walking(our_hashes, peer):
+    height = 0
+    while height < len(our_hashes) and peer.hash_at(height) == our_hashes[height]:
+        height += 1
+    return height
+
+
+EXA_MISTAKES["matches_checkpoint"] = {
+    "the claimed hashes trusted": lambda b, h, r: _checkpoint(b, h, r, trust=True),
+    "only the block at the height recomputed (links not followed)": lambda b, h, r: _checkpoint(
+        b, h, r, links=False
+    ),
+    "the links above the height checked too": lambda b, h, r: _checkpoint(b, h, r, above=True),
+}
+EXA_MISTAKES["first_found"] = {
+    "the smallest valid nonce of all the ranges": lambda p, b, r: _first_found(p, b, r, "nonce"),
+    "the stop included in the range": lambda p, b, r: _first_found(p, b, r, stop_extra=1),
+    "a tie won by the smaller nonce": lambda p, b, r: _first_found(p, b, r, "tick, then nonce"),
+}
+EXA_MISTAKES["mine_small_nonce"] = {
+    "the nonce runs past the limit": lambda b, p, t, n: _small_nonce(b, p, t, n, lambda k: True),
+    "the limit itself allowed": lambda b, p, t, n: _small_nonce(b, p, t, n, lambda k: k <= n),
+    "the nonce not restarted at 0 when the time moves": lambda b, p, t, n: _small_nonce(
+        b, p, t, n, restart=False
+    ),
+}
+EXA_MISTAKES["fork_height"] = {
+    "fork_point's walk, one request per height": _fork_height_walking,
+    "the peer's length taken as its height": lambda ours, peer: _fork_height(
+        ours, peer, hi=lambda o, p: min(len(o), p.height)
+    ),
+    "the search over our whole length (the peer's height ignored)": lambda ours, peer: (
+        _fork_height(ours, peer, hi=lambda o, p: len(o))
+    ),
+}
+
+
 MISTAKES.update(EXA_MISTAKES)
 EXA_CASES = [(name, label) for name, wrong in EXA_MISTAKES.items() for label in wrong]
 
@@ -851,3 +984,8 @@ def test_the_harder_exercises_pass_when_built_from_the_learners_earlier_function
     """A harder exercise is meant to be solved with the learner's earlier functions: the
     reference built that way passes its check."""
     assert passes("first_invalid_on_network", _network_validation, quiet=True)
+    assert passes("verify_compact_proof", _compact_verifier, quiet=True)
+    assert passes("matches_checkpoint", _checkpoint, quiet=True)
+    assert passes("first_found", _first_found, quiet=True)
+    assert passes("mine_small_nonce", _small_nonce, quiet=True)
+    assert passes("fork_height", _fork_height, quiet=True)

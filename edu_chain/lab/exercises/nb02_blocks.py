@@ -106,6 +106,79 @@ def _inclusion_cases():
     return cases
 
 
+def _compact(leaves: list[str], position: int) -> list[str]:
+    return [sibling for side, sibling in merkle_proof(leaves, position).siblings if side != "carried"]
+
+
+def _compact_cases():
+    from ...merkle import merkle_root
+
+    rng = random.Random(43)
+    one = _leaves(rng, 1)
+    cases = [
+        Case((one[0], 0, 1, [], merkle_root(one)), "a tree of one leaf: the empty proof"),
+        Case((one[0], 0, 0, [], merkle_root(one)), "a tree of size 0 proves nothing"),
+    ]
+    for count, position, label in (
+        (2, 1, "leaf 1 of 2"),
+        (4, 2, "leaf 2 of 4"),
+        (5, 4, "the last of 5: carried twice, then one sibling"),
+        (7, 6, "the last of 7: carried once, then two siblings"),
+        (11, 9, "leaf 9 of 11: two siblings, carried, a sibling"),
+        (13, 12, "the last of 13: carried twice, then two siblings"),
+        (16, 5, "leaf 5 of 16: a full tree"),
+        (21, 16, "leaf 16 of 21: three siblings, carried, a sibling"),
+    ):
+        leaves = _leaves(rng, count)
+        root, hashes = merkle_root(leaves), _compact(leaves, position)
+        cases.append(Case((leaves[position], position, count, hashes, root), label))
+    for n in range(10):
+        count = rng.randint(2, 40)
+        leaves = _leaves(rng, count)
+        position = rng.randrange(count)
+        root, hashes = merkle_root(leaves), _compact(leaves, position)
+        leaf, size, label = leaves[position], count, f"leaf {position} of {count}"
+        kind = n % 5
+        if kind == 1:
+            hashes = list(hashes)
+            hashes[rng.randrange(len(hashes))] = f"{rng.getrandbits(256):064x}"
+            label += ", one hash replaced"
+        elif kind == 2:
+            hashes = [*hashes, f"{rng.getrandbits(256):064x}"]
+            label += ", one hash too many"
+        elif kind == 3:
+            hashes = hashes[:-1]
+            label += ", the last hash left out"
+        elif kind == 4:
+            leaf = leaves[(position + 1) % count]
+            label += ", another leaf's id"
+        cases.append(Case((leaf, position, size, hashes, root), label))
+    for count, position, size, label in (
+        (5, 4, 6, "the last of 5, claimed in a tree of 6 (a sibling where 5 carries)"),
+        (6, 4, 5, "leaf 4 of 6, claimed in a tree of 5 (carried where 6 has a sibling)"),
+        (9, 8, 9 + 3, "the last of 9, claimed in a tree of 12"),
+    ):
+        leaves = _leaves(rng, count)
+        cases.append(
+            Case(
+                (leaves[position], position, size, _compact(leaves, position), merkle_root(leaves)),
+                label,
+            )
+        )
+    leaves = _leaves(rng, 6)
+    hashes = _compact(leaves, 5)
+    cases.append(
+        Case((leaves[5], 7, 6, hashes, merkle_root(leaves)), "position 7 in a tree of 6 leaves")
+    )
+    cases.append(
+        Case(
+            (leaves[5], 4, 6, hashes, merkle_root(leaves)),
+            "leaf 5's proof, claimed for position 4",
+        )
+    )
+    return cases
+
+
 EXERCISES = {
     "header_bytes": Exercise(
         (
@@ -200,6 +273,27 @@ EXERCISES = {
         prompt=(
             "Check an inclusion proof as a light client would, with the root from a block "
             "header. The check tampers with siblings, sides, positions and roots."
+        ),
+    ),
+    "verify_compact_proof": Exercise(
+        (
+            "The size of the tree fixes its whole shape: how wide every level is, and so which "
+            "nodes have a partner and which are carried up alone",
+            "Follow the position up the tree while tracking the width of its level: at each "
+            "level the position and the width tell you whether a hash is used and on which "
+            "side; every hash must be used, and no more",
+            "has_sibling = index % 2 == 1 or index + 1 < width; then width = (width + 1) // 2",
+        ),
+        _compact_cases,
+        idea="verifying a compact Merkle proof (sides and carried levels from the tree's size)",
+        notebook="02",
+        reference="edu_chain.merkle.verify_merkle_proof",
+        prompt=(
+            "Real proofs are smaller than yours: Bitcoin's light clients and Certificate "
+            "Transparency (RFC 6962) send only the sibling hashes, with no sides and nothing "
+            "for a carried level, and say how many leaves the tree has. Verify such a proof. "
+            "The check tries trees of 1 to 40 leaves, last leaves carried several levels, "
+            "and proofs claimed for another position, size or leaf."
         ),
     ),
 }

@@ -62,6 +62,68 @@ def _relink_cases():
     return cases
 
 
+def _forged(blocks: list, position: int, relink: bool, keep_claims: bool) -> list:
+    """``blocks`` with block ``position``'s posts replaced by mallory's; later blocks re-linked
+    to the new hashes (``relink``), and every changed block still claiming its old hash
+    (``keep_claims``)."""
+    new = list(blocks)
+    new[position] = dataclasses.replace(blocks[position], transactions=(fx.post(66, "mallory"),))
+    for j in range(position + 1, len(blocks) if relink else position + 1):
+        new[j] = dataclasses.replace(blocks[j], previous_hash=new[j - 1].hash)
+    if keep_claims:
+        new = [fx.stale(b, old.hash) if b is not old else b for b, old in zip(new, blocks)]
+    return new
+
+
+def _checkpoint_cases():
+    rng = random.Random(44)
+    blocks = fx.chain(7, seed=3)
+    other = fx.chain(7, seed=4)
+    cases = [
+        Case((blocks, 0, blocks[0].hash), "height 0: the genesis itself"),
+        Case((blocks, 4, blocks[4].hash), "an intact chain, checkpoint at #4"),
+        Case((blocks, 6, blocks[6].hash), "an intact chain, checkpoint at the tip"),
+        Case((blocks, 4, other[4].hash), "the hash remembered from another chain"),
+        Case((blocks, 7, blocks[6].hash), "a height the chain does not reach"),
+        Case((blocks, -1, blocks[6].hash), "height -1"),
+        Case(
+            (_forged(blocks, 2, relink=True, keep_claims=False), 5, blocks[5].hash),
+            "#2 forged and every later block re-linked (all hashes recomputed)",
+        ),
+        Case(
+            (_forged(blocks, 2, relink=True, keep_claims=True), 5, blocks[5].hash),
+            "#2 forged, later blocks re-linked, every block still claiming its old hash",
+        ),
+        Case(
+            (_forged(blocks, 2, relink=False, keep_claims=True), 5, blocks[5].hash),
+            "#2 forged, nothing re-linked, and it still claims its old hash",
+        ),
+        Case(
+            (_forged(blocks, 1, relink=False, keep_claims=False), 4, blocks[4].hash),
+            "#1 forged, nothing re-linked: #2's link breaks, #4 is untouched",
+        ),
+        Case(
+            (_forged(blocks, 5, relink=False, keep_claims=False), 3, blocks[3].hash),
+            "#5 forged, above the checkpoint at #3: it does not matter",
+        ),
+        Case(
+            (_forged(blocks, 4, relink=True, keep_claims=False), 4, blocks[4].hash),
+            "the checkpoint block itself forged, the rest re-linked",
+        ),
+    ]
+    for n in range(6):
+        chain = fx.chain(rng.randint(3, 8), seed=10 + n)
+        height = rng.randrange(len(chain))
+        remembered = chain[height].hash
+        if n % 2 and height > 0:
+            chain = _forged(chain, rng.randrange(height + 1), relink=True, keep_claims=n % 3 == 0)
+            label = f"forged at or below #{height}"
+        else:
+            label = f"intact up to #{height}"
+        cases.append(Case((chain, height, remembered), label))
+    return cases
+
+
 EXERCISES = {
     "first_broken_link": Exercise(
         (
@@ -116,6 +178,27 @@ EXERCISES = {
             "A forger rewrites history: change the posts of one block, then repair every link"
             " after it. Your function does what notebook 03's Re-link buttons do — and "
             "notebook 04 shows what makes it expensive."
+        ),
+    ),
+    "matches_checkpoint": Exercise(
+        (
+            "One remembered hash can vouch for every block below it, but only through the "
+            "links: a hash covers its block's fields, and one of those fields is its parent's "
+            "hash",
+            "Trust nothing the blocks claim: recompute the hashes yourself, see that each link "
+            "up to the height holds with the recomputed hash of the block before, and compare "
+            "the recomputed hash at the height with the remembered one",
+            "if blocks[i].previous_hash != block_hash(blocks[i - 1]): return False",
+        ),
+        _checkpoint_cases,
+        idea="a checkpoint: one remembered hash pins the whole history below it",
+        notebook="03",
+        reference="edu_chain.chain.Blockchain.validate_chain (links and hashes)",
+        prompt=(
+            "A friend noted the hash of one block last week. You are now handed a chain: are "
+            "its blocks, up to that height, the ones your friend saw? The forgers in the "
+            "check change a block's posts, re-link what follows, and leave old hashes in "
+            "`.hash`. Your `block_hash` of notebook 02 is yours to call (copy it here)."
         ),
     ),
 }

@@ -82,6 +82,42 @@ def _proof_cases():
     return cases
 
 
+def _valid_nonces(prefix: bytes, bits: int, stop: int) -> list[int]:
+    return [
+        n
+        for n in range(stop)
+        if int(hashlib.sha256(prefix + str(n).encode()).hexdigest(), 16) < 2 ** (256 - bits)
+    ]
+
+
+def _worker_cases():
+    rng = random.Random(45)
+    prefix = b'{"workers":1}'
+    found = _valid_nonces(prefix, 6, 2000)
+    a, b = found[0], found[1]
+    cases = [
+        Case((prefix, 6, [(0, 2000)]), "one worker: the smallest nonce"),
+        Case((prefix, 6, []), "no workers"),
+        Case((prefix, 6, [(5, 5), (a, a)]), "two empty ranges"),
+        Case((prefix, 6, [(a + 1, b), (b, b + 1)]), "a range with no valid nonce, then one"),
+        Case(
+            (prefix, 6, [(0, b), (b - 3, b + 50)]),
+            "the smaller nonce is found later than a larger one",
+        ),
+        Case((prefix, 6, [(b - 5, b + 5), (a - 5, a + 5)]), "a tie: the lower worker index wins"),
+        Case((prefix, 6, [(a - 2, a), (0, b)]), "the stop is not in the range"),
+        Case((prefix, 6, [(a, a + 1), (0, a)]), "a range of one nonce that works"),
+    ]
+    for n in range(8):
+        prefix = f'{{"pool":{rng.getrandbits(32)}}}'.encode()
+        bits = rng.randint(3, 8)
+        starts = sorted(rng.sample(range(0, 3000), rng.randint(2, 5)))
+        ranges = [(s, s + rng.randint(0, 400)) for s in starts]
+        rng.shuffle(ranges)
+        cases.append(Case((prefix, bits, ranges), f"{len(ranges)} workers, {bits} bits"))
+    return cases
+
+
 EXERCISES = {
     "meets_target": Exercise(
         (
@@ -132,6 +168,26 @@ EXERCISES = {
         prompt=(
             "Check a block's proof of work, trusting nothing it claims: the check includes a "
             "block that claims the hash 000…0."
+        ),
+    ),
+    "first_found": Exercise(
+        (
+            "Workers race in time, not in nonce order: what matters is how many tries each one "
+            "needs from the start of its own range",
+            "For each worker find its first valid nonce and how many ticks it takes to reach "
+            "it; the winner is the earliest, ties to the lower index; a worker with nothing in "
+            "its range never finishes",
+            "tick = nonce - start  # the tries worker w needs to reach its first valid nonce",
+        ),
+        _worker_cases,
+        idea="proof of work shared between workers: who finds a block first",
+        notebook="04",
+        reference="edu_chain.pow.solve (workers=…)",
+        time_limit=10.0,
+        prompt=(
+            "A miner splits the nonces between workers (cores, machines, or the miners of a "
+            "pool), each with its own range. Which worker finds a valid nonce first, and "
+            "which nonce? Not always the smallest valid nonce of all the ranges."
         ),
     ),
 }

@@ -83,6 +83,29 @@ def _invalid_chains():
     return cases
 
 
+def _small_nonce_cases():
+    rng = random.Random(46)
+    base = fx.chain(3, seed=7)
+    easy = [fx.genesis(0)]
+    cases = [
+        Case((easy, (fx.post(2),), easy[0].timestamp + 5, 1), "a 0-bit chain: nonce 0, no wait"),
+        Case((base, (fx.post(3),), base[-1].timestamp + 20, 1), "only nonce 0 allowed"),
+        Case((base, (), base[-1].timestamp, 4), "four nonces, the tip's own timestamp"),
+        Case((base, (fx.post(4),), base[-1].timestamp + 9, 1000), "room for a whole search"),
+    ]
+    for n in range(8):
+        blocks = fx.chain(rng.randint(1, 5), seed=n % 4)
+        posts = tuple(fx.post(320 + 3 * n + i) for i in range(rng.randint(0, 2)))
+        limit = rng.choice((2, 3, 8, 16, 50))
+        cases.append(
+            Case(
+                (blocks, posts, blocks[-1].timestamp + rng.randint(0, 100), limit),
+                f"nonces below {limit}",
+            )
+        )
+    return cases
+
+
 EXERCISES = {
     "mine_block": Exercise(
         (
@@ -139,6 +162,26 @@ EXERCISES = {
         prompt=(
             "Validate a whole chain a peer sent, block by block, and say which block is bad "
             "and which rule it broke — as `Blockchain.validate_chain` does."
+        ),
+    ),
+    "mine_small_nonce": Exercise(
+        (
+            "When every allowed nonce of a header has failed, the header itself must change, "
+            "and the cheapest field to change is the time",
+            "Search the allowed nonces of the header at the given time; if none works, move "
+            "to the next second and search them all again, from the smallest",
+            "for nonce in range(nonce_limit): ...; then stamp += 1 and build the header again",
+        ),
+        _small_nonce_cases,
+        idea="proof of work when the nonce field is too small",
+        notebook="05",
+        reference="edu_chain.chain.Blockchain.mine",
+        time_limit=10.0,
+        prompt=(
+            "Bitcoin's nonce has 32 bits: a mining machine of today tries all 2³² values in "
+            "well under a millisecond, and rarely finds a block among them. Mine when the "
+            "nonce may only take a few values: the block that the rule below defines, the "
+            "same one whoever mines it."
         ),
     ),
 }

@@ -87,3 +87,28 @@ def verify_inclusion(leaf, position, siblings, root):
             node = hashlib.sha256(b"\x01" + pair).digest()
         index //= 2
     return index == 0 and node.hex() == root
+
+
+def verify_compact_proof(leaf, position, size, hashes, root):
+    """True exactly when `hashes` proves that the post id `leaf` is the leaf at `position`
+    of a Merkle tree of `size` leaves (as merkle_root builds it) whose root is `root`.
+
+    A compact proof holds only the sibling hashes (hex), from the leaf up: no sides, and
+    nothing for a level where the node had no partner — the verifier knows the tree's size
+    and the position, and works the rest out. False for anything else: a size below 1, a
+    position outside the tree, too few or too many hashes, a changed hash, another root."""
+    import hashlib
+    if size < 1 or not 0 <= position < size:
+        return False
+    node = hashlib.sha256(b"\x00" + bytes.fromhex(leaf)).digest()
+    index, width, used = position, size, 0
+    while width > 1:
+        if index % 2 or index + 1 < width:
+            if used == len(hashes):
+                return False
+            sibling = bytes.fromhex(hashes[used])
+            used += 1
+            pair = sibling + node if index % 2 else node + sibling
+            node = hashlib.sha256(b"\x01" + pair).digest()
+        index, width = index // 2, (width + 1) // 2
+    return used == len(hashes) and node.hex() == root

@@ -31,3 +31,22 @@ def relink(blocks, position, posts):
     for block in blocks[position + 1:]:
         new.append(dataclasses.replace(block, previous_hash=new[-1].hash))
     return new
+
+
+def matches_checkpoint(blocks, height, remembered):
+    """A friend wrote down the hash of block `height` of the chain some time ago. Return
+    True exactly when `blocks` (genesis first) holds, from the genesis up to that height,
+    the very blocks your friend saw: nothing in them can have changed. The hashes the blocks
+    claim (`block.hash`) are not to be trusted; what lies above `height` does not matter.
+    A height the chain does not reach (or below 0) gives False."""
+    import hashlib
+    if not 0 <= height < len(blocks):
+        return False
+
+    def computed(block):
+        return hashlib.sha256(block.header_prefix() + str(block.nonce).encode()).hexdigest()
+
+    for i in range(1, height + 1):
+        if blocks[i].previous_hash != computed(blocks[i - 1]):
+            return False
+    return computed(blocks[height]) == remembered

@@ -53,3 +53,23 @@ def first_invalid_block(blocks, difficulty):
             if broken:
                 return (i, rule)
     return None
+
+
+def mine_small_nonce(blocks, posts, timestamp, nonce_limit):
+    """Mine the next block after `blocks` holding `posts`, at the tip's difficulty, when
+    the nonce may only take the values 0 … nonce_limit - 1 (nonce_limit ≥ 1), as
+    Bitcoin's 32-bit nonce field does. Return the block with the earliest timestamp, not
+    before `timestamp` (which is not before the tip's), for which some nonce in that range
+    meets the difficulty, and with the smallest such nonce."""
+    import hashlib
+    from edu_chain.block import Block
+    tip = blocks[-1]
+    stamp = timestamp
+    while True:
+        template = Block(tip.index + 1, stamp, tip.hash, tip.difficulty, tuple(posts), 0)
+        prefix = template.header_prefix()
+        for nonce in range(nonce_limit):
+            digest = hashlib.sha256(prefix + str(nonce).encode()).hexdigest()
+            if int(digest, 16) < 2 ** (256 - tip.difficulty):
+                return template.with_nonce(nonce)
+        stamp += 1

@@ -30,3 +30,23 @@ def block_from_json(data):
     block = Block(data["index"], data["timestamp"], data["previous_hash"],
                   data["difficulty"], posts, data["nonce"])
     return block if block.hash == data["hash"] else None
+
+
+def fork_height(our_hashes, peer):
+    """Where a peer's chain parts from ours, asking the peer as little as possible.
+
+    `our_hashes` are our block hashes (genesis first). `peer.height` is the height of the
+    peer's tip (from its /health, free); `peer.hash_at(h)` is one request: the hash of the
+    peer's block at height h, or None above its tip. Return the first height at which the
+    two chains differ; if one is a prefix of the other, the length of the shorter (as your
+    fork_point). The peer answers at most 1 + log2(L + 1) requests, rounded up, L being
+    the shorter chain's length; one more raises an error. Chains may share nothing (not
+    even the genesis), be the same, or one may be a prefix of the other."""
+    lo, hi = 0, min(len(our_hashes), peer.height + 1)  # the answer lies in [lo, hi]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if peer.hash_at(mid) == our_hashes[mid]:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
