@@ -866,8 +866,6 @@ EXA_MISTAKES["verify_compact_proof"] = {
 }
 
 
-
-
 def _checkpoint(blocks, height, remembered, trust=False, links=True, above=False):
     """notebook 03's checkpoint check with its places to slip as switches."""
     if not 0 <= height < len(blocks):
@@ -965,8 +963,8 @@ EXA_MISTAKES["fork_height"] = {
     "the peer's length taken as its height": lambda ours, peer: _fork_height(
         ours, peer, hi=lambda o, p: min(len(o), p.height)
     ),
-    "the search over our whole length (the peer's height ignored)": lambda ours, peer: (
-        _fork_height(ours, peer, hi=lambda o, p: len(o))
+    "the search over our whole length (the peer's height ignored)": lambda ours, peer: _fork_height(
+        ours, peer, hi=lambda o, p: len(o)
     ),
 }
 

@@ -85,7 +85,8 @@ EXERCISES = {
         reference="edu_chain.hashing.leading_zero_bits",
         prompt=(
             "Proof of work is measured in leading zero *bits* of the hash read as a 256-bit "
-            "number (one hex zero is 4 bits). Count them."
+            "number (one hex zero is 4 bits). Count them: from 0 (a hash whose first bit is 1) "
+            "to 256 (the hash 000…0)."
         ),
     ),
     "canonical_json": Exercise(

@@ -107,7 +107,9 @@ def _inclusion_cases():
 
 
 def _compact(leaves: list[str], position: int) -> list[str]:
-    return [sibling for side, sibling in merkle_proof(leaves, position).siblings if side != "carried"]
+    return [
+        sibling for side, sibling in merkle_proof(leaves, position).siblings if side != "carried"
+    ]
 
 
 def _compact_cases():
@@ -230,11 +232,12 @@ EXERCISES = {
         notebook="02",
         reference="edu_chain.merkle.merkle_root",
         prompt=(
-            "One digest that commits to every post of a block, built as a tree so that one "
-            "post's presence can later be proven with a few hashes. Hash each id as a leaf "
-            "(prefix byte 0x00), then pair the hashes level by level (prefix 0x01) up to the "
-            "root; an odd last node is carried up unchanged. (The prefixes and the carrying "
-            "fix two flaws of Bitcoin's tree, both shown refused above.)"
+            "One digest that commits to every post of a block, as a tree, so that one post's "
+            "presence can later be proven with a few hashes. The task defines the kit's tree "
+            "exactly: its leaves, its inner nodes, a node left without a partner, the tree of "
+            "no leaves. The check tries 0 to 13 leaves, odd counts and powers of two. (The "
+            "prefixes and the carrying fix two flaws of Bitcoin's tree, both shown refused "
+            "above.)"
         ),
     ),
     "merkle_proof": Exercise(

@@ -108,7 +108,7 @@ def _worker_cases():
         Case((prefix, 6, [(a - 2, a), (0, b)]), "the stop is not in the range"),
         Case((prefix, 6, [(a, a + 1), (0, a)]), "a range of one nonce that works"),
     ]
-    for n in range(8):
+    for _ in range(8):
         prefix = f'{{"pool":{rng.getrandbits(32)}}}'.encode()
         bits = rng.randint(3, 8)
         starts = sorted(rng.sample(range(0, 3000), rng.randint(2, 5)))
@@ -149,8 +149,9 @@ EXERCISES = {
         reference="edu_chain.pow.mine",
         time_limit=10.0,
         prompt=(
-            "The miner's loop: try nonces until the hash meets the target. The task asks for "
-            "the *smallest* nonce: the check includes prefixes whose nonce 0 already wins."
+            "The miner's search, as a function: which nonce makes the hash meet the target? "
+            "Many do; the task asks for the *smallest*, so that there is one answer. The check "
+            "includes a target of 0 bits and prefixes whose nonce 0 already wins."
         ),
     ),
     "valid_proof": Exercise(

@@ -123,9 +123,10 @@ EXERCISES = {
         reference="edu_chain.chain.Blockchain.mine",
         time_limit=10.0,
         prompt=(
-            "Mine the next block yourself: build it on the tip with the pending posts "
-            "(`from edu_chain.block import Block`), then run your proof-of-work loop on "
-            "it: `block.header_prefix()` gives the bytes before the nonce."
+            "Mine the next block yourself (`from edu_chain.block import Block`; a block's "
+            "`header_prefix()` gives the bytes its nonce follows). Any nonce that meets the "
+            "difficulty makes a valid block; the task asks for the smallest, so that the check "
+            "knows the one answer. Notebook 14's node mines with this function."
         ),
     ),
     "block_refusal": Exercise(

@@ -116,7 +116,9 @@ def _peer_cases():
                 f"forked at {at} or a prefix",
             )
         )
-    return [Case((ours, Peer(theirs, _budget(ours, theirs))), label) for ours, theirs, label in pairs]
+    return [
+        Case((ours, Peer(theirs, _budget(ours, theirs))), label) for ours, theirs, label in pairs
+    ]
 
 
 EXERCISES = {

@@ -29,9 +29,13 @@ def block_hash(block):
 
 
 def merkle_root(leaf_ids):
-    """Return the hex Merkle root of a list of hex ids. A leaf is the SHA-256 of the byte
-    0x00 and the id's 32 bytes; a parent is the SHA-256 of 0x01, left and right; an odd
-    last node is carried up unchanged; the root of no leaves is sha256(b"")."""
+    """Return the hex Merkle root of a list of hex ids (32-byte post ids), in their order.
+
+    The tree: a leaf is SHA-256 of the byte 0x00 followed by the id's 32 bytes; an inner
+    node is SHA-256 of 0x01 followed by its left and right children (neighbours on the
+    level below); a node with no partner at the end of a level belongs to the next level
+    unchanged; the root is the one node at the top. Edge cases: the root of no leaves is
+    the SHA-256 of no bytes; a tree of one leaf has that leaf as its root."""
     import hashlib
     if not leaf_ids:
         return hashlib.sha256(b"").hexdigest()
@@ -44,9 +48,11 @@ def merkle_root(leaf_ids):
 
 
 def merkle_proof(leaf_ids, position):
-    """The inclusion proof of the leaf at `position`: from the bottom up, a list of
-    (side, sibling hex) with side "left" or "right" (where the sibling sits), or
-    ("carried", "") at a level where the node had no sibling."""
+    """The inclusion proof of the leaf at `position` (0 ≤ position < len(leaf_ids)) in
+    the tree of merkle_root: what a verifier needs, besides the leaf, to hash its way to
+    the root. From the bottom up, one step per level: (side, sibling hex) with side
+    "left" or "right" (where the sibling sits), or ("carried", "") at a level where the
+    node had no partner. A tree of one leaf gives the empty proof."""
     import hashlib
     level = [hashlib.sha256(b"\x00" + bytes.fromhex(leaf)).digest() for leaf in leaf_ids]
     index, proof = position, []

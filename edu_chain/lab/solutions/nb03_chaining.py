@@ -6,7 +6,8 @@ Its checks: :mod:`edu_chain.lab.exercises.nb03_chaining`.
 
 def first_broken_link(blocks):
     """Return the first position i where blocks[i].previous_hash is not the hash of
-    blocks[i - 1], or None when every link holds."""
+    blocks[i - 1] (as `.hash` gives it), or None when every link holds. A chain of one
+    block has no link to break."""
     for i in range(1, len(blocks)):
         if blocks[i].previous_hash != blocks[i - 1].hash:
             return i

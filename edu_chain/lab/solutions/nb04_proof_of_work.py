@@ -10,8 +10,9 @@ def meets_target(hex_digest, target_bits):
 
 
 def find_nonce(prefix, target_bits):
-    """Return the smallest nonce (0, 1, 2, …) for which sha256(prefix + the nonce's
-    decimal digits) is below 2 ** (256 - target_bits)."""
+    """Return the smallest nonce (an integer ≥ 0) for which sha256(prefix + the nonce's
+    decimal digits) is below 2 ** (256 - target_bits). `prefix` is bytes; 0 ≤ target_bits
+    (at most 12 in the check, so that it stays quick); 0 bits: every hash meets it."""
     import hashlib
     nonce = 0
     while True:

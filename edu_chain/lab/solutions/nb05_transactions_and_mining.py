@@ -5,8 +5,9 @@ Its checks: :mod:`edu_chain.lab.exercises.nb05_transactions_and_mining`.
 
 
 def mine_block(blocks, posts, timestamp):
-    """Return the next block after `blocks` holding `posts`, at the tip's difficulty,
-    with the smallest nonce that meets it (your own proof-of-work loop)."""
+    """Return the next block after `blocks` (genesis first, at least one block): it
+    follows the tip, carries `posts` (in their order) and `timestamp`, keeps the tip's
+    difficulty, and has the smallest nonce that meets it. A difficulty of 0 bits: nonce 0."""
     import hashlib
     from edu_chain.block import Block
     tip = blocks[-1]
@@ -19,10 +20,16 @@ def mine_block(blocks, posts, timestamp):
 
 
 def block_refusal(parent, block, difficulty):
-    """Return the first rule `block` breaks as the child of `parent`, checked in this
-    order: "index" (not parent.index + 1), "previous_hash" (not the parent's hash),
-    "timestamp" (earlier than the parent's), "difficulty" (not `difficulty`), "proof"
-    (its computed hash lacks `block.difficulty` leading zero bits); None if it may follow."""
+    """May `block` follow `parent` on a network whose blocks must carry `difficulty`?
+    None if it may; else the name of the rule it breaks, and when it breaks several, the
+    first of this list:
+
+    - "index": its index is the parent's plus one;
+    - "previous_hash": it names its parent's hash;
+    - "timestamp": it is not older than its parent (the same second is allowed);
+    - "difficulty": it carries the network's difficulty;
+    - "proof": its hash, computed from its fields (never `block.hash`), meets its
+      difficulty."""
     import hashlib
     if block.index != parent.index + 1:
         return "index"
@@ -39,8 +46,10 @@ def block_refusal(parent, block, difficulty):
 
 
 def first_invalid_block(blocks, difficulty):
-    """Validate a whole chain (blocks[0] is the genesis, trusted): return (position, rule)
-    for the first block that breaks a rule of `block_refusal`, or None if all hold."""
+    """Validate a whole chain a peer sent (blocks[0] is the genesis, trusted) on a network
+    whose blocks carry `difficulty`: return (position, rule) for the first block, from the
+    genesis up, that may not follow the block before it (rule: as your block_refusal names
+    it), or None if every block may. The genesis alone is a valid chain."""
     import hashlib
     for i in range(1, len(blocks)):
         parent, block = blocks[i - 1], blocks[i]

@@ -5,7 +5,9 @@ Its checks: :mod:`edu_chain.lab.exercises.nb07_consensus`.
 
 
 def chain_work(blocks):
-    """The cumulative work of a chain: the sum of 2 ** difficulty over its blocks."""
+    """The cumulative work of a chain: the number of hashes that mining all its blocks,
+    genesis included, takes on average (a block of difficulty d: 2**d). Difficulties run
+    from 0 to 64 bits, and may differ from block to block."""
     return sum(2 ** block.difficulty for block in blocks)
 
 
