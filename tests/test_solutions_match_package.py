@@ -230,6 +230,55 @@ def _package_confirmations(q, risk):
         return None
 
 
+def _network_chain_inputs(rng):
+    """A chain mined on a random retargeting network, sometimes with one block's difficulty
+    or time changed (and re-mined)."""
+    params = NetworkParams(
+        difficulty=rng.randint(2, 6),
+        retarget_interval=rng.choice((None, 2, 3, 4)),
+        target_block_seconds=rng.choice((10, 60)),
+    )
+    chain = Blockchain(params)
+    for _ in range(rng.randint(1, 7)):
+        stamp = chain.tip.timestamp + rng.choice((0, 1, 5, 30, 200))
+        chain.mine(timestamp=stamp, allow_empty=True)
+    blocks = list(chain.blocks)
+    if len(blocks) > 1 and rng.random() < 0.6:
+        i = rng.randrange(1, len(blocks))
+        field = rng.choice(("difficulty", "timestamp"))
+        value = (
+            max(0, blocks[i].difficulty + rng.choice((-1, 1)))
+            if field == "difficulty"
+            else blocks[i - 1].timestamp - 1
+        )
+        blocks[i] = proof_of_work.mine(dataclasses.replace(blocks[i], nonce=0, **{field: value}))
+    return blocks, params
+
+
+def _package_first_invalid_on_network(blocks, params):
+    """The package's whole-chain validation (``Blockchain.validate_chain``) on ``params``,
+    the first bad block named by the first rule of ``rules.BLOCK_RULES`` it breaks. The
+    blocks are rebuilt from their fields: a package block cannot carry a stale hash."""
+    from edu_chain import rules
+    from edu_chain.errors import InvalidBlock, InvalidChain
+
+    blocks = [dataclasses.replace(block) for block in blocks]
+    try:
+        Blockchain(params).validate_chain(blocks)
+    except InvalidChain as error:
+        bad = error.bad_index
+        if blocks[bad].index != bad:
+            return (bad, "index")
+        context = rules.Context(blocks.__getitem__, lambda _: False, params, 2**40)
+        for rule in rules.BLOCK_RULES:
+            try:
+                rule.check(blocks[bad], context)
+            except InvalidBlock:
+                return (bad, rule.name)
+        raise
+    return None
+
+
 COUNTERPARTS = {
     "hash_text": (hashing.sha256_hex, lambda rng: (_text(rng),)),
     "leading_zero_bits": (hashing.leading_zero_bits, lambda rng: (_hex(rng),)),
@@ -271,6 +320,10 @@ COUNTERPARTS = {
     "merkle_proof": (_package_merkle_proof, _leaves_and_position),
     "verify_inclusion": (_package_verify_inclusion, _proof_inputs),
     "next_difficulty": (_package_next_difficulty, _retarget_inputs),
+    "first_invalid_on_network": (
+        _package_first_invalid_on_network,
+        _network_chain_inputs,
+    ),
     "bitcoin_header_hash": (bitcoin.block_hash, lambda rng: (rng.randbytes(80),)),
     "bits_to_target": (
         bitcoin.target_from_bits,

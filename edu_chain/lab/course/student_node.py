@@ -1,9 +1,11 @@
 """Your chain as a node: the learner's own rules running inside a real node.
 
-A learner writes, in the notebooks, ``block_refusal`` (the rules a block must meet),
-``prefer`` (the fork-choice rule) and ``mine_block`` (the miner). :class:`Rules` gathers
-them — from the solved notebooks, from a ``.py`` file, or from a dict — and uses the
-package's reference for any that is missing or does not pass its check.
+A learner writes, in the notebooks, every consensus function a node runs (:data:`RULE_NAMES`:
+serialization and block hash, Merkle root, proof check, the block rules, whole-chain
+validation on fixed and retargeting networks, work, fork choice, the chain switch and the
+miner). :class:`Rules` gathers them — from the solved notebooks, from a ``.py`` file, or
+from a dict — and uses the package's reference for any that is missing or does not pass
+its check.
 :class:`StudentChain` is a :class:`~edu_chain.chain.Blockchain` whose block rules and
 fork choice are the learner's; everything else (storage, pool, reorganisation, the
 HTTP API, gossip) is the kit's, so the node talks to reference nodes unchanged.
