@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ... import rules as consensus
 from ...block import Block
@@ -203,7 +204,7 @@ class StudentChain(Blockchain):
         difficulty)."""
         if len(candidate) < 2:
             return
-        judges: list[tuple[str, Callable[[], object]]] = [
+        judges: list[tuple[str, Callable[[], Any]]] = [
             (
                 "first_invalid_on_network",
                 lambda: self.rules.first_invalid_on_network(candidate, self.params),
@@ -224,7 +225,7 @@ class StudentChain(Blockchain):
                     f"your {name} raised {type(error).__name__}: {error}", 0
                 ) from None
             if found:
-                position, rule = found  # type: ignore[misc]
+                position, rule = _position_and_rule(found, name)
                 raise InvalidChain(
                     f"block #{position} breaks the {rule} rule (by your {name})", position
                 )
@@ -262,6 +263,17 @@ class StudentChain(Blockchain):
         except Exception:  # noqa: BLE001 - the learner's code: go and look, the blocks decide
             return tip_hash != self.tip.hash
         return consensus.prefers(work, tip_hash, ours, self.tip.hash)
+
+
+def _position_and_rule(found: Any, name: str) -> tuple[int, str]:
+    """The (position, rule) a learner's chain validation returned, or a refusal saying why."""
+    try:
+        position, rule = found
+        return int(position), str(rule)
+    except (TypeError, ValueError):
+        raise InvalidChain(
+            f"your {name} returned {found!r:.60}, not None or (position, rule)", 0
+        ) from None
 
 
 def learner_block_rules(learner: Rules | Callable) -> tuple[Rule, ...]:
