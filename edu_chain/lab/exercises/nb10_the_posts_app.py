@@ -71,3 +71,54 @@ EXERCISES = {
         ),
     ),
 }
+
+
+def _reply(blocks) -> dict:
+    return {"length": len(blocks), "chain": [b.to_dict() for b in blocks], "peers": []}
+
+
+def _reorg_cases():
+    def grown(blocks, *posts_per_block, bits=None, step=60):
+        blocks = list(blocks)
+        for posts in posts_per_block:
+            fx.extend(blocks, tuple(posts), step=step, bits=bits)
+        return blocks
+
+    p = [fx.post(7000 + n) for n in range(12)]
+    base = grown([fx.genesis()], p[0:2], p[2:3], [], p[3:5], p[5:6])  # 6 blocks
+    longer = grown(base, p[6:7])
+    rival = grown(base[:5], p[7:8], step=13)  # the same length, another tip
+    moved = grown(base[:3], p[3:5] + [p[8]], p[5:6], [], step=17)  # posts mined again, higher
+    heavier = grown(base[:2], p[9:10], bits=fx.BITS + 3)  # shorter, more work
+    deep = grown(base[:1], p[2:3], p[10:12], [], [], [], [], step=7)
+    return [
+        Case((_reply(base), _reply(base)), "the same chain twice: {}"),
+        Case((_reply(base), _reply(longer)), "the chain only grew: {}"),
+        Case((_reply(base), _reply(rival)), "the tip replaced by a block at the same height"),
+        Case((_reply(base), _reply(moved)), "posts mined again on the new branch, higher up"),
+        Case((_reply(base), _reply(heavier)), "a shorter, heavier chain wins: posts lost"),
+        Case((_reply(longer), _reply(base)), "back to a shorter chain"),
+        Case((_reply(base), _reply(deep)), "a deep reorganisation, just after the genesis"),
+    ]
+
+
+EXERCISES["reorg_effects"] = Exercise(
+    (
+        "A reorganisation undoes only the old chain's blocks after the last block both chains "
+        "share, and 'share' means the same hash, not the same height. A post in an undone "
+        "block is either mined again elsewhere or gone back to the pool",
+        "Find the first height where the two chains hold different blocks; for every post of "
+        "the old chain from there on, count its confirmations on each chain as in "
+        "confirmations (0 where the post is missing)",
+        "tip - block['index'] + 1",
+    ),
+    _reorg_cases,
+    idea="confirmations under a reorganisation",
+    notebook="10",
+    reference="edu_chain.chain.ChainUpdate (what a switch undoes)",
+    prompt=(
+        "A confirmation count can go down. When the node switches to a heavier branch, "
+        "the page must tell its users which posts lost confirmations, and how many each "
+        "has now. Given the node's `GET /chain` before and after, say it."
+    ),
+)

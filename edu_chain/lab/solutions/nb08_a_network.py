@@ -31,3 +31,33 @@ def best_peer(our_work, our_tip, healths):
         if mine > key(our_work, our_tip) and (best is None or mine > best[0]):
             best = (mine, health["url"])
     return None if best is None else best[1]
+
+
+def settled_tips(links, heads):
+    """Which tip each node follows once a partitioned network has settled.
+
+    `heads` maps each node's name to its /health answer, {'total_work': int, 'tip': hex};
+    `links` lists the pairs of names (a, b) that can still talk, each link working both
+    ways (a pair may be listed twice, or in both orders; a node may have no link at all).
+    Gossip and sync carry a chain from node to node over any number of links; no one mines
+    meanwhile. Return {name: tip} for every node in `heads`: the tip it follows when
+    nothing changes any more, chosen by the kit's fork-choice rule (more work; equal
+    work: the lower tip hash)."""
+    neighbours = {name: set() for name in heads}
+    for a, b in links:
+        neighbours[a].add(b)
+        neighbours[b].add(a)
+    settled = {}
+    for start in heads:
+        if start in settled:
+            continue
+        island, todo = {start}, [start]
+        while todo:
+            for peer in neighbours[todo.pop()]:
+                if peer not in island:
+                    island.add(peer)
+                    todo.append(peer)
+        best = max(island, key=lambda n: (heads[n]["total_work"], -int(heads[n]["tip"], 16)))
+        for name in island:
+            settled[name] = heads[best]["tip"]
+    return settled

@@ -42,3 +42,33 @@ def is_authentic(post):
         return True
     except InvalidSignature:
         return False
+
+
+def first_key_verdicts(posts):
+    """Judge a feed of posts, in order, trusting each author's key on first use.
+
+    A signature proves which key signed a post, not who the author is. A reader who has
+    no directory of keys can still notice a change: the first post under a name whose
+    signature verifies ties that name to its key, for good. Return one verdict per post,
+    in the feed's order:
+    "unsigned" (no signature), "forged" (the signature does not verify with the post's
+    key), "verified" (it verifies, and its key is the one tied to its author — or it is
+    the first genuine post under that name, which ties it), "impostor" (it verifies, but
+    with another key than the one tied to its author). Only a genuine post ties a name;
+    names are compared exactly; a key may sign under several names."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    known, verdicts = {}, []
+    for post in posts:
+        if post.signature is None:
+            verdicts.append("unsigned")
+            continue
+        key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(post.public_key))
+        try:
+            key.verify(bytes.fromhex(post.signature), post.signed_bytes())
+        except InvalidSignature:
+            verdicts.append("forged")
+            continue
+        tied = known.setdefault(post.author, post.public_key)
+        verdicts.append("verified" if tied == post.public_key else "impostor")
+    return verdicts
