@@ -854,9 +854,7 @@ def _verdicts(posts, *, forged_ties=False, last_key_wins=False, no_tie=False):
 def _reorg(old_reply, new_reply, *, fork_by_length=False, lost_left_out=False, changed=False):
     def positions(reply):
         tip = reply["length"] - 1
-        return {
-            p["id"]: tip - b["index"] + 1 for b in reply["chain"] for p in b["transactions"]
-        }
+        return {p["id"]: tip - b["index"] + 1 for b in reply["chain"] for p in b["transactions"]}
 
     old, new = old_reply["chain"], new_reply["chain"]
     fork = 0
@@ -888,10 +886,14 @@ def _rate_interval(blocks, *, mean_bits=False, unswapped=False, normal=False, lo
         scaled = sum(s / 2**b for b, s in blocks)
     if normal:
         estimate = n / scaled
-        return (estimate - 1.96 * estimate / math.sqrt(n), estimate + 1.96 * estimate / math.sqrt(n))
+        return (
+            estimate - 1.96 * estimate / math.sqrt(n),
+            estimate + 1.96 * estimate / math.sqrt(n),
+        )
     df = 2 * n - 2 if lost_degree else 2 * n
-    low, high = chi2_even_quantile(0.025, df) / (2 * scaled), chi2_even_quantile(0.975, df) / (
-        2 * scaled
+    low, high = (
+        chi2_even_quantile(0.025, df) / (2 * scaled),
+        chi2_even_quantile(0.975, df) / (2 * scaled),
     )
     return (high, low) if unswapped else (low, high)
 
@@ -917,7 +919,10 @@ def _lead_success(q, z, lead, *, poisson=False, tie_wins=False, shorter_wait=Fal
             chance = math.comb(m + z - 1, m) * p**z * q**m
         else:
             chance = math.exp(
-                math.lgamma(m + z) - math.lgamma(m + 1) - math.lgamma(z) + z * math.log(p)
+                math.lgamma(m + z)
+                - math.lgamma(m + 1)
+                - math.lgamma(z)
+                + z * math.log(p)
                 + m * math.log(q)
             )
         total += chance * (1 - (q / p) ** (z - lead - m + extra))
@@ -951,8 +956,8 @@ MISTAKES_08_13 = {
             links, heads, hops=1
         ),
         "links that work one way": lambda links, heads: _settled(links, heads, one_way=True),
-        "the network's best for everyone (the partition ignored)": lambda links, heads: (
-            _settled(links, heads, everyone=True)
+        "the network's best for everyone (the partition ignored)": lambda links, heads: _settled(
+            links, heads, everyone=True
         ),
     },
     "first_key_verdicts": {
@@ -984,15 +989,13 @@ MISTAKES_08_13 = {
         "2n − 2 degrees of freedom": lambda b: _rate_interval(b, lost_degree=True),
     },
     "double_spend_with_lead": {
-        "Nakamoto's Poisson head start": lambda q, z, lead: _lead_success(
-            q, z, lead, poisson=True
-        ),
+        "Nakamoto's Poisson head start": lambda q, z, lead: _lead_success(q, z, lead, poisson=True),
         "a tie counted as a win": lambda q, z, lead: _lead_success(q, z, lead, tie_wins=True),
         "the lead taken as fewer confirmations": lambda q, z, lead: _lead_success(
             q, z, lead, shorter_wait=True
         ),
-        "C(m + z − 1, m) p^z q^m in floats (overflow at z = 700)": lambda q, z, lead: (
-            _lead_success(q, z, lead, floats=True)
+        "C(m + z − 1, m) p^z q^m in floats (overflow at z = 700)": lambda q, z, lead: _lead_success(
+            q, z, lead, floats=True
         ),
     },
     "bitcoin_retarget": {

@@ -130,8 +130,15 @@ def _settle_cases():
     cases = [
         Case(([], {"A": _head(512, t[0])}), "one node, no links"),
         Case(
-            (line, {"A": _head(256, t[0]), "B": _head(256, t[1]), "C": _head(256, t[2]),
-                    "D": _head(1024, t[3])}),
+            (
+                line,
+                {
+                    "A": _head(256, t[0]),
+                    "B": _head(256, t[1]),
+                    "C": _head(256, t[2]),
+                    "D": _head(1024, t[3]),
+                },
+            ),
             "a line A–B–C–D: D's chain reaches A through B and C",
         ),
         Case(
@@ -141,8 +148,12 @@ def _settle_cases():
         Case(
             (
                 [("A", "B"), ("C", "D")],
-                {"A": _head(512, t[0]), "B": _head(768, t[1]), "C": _head(1024, t[2]),
-                 "D": _head(256, t[3])},
+                {
+                    "A": _head(512, t[0]),
+                    "B": _head(768, t[1]),
+                    "C": _head(1024, t[2]),
+                    "D": _head(256, t[3]),
+                },
             ),
             "a partition: {A, B} and {C, D} each settle on their own best",
         ),
@@ -156,8 +167,12 @@ def _settle_cases():
         Case(
             (
                 [("A", "B"), ("B", "C")],
-                {"A": _head(512, t[1]), "B": _head(512, t[1]), "C": _head(512, t[0]),
-                 "D": _head(4096, t[8])},
+                {
+                    "A": _head(512, t[1]),
+                    "B": _head(512, t[1]),
+                    "C": _head(512, t[0]),
+                    "D": _head(4096, t[8]),
+                },
             ),
             "a node cut off from everyone keeps its own chain, however heavy",
         ),

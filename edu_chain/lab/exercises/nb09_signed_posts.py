@@ -145,7 +145,13 @@ def _feed_cases():
             "mallory signs as alice with her own key after alice's first post",
         ),
         Case(
-            ([forged("alice", mallory, 1), signed("alice", alice, 2), signed("alice", mallory, 3)],),
+            (
+                [
+                    forged("alice", mallory, 1),
+                    signed("alice", alice, 2),
+                    signed("alice", mallory, 3),
+                ],
+            ),
             "a forged post comes first: it ties nothing",
         ),
         Case(
