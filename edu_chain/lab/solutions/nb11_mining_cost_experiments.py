@@ -15,7 +15,10 @@ def expected_attempts(bits):
 
 
 def block_time_covers(times, mean):
-    """Whether the exact 95% interval of the mean block time, from `times`, holds `mean`."""
+    """Does the exact 95% interval of the mean block time, estimated from `times`, hold
+    `mean`? `times` are independent exponential block times (seconds > 0, at least one);
+    "exact" means the interval holds the true mean with probability exactly 95%, missing
+    2.5% on each side, for any number of times. True or False."""
     from edu_chain.lab.sweeps.stats import chi2_even_quantile
     n, total = len(times), sum(times)
     low = 2 * total / chi2_even_quantile(0.975, 2 * n)

@@ -16,9 +16,9 @@ def catch_up(q, z):
 
 def attacker_success(q, z):
     """The Bitcoin whitepaper's (section 11) probability that an attacker with share q of
-    the hash power catches up after the merchant waits z blocks: the attacker's progress
-    while the honest chain finds z blocks is Poisson with mean λ = z q / p (p = 1 - q), and
-    from k blocks it ever catches up with the gambler's ruin (q/p) ** (z - k).
+    the hash power ever catches up after the merchant waits z blocks, in the paper's model
+    (the lesson's formula): the attacker's progress during the wait is the paper's Poisson
+    approximation, and a tie counts as catching up.
 
     Domain: 0 <= q <= 1 and 0 <= z <= 700. Return 1.0 when q >= p. It must hold at the
     extremes: q = 0.45 with z = 340 (notebook 12's own example) and z = 700."""

@@ -5,8 +5,10 @@ Its checks: :mod:`edu_chain.lab.exercises.nb13_the_real_thing_bitcoin`.
 
 
 def bits_to_target(bits):
-    """Bitcoin's compact target: the top byte of `bits` is an exponent, the low three bytes a
-    mantissa (below 0x800000); target = mantissa * 256 ** (exponent - 3), an integer."""
+    """The target that Bitcoin's 4-byte compact `bits` stand for, as an integer. The top
+    byte is the target's length in bytes; the low three bytes (the mantissa, below
+    0x800000) are its leading bytes. Any exponent from 0 to 0x22, including those below 3,
+    where the target is shorter than the mantissa and drops its low bytes."""
     exponent, mantissa = bits >> 24, bits & 0xFFFFFF
     if exponent <= 3:
         return mantissa >> 8 * (3 - exponent)
@@ -21,8 +23,9 @@ def bitcoin_header_hash(header):
 
 
 def block_subsidy(height):
-    """The new satoshis a block at `height` may pay: 50 BTC halved every 210,000 blocks
-    (rounded down to whole satoshis), and 0 from 64 halvings on."""
+    """The new satoshis a block at `height` may pay its miner: 50 BTC at first, halved
+    every 210,000 blocks, in whole satoshis, exactly as Bitcoin Core computes it for any
+    height from 0 to 10**9."""
     halvings = height // 210_000
     if halvings >= 64:
         return 0
