@@ -91,6 +91,21 @@ def _reorg_cases():
     moved = grown(base[:3], p[3:5] + [p[8]], p[5:6], [], step=17)  # posts mined again, higher
     heavier = grown(base[:2], p[9:10], bits=fx.BITS + 3)  # shorter, more work
     deep = grown(base[:1], p[2:3], p[10:12], [], [], [], [], step=7)
+    rng = random.Random(38)
+
+    def split(posts, blocks):  # the posts in order, cut into `blocks` blocks of random sizes
+        cuts = sorted(rng.randint(0, len(posts)) for _ in range(blocks - 1))
+        return [posts[a:b] for a, b in zip([0, *cuts], [*cuts, len(posts)])]
+
+    drawn = []
+    for n in range(4):  # random forks: where they part, how long each side, which posts move
+        pool = [fx.post(7100 + 20 * n + i) for i in range(12)]
+        old = grown([fx.genesis()], *split(rng.sample(pool[:6], 6), 5))
+        at = rng.randint(1, len(old) - 1)
+        mined = [p for b in old[at:] for p in b.transactions]
+        carried = rng.sample(mined + pool[6:], rng.randint(0, len(mined) + 2))
+        new = grown(old[:at], *split(carried, rng.randint(1, 5)), step=rng.randint(1, 90))
+        drawn.append(Case((_reply(old), _reply(new)), "a random fork"))
     return [
         Case((_reply(base), _reply(base)), "the same chain twice: {}"),
         Case((_reply(base), _reply(longer)), "the chain only grew: {}"),
@@ -99,7 +114,7 @@ def _reorg_cases():
         Case((_reply(base), _reply(heavier)), "a shorter, heavier chain wins: posts lost"),
         Case((_reply(longer), _reply(base)), "back to a shorter chain"),
         Case((_reply(base), _reply(deep)), "a deep reorganisation, just after the genesis"),
-    ]
+    ] + drawn
 
 
 EXERCISES["reorg_effects"] = Exercise(
