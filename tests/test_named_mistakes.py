@@ -899,34 +899,42 @@ def _rate_interval(blocks, *, mean_bits=False, unswapped=False, normal=False, lo
 
 
 # -- 12: double_spend_with_lead --------------------------------------------------------------
-def _lead_success(q, z, lead, *, poisson=False, tie_wins=False, shorter_wait=False, floats=False):
+def _lead_success(
+    q, z, lead, *, poisson=False, tie_wins=False, shorter_wait=False, floats=False, one_minus=False
+):
     p = 1 - q
+    if q >= p:
+        return 1.0
     if shorter_wait:
         z, lead = max(0, z - lead), 0
-    extra = 0 if tie_wins else 1
-    if q >= p or lead + extra > z + extra and lead > z:
-        return 1.0
-    if z == 0:
-        return 1.0 if tie_wins and lead >= 0 else q / p if lead == 0 else 1.0
-    if q == 0:
-        return 0.0
-    total = 0.0
-    for m in range(0, z - lead + extra):  # the attacker is not yet ahead: 1 - (q/p)^steps
+    extra, ratio = (0 if tie_wins else 1), q / p
+
+    def chance(m):  # the attacker's blocks m while the honest chain finds z
+        if z == 0 or q == 0:
+            return 1.0 if m == 0 else 0.0
         if poisson:
             lam = z * q / p
-            chance = math.exp(-lam + m * math.log(lam) - math.lgamma(m + 1))
-        elif floats:
-            chance = math.comb(m + z - 1, m) * p**z * q**m
-        else:
-            chance = math.exp(
-                math.lgamma(m + z)
-                - math.lgamma(m + 1)
-                - math.lgamma(z)
-                + z * math.log(p)
-                + m * math.log(q)
-            )
-        total += chance * (1 - (q / p) ** (z - lead - m + extra))
-    return max(0.0, 1.0 - total)
+            return math.exp(-lam + m * math.log(lam) - math.lgamma(m + 1))
+        if floats:
+            return math.comb(m + z - 1, m) * p**z * q**m
+        return math.exp(
+            math.lgamma(m + z)
+            - math.lgamma(m + 1)
+            - math.lgamma(z)
+            + z * math.log(p)
+            + m * math.log(q)
+        )
+
+    if one_minus:  # the lesson's formula as written: 1 - Σ over the m that leave it behind
+        steps = z - lead + extra
+        return 1.0 - sum(chance(m) * (1 - ratio ** (steps - m)) for m in range(max(0, steps)))
+    total, m = 0.0, 0
+    while True:  # positive terms only, as the reference
+        c, steps = chance(m), z - lead - m + extra
+        total += c * (ratio**steps if steps > 0 else 1.0)
+        if steps <= 0 and c <= 1e-18 * total:
+            return min(1.0, total)
+        m += 1
 
 
 # -- 13: bitcoin_retarget --------------------------------------------------------------------
@@ -996,6 +1004,9 @@ MISTAKES_08_13 = {
         ),
         "C(m + z − 1, m) p^z q^m in floats (overflow at z = 700)": lambda q, z, lead: _lead_success(
             q, z, lead, floats=True
+        ),
+        "one minus a sum near one (a tiny chance's digits lost)": lambda q, z, lead: _lead_success(
+            q, z, lead, one_minus=True
         ),
     },
     "bitcoin_retarget": {

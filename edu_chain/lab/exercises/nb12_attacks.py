@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 from ..course.cases import Case, Exercise
@@ -138,11 +139,14 @@ EXERCISES["double_spend_with_lead"] = Exercise(
         "decides. The lead only moves where the attacker stands when the merchant ships",
         "Sum over the attacker's blocks m found during the wait: with its lead it stands "
         "z - lead - m behind (or already ahead). Mind the extremes: the binomial coefficient "
-        "and the powers overflow or underflow a float near z = 700, so work in logarithms",
+        "and the powers overflow or underflow a float near z = 700, so work in logarithms; "
+        "and one minus a sum close to one loses a tiny chance's digits, so add positive "
+        "terms only",
         "math.lgamma(m + z) - math.lgamma(m + 1) - math.lgamma(z) + z * math.log(p) + m * "
         "math.log(q)",
     ),
     _lead_cases,
+    compare=lambda got, expected: math.isclose(got, expected, rel_tol=1e-6, abs_tol=1e-300),
     idea="the exact double-spend probability, with a pre-mined lead",
     notebook="12",
     reference="edu_chain.lab.topics.attacks.attacker_success_exact (the case lead = 0)",
