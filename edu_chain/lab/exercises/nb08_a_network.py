@@ -77,7 +77,11 @@ def _peer_cases():
 
 EXERCISES = {
     "all_agree": Exercise(
-        "collect the 'tip' of every health answer in a set: they agree when it has one element",
+        (
+            "Converged means one chain everywhere, and a chain is named by its tip",
+            "Gather the tips the nodes report, without repeats, and count them",
+            "len({health['tip'] for health in healths}) == 1",
+        ),
         _healths,
         notebook="08",
         reference="edu_chain.lab.live.network.LocalNetwork.converged",

@@ -49,8 +49,11 @@ EXERCISES = {
     ),
     "feed": Exercise(
         (
-            "skip the genesis block: chain_reply['chain'][1:]",
-            "walk the blocks in reverse, and each block's 'transactions' in reverse",
+            "Newest first means the last block first, and within a block the last post first; "
+            "the genesis block holds no one's post",
+            "Walk the blocks after the genesis from the tip down, and each block's posts from "
+            "its last",
+            "for block in reversed(chain_reply['chain'][1:]):",
         ),
         _feed_cases,
         notebook="10",
@@ -59,8 +62,11 @@ EXERCISES = {
     ),
     "confirmations": Exercise(
         (
-            "find the block whose 'transactions' hold a post with that 'id'",
-            "the tip's height is chain_reply['length'] - 1; count tip - block index + 1",
+            "A post's block confirms it, and so does every block on top of it; a post on no "
+            "block has none",
+            "Find the block that holds a post with that id, then count the blocks from it to "
+            "the tip, both included",
+            "chain_reply['length'] - 1 - block['index'] + 1",
         ),
         _confirmation_cases,
         notebook="10",

@@ -44,7 +44,11 @@ def _block_time_cases():
 
 EXERCISES = {
     "expected_seconds": Exercise(
-        "a block of b bits needs 2 ** b attempts on average; divide by the hashes per second",
+        (
+            "Time is attempts divided by the speed at which they are made",
+            "A target of b bits needs 2 to the power b attempts on average",
+            "2 ** target_bits / hash_rate",
+        ),
         _seconds_cases,
         notebook="11",
         reference="edu_chain.hashing.expected_attempts",
@@ -82,8 +86,12 @@ EXERCISES = {
         ),
     ),
     "joules_per_block": Exercise(
-        "a block needs 2 ** bits hashes on average; each hash costs watts / hash_rate "
-        "joules; round(…, 3)",
+        (
+            "Energy is power times time, and a block's time is its attempts over the hash rate",
+            "Multiply the expected attempts by the joules one hash costs (watts per hash per "
+            "second), then round to 3 decimals",
+            "round(2 ** bits * watts / hash_rate, 3)",
+        ),
         _energy_cases,
         notebook="11",
         reference="edu_chain.lab.topics.energy",
