@@ -191,3 +191,24 @@ def test_settled_tips_do_not_depend_on_how_the_links_are_listed():
         assert solutions.settled_tips(relisted, heads) == answer, case.label
         assert set(answer) == set(heads)
         assert set(answer.values()) <= {h["tip"] for h in heads.values()}
+
+
+def test_settled_tips_follow_the_packages_fork_choice_along_every_link():
+    """Linked nodes end on one tip; that tip is a head of the island that the package's own
+    fork-choice rule (rules.prefers) ranks above every member's head."""
+    from edu_chain import rules
+
+    for case in as_cases(EXERCISES["settled_tips"]):
+        links, heads = case.args
+        settled = solutions.settled_tips(links, heads)
+        for a, b in links:
+            assert settled[a] == settled[b], case.label
+        for name, tip in settled.items():
+            owners = [n for n, h in heads.items() if h["tip"] == tip and settled[n] == tip]
+            assert owners, (case.label, name)
+            best = heads[owners[0]]
+            members = [n for n in heads if settled[n] == tip]
+            assert not any(
+                rules.prefers(heads[m]["total_work"], heads[m]["tip"], best["total_work"], tip)
+                for m in members
+            ), (case.label, name)

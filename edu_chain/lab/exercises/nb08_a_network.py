@@ -185,9 +185,8 @@ def _settle_cases():
     for _ in range(8):
         count = rng.randint(2, 8)
         members = names[:count]
-        heads = {
-            n: _head(rng.randint(1, 6) * 256, rng.choice(t[: rng.randint(2, 9)])) for n in members
-        }
+        chains = [_head(rng.randint(1, 6) * 256, tip) for tip in t[: rng.randint(2, 9)]]
+        heads = {n: dict(rng.choice(chains)) for n in members}  # a tip names one chain
         links = [
             (a, b) for i, a in enumerate(members) for b in members[i + 1 :] if rng.random() < 0.3
         ]
