@@ -61,9 +61,10 @@ EXERCISES = {
         notebook="12",
         reference="edu_chain.lab.topics.attacks.attacker_success",
         prompt=(
-            "The gambler's ruin (whitepaper, section 11): an attacker z blocks behind, who "
-            "finds each next block with probability q, ever catches up with probability "
-            "(q/p)^z."
+            "The gambler's ruin (whitepaper, section 11): an attacker z blocks behind finds "
+            "each next block with probability q, the honest miners with p = 1 - q, and the "
+            "race never stops. What is the chance that the attacker ever draws level? The "
+            "check covers the whole domain: no attacker, no deficit, q = p and a majority."
         ),
     ),
     "attacker_success": Exercise(
