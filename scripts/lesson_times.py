@@ -1,6 +1,8 @@
 """How long each notebook takes: the main path and the whole notebook (with going deeper).
 
     python scripts/lesson_times.py            print the estimates and the calibration
+    python scripts/lesson_times.py --write    also restate them: each notebook's **Time:** line
+                                              and the table in docs/teaching.md
 
 The model is simple and stated: minutes = words ÷ reading speed + a fixed time per code cell
 (reading it, running it, looking at its output). Its two constants are fitted (least squares)
@@ -76,6 +78,48 @@ def estimates() -> dict[str, tuple[int, int]]:
     return result
 
 
+TIME_LINE = re.compile(r"main path about\s+\d+\s+minutes, with going deeper about\s+\d+")
+TEACHING = ROOT / "docs" / "teaching.md"
+
+
+def _hours(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+def write(found: dict[str, tuple[int, int]]) -> list[str]:
+    """Restate the estimates where they are stated; return the files changed. Only the
+    notebooks' markdown changes (no output), so no re-execution is needed."""
+    changed = []
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        main_path, full = found[path.name[:2]]
+        said = f"main path about {main_path} minutes, with going deeper about {full}"
+        for cell in notebook.cells:
+            if cell.cell_type == "markdown" and TIME_LINE.search(cell.source):
+                new = TIME_LINE.sub(said, cell.source, count=1)
+                if new != cell.source:
+                    cell.source = new
+                    nbformat.write(notebook, path)
+                    changed.append(path.name)
+                break
+    text = TEACHING.read_text()
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        row = re.match(r"\| (\d\d) ([^|]*)\| \d+ min \| \d+ min \|", line)
+        if row and row.group(1) in found:
+            main_path, full = found[row.group(1)]
+            lines[i] = f"| {row.group(1)} {row.group(2)}| {main_path} min | {full} min |\n"
+        elif line.startswith("| **all** |"):
+            mains = sum(m for m, _ in found.values())
+            fulls = sum(f for _, f in found.values())
+            lines[i] = f"| **all** | **{_hours(mains)}** | **{_hours(fulls)}** |\n"
+    if "".join(lines) != text:
+        TEACHING.write_text("".join(lines))
+        changed.append("docs/teaching.md")
+    return changed
+
+
 def main() -> int:
     paths = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     parts = {p.name[:2]: split(p) for p in paths}
@@ -89,6 +133,8 @@ def main() -> int:
         print(f"{n}: main path {main_path:3} min, with going deeper {full:3} min{measured}")
     total = estimates().values()
     print(f"all: main path {sum(m for m, _ in total)} min, in full {sum(f for _, f in total)} min")
+    if "--write" in sys.argv[1:]:
+        print("restated in:", ", ".join(write(estimates())) or "nothing (all true already)")
     return 0
 
 

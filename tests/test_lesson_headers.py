@@ -123,3 +123,17 @@ def test_every_figure_has_a_text_alternative(path):
         if not caption or len(following.source.split()) < 12:
             missing.append(index)
     assert not missing, f"{path.name}: figures without a caption after them, cells {missing}"
+
+
+def test_the_teachers_table_states_the_estimates():
+    """docs/teaching.md's table of times is the same estimates (`lesson_times.py --write`
+    restates both)."""
+    estimates = _times_module().estimates()
+    table = (NOTEBOOKS[0].parent.parent / "docs" / "teaching.md").read_text()
+    rows = dict(
+        (number, (int(main), int(full)))
+        for number, main, full in re.findall(
+            r"^\| (\d\d) [^|]*\| (\d+) min \| (\d+) min \|", table, re.M
+        )
+    )
+    assert rows == estimates, "docs/teaching.md's times differ: run scripts/lesson_times.py --write"

@@ -987,3 +987,256 @@ def test_the_harder_exercises_pass_when_built_from_the_learners_earlier_function
     assert passes("first_found", _first_found, quiet=True)
     assert passes("mine_small_nonce", _small_nonce, quiet=True)
     assert passes("fork_height", _fork_height, quiet=True)
+
+
+# == notebooks 08–13: the harder exercises (issue 20 item 6) ===========================
+# One block per notebook: each wrong answer is the reference with one mistake learners make.
+# MISTAKES (above) is updated from here, so the "two mistakes each" test covers them too.
+
+
+# -- 08: settled_tips --------------------------------------------------------------------
+def _settled(links, heads, *, one_way=False, hops=None, everyone=False):
+    neighbours = {name: set() for name in heads}
+    for a, b in links:
+        neighbours[a].add(b)
+        if not one_way:
+            neighbours[b].add(a)
+
+    def rank(n):
+        return (heads[n]["total_work"], -int(heads[n]["tip"], 16))
+
+    settled = {}
+    for start in heads:
+        reach, todo, depth = {start}, [start], 0
+        while todo and (hops is None or depth < hops):
+            todo = [p for n in todo for p in neighbours[n] if p not in reach]
+            reach.update(todo)
+            depth += 1
+        settled[start] = heads[max(heads if everyone else reach, key=rank)]["tip"]
+    return settled
+
+
+# -- 09: first_key_verdicts ----------------------------------------------------------------
+def _verdicts(posts, *, forged_ties=False, last_key_wins=False, no_tie=False):
+    from edu_chain.lab.solutions import is_authentic
+
+    known, verdicts = {}, []
+    for post in posts:
+        if post.signature is None:
+            verdicts.append("unsigned")
+            continue
+        genuine = is_authentic(post)
+        if genuine or forged_ties:
+            tied = known.setdefault(post.author, post.public_key)
+            if last_key_wins and genuine:
+                known[post.author] = post.public_key
+        if not genuine:
+            verdicts.append("forged")
+        elif no_tie or tied == post.public_key:
+            verdicts.append("verified")
+        else:
+            verdicts.append("impostor")
+    return verdicts
+
+
+# -- 10: reorg_effects ---------------------------------------------------------------------
+def _reorg(old_reply, new_reply, *, fork_by_length=False, lost_left_out=False, changed=False):
+    def positions(reply):
+        tip = reply["length"] - 1
+        return {p["id"]: tip - b["index"] + 1 for b in reply["chain"] for p in b["transactions"]}
+
+    old, new = old_reply["chain"], new_reply["chain"]
+    fork = 0
+    if fork_by_length:
+        fork = min(len(old), len(new))
+    else:
+        while fork < min(len(old), len(new)) and old[fork]["hash"] == new[fork]["hash"]:
+            fork += 1
+    before, after = positions(old_reply), positions(new_reply)
+    blocks = old if changed else old[fork:]
+    result = {
+        p["id"]: (before[p["id"]], after.get(p["id"], 0)) for b in blocks for p in b["transactions"]
+    }
+    if changed:
+        result = {k: v for k, v in result.items() if v[0] != v[1]}
+    if lost_left_out:
+        result = {k: v for k, v in result.items() if v[1]}
+    return result
+
+
+# -- 11: hash_rate_interval ----------------------------------------------------------------
+def _rate_interval(blocks, *, mean_bits=False, unswapped=False, normal=False, lost_degree=False):
+    from edu_chain.lab.sweeps.stats import chi2_even_quantile
+
+    n = len(blocks)
+    if mean_bits:
+        scaled = sum(s for _, s in blocks) / 2 ** (sum(b for b, _ in blocks) / n)
+    else:
+        scaled = sum(s / 2**b for b, s in blocks)
+    if normal:
+        estimate = n / scaled
+        return (
+            estimate - 1.96 * estimate / math.sqrt(n),
+            estimate + 1.96 * estimate / math.sqrt(n),
+        )
+    df = 2 * n - 2 if lost_degree else 2 * n
+    low, high = (
+        chi2_even_quantile(0.025, df) / (2 * scaled),
+        chi2_even_quantile(0.975, df) / (2 * scaled),
+    )
+    return (high, low) if unswapped else (low, high)
+
+
+# -- 12: double_spend_with_lead --------------------------------------------------------------
+def _lead_success(
+    q, z, lead, *, poisson=False, tie_wins=False, shorter_wait=False, floats=False, one_minus=False
+):
+    p = 1 - q
+    if q >= p:
+        return 1.0
+    if shorter_wait:
+        z, lead = max(0, z - lead), 0
+    extra, ratio = (0 if tie_wins else 1), q / p
+
+    def chance(m):  # the attacker's blocks m while the honest chain finds z
+        if z == 0 or q == 0:
+            return 1.0 if m == 0 else 0.0
+        if poisson:
+            lam = z * q / p
+            return math.exp(-lam + m * math.log(lam) - math.lgamma(m + 1))
+        if floats:
+            return math.comb(m + z - 1, m) * p**z * q**m
+        return math.exp(
+            math.lgamma(m + z)
+            - math.lgamma(m + 1)
+            - math.lgamma(z)
+            + z * math.log(p)
+            + m * math.log(q)
+        )
+
+    if one_minus:  # the lesson's formula as written: 1 - Σ over the m that leave it behind
+        steps = z - lead + extra
+        return 1.0 - sum(chance(m) * (1 - ratio ** (steps - m)) for m in range(max(0, steps)))
+    total, m = 0.0, 0
+    while True:  # positive terms only, as the reference
+        c, steps = chance(m), z - lead - m + extra
+        total += c * (ratio**steps if steps > 0 else 1.0)
+        if steps <= 0 and c <= 1e-18 * total:
+            return min(1.0, total)
+        m += 1
+
+
+# -- 13: bitcoin_retarget --------------------------------------------------------------------
+def _retarget_bitcoin(bits, first, last, *, clamp=True, cap=True, sign=True, fixed=False):
+    two_weeks = 14 * 24 * 60 * 60
+    span = last - first
+    if fixed:  # the 2015 gaps measured stretched to 2016
+        span = span * 2016 // 2015
+    if clamp:
+        span = min(max(span, two_weeks // 4), 4 * two_weeks)
+    exponent, mantissa = bits >> 24, bits & 0x7FFFFF
+    target = mantissa << 8 * (exponent - 3) if exponent > 3 else mantissa >> 8 * (3 - exponent)
+    target = target * span // two_weeks
+    if cap:
+        target = min(target, 2**224 - 1)
+    size = (target.bit_length() + 7) // 8
+    mantissa = target << 8 * (3 - size) if size <= 3 else target >> 8 * (size - 3)
+    if sign and mantissa & 0x800000:
+        mantissa >>= 8
+        size += 1
+    return size << 24 | mantissa
+
+
+MISTAKES_08_13 = {
+    "settled_tips": {
+        "neighbours only (one round of gossip)": lambda links, heads: _settled(
+            links, heads, hops=1
+        ),
+        "links that work one way": lambda links, heads: _settled(links, heads, one_way=True),
+        "the network's best for everyone (the partition ignored)": lambda links, heads: _settled(
+            links, heads, everyone=True
+        ),
+    },
+    "first_key_verdicts": {
+        "a forged post ties the name": lambda posts: _verdicts(posts, forged_ties=True),
+        "the last genuine key wins (an impostor re-ties the name)": lambda posts: _verdicts(
+            posts, last_key_wins=True
+        ),
+        "a valid signature is enough (no name tied to a key)": lambda posts: _verdicts(
+            posts, no_tie=True
+        ),
+    },
+    "reorg_effects": {
+        "the fork point by length (a replaced tip unseen)": lambda old, new: _reorg(
+            old, new, fork_by_length=True
+        ),
+        "posts the new chain dropped left out": lambda old, new: _reorg(
+            old, new, lost_left_out=True
+        ),
+        "every post whose count changed, surviving blocks too": lambda old, new: _reorg(
+            old, new, changed=True
+        ),
+    },
+    "hash_rate_interval": {
+        "the mean difficulty for every block": lambda b: _rate_interval(b, mean_bits=True),
+        "the time interval inverted without swapping its ends": lambda b: _rate_interval(
+            b, unswapped=True
+        ),
+        "the normal law's estimate ± 1.96 SE": lambda b: _rate_interval(b, normal=True),
+        "2n − 2 degrees of freedom": lambda b: _rate_interval(b, lost_degree=True),
+    },
+    "double_spend_with_lead": {
+        "Nakamoto's Poisson head start": lambda q, z, lead: _lead_success(q, z, lead, poisson=True),
+        "a tie counted as a win": lambda q, z, lead: _lead_success(q, z, lead, tie_wins=True),
+        "the lead taken as fewer confirmations": lambda q, z, lead: _lead_success(
+            q, z, lead, shorter_wait=True
+        ),
+        "C(m + z − 1, m) p^z q^m in floats (overflow at z = 700)": lambda q, z, lead: _lead_success(
+            q, z, lead, floats=True
+        ),
+        "one minus a sum near one (a tiny chance's digits lost)": lambda q, z, lead: _lead_success(
+            q, z, lead, one_minus=True
+        ),
+    },
+    "bitcoin_retarget": {
+        "no factor-4 clamp": lambda b, f, t: _retarget_bitcoin(b, f, t, clamp=False),
+        "no cap at the proof-of-work limit": lambda b, f, t: _retarget_bitcoin(b, f, t, cap=False),
+        "the mantissa's sign bit ignored": lambda b, f, t: _retarget_bitcoin(b, f, t, sign=False),
+        "Bitcoin's off-by-one 'fixed' (2015 gaps stretched to 2016)": lambda b, f, t: (
+            _retarget_bitcoin(b, f, t, fixed=True)
+        ),
+    },
+}
+MISTAKES.update(MISTAKES_08_13)
+CASES_08_13 = [(name, label) for name, wrong in MISTAKES_08_13.items() for label in wrong]
+
+
+@pytest.mark.parametrize("name, label", CASES_08_13, ids=[f"{n}: {m}" for n, m in CASES_08_13])
+def test_the_harder_checks_of_08_to_13_refuse_the_mistake(name, label):
+    assert not passes(name, MISTAKES_08_13[name][label], quiet=True, time_limit=3.0)
+
+
+def test_the_mistakes_of_08_to_13_are_plausible_answers():
+    """Each wrong answer is plausible, not nonsense: on most cases it returns an answer of the
+    right type, and where it can be right (all but the interval mistakes, which move every
+    end) it agrees with the reference on some case — so the check refuses it for its mistake."""
+    from edu_chain.lab import solutions
+    from edu_chain.lab.course.cases import as_cases
+    from edu_chain.lab.course.compare import difference
+
+    always_off = {"hash_rate_interval"}
+    for name, wrongs in MISTAKES_08_13.items():
+        right = getattr(solutions, name)
+        cases = as_cases(EXERCISES[name])
+        for label, wrong in wrongs.items():
+            answered = agree = 0
+            for case in cases:
+                try:
+                    got = wrong(*case.args)
+                except Exception:  # noqa: BLE001 - the overflow mistake raises on its case
+                    continue
+                expected = right(*case.args)
+                answered += type(got) is type(expected)
+                agree += difference(got, expected, EXERCISES[name].compare) is None
+            assert answered >= len(cases) / 2, f"{name}: '{label}' is not a plausible answer"
+            assert agree or name in always_off, f"{name}: '{label}' is never right"

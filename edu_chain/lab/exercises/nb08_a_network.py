@@ -77,7 +77,11 @@ def _peer_cases():
 
 EXERCISES = {
     "all_agree": Exercise(
-        "collect the 'tip' of every health answer in a set: they agree when it has one element",
+        (
+            "Converged means one chain everywhere, and a chain is named by its tip",
+            "Gather the tips the nodes report, without repeats, and count them",
+            "len({health['tip'] for health in healths}) == 1",
+        ),
         _healths,
         notebook="08",
         reference="edu_chain.lab.live.network.LocalNetwork.converged",
@@ -117,3 +121,95 @@ EXERCISES = {
         ),
     ),
 }
+
+
+def _head(work: int, tip: str) -> dict:
+    return {"total_work": work, "tip": tip}
+
+
+def _settle_cases():
+    rng = random.Random(28)
+    t = [f"{n:x}" * 64 for n in range(1, 10)]  # tips "111…", "222…", …: their order is plain
+    line = [("A", "B"), ("B", "C"), ("C", "D")]
+    cases = [
+        Case(([], {"A": _head(512, t[0])}), "one node, no links"),
+        Case(
+            (
+                line,
+                {
+                    "A": _head(256, t[0]),
+                    "B": _head(256, t[1]),
+                    "C": _head(256, t[2]),
+                    "D": _head(1024, t[3]),
+                },
+            ),
+            "a line A–B–C–D: D's chain reaches A through B and C",
+        ),
+        Case(
+            ([("A", "B")], {"A": _head(768, t[4]), "B": _head(512, t[1])}),
+            "one link, listed once: it works both ways",
+        ),
+        Case(
+            (
+                [("A", "B"), ("C", "D")],
+                {
+                    "A": _head(512, t[0]),
+                    "B": _head(768, t[1]),
+                    "C": _head(1024, t[2]),
+                    "D": _head(256, t[3]),
+                },
+            ),
+            "a partition: {A, B} and {C, D} each settle on their own best",
+        ),
+        Case(
+            (
+                [("A", "B"), ("B", "A"), ("A", "B"), ("C", "C")],
+                {"A": _head(512, t[5]), "B": _head(512, t[2]), "C": _head(256, t[0])},
+            ),
+            "duplicate links, a link to itself, equal work: the lower tip wins",
+        ),
+        Case(
+            (
+                [("A", "B"), ("B", "C")],
+                {
+                    "A": _head(512, t[1]),
+                    "B": _head(512, t[1]),
+                    "C": _head(512, t[0]),
+                    "D": _head(4096, t[8]),
+                },
+            ),
+            "a node cut off from everyone keeps its own chain, however heavy",
+        ),
+    ]
+    names = "ABCDEFGH"
+    for _ in range(8):
+        count = rng.randint(2, 8)
+        members = names[:count]
+        chains = [_head(rng.randint(1, 6) * 256, tip) for tip in t[: rng.randint(2, 9)]]
+        heads = {n: dict(rng.choice(chains)) for n in members}  # a tip names one chain
+        links = [
+            (a, b) for i, a in enumerate(members) for b in members[i + 1 :] if rng.random() < 0.3
+        ]
+        cases.append(Case((links, heads), f"{count} nodes, random links"))
+    return cases
+
+
+EXERCISES["settled_tips"] = Exercise(
+    (
+        "A node can follow only a chain it can reach, through any number of links, in either "
+        "direction; among the chains it can reach, the fork-choice rule decides",
+        "Group the nodes into the islands the working links leave (walk outwards from a node "
+        "not yet grouped); every node of an island ends on the island's best head",
+        "best = max(island, key=lambda n: (heads[n]['total_work'], -int(heads[n]['tip'], 16)))",
+    ),
+    _settle_cases,
+    idea="where a partition leaves each node",
+    notebook="08",
+    reference="edu_chain.lab.live.network (LocalNetwork: partition, heal, converged)",
+    prompt=(
+        "A partition leaves islands of nodes that can still talk among themselves. Given "
+        "the links that still work and every node's head, say which tip each node follows "
+        "once gossip and sync have done all they can — which nodes the partition leaves "
+        "behind the network's best chain, and on what."
+    ),
+)

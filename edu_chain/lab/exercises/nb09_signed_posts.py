@@ -124,3 +124,85 @@ EXERCISES = {
         ),
     ),
 }
+
+
+def _feed_cases():
+    rng = random.Random(32)
+    alice, bob, mallory = fx.key("alice"), fx.key("bob"), fx.key("mallory")
+
+    def signed(author, key, n):
+        return Post.signed(author, f"post {n} ✓", key, STAMP + n)
+
+    def forged(author, key, n):
+        genuine = signed(author, key, n)
+        return dataclasses.replace(genuine, content=genuine.content + " (altered)")
+
+    cases = [
+        Case(([],), "an empty feed"),
+        Case(([signed("alice", alice, 1), signed("alice", alice, 2)],), "alice twice"),
+        Case(
+            ([signed("alice", alice, 1), signed("alice", mallory, 2), signed("alice", alice, 3)],),
+            "mallory signs as alice with her own key after alice's first post",
+        ),
+        Case(
+            (
+                [
+                    forged("alice", mallory, 1),
+                    signed("alice", alice, 2),
+                    signed("alice", mallory, 3),
+                ],
+            ),
+            "a forged post comes first: it ties nothing",
+        ),
+        Case(
+            ([signed("alice", mallory, 1), signed("alice", alice, 2)],),
+            "mallory is first: on first use the name is hers (the rule's weakness)",
+        ),
+        Case(
+            ([fx.post(1, "alice"), signed("alice", alice, 2), fx.post(3, "alice")],),
+            "unsigned posts tie nothing and are judged unsigned",
+        ),
+        Case(
+            ([signed("alice", alice, 1), signed("Alice", mallory, 2), signed("bob", alice, 3)],),
+            "names compared exactly; one key under two names",
+        ),
+        Case(
+            ([signed("bob", bob, 1), forged("bob", bob, 2), signed("bob", mallory, 3)],),
+            "bob: genuine, altered, impostor",
+        ),
+    ]
+    keys = {"alice": alice, "bob": bob, "mallory": mallory}
+    for n in range(6):
+        feed = []
+        for i in range(rng.randint(3, 9)):
+            author, signer = rng.choice(["alice", "bob"]), rng.choice(list(keys))
+            kind = rng.choice(["signed", "signed", "signed", "forged", "unsigned"])
+            if kind == "unsigned":
+                feed.append(fx.post(100 * n + i, author))
+            elif kind == "forged":
+                feed.append(forged(author, keys[signer], 100 * n + i))
+            else:
+                feed.append(signed(author, keys[signer], 100 * n + i))
+        cases.append(Case((feed,), "a random feed"))
+    return cases
+
+
+EXERCISES["first_key_verdicts"] = Exercise(
+    (
+        "A valid signature says which key signed; to say who wrote it you must know which "
+        "key belongs to the name, and only a post whose signature verifies can teach you that",
+        "Read the feed in order and remember, for each author, the key of their first "
+        "genuine post; judge every post against what you knew when it arrived",
+        "tied = known.setdefault(post.author, post.public_key)",
+    ),
+    _feed_cases,
+    idea="trust on first use: a name tied to a key",
+    notebook="09",
+    reference="edu_chain.transactions.Post.verify (the signature part)",
+    prompt=(
+        "Mallory's impostor post verifies: the signature is hers, and nothing says the "
+        "key is not alice's. A reader without a directory of keys can still catch a change "
+        "of key, as SSH does with a server's key: trust a name's key on first use. Judge a "
+        "feed that way."
+    ),
+)

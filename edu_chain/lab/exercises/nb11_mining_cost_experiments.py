@@ -44,7 +44,11 @@ def _block_time_cases():
 
 EXERCISES = {
     "expected_seconds": Exercise(
-        "a block of b bits needs 2 ** b attempts on average; divide by the hashes per second",
+        (
+            "Time is attempts divided by the speed at which they are made",
+            "A target of b bits needs 2 to the power b attempts on average",
+            "2 ** target_bits / hash_rate",
+        ),
         _seconds_cases,
         notebook="11",
         reference="edu_chain.hashing.expected_attempts",
@@ -82,11 +86,59 @@ EXERCISES = {
         ),
     ),
     "joules_per_block": Exercise(
-        "a block needs 2 ** bits hashes on average; each hash costs watts / hash_rate "
-        "joules; round(…, 3)",
+        (
+            "Energy is power times time, and a block's time is its attempts over the hash rate",
+            "Multiply the expected attempts by the joules one hash costs (watts per hash per "
+            "second), then round to 3 decimals",
+            "round(2 ** bits * watts / hash_rate, 3)",
+        ),
         _energy_cases,
         notebook="11",
         reference="edu_chain.lab.topics.energy",
         prompt="The expected energy of one block, in joules, rounded with `round(…, 3)`.",
     ),
 }
+
+
+def _hash_rate_cases():
+    rng = random.Random(37)
+    rate = 2.0e6
+    cases = [
+        Case(([(20, 0.61)],), "a single block"),
+        Case(([(16, 0.05), (16, 0.02), (16, 0.04)],), "three blocks at one difficulty"),
+        Case(
+            ([(12, 0.004), (16, 0.02), (20, 0.9), (24, 7.5)],),
+            "four difficulties: each block's time counts against its own 2 ** bits",
+        ),
+        Case(([(30, 600.0)] * 2 + [(31, 1100.0)] * 2,), "a retarget in the middle"),
+        Case(([(0, 1e-6), (1, 2e-6)],), "trivial blocks (0 and 1 bits)"),
+        Case(([(76, 590.0), (76, 610.0), (77, 1180.0)],), "Bitcoin-sized difficulties"),
+    ]
+    for n in (2, 5, 12, 40):
+        bits = [rng.randint(14, 22) for _ in range(n)]
+        cases.append(
+            Case(([(b, rng.expovariate(rate / 2**b)) for b in bits],), f"{n} random blocks")
+        )
+    return cases
+
+
+EXERCISES["hash_rate_interval"] = Exercise(
+    (
+        "Each block's time is exponential with mean 2^bits over the rate, so a block's time "
+        "divided by its own expected attempts has the same law whatever its difficulty",
+        "Rescaled that way, the rate times their sum is a sum of n exponentials of mean 1: "
+        "twice it is chi-square with 2n degrees of freedom. Bound it by the 2.5% and 97.5% "
+        "quantiles and solve for the rate — a high rate goes with short times",
+        "low = chi2_even_quantile(0.025, 2 * n) / (2 * sum(s / 2 ** b for b, s in blocks))",
+    ),
+    _hash_rate_cases,
+    idea="an exact interval for a hash rate from block times",
+    notebook="11",
+    reference="edu_chain.lab.sweeps.stats.exponential_mean_interval (the same law, inverted)",
+    prompt=(
+        "Nobody can count a network's hashes; everyone sees its blocks. From the blocks' "
+        "difficulties and the seconds each took, put an exact 95% interval on the hash "
+        "rate that mined them. A test checks by simulation that your interval holds the true "
+        "rate 95% of the time, also with few blocks and changing difficulty."
+    ),
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 from ..course.cases import Case, Exercise
@@ -60,9 +61,10 @@ EXERCISES = {
         notebook="12",
         reference="edu_chain.lab.topics.attacks.attacker_success",
         prompt=(
-            "The gambler's ruin (whitepaper, section 11): an attacker z blocks behind, who "
-            "finds each next block with probability q, ever catches up with probability "
-            "(q/p)^z."
+            "The gambler's ruin (whitepaper, section 11): an attacker z blocks behind finds "
+            "each next block with probability q, the honest miners with p = 1 - q, and the "
+            "race never stops. What is the chance that the attacker ever draws level? The "
+            "check covers the whole domain: no attacker, no deficit, q = p and a majority."
         ),
     ),
     "attacker_success": Exercise(
@@ -103,3 +105,56 @@ EXERCISES = {
         ),
     ),
 }
+
+
+def _lead_cases():
+    rng = random.Random(37)
+    cases = [
+        Case((0.1, 1, 0), "no lead, one confirmation"),
+        Case((0.3, 6, 0), "no lead: the exact law of the lesson, our rule"),
+        Case((0.1, 2, 1), "a lead of one block"),
+        Case((0.25, 6, 2), "a lead of two, six confirmations"),
+        Case((0.3, 3, 3), "a lead as long as the wait: level, one block to go"),
+        Case((0.3, 3, 4), "a lead longer than the wait: already ahead (1.0)"),
+        Case((0.2, 0, 0), "the merchant does not wait, no lead"),
+        Case((0.2, 0, 1), "the merchant does not wait, a lead of one (Finney's attack)"),
+        Case((0.0, 5, 2), "no hash power, a lead too short: it can never win"),
+        Case((0.5, 10, 0), "q = p: the attacker surely wins"),
+        Case((0.8, 3, 1), "a majority attacker"),
+        Case((0.45, 700, 5), "z = 700, the end of the domain: mind the floats"),
+        Case((0.1, 60, 0), "a tiny chance: keep its digits"),
+        Case((0.35, 20, 6), "a long wait against a long lead"),
+    ]
+    for _ in range(8):
+        z = rng.randint(1, 40)
+        cases.append(
+            Case((round(rng.uniform(0.02, 0.48), 3), z, rng.randint(0, z)), "random q, z, lead")
+        )
+    return cases
+
+
+EXERCISES["double_spend_with_lead"] = Exercise(
+    (
+        "Two facts of the lesson still hold: the attacker's blocks while the honest chain "
+        "finds z follow the negative binomial law, and from d behind the gambler's ruin "
+        "decides. The lead only moves where the attacker stands when the merchant ships",
+        "Sum over the attacker's blocks m found during the wait: with its lead it stands "
+        "z - lead - m behind (or already ahead). Mind the extremes: the binomial coefficient "
+        "and the powers overflow or underflow a float near z = 700, so work in logarithms; "
+        "and one minus a sum close to one loses a tiny chance's digits, so add positive "
+        "terms only",
+        "math.lgamma(m + z) - math.lgamma(m + 1) - math.lgamma(z) + z * math.log(p) + m * "
+        "math.log(q)",
+    ),
+    _lead_cases,
+    compare=lambda got, expected: math.isclose(got, expected, rel_tol=1e-6, abs_tol=1e-300),
+    idea="the exact double-spend probability, with a pre-mined lead",
+    notebook="12",
+    reference="edu_chain.lab.topics.attacks.attacker_success_exact (the case lead = 0)",
+    prompt=(
+        "An attacker who mines in secret *before* paying — a lead of a few blocks, as in "
+        "Finney's attack — needs less luck. How much less? The lesson's exact law "
+        "(Rosenfeld 2014) does not take a lead; extend it. The check compares with a "
+        "tolerance, and a test plays the race block by block to compare."
+    ),
+)

@@ -114,3 +114,78 @@ EXERCISES = {
         ),
     ),
 }
+
+
+TWO_WEEKS = 14 * 24 * 60 * 60
+
+
+def _retarget_cases():
+    """Bitcoin Core's own four cases (src/test/pow_tests.cpp: real block times) first."""
+    rng = random.Random(133)
+    cases = [
+        Case(
+            (0x1D00FFFF, 1261130161, 1262152739),
+            "blocks 30240 to 32255 (Core's get_next_work): 0x1d00d86a",
+        ),
+        Case(
+            (0x1D00FFFF, 1231006505, 1233061996),
+            "blocks 0 to 2015, slower than two weeks (Core's get_next_work_pow_limit): "
+            "capped at the proof-of-work limit",
+        ),
+        Case(
+            (0x1C05A3F4, 1279008237, 1279297671),
+            "blocks 66528 to 68543, under a quarter of two weeks "
+            "(Core's get_next_work_lower_limit_actual)",
+        ),
+        Case(
+            (0x1C387F6F, 1263163443, 1269211443),
+            "five times two weeks (Core's get_next_work_upper_limit_actual)",
+        ),
+        Case((0x17034219, 1_700_000_000, 1_700_000_000 + TWO_WEEKS), "exactly two weeks"),
+        Case((0x17034219, 1_700_000_000, 1_700_000_000), "all 2016 blocks in the same second"),
+        Case((0x17034219, 1_700_000_000, 1_699_990_000), "timestamps that run backwards"),
+        Case(
+            (0x17034219, 1_700_000_000, 1_700_000_000 + TWO_WEEKS // 4 - 1),
+            "one second under a quarter of two weeks",
+        ),
+        Case(
+            (0x1D00D86A, 1_700_000_000, 1_700_000_000 + 2 * TWO_WEEKS),
+            "twice as slow from near the limit: capped at the limit",
+        ),
+        Case(
+            (0x1B0404CB, 1_700_000_000, 1_700_000_000 + 2 * TWO_WEEKS),
+            "the wiki's example, twice as slow: the mantissa's top bit would be set",
+        ),
+    ]
+    for _ in range(10):
+        exponent = rng.randint(0x17, 0x1C)
+        mantissa = rng.randint(0x8000, 0x7FFFFF)
+        start = rng.randint(1_300_000_000, 1_700_000_000)
+        span = rng.randint(TWO_WEEKS // 6, TWO_WEEKS * 5)
+        cases.append(Case(((exponent << 24) | mantissa, start, start + span), "random period"))
+    return cases
+
+
+EXERCISES["bitcoin_retarget"] = Exercise(
+    (
+        "The target is the threshold a hash must stay under: if the period took longer than "
+        "two weeks, the next target is larger (easier) in the same proportion — within "
+        "bounds, in whole numbers, and written back in Bitcoin's compact form",
+        "Unpack the bits as in bits_to_target; bound the period's seconds; scale and cap the "
+        "target; then pack it again — the exponent is the target's length in bytes, the "
+        "mantissa its first three bytes, and a mantissa at or above 0x800000 costs one more "
+        "byte of exponent",
+        "if mantissa & 0x800000: mantissa >>= 8; size += 1",
+    ),
+    _retarget_cases,
+    idea="Bitcoin's retarget (2016 blocks, factor-4 clamp, compact bits)",
+    notebook="13",
+    reference="Bitcoin Core's CalculateNextWorkRequired (src/pow.cpp) and GetCompact",
+    prompt=(
+        "Bitcoin's retarget, from its description. Every 2016 blocks a node sets a new "
+        "target from the old one and the time the period took; every node must get the "
+        "same 4 bytes, or the network splits. The check runs Bitcoin Core's own test "
+        "cases (real block times) and edge cases: a period slower than the proof-of-work "
+        "limit allows, outside the factor-4 bounds, timestamps out of order."
+    ),
+)

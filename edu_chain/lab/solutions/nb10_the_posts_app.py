@@ -35,3 +35,27 @@ def confirmations(chain_reply, post_id):
         if any(post["id"] == post_id for post in block["transactions"]):
             return tip - block["index"] + 1
     return 0
+
+
+def reorg_effects(old_reply, new_reply):
+    """What a reorganisation did to the posts the page showed as confirmed.
+
+    `old_reply` and `new_reply` are two GET /chain replies of the same node, before and
+    after it switched chains (or merely grew). A block is the same block on both chains
+    only if its hash is the same. Return {post id: (before, after)} for every post held by
+    an old block that the new chain no longer holds: its confirmations on the old chain
+    and on the new one (0 when the new chain does not hold the post at all; counted as in
+    `confirmations`: the post's block to the tip, both included). Posts in blocks that
+    survived are not listed; no reorganisation gives {}. The new chain may be shorter than
+    the old one (a heavier branch); both start at the same genesis."""
+    def positions(reply):
+        tip = reply["length"] - 1
+        return {post["id"]: tip - block["index"] + 1
+                for block in reply["chain"] for post in block["transactions"]}
+    old, new = old_reply["chain"], new_reply["chain"]
+    fork = 0
+    while fork < min(len(old), len(new)) and old[fork]["hash"] == new[fork]["hash"]:
+        fork += 1
+    before, after = positions(old_reply), positions(new_reply)
+    return {post["id"]: (before[post["id"]], after.get(post["id"], 0))
+            for block in old[fork:] for post in block["transactions"]}
