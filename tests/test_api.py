@@ -7,8 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from edu_chain import Block, Blockchain, NetworkParams, Post, mine
-from edu_chain.network.api import create_app
-from edu_chain.network.openapi import openapi_document
+from edu_chain.network.api import create_app, openapi_document
 
 from .chainutil import T0
 from .netutil import node_state as state
