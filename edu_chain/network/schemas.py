@@ -4,8 +4,7 @@ chain, peers, health, errors. ``openapi.py`` puts them together into the documen
 from __future__ import annotations
 
 from ..block import MAX_NONCE
-from ..hashing import MAX_TARGET_BITS
-from ..rules import MAX_FUTURE_SECONDS, MAX_POSTS_PER_BLOCK
+from ..rules import MAX_FUTURE_SECONDS, MAX_POSTS_PER_BLOCK, MAX_TARGET_BITS
 from ..transactions import MAX_AUTHOR_CHARS, MAX_CONTENT_CHARS, MAX_TIMESTAMP
 
 POST_FIELDS = ("author", "content", "timestamp", "public_key", "signature", "id")
