@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from .schemas import ERROR, _int, _json, _reply
+from .schemas import ERROR, integer_in, json_content, reply
 from .web import NodeBlueprint
 
 INFO = {
@@ -44,7 +44,7 @@ def operation(
     """One operation: what it does, its answers by status, its JSON body, its query."""
     described: dict = {"summary": summary, "responses": responses}
     if body:
-        described["requestBody"] = {"required": True, **_json(body)}
+        described["requestBody"] = {"required": True, **json_content(body)}
     if params:
         described["parameters"] = params
     return described
@@ -57,7 +57,7 @@ def query(name: str, description: str, low: int, high: int) -> dict:
         "in": "query",
         "required": False,
         "description": description,
-        "schema": _int(low, high),
+        "schema": integer_in(low, high),
     }
 
 
@@ -68,4 +68,4 @@ def retry_after(description: str) -> dict:
         "description": "seconds",
         "schema": {"type": "integer", "minimum": 1},
     }
-    return _reply(description, ERROR, {"Retry-After": seconds})
+    return reply(description, ERROR, {"Retry-After": seconds})

@@ -37,11 +37,11 @@ from .schemas import (
     PEER_STATUS,
     POST_OUT,
     STRING_LIST,
-    _hex,
-    _object,
-    _reply,
     block_in,
+    hex_string,
+    object_schema,
     post_in,
+    reply,
 )
 from .service import PAGE_SIZE, Node
 from .web import (
@@ -73,7 +73,7 @@ def document(now: float | None = None) -> dict:
 
 # -- the routes, each after its operation ---------------------------------------------
 def index_operation(now: float) -> dict:
-    listing = _object(
+    listing = object_schema(
         {
             "name": {"type": "string"},
             "address": {"type": "string", "nullable": True},
@@ -82,7 +82,7 @@ def index_operation(now: float) -> dict:
         ["name", "endpoints"],
         False,
     )
-    return operation("List the endpoints", {"200": _reply("endpoints", listing)})
+    return operation("List the endpoints", {"200": reply("endpoints", listing)})
 
 
 @bp.documented_route("/", ["GET"], index_operation)
@@ -96,16 +96,16 @@ def index():
 
 
 def new_transaction_operation(now: float) -> dict:
-    accepted = _object(
-        {"message": {"type": "string"}, "id": _hex(64), "post": POST_OUT},
+    accepted = object_schema(
+        {"message": {"type": "string"}, "id": hex_string(64), "post": POST_OUT},
         ["message", "id", "post"],
         False,
     )
     return operation(
         "Submit a post to the pending pool",
         {
-            "201": _reply("accepted", accepted),
-            "409": _reply("duplicate or replay", ERROR),
+            "201": reply("accepted", accepted),
+            "409": reply("duplicate or replay", ERROR),
             "429": TOO_FAST,
             **JSON_BODY,
         },
@@ -130,7 +130,7 @@ def limit_posts() -> None:
 
 
 def chain_operation(now: float) -> dict:
-    return operation("The whole chain and the peers", {"200": _reply("chain", CHAIN)})
+    return operation("The whole chain and the peers", {"200": reply("chain", CHAIN)})
 
 
 @bp.documented_route("/chain", ["GET"], chain_operation)
@@ -139,7 +139,7 @@ def chain():
 
 
 def mine_operation(now: float) -> dict:
-    mined = _object(
+    mined = object_schema(
         {"message": {"type": "string"}, "block": {**BLOCK_OUT, "nullable": True}},
         ["message", "block"],
         False,
@@ -155,9 +155,9 @@ def mine_operation(now: float) -> dict:
                     "application/json": {"schema": mined},
                 },
             },
-            "409": _reply("this node is mining already", ERROR),
+            "409": reply("this node is mining already", ERROR),
             **CROSS_SITE,
-            "503": _reply(
+            "503": reply(
                 "not now: the node is shutting down, or its chain kept "
                 "changing while it mined; try again",
                 ERROR,
@@ -177,7 +177,7 @@ def mine():
 
 def pending_tx_operation(now: float) -> dict:
     posts = {"type": "array", "items": POST_OUT}
-    return operation("The pending posts", {"200": _reply("posts", posts)})
+    return operation("The pending posts", {"200": reply("posts", posts)})
 
 
 @bp.documented_route("/pending_tx", ["GET"], pending_tx_operation)
@@ -189,7 +189,7 @@ def register_node_operation(now: float) -> dict:
     return operation(
         "Register a peer with this node, once it proves it is an edu_chain node of "
         "this network; answers with the chain and peers",
-        {"200": _reply("chain", CHAIN), **CONFLICT, "429": TOO_MANY_REGISTRATIONS, **JSON_BODY},
+        {"200": reply("chain", CHAIN), **CONFLICT, "429": TOO_MANY_REGISTRATIONS, **JSON_BODY},
         ADDRESS,
     )
 
@@ -201,7 +201,7 @@ def register_node():
 
 
 def register_with_operation(now: float) -> dict:
-    registered = _object(
+    registered = object_schema(
         {"message": {"type": "string"}, "peers": STRING_LIST, "chain": {"type": "string"}},
         ["message", "peers", "chain"],
         False,
@@ -209,10 +209,10 @@ def register_with_operation(now: float) -> dict:
     return operation(
         "Make this node register with another and sync",
         {
-            "200": _reply("registered", registered),
+            "200": reply("registered", registered),
             **CONFLICT,
             "429": TOO_MANY_REGISTRATIONS,
-            "502": _reply(
+            "502": reply(
                 "no node of this network could be registered there (one fixed "
                 "message, whatever happened: a node is no port scanner)",
                 ERROR,
@@ -250,7 +250,7 @@ ADD_BLOCK_STATUSES = ["added", "known", "syncing", "stale"]
 
 
 def add_block_operation(now: float) -> dict:
-    added = _object(
+    added = object_schema(
         {"message": {"type": "string"}, "status": {"type": "string", "enum": ADD_BLOCK_STATUSES}},
         ["message", "status"],
         False,
@@ -258,9 +258,9 @@ def add_block_operation(now: float) -> dict:
     return operation(
         "A block mined by a peer",
         {
-            "201": _reply("added", added),
-            "200": _reply("already known, or on a branch with no more work", added),
-            "202": _reply("does not extend the tip; syncing", added),
+            "201": reply("added", added),
+            "200": reply("already known, or on a branch with no more work", added),
+            "202": reply("does not extend the tip; syncing", added),
             **CONFLICT,
             **JSON_BODY,
         },
@@ -303,12 +303,12 @@ def block_body() -> object:
 
 
 def peers_operation(now: float) -> dict:
-    listing = _object(
+    listing = object_schema(
         {"peers": STRING_LIST, "status": {"type": "array", "items": PEER_STATUS}},
         ["peers", "status"],
         False,
     )
-    return operation("Known peers and their status", {"200": _reply("peers", listing)})
+    return operation("Known peers and their status", {"200": reply("peers", listing)})
 
 
 @bp.documented_route("/peers", ["GET"], peers_operation)
@@ -321,7 +321,7 @@ MAX_SINCE = 2**40  # a shape limit, as for indexes and timestamps
 
 
 def blocks_operation(now: float) -> dict:
-    page = _object(
+    page = object_schema(
         {
             "blocks": {"type": "array", "items": BLOCK_OUT},
             "height": {"type": "integer"},
@@ -332,7 +332,7 @@ def blocks_operation(now: float) -> dict:
     )
     return operation(
         "Blocks from height `since` on (incremental sync)",
-        {"200": _reply("a page of blocks", page), **BAD},
+        {"200": reply("a page of blocks", page), **BAD},
         params=[
             query("since", "first height", 0, MAX_SINCE),
             query("limit", "at most this many blocks", 1, PAGE_SIZE),
@@ -350,7 +350,7 @@ def blocks():
 def health_operation(now: float) -> dict:
     return operation(
         "Height, tip, work, difficulty, pool size and peer count (small: peers poll it)",
-        {"200": _reply("health", HEALTH)},
+        {"200": reply("health", HEALTH)},
     )
 
 
@@ -360,15 +360,15 @@ def health():
 
 
 def sync_operation(now: float) -> dict:
-    results = _object(
-        {"results": STRING_LIST, "height": {"type": "integer"}, "tip": _hex(64)},
+    results = object_schema(
+        {"results": STRING_LIST, "height": {"type": "integer"}, "tip": hex_string(64)},
         ["results", "height", "tip"],
         False,
     )
     return operation(
         "Ask every peer (in parallel) and adopt the most-work valid chain; answers within "
         "a few seconds",
-        {"200": _reply("results", results), **CROSS_SITE},
+        {"200": reply("results", results), **CROSS_SITE},
     )
 
 
@@ -379,7 +379,7 @@ def sync():
 
 
 def openapi_operation(now: float) -> dict:
-    return operation("This document", {"200": _reply("OpenAPI document", {"type": "object"})})
+    return operation("This document", {"200": reply("OpenAPI document", {"type": "object"})})
 
 
 @bp.documented_route("/openapi.json", ["GET"], openapi_operation)
