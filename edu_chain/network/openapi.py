@@ -61,6 +61,17 @@ def query(name: str, description: str, low: int, high: int) -> dict:
     }
 
 
+def path_parameter(name: str, schema: dict, description: str) -> dict:
+    """The ``{name}`` part of a path (a Flask rule's ``<name>``), always required."""
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": schema,
+    }
+
+
 def retry_after(description: str) -> dict:
     """A 429 answer: too fast, with the seconds to wait in ``Retry-After``."""
     seconds = {

@@ -11,6 +11,7 @@ The app-wide parts (the door every request passes, the budgets) are set up by
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -65,10 +66,16 @@ class NodeBlueprint(Blueprint):
 
         def register(view: View) -> View:
             for method in methods:
-                self.operations.setdefault(path, {})[method.lower()] = describe
+                self.operations.setdefault(openapi_path(path), {})[method.lower()] = describe
             return self.route(path, methods=methods)(view)
 
         return register
+
+
+def openapi_path(rule: str) -> str:
+    """A Flask rule as OpenAPI writes its path: ``/post/<id>`` and ``/block/<int:height>``
+    become ``/post/{id}`` and ``/block/{height}`` (each a parameter ``"in": "path"``)."""
+    return re.sub(r"<(?:[^<>:]+:)?([^<>:]+)>", r"{\1}", rule)
 
 
 # -- who is calling -------------------------------------------------------------------
