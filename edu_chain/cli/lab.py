@@ -6,6 +6,12 @@ from pathlib import Path
 
 
 def add_commands(commands) -> None:
+    add_experiment(commands)
+    add_plot(commands)
+
+
+def add_experiment(commands) -> None:
+    """``edu-chain experiment``: a mining-cost sweep into a CSV."""
     from ..lab.topics import energy
 
     experiment = commands.add_parser(
@@ -81,6 +87,11 @@ def add_commands(commands) -> None:
     )
     experiment.add_argument("--quiet", action="store_true", help="no progress bar")
     experiment.set_defaults(handler=run_experiment)
+
+
+def add_plot(commands) -> None:
+    """``edu-chain plot``: an experiment's CSV drawn as a figure."""
+    from ..lab.topics import energy
 
     plot = commands.add_parser("plot", help="draw an experiment's CSV as a figure")
     plot.add_argument(
