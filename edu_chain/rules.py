@@ -20,9 +20,9 @@ these, and nothing else decides what is valid.
 **Adding a block rule** is one entry in :data:`BLOCK_RULES`: the chain
 (:func:`check_block`), a node's door (:func:`check_announced_block`, for the rules that
 need no chain), the miner (``Blockchain.new_block`` leaves posts out until its template
-meets the :attr:`Rule.posts` rules) and the learner's node (``lab.student_node``, which
-swaps the learner's functions in for the rules they cover and keeps the others) all read
-this list.
+meets the :attr:`Rule.posts` rules) and the learner's node (``lab.course.student_node``,
+which swaps the learner's functions in for the rules they cover and keeps the others) all
+read this list.
 
 At run time this module imports only the errors and :mod:`edu_chain.hashing` (what a
 hash is, and when it meets a target); the classes it names are for type checkers only,
