@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ..errors import (
@@ -111,7 +112,7 @@ def openapi_document(now: float | None = None) -> dict:
 
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         messages: dict[int | None, str | None] = {
             404: f"no such endpoint: {request.method} {request.path}; "
             "GET /openapi.json lists them all",
@@ -122,23 +123,23 @@ def _register_errors(app: Flask) -> None:
         response = jsonify(error=messages.get(error.code, error.description))
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
-        return response, error.code
+        return response, error.code or 500  # every error Flask raises has its code
 
     @app.errorhandler(RateLimited)
-    def rate_limited(error: RateLimited):
+    def rate_limited(error: RateLimited) -> ResponseReturnValue:
         response = jsonify(error=str(error))
         response.headers["Retry-After"] = str(error.retry_after)
         return response, 429
 
     @app.errorhandler(EduChainError)
-    def refused(error: EduChainError):
+    def refused(error: EduChainError) -> ResponseReturnValue:
         status = status_of(error)
         if status == 500:
             logging.getLogger("edu_chain").error("no HTTP status for %r", error)
         return jsonify(error=str(error)), status
 
     @app.errorhandler(Exception)
-    def bug(error: Exception):
+    def bug(error: Exception) -> ResponseReturnValue:
         logging.getLogger("edu_chain").exception("unexpected error in %s", request.path)
         return jsonify(
             error=f"internal error ({type(error).__name__}); this is a bug in "

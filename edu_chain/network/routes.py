@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 
 from flask import Response, current_app, jsonify
+from flask.typing import ResponseReturnValue
 
 from ..errors import (
     EduChainError,
@@ -86,7 +87,7 @@ def index_operation(now: float) -> dict:
 
 
 @bp.documented_route("/", ["GET"], index_operation)
-def index():
+def index() -> ResponseReturnValue:
     paths = document()["paths"]
     return jsonify(
         name="edu_chain node",
@@ -114,7 +115,7 @@ def new_transaction_operation(now: float) -> dict:
 
 
 @bp.documented_route("/new_transaction", ["POST"], new_transaction_operation)
-def new_transaction():
+def new_transaction() -> ResponseReturnValue:
     limit_posts()
     post = the_node().submit_post(json_object(post_in(time.time())), sender())
     return jsonify(message="Success", id=post.id, post=post.to_dict()), 201
@@ -134,7 +135,7 @@ def chain_operation(now: float) -> dict:
 
 
 @bp.documented_route("/chain", ["GET"], chain_operation)
-def chain():
+def chain() -> ResponseReturnValue:
     return jsonify(chain_summary(the_node()))
 
 
@@ -167,7 +168,7 @@ def mine_operation(now: float) -> dict:
 
 
 @bp.documented_route("/mine", ["GET", "POST"], mine_operation)
-def mine():
+def mine() -> ResponseReturnValue:
     block = the_node().mine(wait=False)
     text = "No transactions to mine" if block is None else f"Block #{block.index} is mined."
     if wants_json():
@@ -181,7 +182,7 @@ def pending_tx_operation(now: float) -> dict:
 
 
 @bp.documented_route("/pending_tx", ["GET"], pending_tx_operation)
-def pending_tx():
+def pending_tx() -> ResponseReturnValue:
     return jsonify([post.to_dict() for post in the_node().chain.pending_posts()])
 
 
@@ -195,7 +196,7 @@ def register_node_operation(now: float) -> dict:
 
 
 @bp.documented_route("/register_node", ["POST"], register_node_operation)
-def register_node():
+def register_node() -> ResponseReturnValue:
     registration(NotOurNetwork, the_node().register_peer)
     return jsonify(chain_summary(the_node()))
 
@@ -224,7 +225,7 @@ def register_with_operation(now: float) -> dict:
 
 
 @bp.documented_route("/register_with", ["POST"], register_with_operation)
-def register_with():
+def register_with() -> ResponseReturnValue:
     return jsonify(registration(PeerError, the_node().register_with))
 
 
@@ -269,7 +270,7 @@ def add_block_operation(now: float) -> dict:
 
 
 @bp.documented_route("/add_block", ["POST"], add_block_operation)
-def add_block():
+def add_block() -> ResponseReturnValue:
     status, block = the_node().receive_block(block_body(), sender())
     messages = {
         "added": (f"Block #{block.index} added to the chain", 201),
@@ -312,7 +313,7 @@ def peers_operation(now: float) -> dict:
 
 
 @bp.documented_route("/peers", ["GET"], peers_operation)
-def peers():
+def peers() -> ResponseReturnValue:
     node = the_node()
     return jsonify(peers=node.peers.addresses(), status=node.peers.statuses())
 
@@ -341,7 +342,7 @@ def blocks_operation(now: float) -> dict:
 
 
 @bp.documented_route("/blocks", ["GET"], blocks_operation)
-def blocks():
+def blocks() -> ResponseReturnValue:
     since = int_arg("since", 0, 0, MAX_SINCE)
     limit = int_arg("limit", PAGE_SIZE, 1, PAGE_SIZE)
     return jsonify(blocks_page(the_node(), since, limit))
@@ -355,7 +356,7 @@ def health_operation(now: float) -> dict:
 
 
 @bp.documented_route("/health", ["GET"], health_operation)
-def health():
+def health() -> ResponseReturnValue:
     return jsonify(health_of(the_node()))
 
 
@@ -373,7 +374,7 @@ def sync_operation(now: float) -> dict:
 
 
 @bp.documented_route("/sync", ["POST"], sync_operation)
-def sync():
+def sync() -> ResponseReturnValue:
     node = the_node()
     return jsonify(results=node.sync_all(), height=node.chain.height, tip=node.chain.tip.hash)
 
@@ -383,7 +384,7 @@ def openapi_operation(now: float) -> dict:
 
 
 @bp.documented_route("/openapi.json", ["GET"], openapi_operation)
-def openapi_json():
+def openapi_json() -> ResponseReturnValue:
     return jsonify(document())
 
 
