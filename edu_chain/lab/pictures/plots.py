@@ -14,12 +14,7 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from ..sweeps.experiments import Summary, Trial
-
-
-def _finished(figure):
-    figure.tight_layout()
-    plt.close(figure)
-    return figure
+from .canvas import finished, name_axes
 
 
 def avalanche(samples: int = 2000, seed: int = 1):
@@ -44,7 +39,7 @@ def avalanche(samples: int = 2000, seed: int = 1):
     )
     axes.title.set_fontsize(10)
     axes.legend()
-    return _finished(figure), flipped
+    return finished(figure), flipped
 
 
 def attempts_histogram(results: list[Trial], bits: int):
@@ -56,9 +51,9 @@ def attempts_histogram(results: list[Trial], bits: int):
     axes.hist(attempts, bins=20, density=True, alpha=0.7, label=f"{len(attempts)} trials")
     xs = [top * i / 200 for i in range(201)]
     axes.plot(xs, [p * (1 - p) ** x for x in xs], color="#c44e52", label="geometric, mean 2^bits")
-    axes.set(xlabel="attempts", ylabel="density", title=f"Attempts at {bits} bits")
+    name_axes(axes, "attempts", "density", f"Attempts at {bits} bits")
     axes.legend()
-    return _finished(figure)
+    return finished(figure)
 
 
 def tree_layout(chains: dict[str, list]):
@@ -127,7 +122,7 @@ def block_tree(chains: dict[str, list], title: str = "Blocks seen by each node")
     axes.set_ylim(-len(chains) + 0.4, 0.6)
     axes.set_title(title + " (grey: on every chain)", fontsize=10)
     axes.axis("off")
-    return _finished(figure)
+    return finished(figure)
 
 
 def data_flow():
@@ -193,7 +188,7 @@ def data_flow():
     axes.set_ylim(-0.7, 3.9)
     axes.axis("off")
     axes.set_title("The life of a post", fontsize=11)
-    return _finished(figure)
+    return finished(figure)
 
 
 def speedup_plot(rows: list[tuple[int, float, float]]):
@@ -213,7 +208,7 @@ def speedup_plot(rows: list[tuple[int, float, float]]):
         )
     axes.set(xlabel="worker processes", ylabel="speed-up", xticks=counts, title="Parallel mining")
     axes.legend()
-    return _finished(figure)
+    return finished(figure)
 
 
 def block_time_histogram(seconds: list[float]):
@@ -231,13 +226,14 @@ def block_time_histogram(seconds: list[float]):
         color="#c44e52",
         label=f"exponential, mean {mean * 1000:.0f} ms",
     )
-    axes.set(
-        xlabel="seconds between blocks",
-        ylabel="density",
-        title="Block times vary a lot: most are short, a few are long",
+    name_axes(
+        axes,
+        "seconds between blocks",
+        "density",
+        "Block times vary a lot: most are short, a few are long",
     )
     axes.legend()
-    return _finished(figure)
+    return finished(figure)
 
 
 def retarget_plot(blocks, target_seconds: float, window: int = 10):
@@ -269,7 +265,7 @@ def retarget_plot(blocks, target_seconds: float, window: int = 10):
     rate_axes.set(ylabel="hashes per second", yscale="log")
     lines = bottom.get_legend_handles_labels()[0] + rate_axes.get_legend_handles_labels()[0]
     bottom.legend(lines, ["difficulty (bits)", "hash rate"], loc="upper left", fontsize=8)
-    return _finished(figure)
+    return finished(figure)
 
 
 def merkle_tree(
@@ -346,7 +342,7 @@ def merkle_tree(
             "orange: path from the post to the root · purple: the hashes the proof carries",
             fontsize=9,
         )
-    return _finished(figure)
+    return finished(figure)
 
 
 # Mining-cost experiments with exact intervals and real units (in their own module).

@@ -10,7 +10,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyBboxPatch
 
-from .plots import _finished, draw_links, tree_layout
+from .canvas import finished
+from .plots import draw_links, tree_layout
 
 # Colour-blind-safe (Okabe–Ito): blue, orange, bluish green, vermillion, purple.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7"]
@@ -72,4 +73,4 @@ def work_tree(chains: dict[str, list], title: str = "Each branch and the work be
     axes.set_ylim(-len(chains) + 0.4, 0.6)
     axes.set_title(title + "  (W = Σ 2^d; grey: on every branch)", fontsize=10)
     axes.axis("off")
-    return _finished(figure)
+    return finished(figure)
