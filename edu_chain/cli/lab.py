@@ -173,7 +173,7 @@ _MODE_NOTES = {
 
 
 def run_experiment(args) -> int:
-    from ..lab.sweeps import experiments
+    from ..lab.sweeps import experiments, runner
     from ..lab.topics import energy
     from .common import CliError
 
@@ -195,7 +195,7 @@ def run_experiment(args) -> int:
         flush=True,
     )
     try:
-        run = experiments.run_sweep(
+        run = runner.run_sweep(
             levels,
             args.trials,
             workers,
@@ -275,7 +275,7 @@ def run_plot(args) -> int:
             "drawing needs matplotlib, part of the full kit: pip install 'edu-chain[lab]'"
         ) from None
     matplotlib.use("Agg")
-    from ..lab.pictures import plots
+    from ..lab.pictures import experiment_plots, plots
     from ..lab.sweeps import experiments
 
     if args.csv.exists() and _is_netsim_csv(args.csv):
@@ -297,9 +297,9 @@ def run_plot(args) -> int:
     if args.kind in ("cost", "energy"):
         rows = experiments.summarize(chosen, interval="exact")
         if args.kind == "cost":
-            figure = plots.attempts_and_time(rows, hash_rate=rows[-1].hash_rate)
+            figure = experiment_plots.attempts_and_time(rows, hash_rate=rows[-1].hash_rate)
         else:
-            figure = plots.energy_per_block(
+            figure = experiment_plots.energy_per_block(
                 rows, _machine_rate(rows, fewest, mode, False), _power(args)
             )
     elif args.kind == "histogram":
@@ -315,7 +315,7 @@ def run_plot(args) -> int:
         figure = plots.speedup_plot(experiments.speedup(split))
     else:
         try:
-            figure = plots.time_to_block_plot(experiments.time_to_block(results))
+            figure = experiment_plots.time_to_block_plot(experiments.time_to_block(results))
         except ValueError as error:
             raise CliError(
                 f"{error}: edu-chain experiment --mode time-to-block --workers 1,2"
