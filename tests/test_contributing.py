@@ -141,20 +141,6 @@ def test_the_route_checks_fail_on_a_forgotten_step():
     assert {"json_object"} <= called_names(api.routes.register_with)  # via registration()
 
 
-# -- a consensus rule ------------------------------------------------------------------------
-RULE = "Add a consensus rule"
-
-
-def test_the_architecture_names_every_block_rule():
-    from edu_chain.rules import BLOCK_RULES
-
-    text = (ROOT / "docs" / "architecture.md").read_text()
-    for rule in BLOCK_RULES:
-        assert f"`{rule.name}`" in text, step(
-            RULE, 3, f"name `{rule.name}` in docs/architecture.md's list of block rules"
-        )
-
-
 # -- a notebook with exercises ---------------------------------------------------------------
 NOTEBOOK = "Add a notebook with exercises"
 
