@@ -173,7 +173,7 @@ _MODE_NOTES = {
 
 
 def run_experiment(args) -> int:
-    from ..lab.sweeps import experiments, runner
+    from ..lab.sweeps import experiments, runner, trials
     from ..lab.topics import energy
     from .common import CliError
 
@@ -182,7 +182,7 @@ def run_experiment(args) -> int:
     if not args.bitcoin_difficulty > 0:
         raise CliError("--bitcoin-difficulty must be positive")
     try:
-        experiments.check_arguments(levels, args.trials, workers, args.mode)
+        trials.check_arguments(levels, args.trials, workers, args.mode)
     except ValueError as error:
         raise CliError(str(error)) from None
     if args.restart and args.out.exists():
@@ -276,7 +276,7 @@ def run_plot(args) -> int:
         ) from None
     matplotlib.use("Agg")
     from ..lab.pictures import experiment_plots, plots
-    from ..lab.sweeps import experiments
+    from ..lab.sweeps import experiments, trials
 
     if args.csv.exists() and _is_netsim_csv(args.csv):
         from . import netsim
@@ -284,7 +284,7 @@ def run_plot(args) -> int:
         netsim.plot(args.csv, args.out)
         return 0
     try:
-        results = experiments.load_csv(args.csv)
+        results = trials.load_csv(args.csv)
     except FileNotFoundError as error:
         raise CliError(str(error)) from None
     except (KeyError, ValueError) as error:
@@ -305,7 +305,7 @@ def run_plot(args) -> int:
     elif args.kind == "histogram":
         figure = plots.attempts_histogram(chosen, max(r.bits for r in chosen))
     elif args.kind == "speedup":
-        split = [r for r in results if r.mode == experiments.TIME_TO_BLOCK]
+        split = [r for r in results if r.mode == trials.TIME_TO_BLOCK]
         if len({r.workers for r in split}) < 2:
             raise CliError(
                 "a speed-up plot needs time-to-block trials with several worker "
