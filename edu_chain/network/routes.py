@@ -2,8 +2,8 @@
 
 Each route comes with its OpenAPI operation, written just above it from the schemas in
 ``schemas.py``; a route that reads a body reads it against the schema its operation
-documents (:func:`web.json_object`). The JSON views at the end are the one place that
-shapes a node's answers from its state.
+documents (:func:`web.json_object`); the answers a node gives of its state are shaped in
+``views.py``.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ from .schemas import (
     post_in,
     reply,
 )
-from .service import PAGE_SIZE, Node
+from .service import PAGE_SIZE
+from .views import blocks_page, chain_summary, health_of
 from .web import (
     NodeBlueprint,
     client_key,
@@ -386,41 +387,3 @@ def openapi_operation(now: float) -> dict:
 @bp.documented_route("/openapi.json", ["GET"], openapi_operation)
 def openapi_json() -> ResponseReturnValue:
     return jsonify(document())
-
-
-# -- the JSON views ------------------------------------------------------------
-def chain_summary(node: Node) -> dict:
-    """The tutorial's GET /chain: {length, chain, peers}."""
-    with node.chain.lock:
-        blocks = [b.to_dict() for b in node.chain.blocks]
-    return {"length": len(blocks), "chain": blocks, "peers": node.peers.addresses()}
-
-
-def blocks_page(node: Node, since: int, limit: int) -> dict:
-    chain = node.chain
-    blocks = chain.blocks_since(since, limit)
-    following = since + len(blocks)
-    return {
-        "blocks": [b.to_dict() for b in blocks],
-        "height": chain.height,
-        "next": following if following <= chain.height else None,
-    }
-
-
-def health_of(node: Node) -> dict:
-    """Small on purpose (a few hundred bytes): peers poll it. GET /peers lists the peers."""
-    chain = node.chain
-    head = chain.head  # no lock: /health answers at once even while the chain is busy
-    return {
-        "address": node.address,
-        "node_id": node.node_id,
-        "height": head.height,
-        "tip": head.tip,
-        "total_work": head.total_work,
-        "difficulty": head.next_difficulty,
-        "network": chain.params.to_dict(),
-        "genesis": chain.genesis.hash,
-        "pending": len(chain.pending),
-        "peers": len(node.peers),
-        "require_signatures": node.require_signatures,
-    }
