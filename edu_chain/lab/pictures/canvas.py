@@ -10,6 +10,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
 
 
 def finished(figure: Figure) -> Figure:
@@ -36,3 +37,32 @@ def name_axes(
         axes.set(xlabel=xlabel, ylabel=ylabel, title=title)
     if legend is not None:
         axes.legend(fontsize=legend)
+
+
+def note_above(axes: Axes, text: str, point: tuple[float, float], fontsize: float = 8) -> None:
+    """A small note centred just above a point of the plot."""
+    axes.annotate(
+        text, point, textcoords="offset points", xytext=(0, 8), ha="center", fontsize=fontsize
+    )
+
+
+def rounded_box(
+    axes: Axes,
+    corner: tuple[float, float],
+    width: float,
+    height: float,
+    facecolor: str,
+    edgecolor: str = "black",
+    pad: float = 0.02,
+) -> None:
+    """A box with rounded corners (a block, a hash, a step of a drawing)."""
+    axes.add_patch(
+        FancyBboxPatch(
+            corner,
+            width,
+            height,
+            boxstyle=f"round,pad={pad}",
+            facecolor=facecolor,
+            edgecolor=edgecolor,
+        )
+    )

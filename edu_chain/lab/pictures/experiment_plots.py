@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 
 from ..sweeps.experiments import Summary
 from ..topics import energy
-from .canvas import finished, name_axes
+from .canvas import finished, name_axes, note_above
 
 
 def _bars(means, lows, highs):
@@ -138,14 +138,7 @@ def time_to_block_plot(rows: list[tuple[int, float, float]]):
         counts, [rows[0][1] * counts[0] / c for c in counts], "--", color="grey", label="ideal: 1/N"
     )
     for count, seconds, gain in rows:
-        axes.annotate(
-            f"{gain:.2f}×",
-            (count, seconds),
-            textcoords="offset points",
-            xytext=(0, 8),
-            ha="center",
-            fontsize=8,
-        )
+        note_above(axes, f"{gain:.2f}×", (count, seconds))
     axes.set(
         xlabel="workers splitting each search",
         ylabel="mean seconds per block",

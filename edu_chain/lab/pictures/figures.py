@@ -19,7 +19,7 @@ from ..topics.collisions import (
     find_second_preimage,
 )
 from ..topics.selfish import profitable_threshold, revenue_share
-from .canvas import finished, name_axes
+from .canvas import finished, name_axes, note_above
 
 BLUE, ORANGE, GREY = "#1f77b4", "#ff7f0e", "#7f7f7f"
 
@@ -51,9 +51,7 @@ def hash_against_target(hashes: list[str], bits: int):
             color=BLUE if hit else ORANGE,
             label=None,
         )
-        axes.annotate(
-            str(i), (where, 0), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=7
-        )
+        note_above(axes, str(i), (where, 0), fontsize=7)
     axes.set(
         xlim=(0, 1),
         yticks=[],

@@ -11,10 +11,10 @@ import random
 from typing import Any
 
 import matplotlib.pyplot as plt
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.patches import FancyArrowPatch
 
 from ..sweeps.experiments import Summary, Trial
-from .canvas import finished, name_axes
+from .canvas import finished, name_axes, note_above, rounded_box
 
 
 def avalanche(samples: int = 2000, seed: int = 1):
@@ -104,16 +104,7 @@ def block_tree(chains: dict[str, list], title: str = "Blocks seen by each node")
     for block_hash, (x, y) in positions.items():
         shared = len(owners[block_hash]) == len(chains)
         colour = "#dddddd" if shared else palette[y % len(palette)]
-        axes.add_patch(
-            FancyBboxPatch(
-                (x - 0.33, -y - 0.28),
-                0.66,
-                0.56,
-                boxstyle="round,pad=0.02",
-                facecolor=colour,
-                edgecolor="black",
-            )
-        )
+        rounded_box(axes, (x - 0.33, -y - 0.28), 0.66, 0.56, colour)
         axes.text(x, -y + 0.07, f"#{x}", ha="center", fontsize=9, weight="bold")
         axes.text(x, -y - 0.15, block_hash[:6], ha="center", fontsize=7, family="monospace")
     for row, name in enumerate(chains):
@@ -140,15 +131,8 @@ def data_flow():
         "read": (7.2, 0.0, "posts app shows the posts\nGET /chain"),
     }
     for x, y, text in boxes.values():
-        axes.add_patch(
-            FancyBboxPatch(
-                (x - width, y - height),
-                2 * width,
-                2 * height,
-                boxstyle="round,pad=0.05",
-                facecolor="#eaf1fb",
-                edgecolor="#4c72b0",
-            )
+        rounded_box(
+            axes, (x - width, y - height), 2 * width, 2 * height, "#eaf1fb", "#4c72b0", 0.05
         )
         axes.text(x, y, text, ha="center", va="center", fontsize=8.5)
     arrows = [
@@ -198,14 +182,7 @@ def speedup_plot(rows: list[tuple[int, float, float]]):
     axes.plot(counts, [r[2] for r in rows], "o-", label="measured")
     axes.plot(counts, [c / counts[0] for c in counts], "--", color="grey", label="ideal")
     for count, rate, gain in rows:
-        axes.annotate(
-            f"{rate / 1e6:.1f} M/s",
-            (count, gain),
-            textcoords="offset points",
-            xytext=(0, 8),
-            ha="center",
-            fontsize=8,
-        )
+        note_above(axes, f"{rate / 1e6:.1f} M/s", (count, gain))
     axes.set(xlabel="worker processes", ylabel="speed-up", xticks=counts, title="Parallel mining")
     axes.legend()
     return finished(figure)
@@ -311,16 +288,7 @@ def merkle_tree(
         colour = (
             "#fdb863" if (depth, i) in path else "#b2abd2" if (depth, i) in siblings else "#eaf1fb"
         )
-        axes.add_patch(
-            FancyBboxPatch(
-                (x - 0.42, y - 0.22),
-                0.84,
-                0.44,
-                boxstyle="round,pad=0.02",
-                facecolor=colour,
-                edgecolor="#4c72b0",
-            )
-        )
+        rounded_box(axes, (x - 0.42, y - 0.22), 0.84, 0.44, colour, "#4c72b0")
         axes.text(
             x, y, levels[depth][i][:8], ha="center", va="center", fontsize=8, family="monospace"
         )
