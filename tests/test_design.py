@@ -1,8 +1,10 @@
 """The shape of the code, as docs/architecture.md and the house style describe it: the
 architecture's module list names every module of the package (and nothing that is not
-one), and no function is longer than a reader takes in (80 lines)."""
+one), every name it cites in code type exists, and no function is longer than a reader
+takes in (80 lines)."""
 
 import ast
+import importlib
 import re
 from pathlib import Path
 
@@ -87,6 +89,34 @@ def test_the_module_check_fails_on_a_module_the_drawing_forgets():
     assert not is_named("network.forgotten", entries, notebooks)
     assert not is_named("lab.exercises.nb99_no_such_notebook", entries, notebooks)
     assert is_named("lab.exercises.nb02_blocks", entries, notebooks)
+
+
+def resolves(name: str) -> bool:
+    """Does ``name`` (``network.api.STATUS``, ``Blockchain.consider_chain``) name something
+    of the package: the longest module prefix under edu_chain, then attributes?"""
+    parts = name.removeprefix("edu_chain.").split(".")
+    found: object = importlib.import_module("edu_chain")
+    for cut in range(len(parts), 0, -1):
+        try:
+            found = importlib.import_module("edu_chain." + ".".join(parts[:cut]))
+        except ImportError:
+            continue
+        parts = parts[cut:]
+        break
+    for attribute in parts:
+        if not hasattr(found, attribute):
+            return False
+        found = getattr(found, attribute)
+    return True
+
+
+def test_every_name_the_architecture_cites_exists():
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    names = set(re.findall(r"`([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)`", text))
+    files = {n for n in names if n.rsplit(".", 1)[1] in {"py", "toml", "md", "ipynb", "csv"}}
+    missing = sorted(n for n in names - files if not resolves(n))
+    assert not missing, f"docs/architecture.md cites names the package lacks: {missing}"
+    assert not resolves("network.api.NO_SUCH_NAME") and resolves("rules.BLOCK_RULES")
 
 
 def long_functions(package: Path = PACKAGE, limit: int = LONGEST_FUNCTION) -> list[str]:
