@@ -24,9 +24,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import InvalidBlock, InvalidPost
-from .hashing import HASH_HEX_LENGTH, MAX_TARGET_BITS, canonical_json
+from .hashing import HASH_HEX_LENGTH, canonical_json, meets_target
 from .merkle import merkle_root
-from .rules import MAX_POSTS_PER_BLOCK, check_post_count, meets_target, work
+from .rules import MAX_POSTS_PER_BLOCK, MAX_TARGET_BITS, check_post_count, work
 from .transactions import Post
 
 __all__ = ["MAX_NONCE", "MAX_POSTS_PER_BLOCK", "ZERO_HASH", "Block"]
@@ -80,8 +80,8 @@ class Block:
         return work(self.difficulty)
 
     def has_valid_proof(self) -> bool:
-        """True when the hash meets the difficulty (``rules.meets_target``): it has at
-        least ``difficulty`` leading zero bits."""
+        """True when the hash meets the difficulty (``hashing.meets_target``, the test of
+        ``rules.check_proof``): it has at least ``difficulty`` leading zero bits."""
         return meets_target(self.hash, self.difficulty)
 
     def with_nonce(self, nonce: int) -> Block:

@@ -6,8 +6,11 @@ produce the same bytes, and so the same hash.
 
 Difficulty is a number of leading zero *bits* of the hash. The tutorial counted
 leading zero *hex digits*; one hex digit is 4 bits, so "difficulty 2" in the
-tutorial is ``target_bits = 8`` here (see :func:`hex_zeros_to_bits`). The proof
-test itself is a consensus rule: it lives in :mod:`edu_chain.rules`.
+tutorial is ``target_bits = 8`` here (see :func:`hex_zeros_to_bits`). A hash meets a
+target of ``bits`` when, read as a 256-bit number, it is below ``2 ** (256 - bits)``
+(:func:`meets_target`); that takes ``2 ** bits`` tries on average
+(:func:`expected_attempts`). The consensus rules (:mod:`edu_chain.rules`) build on these;
+this module imports nothing of the kit.
 """
 
 from __future__ import annotations
@@ -16,13 +19,9 @@ import hashlib
 import json
 from typing import Any
 
-from .rules import HASH_BITS, MAX_TARGET_BITS, meets_target
-from .rules import work as expected_attempts
-
 __all__ = [
     "HASH_BITS",
     "HASH_HEX_LENGTH",
-    "MAX_TARGET_BITS",
     "bits_to_hex_zeros",
     "canonical_json",
     "expected_attempts",
@@ -31,11 +30,11 @@ __all__ = [
     "leading_zero_bits",
     "meets_target",
     "sha256_hex",
+    "target_from_bits",
     "to_bits",
 ]
 
-# meets_target, MAX_TARGET_BITS and expected_attempts (the rules' ``work``) are
-# re-exported: the notebooks import them from here.
+HASH_BITS = 256  # a SHA-256 digest, read as a number
 HASH_HEX_LENGTH = 64
 
 
@@ -93,3 +92,25 @@ def bits_to_hex_zeros(target_bits: int) -> float:
 def to_bits(hex_digest: str) -> str:
     """A hex digest written out as 256 binary digits."""
     return bin(int(hex_digest, 16))[2:].zfill(HASH_BITS)
+
+
+def target_from_bits(target_bits: int) -> int:
+    """The target for ``target_bits``: a hash wins when it is *below* ``2 ** (256 - bits)``."""
+    if not 0 <= target_bits <= HASH_BITS:
+        raise ValueError(f"target_bits must be between 0 and {HASH_BITS}, got {target_bits}")
+    return 1 << (HASH_BITS - target_bits)
+
+
+def meets_target(hex_digest: str, target_bits: int) -> bool:
+    """Is the digest, read as a 256-bit integer, below the target of ``target_bits``?
+
+    (The same as "at least ``target_bits`` leading zero bits"; the fast miner in
+    :mod:`edu_chain.pow` compares the digest's bytes with this target's bytes.)
+    """
+    return int(hex_digest, 16) < target_from_bits(target_bits)
+
+
+def expected_attempts(target_bits: int) -> int:
+    """Tries needed on average to meet ``target_bits``: each try wins with chance
+    ``2 ** -bits``, so ``2 ** bits``."""
+    return 1 << target_bits

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 
 from .block import MAX_NONCE, Block
 from .errors import MiningStopped
-from .rules import target_from_bits
+from .hashing import target_from_bits
 
 CHUNK = 16_384  # nonces between two looks at the stop flag
 _NO_WINNER = 2**62  # "no chunk has won yet", larger than any chunk number
@@ -60,7 +60,7 @@ class MiningResult:
 
 
 def target_bytes(target_bits: int) -> bytes:
-    """The rules' target (:func:`edu_chain.rules.target_from_bits`) as 32 big-endian bytes,
+    """The proof's target (:func:`edu_chain.hashing.target_from_bits`) as 32 big-endian bytes,
     for comparing raw digests; bits >= 1 (with 0 bits every hash wins, and the target
     2 ** 256 needs a 33rd byte)."""
     return target_from_bits(target_bits).to_bytes(32, "big")

@@ -20,12 +20,13 @@ these, and nothing else decides what is valid.
 **Adding a block rule** is one entry in :data:`BLOCK_RULES`: the chain
 (:func:`check_block`), a node's door (:func:`check_announced_block`, for the rules that
 need no chain), the miner (``Blockchain.new_block`` leaves posts out until its template
-meets the :attr:`Rule.posts` rules) and the learner's node (``lab.student_node``, which
-swaps the learner's functions in for the rules they cover and keeps the others) all read
-this list.
+meets the :attr:`Rule.posts` rules) and the learner's node (``lab.course.student_node``,
+which swaps the learner's functions in for the rules they cover and keeps the others) all
+read this list.
 
-This module imports no other part of the kit at run time (the classes it names are
-for type checkers only), so the block, the miner and the chain can all build on it.
+At run time this module imports only the errors and :mod:`edu_chain.hashing` (what a
+hash is, and when it meets a target); the classes it names are for type checkers only,
+so the block, the miner and the chain can all build on it.
 """
 
 from __future__ import annotations
@@ -36,13 +37,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from .errors import InvalidBlock, InvalidChain, InvalidPost
+from .hashing import expected_attempts, meets_target
 
 if TYPE_CHECKING:  # names for type checkers; at run time the rules need no class
     from .block import Block
     from .params import NetworkParams
     from .transactions import Post
 
-HASH_BITS = 256  # a SHA-256 digest, read as a number
 MAX_TARGET_BITS = 64  # the most bits a difficulty may have: far beyond a laptop, no nonsense
 MAX_FUTURE_SECONDS = 2 * 3600  # a post or a block may not claim a time more than 2 h ahead
 MAX_POSTS_PER_BLOCK = 100
@@ -53,25 +54,11 @@ Confirmed = Callable[[str], bool]  # is this post id already in an earlier block
 
 
 # -- proof of work ------------------------------------------------------------------
-def target_from_bits(target_bits: int) -> int:
-    """The target for ``target_bits``: a hash wins when it is *below* ``2 ** (256 - bits)``."""
-    if not 0 <= target_bits <= HASH_BITS:
-        raise ValueError(f"target_bits must be between 0 and {HASH_BITS}, got {target_bits}")
-    return 1 << (HASH_BITS - target_bits)
-
-
-def meets_target(hex_digest: str, target_bits: int) -> bool:
-    """The proof-of-work test: the digest, read as a 256-bit integer, is below the target.
-
-    (The same as "at least ``target_bits`` leading zero bits"; the fast miner in
-    :mod:`edu_chain.pow` compares the digest's bytes with this target's bytes.)
-    """
-    return int(hex_digest, 16) < target_from_bits(target_bits)
-
-
 def work(target_bits: int) -> int:
-    """Expected hashes to meet ``target_bits``: ``2 ** bits``. A chain's work is the sum."""
-    return 1 << target_bits
+    """The work a block of ``target_bits`` adds to its chain: the hashes its proof costs on
+    average, ``2 ** bits`` (:func:`~edu_chain.hashing.expected_attempts`). A chain's work is
+    the sum over its blocks; fork choice compares it."""
+    return expected_attempts(target_bits)
 
 
 def prefers(work: int, tip_hash: str, our_work: int, our_tip_hash: str) -> bool:

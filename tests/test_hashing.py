@@ -10,9 +10,9 @@ from edu_chain.hashing import (
     leading_zero_bits,
     meets_target,
     sha256_hex,
+    target_from_bits,
     to_bits,
 )
-from edu_chain.rules import target_from_bits
 
 
 def test_sha256_known_answers():

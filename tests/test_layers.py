@@ -154,6 +154,61 @@ def test_the_cycle_test_finds_a_circle_through_a_package_init(tmp_path):
     assert found == ["lab.checks -> lab.checks.basics -> lab.exercises -> lab.checks"], found
 
 
+# The core in order: each module may import only those before it. hashing (what a hash is,
+# when it meets a target) imports nothing of the kit; the rules build on it.
+CORE_ORDER = [
+    "errors",
+    "hashing",
+    "merkle",
+    "rules",
+    "transactions",
+    "block",
+    "params",
+    "pow",
+    "store",
+    "chain",
+    "wallet",
+    "keys",
+    "ledger",
+    "__init__",
+]
+
+
+def core_rank(module: str) -> int:
+    return CORE_ORDER.index(module.split(".")[0])
+
+
+def backward_core_imports(modules: dict[str, set[str]]) -> list[str]:
+    return sorted(
+        f"{module} imports {other}"
+        for module, imported in modules.items()
+        if layer_of(module) == "core"
+        for other in imported
+        if layer_of(other) == "core"
+        and other.split(".")[0] != module.split(".")[0]
+        and core_rank(other) >= core_rank(module)
+    )
+
+
+def test_the_core_imports_in_order():
+    found = backward_core_imports(graph())
+    assert not found, f"core imports against the order {CORE_ORDER}:\n" + "\n".join(found)
+
+
+def test_a_reintroduced_hashing_to_rules_import_is_a_circle_both_tests_name(tmp_path):
+    # hashing once imported HASH_BITS and meets_target from rules; put it back in a copy
+    root = tmp_path / "edu_chain"
+    root.mkdir()
+    for name in ("__init__.py", "errors.py", "hashing.py", "rules.py"):
+        (root / name).write_text((PACKAGE / name).read_text())
+    with (root / "hashing.py").open("a") as hashing:
+        hashing.write("\nfrom .rules import MAX_TARGET_BITS  # noqa\n")
+    modules = graph(root)
+    assert "hashing -> rules -> hashing" in cycles_in(modules), cycles_in(modules)
+    assert backward_core_imports(modules) == ["hashing imports rules"]
+    assert not cycles_in(graph(PACKAGE)) and "rules" not in imports_of(PACKAGE / "hashing.py")
+
+
 # lab/ in wings: each may import only the wings before it (and the core and the network)
 WINGS = ["topics", "sweeps", "pictures", "live", "course", "exercises", "solutions"]
 

@@ -119,6 +119,26 @@ def test_crafted_blocks_get_the_same_verdict_from_both_nodes(params):
         assert _verdict(student, block) == expected, label
 
 
+@pytest.mark.parametrize("params", PARAMS, ids=("fixed", "retargeting"))
+def test_every_rule_of_the_list_is_broken_by_a_crafted_block(params):
+    reference, _ = _grown(params, seed=1)
+    broken = set()
+    for _, block, _ in _crafted(reference):
+        confirmed = reference._confirmed_before(block.index)
+        for rule in rules.BLOCK_RULES:
+            try:
+                rules.check_block(
+                    block, reference.blocks.__getitem__, confirmed, params, NOW, [rule]
+                )
+            except InvalidBlock:
+                broken.add(rule.name)
+    untried = [rule.name for rule in rules.BLOCK_RULES if rule.name not in broken]
+    assert not untried, (
+        'CONTRIBUTING.md, "Add a consensus rule", step 2: add a block to _crafted in '
+        f"tests/test_rules_differential.py that breaks {untried}"
+    )
+
+
 def test_a_block_three_hours_ahead_is_refused_by_the_learners_node_through_add_block():
     reference, student = _grown(PARAMS[0], seed=2)
     future = _next(reference, timestamp=NOW + 3 * HOUR)

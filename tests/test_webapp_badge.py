@@ -6,7 +6,8 @@ from flask import Flask, jsonify
 
 from edu_chain.transactions import Post
 from edu_chain.wallet import Wallet
-from edu_chain.webapp import create_app, signature_status
+from edu_chain.webapp import create_app
+from edu_chain.webapp.posts import signature_status
 
 from .netutil import WaitressInThread
 

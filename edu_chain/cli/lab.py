@@ -6,6 +6,12 @@ from pathlib import Path
 
 
 def add_commands(commands) -> None:
+    add_experiment(commands)
+    add_plot(commands)
+
+
+def add_experiment(commands) -> None:
+    """``edu-chain experiment``: a mining-cost sweep into a CSV."""
     from ..lab.topics import energy
 
     experiment = commands.add_parser(
@@ -81,6 +87,11 @@ def add_commands(commands) -> None:
     )
     experiment.add_argument("--quiet", action="store_true", help="no progress bar")
     experiment.set_defaults(handler=run_experiment)
+
+
+def add_plot(commands) -> None:
+    """``edu-chain plot``: an experiment's CSV drawn as a figure."""
+    from ..lab.topics import energy
 
     plot = commands.add_parser("plot", help="draw an experiment's CSV as a figure")
     plot.add_argument(
@@ -162,7 +173,7 @@ _MODE_NOTES = {
 
 
 def run_experiment(args) -> int:
-    from ..lab.sweeps import experiments
+    from ..lab.sweeps import experiments, runner, trials
     from ..lab.topics import energy
     from .common import CliError
 
@@ -171,7 +182,7 @@ def run_experiment(args) -> int:
     if not args.bitcoin_difficulty > 0:
         raise CliError("--bitcoin-difficulty must be positive")
     try:
-        experiments.check_arguments(levels, args.trials, workers, args.mode)
+        trials.check_arguments(levels, args.trials, workers, args.mode)
     except ValueError as error:
         raise CliError(str(error)) from None
     if args.restart and args.out.exists():
@@ -184,7 +195,7 @@ def run_experiment(args) -> int:
         flush=True,
     )
     try:
-        run = experiments.run_sweep(
+        run = runner.run_sweep(
             levels,
             args.trials,
             workers,
@@ -264,8 +275,8 @@ def run_plot(args) -> int:
             "drawing needs matplotlib, part of the full kit: pip install 'edu-chain[lab]'"
         ) from None
     matplotlib.use("Agg")
-    from ..lab.pictures import plots
-    from ..lab.sweeps import experiments
+    from ..lab.pictures import experiment_plots, plots
+    from ..lab.sweeps import experiments, trials
 
     if args.csv.exists() and _is_netsim_csv(args.csv):
         from . import netsim
@@ -273,7 +284,7 @@ def run_plot(args) -> int:
         netsim.plot(args.csv, args.out)
         return 0
     try:
-        results = experiments.load_csv(args.csv)
+        results = trials.load_csv(args.csv)
     except FileNotFoundError as error:
         raise CliError(str(error)) from None
     except (KeyError, ValueError) as error:
@@ -286,15 +297,15 @@ def run_plot(args) -> int:
     if args.kind in ("cost", "energy"):
         rows = experiments.summarize(chosen, interval="exact")
         if args.kind == "cost":
-            figure = plots.attempts_and_time(rows, hash_rate=rows[-1].hash_rate)
+            figure = experiment_plots.attempts_and_time(rows, hash_rate=rows[-1].hash_rate)
         else:
-            figure = plots.energy_per_block(
+            figure = experiment_plots.energy_per_block(
                 rows, _machine_rate(rows, fewest, mode, False), _power(args)
             )
     elif args.kind == "histogram":
         figure = plots.attempts_histogram(chosen, max(r.bits for r in chosen))
     elif args.kind == "speedup":
-        split = [r for r in results if r.mode == experiments.TIME_TO_BLOCK]
+        split = [r for r in results if r.mode == trials.TIME_TO_BLOCK]
         if len({r.workers for r in split}) < 2:
             raise CliError(
                 "a speed-up plot needs time-to-block trials with several worker "
@@ -304,7 +315,7 @@ def run_plot(args) -> int:
         figure = plots.speedup_plot(experiments.speedup(split))
     else:
         try:
-            figure = plots.time_to_block_plot(experiments.time_to_block(results))
+            figure = experiment_plots.time_to_block_plot(experiments.time_to_block(results))
         except ValueError as error:
             raise CliError(
                 f"{error}: edu-chain experiment --mode time-to-block --workers 1,2"

@@ -11,6 +11,12 @@ from ..params import DEFAULT_DIFFICULTY
 
 
 def add_commands(commands) -> None:
+    add_node(commands)
+    add_network(commands)
+
+
+def add_node(commands) -> None:
+    """``edu-chain node``: one node, served until Ctrl-C."""
     node = commands.add_parser(
         "node",
         help="run one node (served by waitress, persisted in SQLite)",
@@ -78,6 +84,9 @@ def add_commands(commands) -> None:
     )
     node.set_defaults(handler=run_node)
 
+
+def add_network(commands) -> None:
+    """``edu-chain network``: several nodes in one process, joined (for demos)."""
     network = commands.add_parser(
         "network", help="run a local network of several nodes in one process, for demos"
     )

@@ -106,7 +106,16 @@ class PeerClient:
             future.cancel()
             raise PeerError(f"{address} did not answer within the timeout ({limit:g} s)") from None
 
-    def _send(self, method, address, path, json, params, headers, timeout) -> Any:
+    def _send(
+        self,
+        method: str,
+        address: str,
+        path: str,
+        json: Any,
+        params: dict | None,
+        headers: dict | None,
+        timeout: float | tuple[float, float] | None,
+    ) -> Any:
         base, host = address.rstrip("/"), None
         if self.policy is not None:  # checked before any connection, name resolved once
             base, host = self.policy.target(base)
@@ -189,7 +198,7 @@ class NodeClient:
     def __repr__(self) -> str:
         return f"NodeClient({self.address!r})"
 
-    def _call(self, method: str, path: str, **options) -> Any:
+    def _call(self, method: str, path: str, **options: Any) -> Any:
         return self._client.request(method, self.address, path, **options)
 
     def post(self, author: str, content: str) -> dict:

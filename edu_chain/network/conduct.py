@@ -21,6 +21,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 
 DISCOURAGE_SCORE = 100
 INVALID_CHAIN_POINTS = 100  # an invalid block: discouraged at once
@@ -33,7 +34,7 @@ PEERS_KEPT = 4096
 class Conduct:
     """Misbehaviour scores of peers, the peers discouraged, and the blocks known bad."""
 
-    def __init__(self, clock=time.monotonic):
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
         self._scores: OrderedDict[str, int] = OrderedDict()
         self._until: OrderedDict[str, float] = OrderedDict()

@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
+IP = ipaddress.IPv4Address | ipaddress.IPv6Address
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 ACTION_PATHS = ("/mine",)  # GET /mine (the tutorial's) mines: an action, like a POST
 
 
-def _ip(text: str | None):
+def _ip(text: str | None) -> IP | None:
     try:
         ip = ipaddress.ip_address((text or "").strip().strip("[]"))
     except ValueError:
@@ -40,10 +42,10 @@ class ClientAddress:
     def __init__(self, trusted_proxies: Iterable[str] = ()):
         self.trusted = tuple(ipaddress.ip_network(p, strict=False) for p in trusted_proxies)
 
-    def _trusted(self, ip) -> bool:
+    def _trusted(self, ip: IP | None) -> bool:
         return ip is not None and any(ip in network for network in self.trusted)
 
-    def of(self, request) -> str:
+    def of(self, request: Any) -> str:
         remote = _ip(request.remote_addr)
         if remote is None:
             return str(request.remote_addr or "unknown")
@@ -76,7 +78,7 @@ def _origin(url: str) -> tuple[str, str, int | None] | None:
         return None
 
 
-def cross_site(request) -> bool:
+def cross_site(request: Any) -> bool:
     """Did a page of another site make this request, which changes something?"""
     if request.method in SAFE_METHODS and request.path not in ACTION_PATHS:
         return False

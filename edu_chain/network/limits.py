@@ -11,6 +11,7 @@ import math
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 
 from ..errors import RateLimited
 
@@ -31,7 +32,9 @@ MAX_CLIENTS = 4096  # buckets kept; the least recently used go first
 class RateLimiter:
     """Token buckets keyed by client, thread-safe, bounded in memory."""
 
-    def __init__(self, rate: float, burst: int, clock=time.monotonic):
+    def __init__(
+        self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.rate, self.burst, self.clock = rate, burst, clock
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._lock = threading.Lock()

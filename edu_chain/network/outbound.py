@@ -29,7 +29,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from urllib.parse import urlsplit
@@ -99,7 +99,9 @@ class OutboundPolicy:
     """Which addresses a node may connect to. ``own_address()`` is the node's own URL
     (loopback is allowed only while it is on loopback, or unknown)."""
 
-    def __init__(self, own_address=lambda: None, allowed: Iterable[str] = ()):
+    def __init__(
+        self, own_address: Callable[[], str | None] = lambda: None, allowed: Iterable[str] = ()
+    ) -> None:
         self.own_address = own_address
         self.allowed: tuple[Network, ...] = tuple(ipaddress.ip_network(n) for n in allowed)
 

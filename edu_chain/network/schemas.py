@@ -4,8 +4,7 @@ chain, peers, health, errors. ``openapi.py`` puts them together into the documen
 from __future__ import annotations
 
 from ..block import MAX_NONCE
-from ..hashing import MAX_TARGET_BITS
-from ..rules import MAX_FUTURE_SECONDS, MAX_POSTS_PER_BLOCK
+from ..rules import MAX_FUTURE_SECONDS, MAX_POSTS_PER_BLOCK, MAX_TARGET_BITS
 from ..transactions import MAX_AUTHOR_CHARS, MAX_CONTENT_CHARS, MAX_TIMESTAMP
 
 POST_FIELDS = ("author", "content", "timestamp", "public_key", "signature", "id")
@@ -27,19 +26,22 @@ ADDRESS_PATTERN = (
 )
 
 
-def _json(schema: dict) -> dict:
+def json_content(schema: dict) -> dict:
+    """A JSON body of ``schema`` (a request's or an answer's)."""
     return {"content": {"application/json": {"schema": schema}}}
 
 
-def _reply(description: str, schema: dict, headers: dict | None = None) -> dict:
+def reply(description: str, schema: dict, headers: dict | None = None) -> dict:
+    """One answer of an operation: what it means, its JSON, its headers."""
     return {
         "description": description,
-        **_json(schema),
+        **json_content(schema),
         **({"headers": headers} if headers else {}),
     }
 
 
-def _hex(length: int, nullable: bool = False) -> dict:
+def hex_string(length: int, nullable: bool = False) -> dict:
+    """Exactly ``length`` hex digits (a hash: 64; a signature: 128)."""
     return {
         "type": "string",
         "pattern": f"^[0-9a-fA-F]{{{length}}}$",
@@ -47,15 +49,18 @@ def _hex(length: int, nullable: bool = False) -> dict:
     }
 
 
-def _int(low: int, high: int) -> dict:
+def integer_in(low: int, high: int) -> dict:
     return {"type": "integer", "minimum": low, "maximum": high}
 
 
-def _text(limit: int) -> dict:
+def text_of(limit: int) -> dict:
+    """Text of 1 to ``limit`` characters, not all blank."""
     return {"type": "string", "minLength": 1, "maxLength": limit, "pattern": r"\S"}
 
 
-def _object(properties: dict, required: list[str], strict: bool = True) -> dict:
+def object_schema(properties: dict, required: list[str], strict: bool = True) -> dict:
+    """A JSON object; ``strict``: no field outside ``properties`` (what the node takes in;
+    what it gives may grow)."""
     return {
         "type": "object",
         "required": required,
@@ -64,35 +69,35 @@ def _object(properties: dict, required: list[str], strict: bool = True) -> dict:
     }
 
 
-ERROR = _object({"error": {"type": "string"}}, ["error"], strict=False)
+ERROR = object_schema({"error": {"type": "string"}}, ["error"], strict=False)
 STRING_LIST = {"type": "array", "items": {"type": "string"}}
-POST_OUT = _object(
+POST_OUT = object_schema(
     {
         "author": {"type": "string"},
         "content": {"type": "string"},
         "timestamp": {"type": "integer"},
-        "public_key": _hex(64, True),
-        "signature": _hex(128, True),
-        "id": _hex(64),
+        "public_key": hex_string(64, True),
+        "signature": hex_string(128, True),
+        "id": hex_string(64),
     },
     ["author", "content", "timestamp", "public_key", "signature", "id"],
     False,
 )
-BLOCK_OUT = _object(
+BLOCK_OUT = object_schema(
     {
         "index": {"type": "integer"},
         "transactions": {"type": "array", "items": POST_OUT},
         "timestamp": {"type": "integer"},
-        "previous_hash": _hex(64),
+        "previous_hash": hex_string(64),
         "nonce": {"type": "integer"},
         "difficulty": {"type": "integer"},
-        "merkle_root": _hex(64),
-        "hash": _hex(64),
+        "merkle_root": hex_string(64),
+        "hash": hex_string(64),
     },
     list(BLOCK_FIELDS),
     False,
 )
-CHAIN = _object(
+CHAIN = object_schema(
     {
         "length": {"type": "integer"},
         "chain": {"type": "array", "items": BLOCK_OUT},
@@ -101,7 +106,7 @@ CHAIN = _object(
     ["length", "chain", "peers"],
     False,
 )
-PEER_STATUS = _object(
+PEER_STATUS = object_schema(
     {
         "address": {"type": "string"},
         "reachable": {"type": "boolean", "nullable": True},
@@ -115,16 +120,16 @@ PEER_STATUS = _object(
     ["address", "reachable", "failures"],
     False,
 )
-HEALTH = _object(
+HEALTH = object_schema(
     {
         "address": {"type": "string", "nullable": True},
         "node_id": {"type": "string"},
         "height": {"type": "integer"},
-        "tip": _hex(64),
+        "tip": hex_string(64),
         "total_work": {"type": "integer"},
         "difficulty": {"type": "integer"},
         "network": {"type": "object"},
-        "genesis": _hex(64),
+        "genesis": hex_string(64),
         "pending": {"type": "integer"},
         "peers": {"type": "integer"},
         "require_signatures": {"type": "boolean"},
@@ -132,64 +137,64 @@ HEALTH = _object(
     ["height", "tip", "total_work", "difficulty", "genesis", "pending", "peers"],
     False,
 )
-MESSAGE = _object({"message": {"type": "string"}}, ["message"], False)
+MESSAGE = object_schema({"message": {"type": "string"}}, ["message"], False)
 BAD = {
-    "400": _reply(
+    "400": reply(
         "malformed request: not JSON, a field missing, of the wrong type or out of range", ERROR
     ),
-    "413": _reply("body larger than the limit", ERROR),
+    "413": reply("body larger than the limit", ERROR),
 }
 JSON_BODY = {
     **BAD,
-    "403": _reply(
+    "403": reply(
         "refused: sent by a page of another web site (Origin, Sec-Fetch-Site), or (to "
         "register) an address in a range this node may not contact",
         ERROR,
     ),
-    "415": _reply(
+    "415": reply(
         "the body was not sent with Content-Type: application/json (a page of another "
         "site cannot send that type without asking first, and no node grants it)",
         ERROR,
     ),
 }
-CROSS_SITE = {"403": _reply("sent by a page of another web site: refused", ERROR)}
-CONFLICT = {"409": _reply("refused by a rule of the chain or the network", ERROR)}
+CROSS_SITE = {"403": reply("sent by a page of another web site: refused", ERROR)}
+CONFLICT = {"409": reply("refused by a rule of the chain or the network", ERROR)}
 
 
 def post_in(now: float, timestamp_required: bool = False) -> dict:
     properties = {
-        "author": _text(MAX_AUTHOR_CHARS),
-        "content": _text(MAX_CONTENT_CHARS),
-        "timestamp": _int(0, min(MAX_TIMESTAMP, int(now) + MAX_FUTURE_SECONDS)),
-        "public_key": _hex(64, True),
-        "signature": _hex(128, True),
-        "id": _hex(64),
+        "author": text_of(MAX_AUTHOR_CHARS),
+        "content": text_of(MAX_CONTENT_CHARS),
+        "timestamp": integer_in(0, min(MAX_TIMESTAMP, int(now) + MAX_FUTURE_SECONDS)),
+        "public_key": hex_string(64, True),
+        "signature": hex_string(128, True),
+        "id": hex_string(64),
     }
     required = ["author", "content"] + (["timestamp"] if timestamp_required else [])
-    return _object(properties, required)
+    return object_schema(properties, required)
 
 
 def block_in(now: float) -> dict:
-    return _object(
+    return object_schema(
         {
-            "index": _int(0, MAX_TIMESTAMP),
+            "index": integer_in(0, MAX_TIMESTAMP),
             "transactions": {
                 "type": "array",
                 "maxItems": MAX_POSTS_PER_BLOCK,
                 "items": post_in(now, timestamp_required=True),
             },
-            "timestamp": _int(0, MAX_TIMESTAMP),
-            "previous_hash": _hex(64),
-            "nonce": _int(0, MAX_NONCE),
-            "difficulty": _int(0, MAX_TARGET_BITS),
-            "merkle_root": _hex(64),
-            "hash": _hex(64),
+            "timestamp": integer_in(0, MAX_TIMESTAMP),
+            "previous_hash": hex_string(64),
+            "nonce": integer_in(0, MAX_NONCE),
+            "difficulty": integer_in(0, MAX_TARGET_BITS),
+            "merkle_root": hex_string(64),
+            "hash": hex_string(64),
         },
         ["index", "transactions", "timestamp", "previous_hash", "nonce", "difficulty"],
     )
 
 
-ADDRESS = _object(
+ADDRESS = object_schema(
     {
         "node_address": {
             "type": "string",

@@ -14,7 +14,9 @@ import secrets
 import threading
 import time
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 from ..chain import Blockchain
 from ..errors import BadAddress, EduChainError, Forbidden, MiningBusy, PeerError
@@ -154,7 +156,7 @@ class Node(Intake, Sync, Membership):
         self.events.append(f"{time.strftime('%H:%M:%S')} {text}")
 
     # -- plumbing shared by the parts ------------------------------------------
-    def _call(self, peer: str, function, *args):
+    def _call(self, peer: str, function: Callable[..., Any], *args: Any) -> Any:
         """One call to a peer, its outcome recorded in the peer's status."""
         try:
             result = function(*args)
@@ -170,7 +172,12 @@ class Node(Intake, Sync, Membership):
         return result
 
     def _gossip(
-        self, priority: int, fanout: int, function, payload: dict, exclude: str | None
+        self,
+        priority: int,
+        fanout: int,
+        function: Callable[..., Any],
+        payload: dict,
+        exclude: str | None,
     ) -> None:
         """Tell ``fanout`` random peers (never ``exclude``, who told us) in the background."""
         for peer in self.peers.sample(fanout, exclude=(exclude,)):
@@ -178,7 +185,7 @@ class Node(Intake, Sync, Membership):
                 priority, self._call_quietly, peer, function, peer, payload, self.address
             )
 
-    def _call_quietly(self, peer, function, *args) -> None:
+    def _call_quietly(self, peer: str, function: Callable[..., Any], *args: Any) -> None:
         try:
             self._call(peer, function, *args)
         except EduChainError:

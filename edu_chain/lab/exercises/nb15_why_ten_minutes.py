@@ -39,13 +39,13 @@ def _graphs():
     ]
     rng = random.Random(152)
     for size in (12, 30, 60):
-        graph = {i: set() for i in range(size)}
+        links: dict[int, set[int]] = {i: set() for i in range(size)}
         for u in range(size):
             for v in rng.sample(range(size), 2):
                 if u != v:
-                    graph[u].add(v)
-                    graph[v].add(u)
-        graph = {u: sorted(peers) for u, peers in graph.items()}
+                    links[u].add(v)
+                    links[v].add(u)
+        graph = {u: sorted(peers) for u, peers in links.items()}
         cases.append(Case((graph, rng.randrange(size), 0.3), f"a random graph of {size} nodes"))
     return cases
 

@@ -17,7 +17,7 @@ from ..topics.attacks import (
     head_start_exact,
     head_start_poisson,
 )
-from .plots import _finished
+from .canvas import finished, name_axes
 
 BLUE, ORANGE, GREY = "#1f77b4", "#ff7f0e", "#7f7f7f"
 
@@ -61,7 +61,7 @@ def head_start_laws(q: float = 0.3, z: int = 10, max_m: int | None = None):
     panels[1].set_title("The same on a log scale: the exact law's tail is heavier")
     panels[1].set_ylim(bottom=1e-8)
     panels[0].legend(fontsize=7)
-    return _finished(figure)
+    return finished(figure)
 
 
 def exact_against_nakamoto(shares=(0.1, 0.2, 0.3, 0.4), max_z: int = 30, tie_wins: bool = False):
@@ -82,22 +82,24 @@ def exact_against_nakamoto(shares=(0.1, 0.2, 0.3, 0.4), max_z: int = 30, tie_win
             label=f"q = {q:.0%}",
         )
     rule = "a tie counts" if tie_wins else "a tie does not count"
-    left.set(
-        yscale="log",
-        xlabel="confirmations z (the payment's block is the first)",
-        ylabel=f"probability the attacker wins ({rule})",
-        title="Exact law (blue) and whitepaper (orange)",
+    name_axes(
+        left,
+        "confirmations z (the payment's block is the first)",
+        f"probability the attacker wins ({rule})",
+        "Exact law (blue) and whitepaper (orange)",
+        log=True,
     )
     left.legend(fontsize=7, ncol=2)
     right.axhline(1, color=GREY, linestyle=":")
-    right.set(
-        yscale="log",
-        xlabel="confirmations z",
-        ylabel="exact ÷ whitepaper",
-        title="How far the whitepaper is off",
+    name_axes(
+        right,
+        "confirmations z",
+        "exact ÷ whitepaper",
+        "How far the whitepaper is off",
+        log=True,
+        legend=8,
     )
-    right.legend(fontsize=8)
-    return _finished(figure)
+    return finished(figure)
 
 
 def attack_readout(q: float, z: int, tie_wins: bool = False) -> str:

@@ -12,7 +12,7 @@ import math
 
 import matplotlib.pyplot as plt
 
-from .plots import _finished
+from .canvas import finished
 
 BLUE, ORANGE = "#1f77b4", "#ff7f0e"
 
@@ -55,4 +55,4 @@ def work_scale(our_bits: list[int], bitcoin: dict[str, float]):
     hashes.set_xlabel("expected hashes per block (log scale)")
     axes.grid(axis="x", alpha=0.3)
     axes.legend(loc="upper left", fontsize=8)
-    return _finished(figure)
+    return finished(figure)

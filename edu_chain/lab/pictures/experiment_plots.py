@@ -12,12 +12,7 @@ import matplotlib.pyplot as plt
 
 from ..sweeps.experiments import Summary
 from ..topics import energy
-
-
-def _finished(figure):
-    figure.tight_layout()
-    plt.close(figure)
-    return figure
+from .canvas import finished, name_axes, note_above
 
 
 def _bars(means, lows, highs):
@@ -40,12 +35,7 @@ def attempts_and_time(rows: list[Summary], hash_rate: float | None = None):
         label=f"measured mean ({kind} interval)",
     )
     left.plot(bits, [2**b for b in bits], "--", color="#c44e52", label="theory: 2^bits")
-    left.set(
-        yscale="log",
-        xlabel="difficulty (leading zero bits)",
-        ylabel="attempts",
-        title="Hashes needed",
-    )
+    name_axes(left, "difficulty (leading zero bits)", "attempts", "Hashes needed", log=True)
     seconds = [r.mean_seconds for r in rows]
     right.errorbar(
         bits,
@@ -64,16 +54,11 @@ def attempts_and_time(rows: list[Summary], hash_rate: float | None = None):
             color="#c44e52",
             label=f"2^bits ÷ {hash_rate:,.0f} hashes/s",
         )
-    right.set(
-        yscale="log",
-        xlabel="difficulty (leading zero bits)",
-        ylabel="seconds",
-        title="Time on this machine",
-    )
+    name_axes(right, "difficulty (leading zero bits)", "seconds", "Time on this machine", log=True)
     for axes in (left, right):
         axes.grid(True, which="major", alpha=0.3)
         axes.legend(fontsize=8)
-    return _finished(figure)
+    return finished(figure)
 
 
 def energy_per_block(
@@ -120,11 +105,12 @@ def energy_per_block(
         xytext=(-150, -8),
         fontsize=8,
     )
-    axes.set(
-        yscale="log",
-        xlabel="difficulty (leading zero bits; Bitcoin's as log2 of its expected hashes)",
-        ylabel="joules per block",
-        title=f"Energy per block at {hash_rate:,.0f} hashes/s and {power.watts:g} W (assumed)",
+    name_axes(
+        axes,
+        "difficulty (leading zero bits; Bitcoin's as log2 of its expected hashes)",
+        "joules per block",
+        f"Energy per block at {hash_rate:,.0f} hashes/s and {power.watts:g} W (assumed)",
+        log=True,
     )
     axes.title.set_fontsize(10)
     if power.price_per_kwh > 0:
@@ -140,7 +126,7 @@ def energy_per_block(
         money.set_ylabel(f"{power.currency} per block at {power.price_per_kwh:g}/kWh")
     axes.grid(True, which="major", alpha=0.3)
     axes.legend(fontsize=8, loc="upper left")
-    return _finished(figure)
+    return finished(figure)
 
 
 def time_to_block_plot(rows: list[tuple[int, float, float]]):
@@ -152,14 +138,7 @@ def time_to_block_plot(rows: list[tuple[int, float, float]]):
         counts, [rows[0][1] * counts[0] / c for c in counts], "--", color="grey", label="ideal: 1/N"
     )
     for count, seconds, gain in rows:
-        axes.annotate(
-            f"{gain:.2f}×",
-            (count, seconds),
-            textcoords="offset points",
-            xytext=(0, 8),
-            ha="center",
-            fontsize=8,
-        )
+        note_above(axes, f"{gain:.2f}×", (count, seconds))
     axes.set(
         xlabel="workers splitting each search",
         ylabel="mean seconds per block",
@@ -167,4 +146,4 @@ def time_to_block_plot(rows: list[tuple[int, float, float]]):
         title="Time to a block",
     )
     axes.legend()
-    return _finished(figure)
+    return finished(figure)

@@ -19,7 +19,7 @@ from ..topics.collisions import (
     find_second_preimage,
 )
 from ..topics.selfish import profitable_threshold, revenue_share
-from .plots import _finished
+from .canvas import finished, name_axes, note_above
 
 BLUE, ORANGE, GREY = "#1f77b4", "#ff7f0e", "#7f7f7f"
 
@@ -51,9 +51,7 @@ def hash_against_target(hashes: list[str], bits: int):
             color=BLUE if hit else ORANGE,
             label=None,
         )
-        axes.annotate(
-            str(i), (where, 0), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=7
-        )
+        note_above(axes, str(i), (where, 0), fontsize=7)
     axes.set(
         xlim=(0, 1),
         yticks=[],
@@ -61,7 +59,7 @@ def hash_against_target(hashes: list[str], bits: int):
         title=f"{len(hashes)} guesses against a {bits}-bit target",
     )
     axes.legend(loc="upper right", fontsize=8)
-    return _finished(figure)
+    return finished(figure)
 
 
 def double_spend_three_ways(shares=(0.1, 0.3), max_z: int = 12, trials: int = 4000, seed: int = 7):
@@ -98,14 +96,15 @@ def double_spend_three_ways(shares=(0.1, 0.3), max_z: int = 12, trials: int = 40
             capsize=2,
             label=f"q = {q:.0%}: {trials:,} races per z",
         )
-    axes.set(
-        yscale="log",
-        xlabel="confirmations z (the payment's block is the first)",
-        ylabel="probability the attacker wins (a tie wins)",
-        title="Double spend: the exact law, the whitepaper's, and simulated races",
+    name_axes(
+        axes,
+        "confirmations z (the payment's block is the first)",
+        "probability the attacker wins (a tie wins)",
+        "Double spend: the exact law, the whitepaper's, and simulated races",
+        log=True,
+        legend=7,
     )
-    axes.legend(fontsize=7)
-    return _finished(figure)
+    return finished(figure)
 
 
 def selfish_mining_revenue(gammas=(0.0, 0.5, 1.0)):
@@ -134,7 +133,7 @@ def selfish_mining_revenue(gammas=(0.0, 0.5, 1.0)):
         title="Selfish mining (Eyal and Sirer, 2014)",
     )
     axes.legend(fontsize=8)
-    return _finished(figure)
+    return finished(figure)
 
 
 def birthday_attack(bits_range=range(8, 19, 2), runs: int = 20):
@@ -170,11 +169,12 @@ def birthday_attack(bits_range=range(8, 19, 2), runs: int = 20):
         color=ORANGE,
         label=f"second preimage, mean of {runs}",
     )
-    axes.set(
-        yscale="log",
-        xlabel="bits of SHA-256 kept (n)",
-        ylabel="hashes tried",
-        title="Collisions cost the square root of preimages",
+    name_axes(
+        axes,
+        "bits of SHA-256 kept (n)",
+        "hashes tried",
+        "Collisions cost the square root of preimages",
+        log=True,
+        legend=8,
     )
-    axes.legend(fontsize=8)
-    return _finished(figure)
+    return finished(figure)

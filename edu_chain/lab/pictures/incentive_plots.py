@@ -9,7 +9,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 
 from ..topics.incentives import HALVING_INTERVAL, SATOSHIS_PER_BTC, subsidy, total_supply
-from .plots import _finished
+from .canvas import finished
 
 BLUE, ORANGE = "#0072B2", "#E69F00"
 BLOCKS_PER_YEAR = 6 * 24 * 365.25  # one block every 10 minutes, on average
@@ -50,4 +50,4 @@ def subsidy_over_time(eras: int = 10, start_year: int = 2009):
     left.set_title(
         "Bitcoin's subsidy halves every 210,000 blocks; the total nears 21 million", fontsize=10
     )
-    return _finished(figure)
+    return finished(figure)

@@ -16,7 +16,7 @@ import time
 import matplotlib.pyplot as plt
 
 from ...transactions import Post
-from .plots import _finished
+from .canvas import finished
 from .reorg import PALETTE
 
 CUT = "#D55E00"  # vermillion: a cut link
@@ -128,7 +128,7 @@ def network_picture(network, groups=None, title: str | None = None):
         f"{tips} tip{'s' if tips > 1 else ''}",
         fontsize=10,
     )
-    return _finished(figure)
+    return finished(figure)
 
 
 def watch_gossip(
@@ -160,4 +160,4 @@ def gossip_picture(network, arrivals: list[tuple[str, float]]):
         name, seconds = arrivals[step]
         axes.set_title(f"{1000 * seconds:.1f} ms: {name} has it", fontsize=9, loc="left")
     figure.suptitle("A post spreading by gossip (filled: holds the post)", fontsize=10)
-    return _finished(figure)
+    return finished(figure)

@@ -11,15 +11,10 @@ import random
 from typing import Any
 
 import matplotlib.pyplot as plt
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.patches import FancyArrowPatch
 
 from ..sweeps.experiments import Summary, Trial
-
-
-def _finished(figure):
-    figure.tight_layout()
-    plt.close(figure)
-    return figure
+from .canvas import finished, name_axes, note_above, rounded_box
 
 
 def avalanche(samples: int = 2000, seed: int = 1):
@@ -44,7 +39,7 @@ def avalanche(samples: int = 2000, seed: int = 1):
     )
     axes.title.set_fontsize(10)
     axes.legend()
-    return _finished(figure), flipped
+    return finished(figure), flipped
 
 
 def attempts_histogram(results: list[Trial], bits: int):
@@ -56,9 +51,9 @@ def attempts_histogram(results: list[Trial], bits: int):
     axes.hist(attempts, bins=20, density=True, alpha=0.7, label=f"{len(attempts)} trials")
     xs = [top * i / 200 for i in range(201)]
     axes.plot(xs, [p * (1 - p) ** x for x in xs], color="#c44e52", label="geometric, mean 2^bits")
-    axes.set(xlabel="attempts", ylabel="density", title=f"Attempts at {bits} bits")
+    name_axes(axes, "attempts", "density", f"Attempts at {bits} bits")
     axes.legend()
-    return _finished(figure)
+    return finished(figure)
 
 
 def tree_layout(chains: dict[str, list]):
@@ -109,16 +104,7 @@ def block_tree(chains: dict[str, list], title: str = "Blocks seen by each node")
     for block_hash, (x, y) in positions.items():
         shared = len(owners[block_hash]) == len(chains)
         colour = "#dddddd" if shared else palette[y % len(palette)]
-        axes.add_patch(
-            FancyBboxPatch(
-                (x - 0.33, -y - 0.28),
-                0.66,
-                0.56,
-                boxstyle="round,pad=0.02",
-                facecolor=colour,
-                edgecolor="black",
-            )
-        )
+        rounded_box(axes, (x - 0.33, -y - 0.28), 0.66, 0.56, colour)
         axes.text(x, -y + 0.07, f"#{x}", ha="center", fontsize=9, weight="bold")
         axes.text(x, -y - 0.15, block_hash[:6], ha="center", fontsize=7, family="monospace")
     for row, name in enumerate(chains):
@@ -127,7 +113,7 @@ def block_tree(chains: dict[str, list], title: str = "Blocks seen by each node")
     axes.set_ylim(-len(chains) + 0.4, 0.6)
     axes.set_title(title + " (grey: on every chain)", fontsize=10)
     axes.axis("off")
-    return _finished(figure)
+    return finished(figure)
 
 
 def data_flow():
@@ -145,15 +131,8 @@ def data_flow():
         "read": (7.2, 0.0, "posts app shows the posts\nGET /chain"),
     }
     for x, y, text in boxes.values():
-        axes.add_patch(
-            FancyBboxPatch(
-                (x - width, y - height),
-                2 * width,
-                2 * height,
-                boxstyle="round,pad=0.05",
-                facecolor="#eaf1fb",
-                edgecolor="#4c72b0",
-            )
+        rounded_box(
+            axes, (x - width, y - height), 2 * width, 2 * height, "#eaf1fb", "#4c72b0", 0.05
         )
         axes.text(x, y, text, ha="center", va="center", fontsize=8.5)
     arrows = [
@@ -193,7 +172,7 @@ def data_flow():
     axes.set_ylim(-0.7, 3.9)
     axes.axis("off")
     axes.set_title("The life of a post", fontsize=11)
-    return _finished(figure)
+    return finished(figure)
 
 
 def speedup_plot(rows: list[tuple[int, float, float]]):
@@ -203,17 +182,10 @@ def speedup_plot(rows: list[tuple[int, float, float]]):
     axes.plot(counts, [r[2] for r in rows], "o-", label="measured")
     axes.plot(counts, [c / counts[0] for c in counts], "--", color="grey", label="ideal")
     for count, rate, gain in rows:
-        axes.annotate(
-            f"{rate / 1e6:.1f} M/s",
-            (count, gain),
-            textcoords="offset points",
-            xytext=(0, 8),
-            ha="center",
-            fontsize=8,
-        )
+        note_above(axes, f"{rate / 1e6:.1f} M/s", (count, gain))
     axes.set(xlabel="worker processes", ylabel="speed-up", xticks=counts, title="Parallel mining")
     axes.legend()
-    return _finished(figure)
+    return finished(figure)
 
 
 def block_time_histogram(seconds: list[float]):
@@ -231,13 +203,14 @@ def block_time_histogram(seconds: list[float]):
         color="#c44e52",
         label=f"exponential, mean {mean * 1000:.0f} ms",
     )
-    axes.set(
-        xlabel="seconds between blocks",
-        ylabel="density",
-        title="Block times vary a lot: most are short, a few are long",
+    name_axes(
+        axes,
+        "seconds between blocks",
+        "density",
+        "Block times vary a lot: most are short, a few are long",
     )
     axes.legend()
-    return _finished(figure)
+    return finished(figure)
 
 
 def retarget_plot(blocks, target_seconds: float, window: int = 10):
@@ -269,7 +242,7 @@ def retarget_plot(blocks, target_seconds: float, window: int = 10):
     rate_axes.set(ylabel="hashes per second", yscale="log")
     lines = bottom.get_legend_handles_labels()[0] + rate_axes.get_legend_handles_labels()[0]
     bottom.legend(lines, ["difficulty (bits)", "hash rate"], loc="upper left", fontsize=8)
-    return _finished(figure)
+    return finished(figure)
 
 
 def merkle_tree(
@@ -315,16 +288,7 @@ def merkle_tree(
         colour = (
             "#fdb863" if (depth, i) in path else "#b2abd2" if (depth, i) in siblings else "#eaf1fb"
         )
-        axes.add_patch(
-            FancyBboxPatch(
-                (x - 0.42, y - 0.22),
-                0.84,
-                0.44,
-                boxstyle="round,pad=0.02",
-                facecolor=colour,
-                edgecolor="#4c72b0",
-            )
-        )
+        rounded_box(axes, (x - 0.42, y - 0.22), 0.84, 0.44, colour, "#4c72b0")
         axes.text(
             x, y, levels[depth][i][:8], ha="center", va="center", fontsize=8, family="monospace"
         )
@@ -346,7 +310,7 @@ def merkle_tree(
             "orange: path from the post to the root · purple: the hashes the proof carries",
             fontsize=9,
         )
-    return _finished(figure)
+    return finished(figure)
 
 
 # Mining-cost experiments with exact intervals and real units (in their own module).

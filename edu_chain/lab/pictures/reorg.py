@@ -8,9 +8,9 @@ why a shorter branch can win: a few hard blocks can hold more work than many eas
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-from matplotlib.patches import FancyBboxPatch
 
-from .plots import _finished, draw_links, tree_layout
+from .canvas import finished, rounded_box
+from .plots import draw_links, tree_layout
 
 # Colour-blind-safe (Okabe–Ito): blue, orange, bluish green, vermillion, purple.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7"]
@@ -44,16 +44,7 @@ def work_tree(chains: dict[str, list], title: str = "Each branch and the work be
         block = blocks_by_hash[block_hash]
         shared = len(owners[block_hash]) == len(chains)
         colour = SHARED if shared else PALETTE[y % len(PALETTE)]
-        axes.add_patch(
-            FancyBboxPatch(
-                (x - 0.34, -y - 0.3),
-                0.68,
-                0.6,
-                boxstyle="round,pad=0.02",
-                facecolor=colour,
-                edgecolor="black",
-            )
-        )
+        rounded_box(axes, (x - 0.34, -y - 0.3), 0.68, 0.6, colour)
         axes.text(x, -y + 0.08, f"#{x}", ha="center", fontsize=9, weight="bold")
         axes.text(x, -y - 0.17, f"d={block.difficulty}", ha="center", fontsize=7)
     for row, name in enumerate(chains):
@@ -72,4 +63,4 @@ def work_tree(chains: dict[str, list], title: str = "Each branch and the work be
     axes.set_ylim(-len(chains) + 0.4, 0.6)
     axes.set_title(title + "  (W = Σ 2^d; grey: on every branch)", fontsize=10)
     axes.axis("off")
-    return _finished(figure)
+    return finished(figure)

@@ -1,0 +1,60 @@
+"""Malformed requests to a node, one or more for every route that takes input, each with
+the 4xx status and the words of its error (tests/test_api.py sends each and checks that
+nothing changed). A new route that reads a body, a query or a path part adds its rows
+here: CONTRIBUTING.md, "Add an HTTP route"; test_contributing checks that it did."""
+
+# (method, path, body, status, words of the error); a dict body is sent as JSON, bytes as
+# they are with Content-Type: application/json, None as no body
+BAD_REQUESTS = [
+    ("POST", "/new_transaction", None, 400, "has no body"),
+    ("POST", "/new_transaction", b"{not json", 400, "not valid JSON"),
+    ("POST", "/new_transaction", b"[1, 2]", 400, "must be a JSON object"),
+    ("POST", "/new_transaction", {"author": "a"}, 400, "'content' is missing"),
+    ("POST", "/new_transaction", {"author": "a", "content": 7}, 400, "must be a string"),
+    (
+        "POST",
+        "/new_transaction",
+        {"author": "a", "content": "x", "timestamp": "now"},
+        400,
+        "'timestamp' must be an integer",
+    ),
+    (
+        "POST",
+        "/new_transaction",
+        {"author": "a", "content": "x", "timestamp": 2**39},
+        400,
+        "in the future",
+    ),
+    ("POST", "/register_with", None, 400, "has no body"),
+    (
+        "POST",
+        "/register_with",
+        {"address": "http://127.0.0.1:1"},
+        400,
+        "'node_address' is missing",
+    ),
+    ("POST", "/register_with", {"node_address": "ftp://x"}, 400, "not a node address"),
+    (
+        "POST",
+        "/register_with",
+        {"node_address": "http://127.0.0.1:9/"},
+        400,
+        "this node itself",
+    ),
+    (
+        "POST",
+        "/register_with",
+        {"node_address": "http://127.0.0.1:1"},
+        502,
+        "could be registered",
+    ),
+    ("POST", "/register_node", {"node_address": 5}, 400, "non-empty string"),
+    ("POST", "/add_block", {"index": 1}, 400, "missing the field"),
+    ("POST", "/add_block", b'"a block"', 400, "must be a JSON object"),
+    ("GET", "/blocks?since=abc", None, 400, "must be an integer"),
+    ("GET", "/blocks?limit=0", None, 400, "between 1 and"),
+    ("GET", "/no/such/route", None, 404, "no such endpoint"),
+    ("DELETE", "/chain", None, 405, "not allowed"),
+    ("POST", "/new_transaction", b"[" * 100_000 + b"]" * 100_000, 400, "not valid JSON"),
+    ("POST", "/new_transaction", b"x" * (2 * 1024 * 1024), 413, "larger than the limit"),
+]
