@@ -21,6 +21,10 @@ class Case:
     label: str = ""
 
 
+# A case list as the exercise modules build it: labelled Cases and plain argument tuples.
+Cases = list["Case | tuple[Any, ...]"]
+
+
 @dataclass(frozen=True)
 class Exercise:
     """One exercise: its hints (in steps), its cases and how answers are compared."""

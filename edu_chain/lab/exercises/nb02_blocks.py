@@ -6,13 +6,13 @@ import dataclasses
 import random
 
 from ...merkle import merkle_proof
-from ..course.cases import Case, Exercise
+from ..course.cases import Case, Cases, Exercise
 from . import fixtures as fx
 
 
 def _blocks_with_stale_hashes():
     blocks = fx.chain(6, seed=4)
-    cases = [Case((b,), f"block #{b.index} of a mined chain") for b in blocks]
+    cases: Cases = [Case((b,), f"block #{b.index} of a mined chain") for b in blocks]
     moved = dataclasses.replace(blocks[3], nonce=blocks[3].nonce + 7)
     cases.append(
         Case(
@@ -31,7 +31,10 @@ def _blocks_with_stale_hashes():
 
 def _leaf_lists():
     rng = random.Random(6)
-    cases = [Case(([],), "no leaves"), Case(([fx.post(1).id],), "one leaf")]
+    cases: Cases = [
+        Case(([],), "no leaves"),
+        Case(([fx.post(1).id],), "one leaf"),
+    ]
     for count in (2, 3, 4, 5, 7, 8, 13):
         cases.append(
             Case(([f"{rng.getrandbits(256):064x}" for _ in range(count)],), f"{count} leaves")
@@ -45,7 +48,7 @@ def _leaves(rng, count):
 
 def _proof_build_cases():
     rng = random.Random(37)
-    cases = [Case((_leaves(rng, 1), 0), "a single leaf: an empty proof")]
+    cases: Cases = [Case((_leaves(rng, 1), 0), "a single leaf: an empty proof")]
     for count in (2, 3, 5, 6, 8, 11):
         position = rng.randrange(count)
         cases.append(Case((_leaves(rng, count), position), f"leaf {position} of {count}"))
@@ -64,7 +67,7 @@ def _inclusion_cases():
     from ...merkle import merkle_root
 
     rng = random.Random(38)
-    cases = []
+    cases: Cases = []
     for n in range(12):
         leaves = _leaves(rng, rng.randint(2, 12))
         position = rng.randrange(len(leaves))
@@ -117,7 +120,7 @@ def _compact_cases():
 
     rng = random.Random(43)
     one = _leaves(rng, 1)
-    cases = [
+    cases: Cases = [
         Case((one[0], 0, 1, [], merkle_root(one)), "a tree of one leaf: the empty proof"),
         Case((one[0], 0, 0, [], merkle_root(one)), "a tree of size 0 proves nothing"),
     ]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 import random
 
-from ..course.cases import Case, Exercise
+from ..course.cases import Case, Cases, Exercise
 from . import fixtures as fx
 
 
 def _broken_chains():
     rng = random.Random(7)
-    cases = []
+    cases: Cases = []
     for n in range(14):
         blocks = fx.chain(rng.randint(2, 8), seed=n % 5)
         label = "an intact chain"
@@ -31,7 +31,7 @@ def _broken_chains():
 
 def _next_block_cases():
     rng = random.Random(8)
-    cases = []
+    cases: Cases = []
     for n in range(8):
         blocks = fx.chain(rng.randint(1, 5), seed=n % 3)
         posts = tuple(fx.post(100 + n * 5 + i) for i in range(rng.randint(0, 3)))
@@ -49,7 +49,7 @@ def _next_block_cases():
 
 def _relink_cases():
     rng = random.Random(9)
-    cases = []
+    cases: Cases = []
     for n in range(8):
         blocks = fx.chain(rng.randint(2, 7), seed=n % 4)
         position = rng.randrange(1, len(blocks))
@@ -79,7 +79,7 @@ def _checkpoint_cases():
     rng = random.Random(44)
     blocks = fx.chain(7, seed=3)
     other = fx.chain(7, seed=4)
-    cases = [
+    cases: Cases = [
         Case((blocks, 0, blocks[0].hash), "height 0: the genesis itself"),
         Case((blocks, 4, blocks[4].hash), "an intact chain, checkpoint at #4"),
         Case((blocks, 6, blocks[6].hash), "an intact chain, checkpoint at the tip"),

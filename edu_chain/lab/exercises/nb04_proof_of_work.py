@@ -7,13 +7,13 @@ import hashlib
 import random
 
 from ...hashing import leading_zero_bits
-from ..course.cases import Case, Exercise
+from ..course.cases import Case, Cases, Exercise
 from . import fixtures as fx
 
 
 def _target_cases():
     rng = random.Random(10)
-    cases = [
+    cases: Cases = [
         Case((f"{2**240 - 1:064x}", 16), "the largest hash that meets 16 bits"),
         Case((f"{2**240:064x}", 16), "the smallest hash that misses 16 bits"),
         Case(("f" * 64, 0), "0 bits: every hash meets it"),
@@ -37,7 +37,7 @@ def _prefix_where_zero_works(bits):
 
 def _nonce_cases():
     rng = random.Random(11)
-    cases = [
+    cases: Cases = [
         Case((b'{"x":1}', 0), "0 bits: the first nonce tried wins"),
         Case((_prefix_where_zero_works(4), 4), "a prefix whose nonce 0 already works"),
         Case((_prefix_where_zero_works(6), 6), "another prefix whose nonce 0 works"),
@@ -52,7 +52,7 @@ def _nonce_cases():
 
 def _proof_cases():
     blocks = fx.chain(5, seed=12)
-    cases = [Case((b,), f"mined block #{b.index}") for b in blocks[1:]]
+    cases: list[Case] = [Case((b,), f"mined block #{b.index}") for b in blocks[1:]]
     for b in blocks[1:]:
         for step in range(1, 40):
             wrong = dataclasses.replace(b, nonce=b.nonce + step)
@@ -95,7 +95,7 @@ def _worker_cases():
     prefix = b'{"workers":1}'
     found = _valid_nonces(prefix, 6, 2000)
     a, b = found[0], found[1]
-    cases = [
+    cases: Cases = [
         Case((prefix, 6, [(0, 2000)]), "one worker: the smallest nonce"),
         Case((prefix, 6, []), "no workers"),
         Case((prefix, 6, [(5, 5), (a, a)]), "two empty ranges"),

@@ -6,13 +6,13 @@ import dataclasses
 import random
 
 from ...block import Block
-from ..course.cases import Case, Exercise
+from ..course.cases import Case, Cases, Exercise
 from . import fixtures as fx
 
 
 def _mine_cases():
     rng = random.Random(20)
-    cases = []
+    cases: Cases = []
     for n in range(6):
         blocks = fx.chain(rng.randint(1, 4), seed=n % 3)
         posts = tuple(fx.post(300 + 4 * n + i) for i in range(rng.randint(0, 3)))
@@ -45,7 +45,9 @@ RULES = ("index", "previous_hash", "timestamp", "difficulty", "proof")
 def _refusal_cases():
     rng = random.Random(21)
     blocks = fx.chain(6, seed=2)
-    cases = [Case((blocks[i - 1], blocks[i], fx.BITS), f"valid block #{i}") for i in (1, 3, 5)]
+    cases: Cases = [
+        Case((blocks[i - 1], blocks[i], fx.BITS), f"valid block #{i}") for i in (1, 3, 5)
+    ]
     for n in range(15):
         i = rng.randrange(1, 6)
         rule = RULES[n % 5]
@@ -66,7 +68,7 @@ def _refusal_cases():
 
 def _invalid_chains():
     rng = random.Random(22)
-    cases = [
+    cases: Cases = [
         Case((fx.chain(5, seed=1), fx.BITS), "a valid chain"),
         Case((fx.chain(1, seed=1), fx.BITS), "the genesis block alone"),
     ]
@@ -87,7 +89,7 @@ def _small_nonce_cases():
     rng = random.Random(46)
     base = fx.chain(3, seed=7)
     easy = [fx.genesis(0)]
-    cases = [
+    cases: Cases = [
         Case((easy, (fx.post(2),), easy[0].timestamp + 5, 1), "a 0-bit chain: nonce 0, no wait"),
         Case((base, (fx.post(3),), base[-1].timestamp + 20, 1), "only nonce 0 allowed"),
         Case((base, (), base[-1].timestamp, 4), "four nonces, the tip's own timestamp"),

@@ -9,7 +9,7 @@ from ...block import Block
 from ...params import NetworkParams
 from ...pow import mine
 from ...rules import required_difficulty
-from ..course.cases import Case, Exercise
+from ..course.cases import Case, Cases, Exercise
 from . import fixtures as fx
 
 
@@ -41,7 +41,9 @@ def _branches():
 
 
 def _work_cases():
-    cases = [Case((fx.chain(n, seed=n),), f"{n} blocks of {fx.BITS} bits") for n in (1, 3, 6)]
+    cases: Cases = [
+        Case((fx.chain(n, seed=n),), f"{n} blocks of {fx.BITS} bits") for n in (1, 3, 6)
+    ]
     cases += [Case((theirs,), label) for _, theirs, label in _branches()[:2]]
     mixed = [dataclasses.replace(fx.genesis(), difficulty=d) for d in (0, 1, 5, 20, 3)]
     cases.append(Case((mixed,), "difficulties 0, 1, 5, 20, 3"))
@@ -53,7 +55,7 @@ def _pairs():
 
 
 def _switch_cases():
-    cases = []
+    cases: Cases = []
     for n, (ours, theirs, label) in enumerate(_branches()):
         pool = [fx.post(900 + n)]
         mine = [p for b in theirs[2:3] for p in b.transactions]
@@ -77,7 +79,7 @@ def _same_switch(got, expected) -> bool:
 
 def _retarget_cases():
     rng = random.Random(39)
-    cases = [
+    cases: Cases = [
         Case((16, 90, 10, 10), "exactly on time"),
         Case((16, 5, 10, 10), "18 times too fast: capped at +2"),
         Case((16, 100_000, 10, 10), "far too slow: capped at -2"),
@@ -122,7 +124,7 @@ def _network_chains():
     fixed = NetworkParams(difficulty=fx.BITS)
     quick = _retargeting_chain(fast, [5, 5, 5, 8, 4, 30, 200, 400])  # up, up, then down
     lazy = _retargeting_chain(slow, [90, 200, 100, 150, 10, 20, 20])  # down 2 (clamped), then
-    cases = [
+    cases: Cases = [
         Case(([fast.genesis_block()], fast), "the genesis alone"),
         Case((quick, fast), "a valid chain: difficulty up 2, up 2, then down"),
         Case((lazy, slow), "a valid chain: far too slow, clamped at -2 bits"),

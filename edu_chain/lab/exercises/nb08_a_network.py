@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from ..course.cases import Case, Exercise
+from ..course.cases import Case, Cases, Exercise
 from . import fixtures as fx
 from .nb07_consensus import _branches  # the fork pairs 07's fork choice reads
 
@@ -12,7 +12,7 @@ from .nb07_consensus import _branches  # the fork pairs 07's fork choice reads
 def _healths():
     rng = random.Random(26)
     tips = [f"{rng.getrandbits(256):064x}" for _ in range(4)]
-    cases = [Case(([{"tip": tips[0]}],), "one node")]
+    cases: Cases = [Case(([{"tip": tips[0]}],), "one node")]
     for n in range(10):
         count = rng.randint(2, 6)
         chosen = [rng.choice(tips[: 1 + n % 3]) for _ in range(count)]
@@ -21,7 +21,7 @@ def _healths():
 
 
 def _orphan_cases():
-    cases = [Case((ours, theirs), label) for ours, theirs, label in _branches()]
+    cases: Cases = [Case((ours, theirs), label) for ours, theirs, label in _branches()]
     base = fx.chain(4, seed=5)
     ours = fx.fork(base, 2, 3, seed=6)
     dropped = [p for b in ours[2:] for p in b.transactions]
@@ -36,7 +36,7 @@ def _orphan_cases():
 
 def _peer_cases():
     rng = random.Random(27)
-    cases = []
+    cases: Cases = []
     for _ in range(12):
         our_work = rng.randint(1, 8) * 256
         our_tip = f"{rng.getrandbits(256):064x}"
@@ -131,7 +131,7 @@ def _settle_cases():
     rng = random.Random(28)
     t = [f"{n:x}" * 64 for n in range(1, 10)]  # tips "111…", "222…", …: their order is plain
     line = [("A", "B"), ("B", "C"), ("C", "D")]
-    cases = [
+    cases: Cases = [
         Case(([], {"A": _head(512, t[0])}), "one node, no links"),
         Case(
             (

@@ -51,7 +51,7 @@ def settled_tips(links, heads):
     meanwhile. Return {name: tip} for every node in `heads`: the tip it follows when
     nothing changes any more, chosen by the kit's fork-choice rule (more work; equal
     work: the lower tip hash)."""
-    neighbours = {name: set() for name in heads}
+    neighbours: dict[str, set[str]] = {name: set() for name in heads}
     for a, b in links:
         neighbours[a].add(b)
         neighbours[b].add(a)

@@ -62,7 +62,8 @@ def first_key_verdicts(posts):
     names are compared exactly; a key may sign under several names."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-    known, verdicts = {}, []
+    known: dict[str, str] = {}
+    verdicts: list[str] = []
     for post in posts:
         if post.signature is None:
             verdicts.append("unsigned")
