@@ -1,5 +1,9 @@
 """A wallet: named Ed25519 identities kept in a local folder.
 
+One identity signs posts (Ed25519) and owns coins (secp256k1, as Bitcoin): the coin key
+is derived from the same private key (SHA-256 of it, as a scalar), so a student has one
+file, one name, and both keys; an identity made before coins has its coin key too.
+
 Each identity is one PEM file ``NAME.pem`` holding a private key, readable by its
 owner alone (mode 0600, in a folder of mode 0700). The public key travels with
 every signed post; the private key never leaves this folder.
@@ -7,15 +11,18 @@ every signed post; the private key never leaves this folder.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from .errors import WalletError
+from .keys.curve import N
 from .transactions import Post, public_key_hex
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
@@ -38,12 +45,39 @@ class Identity:
         return public_key_hex(self.private_key.public_key())
 
     @property
+    def coin_key(self) -> ec.EllipticCurvePrivateKey:
+        """The secp256k1 key that owns this identity's coins, derived from its Ed25519 key."""
+        return coin_key_from(self.private_key)
+
+    @property
+    def coin_public(self) -> bytes:
+        """The coin key's public half, 33-byte compressed SEC (what outputs name)."""
+        return sec(self.coin_key)
+
+    @property
     def short_key(self) -> str:
         return self.public_key[:8]
 
     def sign(self, content: str, timestamp: int | None = None, author: str | None = None) -> Post:
         """A post by this identity, signed."""
         return Post.signed(author or self.name, content, self.private_key, timestamp)
+
+
+def coin_key_from(key: Ed25519PrivateKey) -> ec.EllipticCurvePrivateKey:
+    """A secp256k1 key from an Ed25519 one: the scalar is SHA-256 of a label and the raw
+    private bytes, reduced into 1 … n-1 (one secret, two curves)."""
+    raw = key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    digest = hashlib.sha256(b"edu_chain coin key" + raw).digest()
+    return ec.derive_private_key(int.from_bytes(digest, "big") % (N - 1) + 1, ec.SECP256K1())
+
+
+def sec(key: ec.EllipticCurvePrivateKey) -> bytes:
+    """The compressed SEC encoding of ``key``'s public half."""
+    return key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint
+    )
 
 
 class Wallet:
