@@ -184,7 +184,7 @@ class CoinState:
     # -- looking ----------------------------------------------------------------
     def unspent_of(self, owner: bytes) -> list[tuple[OutPoint, Coin]]:
         mine = [(p, c) for p, c in self.utxos.coins.items() if c.output.owner == owner]
-        return sorted(mine, key=lambda item: item[0])
+        return sorted(mine, key=lambda item: (item[1].height, item[0]))  # oldest first
 
     def supply(self) -> int:
         return self.utxos.total()
