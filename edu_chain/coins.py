@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from . import rules
 from .block import Block
-from .errors import InvalidCoins
+from .errors import ConflictingPayment, InvalidCoins
 from .ledger import (
     MAX_COINS_PER_BLOCK,
     Coin,
@@ -32,10 +32,6 @@ from .store import CoinChanges
 
 MAX_PENDING_PAYMENTS = 5_000
 REMEMBERED_DROPS = 50  # the latest payments a reorganisation or a block removed
-
-
-class ConflictingPayment(InvalidCoins):
-    """A payment spends a coin a pending payment already spends (first seen wins: 409)."""
 
 
 @dataclass(frozen=True)

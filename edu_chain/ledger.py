@@ -306,12 +306,13 @@ def _check_spend(
         raise InvalidCoins(f"{where}: only a coinbase carries a height")
     paid = _check_amounts(tx, rules, where)
     seen: set[OutPoint] = set()
-    spent, value = [], 0
-    for index, tx_input in enumerate(tx.inputs):
-        point = tx_input.spends
+    for point in (i.spends for i in tx.inputs):  # before any lookup: the cheap rule first
         if point in seen:
             raise InvalidCoins(f"{where}: spends {point.txid[:12]}:{point.index} twice")
         seen.add(point)
+    spent, value = [], 0
+    for index, tx_input in enumerate(tx.inputs):
+        point = tx_input.spends
         coin = view.get(point, utxos.coins.get(point))
         if coin is None:
             raise InvalidCoins(f"{where}: spends {point.txid[:12]}:{point.index}, not unspent")

@@ -9,8 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from edu_chain import Blockchain, NetworkParams, rules
 from edu_chain.block import Block
-from edu_chain.coins import ConflictingPayment
-from edu_chain.errors import InvalidBlock, InvalidChain, InvalidCoins
+from edu_chain.errors import ConflictingPayment, InvalidBlock, InvalidChain, InvalidCoins
 from edu_chain.ledger import OutPoint, Output, Transaction, TxInput, sign_input
 from edu_chain.pow import mine
 from edu_chain.store import Store
