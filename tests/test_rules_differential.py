@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from edu_chain import Blockchain, NetworkParams, Post, rules
 from edu_chain.block import Block
 from edu_chain.errors import InvalidBlock, InvalidChain
-from edu_chain.ledger import OutPoint, Output, Transaction, TxInput, coinbase
 from edu_chain.lab.course.student_node import Rules, StudentChain
+from edu_chain.ledger import OutPoint, Output, Transaction, TxInput, coinbase
 from edu_chain.pow import mine
 
 T0 = 1767225600

@@ -112,7 +112,7 @@ def balance(owner: str) -> ResponseReturnValue:
         }
         for point, coin in coins
     ]
-    total = sum(c["amount"] for c in unspent)
+    total = sum(coin.output.amount for _, coin in coins)
     return jsonify(owner=key.hex(), balance=total, height=height, unspent=unspent)
 
 
