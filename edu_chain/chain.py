@@ -373,7 +373,13 @@ class Blockchain:
         )
         return ChainUpdate(
             True,
-            f"adopted a chain with {why}, replacing {len(dropped)} block(s) from #{fork}",
+            f"adopted a chain with {why}, replacing {len(dropped)} block(s) from #{fork}"
+            + (
+                f"; {len(gone)} payment(s) gone for good (the winning chain spent their "
+                f"coins): {', '.join(d.txid[:12] for d in gone)}"
+                if gone
+                else ""
+            ),
             fork,
             dropped,
             new_blocks,

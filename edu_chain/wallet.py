@@ -16,6 +16,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -23,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from .errors import WalletError
 from .keys.curve import N
+from .ledger import OutPoint, Output, Transaction, TxInput, sign_input
 from .transactions import Post, public_key_hex
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
@@ -78,6 +80,53 @@ def sec(key: ec.EllipticCurvePrivateKey) -> bytes:
     return key.public_key().public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint
     )
+
+
+def miner_coin_key(path: str | Path) -> bytes:
+    """The public coin key (SEC) a node pays its coinbases to, from a key file: an identity
+    of ``edu-chain keys new`` (Ed25519: its derived coin key) or a secp256k1 PEM. A missing
+    file is made (a new identity), so a node's data dir keeps its miner's key."""
+    path = Path(path)
+    if not path.exists():
+        return Wallet(path.parent).create(path.stem).coin_public
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except (ValueError, TypeError) as error:
+        raise WalletError(f"{path} is not a PEM private key ({error})") from None
+    if isinstance(key, Ed25519PrivateKey):
+        return sec(coin_key_from(key))
+    if isinstance(key, ec.EllipticCurvePrivateKey) and isinstance(key.curve, ec.SECP256K1):
+        return sec(key)
+    raise WalletError(f"{path} holds neither an edu_chain identity nor a secp256k1 key")
+
+
+def build_payment(
+    key: ec.EllipticCurvePrivateKey,
+    unspent: list[dict[str, Any]],
+    height: int,
+    to: bytes,
+    amount: int,
+    fee: int = 0,
+) -> Transaction:
+    """A signed payment of ``amount`` to ``to`` plus ``fee``, from the oldest spendable of
+    ``unspent`` (a node's ``/coins/balance`` list), the change back to ``key``."""
+    if amount <= 0 or fee < 0:
+        raise WalletError("the amount must be positive and the fee not negative")
+    chosen, total = [], 0
+    for coin in unspent:
+        if coin["spendable_at"] > height + 1 or total >= amount + fee:
+            continue
+        chosen.append(OutPoint(coin["txid"], coin["index"]))
+        total += coin["amount"]
+    if total < amount + fee:
+        raise WalletError(f"not enough spendable coins: {total} units, {amount + fee} needed")
+    outputs = [Output(amount, to)]
+    if total > amount + fee:
+        outputs.append(Output(total - amount - fee, sec(key)))
+    tx = Transaction(tuple(TxInput(p) for p in chosen), tuple(outputs))
+    for index in range(len(chosen)):
+        tx = sign_input(tx, index, key)
+    return tx
 
 
 class Wallet:

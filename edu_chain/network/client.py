@@ -222,6 +222,20 @@ class NodeClient:
     def chain(self) -> dict:
         return self._call("GET", "/chain")
 
+    def pay(self, transaction: dict) -> dict:
+        """POST /coins/pay: a signed coin transaction into the node's pool."""
+        return self._call("POST", "/coins/pay", json=transaction)
+
+    def balance(self, owner: str) -> dict:
+        """GET /coins/balance/OWNER: the balance and unspent outputs of a coin key (hex)."""
+        return self._call("GET", f"/coins/balance/{owner}")
+
+    def transaction(self, txid: str) -> dict:
+        return self._call("GET", f"/coins/tx/{txid}")
+
+    def coin_status(self) -> dict:
+        return self._call("GET", "/coins/status")
+
     def pending(self) -> list:
         return self._call("GET", "/pending_tx")
 

@@ -166,7 +166,8 @@ class Intake(NodeParts):
 
     # -- blocks ---------------------------------------------------------------
     def mine(self, *, allow_empty: bool = False, wait: bool = True) -> Block | None:
-        """Mine the pending posts into a block and announce it; None if nothing to mine.
+        """Mine the pending posts and payments into a block and announce it; None if
+        nothing to mine.
 
         With ``wait=False`` (the HTTP API), a second call while one mines raises
         :class:`MiningBusy` at once instead of holding another server thread.
@@ -185,7 +186,7 @@ class Intake(NodeParts):
         for _ in range(5):
             self._tip_changed.clear()
             template = self.chain.new_block()
-            if not template.transactions and not allow_empty:
+            if not template.transactions and not template.payments and not allow_empty:
                 return None
             try:
                 block = pow.mine(
@@ -199,7 +200,10 @@ class Intake(NodeParts):
                     raise ShuttingDown("the node is shutting down") from None
                 self.log(f"abandoned block #{template.index}: a peer's block came first")
                 continue
-            self.log(f"mined block #{block.index} ({len(block.transactions)} posts)")
+            self.log(
+                f"mined block #{block.index} ({len(block.transactions)} posts"
+                + (f", {len(block.payments)} payments)" if block.payments else ")")
+            )
             self.gossip_block(block.to_dict())
             return block
         raise Unavailable("the chain kept changing while this node mined; try again")
