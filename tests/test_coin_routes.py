@@ -180,3 +180,34 @@ def test_a_block_that_double_spends_inside_itself_is_refused_through_sync(rich):
     finally:
         peer.server.stop()
         node.close()
+
+
+def test_the_cli_pays_from_an_identity_and_shows_balances(cli, tmp_path):
+    from edu_chain.wallet import Wallet
+
+    from .netutil import WaitressInThread
+
+    wallet = Wallet(tmp_path / "keys")
+    alice, bob = wallet.create("alice"), wallet.create("bob")
+    node = offline_node()
+    node.chain.coin_key = alice.coin_public
+    for _ in range(MATURE):
+        node.chain.mine(allow_empty=True, timestamp=node.chain.tip.timestamp + 1)
+    server = WaitressInThread(create_app(node))
+    where = ("--node", server.url, "--keys", tmp_path / "keys")
+    try:
+        listed = cli("keys", "--dir", tmp_path / "keys", "list")
+        assert alice.coin_public.hex() in listed.stdout
+        paid = cli("pay", "alice", "bob", "500", "--fee", "5", *where)
+        assert paid.returncode == 0 and "paid 500 units to bob (fee 5)" in paid.stdout
+        node.mine()
+        shown = cli("balance", "bob", *where)
+        assert shown.returncode == 0 and "bob: 500 units" in shown.stdout
+        broke = cli("pay", "bob", "alice", "501", *where)
+        assert broke.returncode != 0 and "not enough spendable coins" in broke.stderr
+        assert cli("balance", bob.coin_public.hex(), *where).stdout.startswith(
+            bob.coin_public.hex()
+        )
+    finally:
+        server.stop()
+        node.close()
