@@ -21,7 +21,7 @@ from edu_chain.network.serving import ThreadedServer
 from edu_chain.pow import mine
 from edu_chain.wallet import build_payment, sec
 
-from .netutil import node_state, offline_node
+from .netutil import node_state, offline_node, same_tip, wait_for
 
 ALICE, BOB = (ec.derive_private_key(n, ec.SECP256K1()) for n in (101, 202))
 MATURE = rules.COINBASE_MATURITY + 1
@@ -211,3 +211,21 @@ def test_the_cli_pays_from_an_identity_and_shows_balances(cli, tmp_path):
     finally:
         server.stop()
         node.close()
+
+
+def test_a_payment_reaches_the_peers_and_one_of_them_mines_it():
+    from edu_chain.lab.live.network import LocalNetwork
+
+    with LocalNetwork(3, difficulty=4) as network:
+        first, second, third = network.nodes
+        first.node.chain.coin_key = sec(ALICE)
+        for _ in range(MATURE):
+            first.node.mine(allow_empty=True)
+        wait_for(lambda: same_tip(network), 20, "the room to share the chain")
+        tx = payment(create_app(first.node).test_client(), ALICE, BOB, 77)
+        assert first.node.submit_payment(tx.to_dict())[0] == tx
+        wait_for(lambda: tx.txid in third.node.chain.coins.pending, 20, "the payment to spread")
+        third.node.chain.coin_key = sec(BOB)
+        block = third.node.mine()
+        assert block is not None and block.payments == (tx,)
+        wait_for(lambda: first.node.chain.coins.where.get(tx.txid) == block.index, 20, "the block")

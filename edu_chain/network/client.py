@@ -177,6 +177,9 @@ class PeerClient:
     def send_post(self, address: str, post: dict, sender: str | None) -> Any:
         return self.request("POST", address, "/new_transaction", json=post, headers=_from(sender))
 
+    def send_payment(self, address: str, transaction: dict, sender: str | None) -> Any:
+        return self.request("POST", address, "/coins/pay", json=transaction, headers=_from(sender))
+
     def peer_list(self, address: str, sender: str | None = None) -> dict:
         """A peer's verified peers (address gossip)."""
         return self.request("GET", address, "/peers", headers=_from(sender))

@@ -12,11 +12,10 @@ from flask import jsonify
 from flask.typing import ResponseReturnValue
 
 from ..errors import BadRequest
-from ..ledger import transaction_from_dict
 from ..rules import COIN_RULES
 from .openapi import operation, path_parameter
 from .schemas import BAD, ERROR, JSON_BODY, TX_IN, TX_OUT, hex_string, object_schema, reply
-from .web import NodeBlueprint, json_object, the_node
+from .web import NodeBlueprint, json_object, sender, the_node
 
 bp = NodeBlueprint("coins", __name__)
 
@@ -56,10 +55,7 @@ def pay_operation(now: float) -> dict:
 
 @bp.documented_route("/coins/pay", ["POST"], pay_operation)
 def pay() -> ResponseReturnValue:
-    tx = transaction_from_dict(json_object(TX_IN))
-    node = the_node()
-    fee = node.chain.add_payment(tx)
-    node.log(f"payment {tx.txid[:12]} pooled (fee {fee})")
+    tx, fee = the_node().submit_payment(json_object(TX_IN), sender())
     return jsonify(message="Payment accepted", txid=tx.txid, fee=fee), 201
 
 

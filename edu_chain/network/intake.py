@@ -25,6 +25,7 @@ from ..errors import (
     Unavailable,
     UnlinkedBlock,
 )
+from ..ledger import Transaction, transaction_from_dict
 from ..rules import check_announced_block
 from ..transactions import Post
 from .gossip import BLOCK, BLOCK_FANOUT, OTHER, POST, POST_FANOUT, RELAY_FANOUT
@@ -163,6 +164,16 @@ class Intake(NodeParts):
         with self._holders_lock:
             holders = tuple(self._holders.get(post_id, ()))
         return self.peers.sample(count, exclude=(exclude, *holders))
+
+    # -- payments -------------------------------------------------------------
+    def submit_payment(self, data: Any, sender: str | None = None) -> tuple[Transaction, int]:
+        """A signed payment into the pool (the chain's coin rules, first seen wins), passed on
+        to ``POST_FANOUT`` peers; a peer that holds it already answers 409 and stops there."""
+        tx = transaction_from_dict(data)
+        fee = self.chain.add_payment(tx)
+        self.log(f"payment {tx.txid[:12]} pooled (fee {fee}) from {sender or 'a client'}")
+        self._gossip(POST, POST_FANOUT, self.client.send_payment, tx.to_dict(), sender)
+        return tx, fee
 
     # -- blocks ---------------------------------------------------------------
     def mine(self, *, allow_empty: bool = False, wait: bool = True) -> Block | None:
