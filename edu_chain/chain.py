@@ -231,8 +231,9 @@ class Blockchain:
                     block.index,
                 )
             self.check_block(block, self.blocks.__getitem__, self._confirmed_before(block.index))
+            pool_before = list(self.coins.pending.values())
             changes = self.coins.extend(block)
-            dropped = self.coins.refill([], block.index + 1) if block.coins else []
+            dropped = self.coins.drop_conflicts(block)
             changes.pool_remove = [tx.txid for tx in block.coins] + [d.txid for d in dropped]
             try:
                 self.store.apply(
@@ -242,6 +243,7 @@ class Blockchain:
                 )
             except BaseException:
                 self.coins.retract(block)
+                self.coins.refill(pool_before, block.index)  # the pool as it was
                 raise
             self._append(block)
             self._publish_head()

@@ -153,6 +153,24 @@ class CoinState:
                 self.pool_spends.pop(tx_input.spends, None)
         return tx
 
+    def drop_conflicts(self, block: Block) -> list[DroppedPayment]:
+        """After ``block`` extended the tip: drop the pending payments that spend a coin the
+        block spent (nothing else of the pool can have become invalid: the set only lost
+        those coins, and the height only grew)."""
+        dropped = []
+        for tx in block.payments:
+            for tx_input in tx.inputs:
+                txid = self.pool_spends.get(tx_input.spends)
+                if txid is not None and self._unpool(txid) is not None:
+                    point = tx_input.spends
+                    why = (
+                        f"transaction {txid[:12]}: block #{block.index} spent "
+                        f"{point.txid[:12]}:{point.index} first"
+                    )
+                    dropped.append(DroppedPayment(txid, why))
+        self.dropped.extend(dropped)
+        return dropped
+
     def refill(self, candidates: Iterable[Transaction], height: int) -> list[DroppedPayment]:
         """Re-check the pool (``candidates`` first, then what is pending) against the set:
         keep what is still valid, drop the rest and say why."""

@@ -6,6 +6,8 @@ import dataclasses
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from edu_chain import Blockchain, NetworkParams, rules
 from edu_chain.block import Block
@@ -205,3 +207,48 @@ def test_an_unknown_outpoint_and_a_bad_signature_are_refused():
     with pytest.raises(InvalidCoins, match="does not verify"):
         chain.add_payment(forged)
     assert not chain.coins.pending
+
+
+def test_a_block_that_spends_a_pending_payments_coin_drops_it_and_says_why():
+    a = miner_chain(ALICE)
+    grow(a, MATURE)
+    b = miner_chain(ALICE)
+    b.consider_chain(a.blocks)
+    to_bob = pay(a, ALICE, BOB, 5)
+    a.add_payment(to_bob)
+    b.add_payment(pay(b, ALICE, MALLORY, 5))
+    a.add_block(b.mine())
+    assert not a.coins.pending
+    assert a.coins.dropped[-1].txid == to_bob.txid
+    assert f"block #{MATURE + 1} spent" in a.coins.dropped[-1].reason
+    assert a.store.load_coin_pool() == []
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.integers(0, 3), min_size=1, max_size=4),
+    st.lists(st.integers(0, 3), min_size=1, max_size=5),
+)
+def test_any_reorganisation_leaves_the_set_the_winning_chain_gives(ours, theirs):
+    """Two branches from a common chain, each block with 0-3 payments; whichever wins,
+    the set (in memory and in the store) is the one a replay of the winning chain gives,
+    the supply equals the subsidies, and no pending payment spends a spent coin."""
+    base = miner_chain(ALICE)
+    grow(base, MATURE + 4)
+    one, two = miner_chain(ALICE), miner_chain(BOB)
+    for chain in (one, two):
+        chain.consider_chain(base.blocks)
+    for chain, plan, payee in ((one, ours, BOB), (two, theirs, MALLORY)):
+        for count in plan:
+            ripe = chain.height + 1 - rules.COINBASE_MATURITY
+            coins = [p for p, c in chain.coins.unspent_of(sec(ALICE)) if c.height <= ripe]
+            for point in coins[:count]:
+                chain.add_payment(pay(chain, ALICE, payee, 3, fee=1, point=point))
+            chain.mine(allow_empty=True, timestamp=chain.tip.timestamp + 1)
+    one.consider_chain(two.blocks)
+    replayed = one.validate_chain(one.blocks).utxos.coins
+    assert one.coins.utxos.coins == replayed == one.store.load_utxos()
+    subsidies = sum(rules.COIN_RULES.subsidy(b.index) for b in one.blocks if b.coins)
+    assert one.coins.supply() == subsidies
+    for tx in one.coins.pending.values():
+        assert all(i.spends in one.coins.utxos.coins for i in tx.inputs)
