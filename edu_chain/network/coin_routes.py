@@ -14,7 +14,17 @@ from flask.typing import ResponseReturnValue
 from ..errors import BadRequest
 from ..rules import COIN_RULES
 from .openapi import operation, path_parameter
-from .schemas import BAD, ERROR, JSON_BODY, TX_IN, TX_OUT, hex_string, object_schema, reply
+from .schemas import (
+    BAD,
+    COIN_KEY,
+    ERROR,
+    JSON_BODY,
+    TX_IN,
+    TX_OUT,
+    hex_string,
+    object_schema,
+    reply,
+)
 from .web import NodeBlueprint, json_object, sender, the_node
 
 bp = NodeBlueprint("coins", __name__)
@@ -69,13 +79,13 @@ def _key(owner: str) -> bytes:
     return key
 
 
-OWNER = path_parameter("owner", hex_string(66), "a compressed SEC public key, in hex")
+OWNER = path_parameter("owner", COIN_KEY, "a compressed SEC public key, in hex")
 
 
 def balance_operation(now: float) -> dict:
     balance = object_schema(
         {
-            "owner": hex_string(66),
+            "owner": COIN_KEY,
             "balance": {"type": "integer"},
             "height": {"type": "integer"},
             "unspent": {"type": "array", "items": COIN_OUT},

@@ -176,6 +176,7 @@ def post_in(now: float, timestamp_required: bool = False) -> dict:
 
 
 MAX_UNITS = 21_000_000 * 10**8  # rules.COIN_RULES.max_money: no amount above it
+COIN_KEY = {"type": "string", "pattern": "^0[23][0-9a-fA-F]{64}$"}  # compressed SEC, in hex
 TX_IN = object_schema(
     {
         "txid": hex_string(64),
@@ -195,7 +196,7 @@ TX_IN = object_schema(
             "type": "array",
             "maxItems": MAX_TX_PARTS,
             "items": object_schema(
-                {"amount": integer_in(1, MAX_UNITS), "owner": hex_string(66)},
+                {"amount": integer_in(1, MAX_UNITS), "owner": COIN_KEY},
                 ["amount", "owner"],
             ),
         },
