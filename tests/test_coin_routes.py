@@ -229,3 +229,11 @@ def test_a_payment_reaches_the_peers_and_one_of_them_mines_it():
         block = third.node.mine()
         assert block is not None and block.payments == (tx,)
         wait_for(lambda: first.node.chain.coins.where.get(tx.txid) == block.index, 20, "the block")
+
+
+def test_a_client_flooding_payments_is_slowed_like_one_flooding_posts(rich):
+    http = create_app(rich).test_client()
+    bogus = {"inputs": [{"txid": "ab" * 32, "index": 0, "signature": ""}], "outputs": []}
+    statuses = [http.post("/coins/pay", json=bogus).status_code for _ in range(60)]
+    assert statuses[0] == 400 and statuses[-1] == 429
+    assert "Retry-After" in http.post("/coins/pay", json=bogus).headers

@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from ..errors import BadRequest
 from ..rules import COIN_RULES
 from .openapi import operation, path_parameter
+from .routes import TOO_FAST, limit_posts
 from .schemas import (
     BAD,
     COIN_KEY,
@@ -57,6 +58,7 @@ def pay_operation(now: float) -> dict:
         {
             "201": reply("accepted", accepted),
             "409": reply("it spends a coin a pending payment spends (first seen wins)", ERROR),
+            "429": TOO_FAST,
             **JSON_BODY,
         },
         TX_IN,
@@ -65,6 +67,7 @@ def pay_operation(now: float) -> dict:
 
 @bp.documented_route("/coins/pay", ["POST"], pay_operation)
 def pay() -> ResponseReturnValue:
+    limit_posts()  # a payment spends the caller's budget of posts (a signature to check)
     tx, fee = the_node().submit_payment(json_object(TX_IN), sender())
     return jsonify(message="Payment accepted", txid=tx.txid, fee=fee), 201
 
