@@ -70,7 +70,8 @@ def node_round(chain: Blockchain, txs: list[Transaction]) -> Callable[[], int]:
     def run() -> int:
         for tx in txs:
             assert chain.add_payment(tx) == 1
-        chain.coins.refill([], 0)  # height 0: every spend is immature, so all leave the pool
+        chain.coins.pending.clear()  # the pool emptied, in memory and in the store, so the
+        chain.coins.pool_spends.clear()  # same payments are judged afresh next round
         chain.store._db.execute("DELETE FROM coin_pool")
         return len(txs)
 

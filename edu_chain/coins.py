@@ -124,11 +124,12 @@ class CoinState:
     # -- the pool ---------------------------------------------------------------
     def add_pending(self, tx: Transaction, height: int) -> int:
         """Check a payment for the block at ``height`` and pool it; return its fee."""
-        if tx.txid in self.pending:
-            raise ConflictingPayment(f"transaction {tx.txid[:12]} is already pending")
-        if tx.txid in self.where:
+        txid = tx.txid  # hashed once here: the id is the costliest part after the signatures
+        if txid in self.pending:
+            raise ConflictingPayment(f"transaction {txid[:12]} is already pending")
+        if txid in self.where:
             raise ConflictingPayment(
-                f"transaction {tx.txid[:12]} is already in block #{self.where[tx.txid]}"
+                f"transaction {txid[:12]} is already in block #{self.where[txid]}"
             )
         fee = check_transaction(self.utxos, tx, height, rules.COIN_RULES)
         for tx_input in tx.inputs:
@@ -136,14 +137,14 @@ class CoinState:
             if other is not None:
                 point = tx_input.spends
                 raise ConflictingPayment(
-                    f"transaction {tx.txid[:12]} spends {point.txid[:12]}:{point.index}, "
+                    f"transaction {txid[:12]} spends {point.txid[:12]}:{point.index}, "
                     f"which pending transaction {other[:12]} spends already (first seen wins)"
                 )
         if len(self.pending) >= MAX_PENDING_PAYMENTS:
             raise InvalidCoins(f"the pool is full ({MAX_PENDING_PAYMENTS} payments); mine first")
-        self.pending[tx.txid] = tx
+        self.pending[txid] = tx
         for tx_input in tx.inputs:
-            self.pool_spends[tx_input.spends] = tx.txid
+            self.pool_spends[tx_input.spends] = txid
         return fee
 
     def _unpool(self, txid: str) -> Transaction | None:
