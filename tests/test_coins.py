@@ -252,3 +252,22 @@ def test_any_reorganisation_leaves_the_set_the_winning_chain_gives(ours, theirs)
     assert one.coins.supply() == subsidies
     for tx in one.coins.pending.values():
         assert all(i.spends in one.coins.utxos.coins for i in tx.inputs)
+
+
+def test_a_learners_node_follows_a_room_whose_nodes_mine_coins():
+    """Its header_bytes (notebook 02's five fields) is not asked of coin blocks; its chain
+    validation reads the kit's header prefix, coins_root included, and agrees."""
+    from edu_chain.lab.course.student_node import Rules, StudentChain
+
+    room = miner_chain()
+    grow(room, 3)
+    learner = StudentChain(Rules(), PARAMS, clock=lambda: T0 + 10**6)
+    assert learner.consider_chain(room.blocks).adopted
+    assert learner.coins.utxos.coins == room.coins.utxos.coins
+    forged = dataclasses.replace(room.tip, coins=(coinbase_of(room.tip, 10**12),))
+    with pytest.raises(InvalidChain):
+        miner_chain().consider_chain(room.blocks[:-1] + [mine(forged)])
+
+
+def coinbase_of(block, amount):
+    return dataclasses.replace(block.coins[0], outputs=(Output(amount, sec(ALICE)),))
