@@ -15,6 +15,7 @@ from typing import Any
 from .. import pow
 from ..block import Block
 from ..errors import (
+    ConflictingPayment,
     DuplicatePost,
     EduChainError,
     InvalidBlock,
@@ -168,12 +169,42 @@ class Intake(NodeParts):
     # -- payments -------------------------------------------------------------
     def submit_payment(self, data: Any, sender: str | None = None) -> tuple[Transaction, int]:
         """A signed payment into the pool (the chain's coin rules, first seen wins), passed on
-        to ``POST_FANOUT`` peers; a peer that holds it already answers 409 and stops there."""
+        to ``POST_FANOUT`` peers not known to hold it, as posts are: a peer that holds it
+        answers 409 and is remembered, and a payment no longer pending, or that waited long
+        in the gossip queue, is not sent (a busy room must not multiply its own load)."""
         tx = transaction_from_dict(data)
-        fee = self.chain.add_payment(tx)
+        try:
+            fee = self.chain.add_payment(tx)
+        except ConflictingPayment:
+            if sender is not None:  # the sender holds it (or a rival): not news to it
+                self._note_holder(tx.txid, sender)
+            raise
+        if sender is not None:
+            self._note_holder(tx.txid, sender)
         self.log(f"payment {tx.txid[:12]} pooled (fee {fee}) from {sender or 'a client'}")
-        self._gossip(POST, POST_FANOUT, self.client.send_payment, tx.to_dict(), sender)
+        if sender is None or self._forwarding.allow("forward"):
+            payment = tx.to_dict()
+            for peer in self._post_targets(tx.txid, POST_FANOUT, sender):
+                self._gossip_queue.submit(
+                    POST, self._pass_on_payment, peer, payment, time.monotonic()
+                )
         return tx, fee
+
+    def _pass_on_payment(self, peer: str, payment: dict, queued_at: float) -> None:
+        txid = payment["txid"]
+        if txid not in self.chain.coins.pending:
+            return
+        if time.monotonic() - queued_at > POST_NEWS_SECONDS:
+            return
+        with self._holders_lock:
+            if peer in self._holders.get(txid, ()):
+                return
+        try:
+            self._call(peer, self.client.send_payment, peer, payment, self.address)
+        except EduChainError as error:
+            if getattr(error, "status", None) != 409:
+                return
+        self._note_holder(txid, peer)
 
     # -- blocks ---------------------------------------------------------------
     def mine(self, *, allow_empty: bool = False, wait: bool = True) -> Block | None:
