@@ -28,6 +28,7 @@ from shutil import rmtree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import classroom_coins as coins_phase  # noqa: E402
 import classroom_flood as flood_phase  # noqa: E402
 import classroom_hall as hall  # noqa: E402
 import classroom_phases as phases  # noqa: E402
@@ -38,6 +39,7 @@ HERE = Path(__file__).resolve().parents[1]
 PHASES = [
     ("join", phases.join_students),
     ("activity", phases.random_activity),
+    ("payments", coins_phase.payments),
     ("idle", phases.idle),
     ("dashboard", hall.dashboard),
     ("propagation", phases.propagation),
@@ -46,6 +48,7 @@ PHASES = [
     ("late", phases.late_joiner),
     ("flood", flood_phase.flood),
     ("account", flood_phase.account),
+    ("coins", coins_phase.coin_account),
     ("idle-end", phases.idle_at_the_end),
 ]
 
@@ -110,6 +113,17 @@ ROWS = [
         _at_most(0),
     ),
     ("nodes_on_common_tip", "nodes on the common tip at the end", "all", None),
+    ("payments_accepted", "payments accepted (students paying students)", "", None),
+    ("payments_refused", "payments refused with a reason (4xx)", "", None),
+    ("payments_failed", "payments failed (timeout/5xx)", "0", _at_most(0)),
+    ("double_spends_refused", "double spends tried and refused (first seen)", "", None),
+    ("double_spends_accepted", "double spends accepted", "0", _at_most(0)),
+    ("payments_mined", "accepted payments on the common chain", "", None),
+    ("payments_dropped", "  dropped for good, with a reason", "", None),
+    ("payments_pending", "  still pending at the end", "", None),
+    ("payments_lost", "accepted payments lost", "0", _at_most(0)),
+    ("outputs_spent_twice", "outputs spent twice on the common chain", "0", _at_most(0)),
+    ("supply_equals_subsidies", "nodes whose supply = sum of subsidies", "all", None),
     ("connection_limit_lines", "waitress 'connection limit' log lines", "0", _at_most(0)),
     ("busy", "CPU burners beside the room (--busy: one per core)", "", None),
     ("load_average", "machine load average at start / end (2 cores)", "", None),

@@ -50,6 +50,7 @@ class Lesson:
     students: list[NodeProcess] = field(default_factory=list)
     tallies: dict[str, Tally] = field(default_factory=dict)
     accepted: dict[str, str] = field(default_factory=dict)  # post content -> node name
+    payments: dict[str, str] = field(default_factory=dict)  # accepted txid -> payer's name
     figures: dict[str, object] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what went wrong in the benchmark
     details: list[str] = field(default_factory=list)  # more about a figure

@@ -64,3 +64,9 @@ def test_a_tiny_classroom_runs_and_loses_no_post(tmp_path):
     assert figures["posts_duplicated"] == 0, table
     assert figures["posts_off_common_chain"] == 0, table
     assert isinstance(figures["idle_cpu_percent"], float), table
+    # the classroom with money: students paid each other; no coin created, lost or spent twice
+    assert figures["payments_accepted"] > 0 and figures["payments_failed"] == 0, table
+    assert figures["double_spends_refused"] > 0 and figures["double_spends_accepted"] == 0, table
+    assert figures["payments_lost"] == 0 and figures["outputs_spent_twice"] == 0, table
+    nodes = figures["nodes_on_common_tip"].split(" of ")[1]
+    assert figures["supply_equals_subsidies"] == f"{nodes} of {nodes}", table
