@@ -253,20 +253,9 @@ def private_branch_attack(
     replacement_post = Post(replacement[0], replacement[1], stamp)
     honest[0].node.submit_post(victim_post.to_dict())
     attacker.node.submit_post(replacement_post.to_dict())
-    sequence, honest_blocks = "", 0
-    while len(sequence) < max_blocks and not race_verdict(
-        honest_blocks,
-        len(sequence) - honest_blocks,
-        confirmations,
-        tie_wins=False,
-        give_up_behind=give_up_behind,
-    ):
-        if rng.random() < attacker_share:
-            attacker.node.mine(allow_empty=True)
-            sequence += "A"
-        else:  # the first honest block holds the payment
-            _mine(honest, rng if honest_blocks else None)
-            sequence, honest_blocks = sequence + "H", honest_blocks + 1
+    sequence = _race(
+        honest, attacker, attacker_share, confirmations, rng, give_up_behind, max_blocks
+    )
     victim_height = honest[0].chain.confirmed_height(victim_post.id)
     confirmed = (
         victim_height is not None and honest[0].chain.height - victim_height + 1 >= confirmations
@@ -285,6 +274,28 @@ def private_branch_attack(
         victim_post.id in chain.pending,
         replacement_on_chain,
     )
+
+
+def _race(
+    honest, attacker, share: float, confirmations: int, rng: random.Random, give_up: int, most: int
+) -> str:
+    """Mine, block by block, until :func:`race_verdict` ends the race (strictly ahead wins);
+    each block is the attacker's with probability ``share``. Return who found each block."""
+    sequence, honest_blocks = "", 0
+    while len(sequence) < most and not race_verdict(
+        honest_blocks,
+        len(sequence) - honest_blocks,
+        confirmations,
+        tie_wins=False,
+        give_up_behind=give_up,
+    ):
+        if rng.random() < share:
+            attacker.node.mine(allow_empty=True)
+            sequence += "A"
+        else:  # the first honest block holds the payment
+            _mine(honest, rng if honest_blocks else None)
+            sequence, honest_blocks = sequence + "H", honest_blocks + 1
+    return sequence
 
 
 def _mine(honest, rng: random.Random | None) -> None:
