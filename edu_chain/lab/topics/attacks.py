@@ -8,7 +8,8 @@ the race as a gambler's ruin: from k blocks behind, the attacker ever catches up
 probability (q/p)^k. The exact law replaces the Poisson by the negative binomial
 (Rosenfeld 2014; Grunspan and Pérez-Marco 2017). The race is also played block by
 block, drawing nothing from either law, under the one rule in :func:`race_verdict`,
-which the attack on live nodes follows too.
+which the attack on live nodes follows too: with posts (:func:`private_branch_attack`) and
+with coins (:func:`coin_double_spend`: the payment it undoes is gone for good).
 """
 
 from __future__ import annotations
