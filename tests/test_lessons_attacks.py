@@ -178,7 +178,8 @@ def test_12_majority_attacker_can_and_cannot_with_a_live_refusal():
         assert cannot in markdown
     shown = outputs(ATTACKS)
     assert "proof of work valid: True" in shown
-    assert "refused:" in shown and "signature does not match" in shown
+    # issue 23: M redirects a coin payment Bob signed; the node checks the signature, not the work
+    assert "refused:" in shown and "a signature that does not verify" in shown
     assert "the same tip: True" in shown
 
 

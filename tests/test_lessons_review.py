@@ -61,8 +61,15 @@ def test_12_opens_with_the_payer_as_attacker_and_her_conflicting_payment():
     opening = notebook("12").cells[1].source
     assert "Mallory is the attacker: she is the payer" in opening
     assert "the same 10 coins — to herself" in opening.replace("\n", " ")
-    assert "Our kit has no coins yet" in opening
-    assert "payment to herself on chain:    True" in output_of("12", "PAY_HERSELF = ")
+    # issue 23: the kit has coins, so the payment to Bob is gone for good, not back in the pool
+    assert "Our kit has no coins yet" not in opening and "gone for good" in opening
+    assert "Notebook 17, *Coins*" in opening.replace("\n", " ")
+    shown = output_of("12", "attacker_share=0.65")
+    assert "payment to herself on the chain:   True" in shown
+    assert "payment to Bob back in a pool:     False" in shown
+    assert "0 coins before, 10 when he shipped, 0 now" in shown
+    dropped = output_of("12", 'coin_status()["dropped"]')
+    assert "dropped for good:" in dropped and "not unspent" in dropped
 
 
 def test_12_names_the_tie_rule_wherever_a_number_depends_on_it():

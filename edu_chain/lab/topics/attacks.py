@@ -8,14 +8,17 @@ the race as a gambler's ruin: from k blocks behind, the attacker ever catches up
 probability (q/p)^k. The exact law replaces the Poisson by the negative binomial
 (Rosenfeld 2014; Grunspan and Pérez-Marco 2017). The race is also played block by
 block, drawing nothing from either law, under the one rule in :func:`race_verdict`,
-which the attack on live nodes follows too.
+which the attack on live nodes follows too: with posts (:func:`private_branch_attack`) and
+with coins (:func:`coin_double_spend`: the payment it undoes is gone for good).
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import random
 from dataclasses import dataclass
+from typing import Any
 
 
 def attacker_success(q: float, z: int, *, tie_wins: bool = True) -> float:
@@ -253,20 +256,9 @@ def private_branch_attack(
     replacement_post = Post(replacement[0], replacement[1], stamp)
     honest[0].node.submit_post(victim_post.to_dict())
     attacker.node.submit_post(replacement_post.to_dict())
-    sequence, honest_blocks = "", 0
-    while len(sequence) < max_blocks and not race_verdict(
-        honest_blocks,
-        len(sequence) - honest_blocks,
-        confirmations,
-        tie_wins=False,
-        give_up_behind=give_up_behind,
-    ):
-        if rng.random() < attacker_share:
-            attacker.node.mine(allow_empty=True)
-            sequence += "A"
-        else:  # the first honest block holds the payment
-            _mine(honest, rng if honest_blocks else None)
-            sequence, honest_blocks = sequence + "H", honest_blocks + 1
+    sequence = _race(
+        honest, attacker, attacker_share, confirmations, rng, give_up_behind, max_blocks
+    )
     victim_height = honest[0].chain.confirmed_height(victim_post.id)
     confirmed = (
         victim_height is not None and honest[0].chain.height - victim_height + 1 >= confirmations
@@ -287,6 +279,28 @@ def private_branch_attack(
     )
 
 
+def _race(
+    honest, attacker, share: float, confirmations: int, rng: random.Random, give_up: int, most: int
+) -> str:
+    """Mine, block by block, until :func:`race_verdict` ends the race (strictly ahead wins);
+    each block is the attacker's with probability ``share``. Return who found each block."""
+    sequence, honest_blocks = "", 0
+    while len(sequence) < most and not race_verdict(
+        honest_blocks,
+        len(sequence) - honest_blocks,
+        confirmations,
+        tie_wins=False,
+        give_up_behind=give_up,
+    ):
+        if rng.random() < share:
+            attacker.node.mine(allow_empty=True)
+            sequence += "A"
+        else:  # the first honest block holds the payment
+            _mine(honest, rng if honest_blocks else None)
+            sequence, honest_blocks = sequence + "H", honest_blocks + 1
+    return sequence
+
+
 def _mine(honest, rng: random.Random | None) -> None:
     """One honest block, by a random honest node (the first one without ``rng``); wait
     until the honest side agrees on it."""
@@ -299,3 +313,130 @@ def _mine(honest, rng: random.Random | None) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError("the honest nodes did not agree on the new block within 10 s")
         time.sleep(0.01)
+
+
+# -- the double spend with money ----------------------------------------------------------------
+
+COIN = 10**8  # units in one coin
+
+
+def lesson_key(name: str) -> Any:
+    """A secp256k1 key made from a name, the same on every run: for lessons only (anyone
+    who knows the name can make it again)."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from ...keys.curve import N
+
+    digest = hashlib.sha256(b"edu_chain lesson key " + name.encode()).digest()
+    return ec.derive_private_key(int.from_bytes(digest, "big") % (N - 1) + 1, ec.SECP256K1())
+
+
+def fund_attacker(network, attacker_key: Any) -> int:
+    """Give every node of ``network`` a miner's coin key (the last node, the attacker's,
+    ``attacker_key``; each other node a key named after it), then let the attacker mine
+    until the coinbase of its first block may be spent in the next block (the coin rules'
+    maturity); wait until every node holds that chain. Return its height."""
+    from ...rules import COINBASE_MATURITY
+    from ...wallet import sec
+
+    *honest, attacker = network.nodes
+    for member in honest:
+        member.chain.coin_key = sec(lesson_key(f"miner {member.name}"))
+    attacker.chain.coin_key = sec(attacker_key)
+    for _ in range(COINBASE_MATURITY):
+        attacker.node.mine(allow_empty=True)
+    if not network.wait_until_converged(timeout=10, pools=False):
+        raise RuntimeError("the nodes did not agree on the attacker's blocks within 10 s")
+    return attacker.chain.height
+
+
+@dataclass
+class CoinAttackReport:
+    """What happened in one double spend with coins on live nodes."""
+
+    attacker_share: float
+    confirmations: int
+    sequence: str  # who found each block: H (honest) or A (attacker)
+    payment: Any  # the Transaction paying the merchant
+    replacement: Any  # the Transaction paying the same coin to the attacker
+    confirmed: bool  # the payment reached the wanted confirmations on the honest nodes
+    balance_before: int  # the merchant's balance (units) before the payment
+    balance_paid: int  # ... when the race ended, before the attacker published
+    balance_after: int  # ... once every node agreed again
+    succeeded: bool  # the honest nodes switched to the attacker's branch
+    payment_on_chain: bool  # after the attack, in a block of the honest chain?
+    payment_pending: bool  # after the attack, in any node's pool?
+    replacement_on_chain: bool  # the payment to the attacker is on the honest chain
+    dropped_reason: str | None  # why the honest node's /coins/status says the payment is gone
+    supply_equals_subsidies: bool  # on every node, by its /coins/status
+
+    def __str__(self) -> str:
+        outcome = "SUCCEEDED: history rewritten" if self.succeeded else "failed: honest chain kept"
+        return (
+            f"attacker share {self.attacker_share:.0%}, merchant waits "
+            f"{self.confirmations} confirmation(s); blocks found: {self.sequence} → {outcome}"
+        )
+
+
+def coin_double_spend(
+    network,
+    attacker_key: Any,
+    merchant: bytes,
+    amount: int,
+    attacker_share: float,
+    confirmations: int,
+    seed: int = 0,
+    give_up_behind: int = 3,
+    max_blocks: int = 60,
+) -> CoinAttackReport:
+    """:func:`private_branch_attack` with money: the attacker (the last node, funded by
+    :func:`fund_attacker`) pays ``amount`` units to ``merchant`` (a coin key, SEC) from its
+    oldest coin, through an honest node's ``POST /coins/pay``, and in secret pays the whole
+    of the same coin to itself. The race is the same (:func:`_race`, the same seeded coin);
+    balances and the coin status are read over HTTP, as the merchant would."""
+    if not 0 < attacker_share < 1 or confirmations < 1:
+        raise ValueError("need 0 < attacker_share < 1 and at least 1 confirmation")
+    from ...wallet import build_payment, sec
+
+    rng = random.Random(seed)
+    *honest, attacker = network.nodes
+    shop, mine = honest[0].client, sec(attacker_key)
+    coins = shop.balance(mine.hex())
+    oldest, height = coins["unspent"][:1], coins["height"]
+    payment = build_payment(attacker_key, oldest, height, merchant, amount)
+    replacement = build_payment(attacker_key, oldest, height, mine, oldest[0]["amount"])
+
+    def balance() -> int:
+        return shop.balance(merchant.hex())["balance"]
+
+    before = balance()
+    network.partition(list(range(len(honest))), [len(honest)])
+    shop.pay(payment.to_dict())
+    attacker.client.pay(replacement.to_dict())
+    sequence = _race(
+        honest, attacker, attacker_share, confirmations, rng, give_up_behind, max_blocks
+    )
+    paid_at = honest[0].chain.coins.where.get(payment.txid)
+    confirmed = paid_at is not None and honest[0].chain.height - paid_at + 1 >= confirmations
+    paid = balance()
+    network.heal()
+    network.wait_until_converged(timeout=10, pools=False)
+    chain, statuses = honest[0].chain, [m.client.coin_status() for m in network.nodes]
+    replaced = replacement.txid in chain.coins.where
+    return CoinAttackReport(
+        attacker_share,
+        confirmations,
+        sequence,
+        payment,
+        replacement,
+        confirmed,
+        before,
+        paid,
+        balance(),
+        replaced and chain.tip.hash == attacker.chain.tip.hash,
+        payment.txid in chain.coins.where,
+        any(payment.txid in m.chain.coins.pending for m in network.nodes),
+        replaced,
+        next((d["reason"] for d in statuses[0]["dropped"] if d["txid"] == payment.txid), None),
+        all(s["supply_equals_subsidies"] for s in statuses),
+    )
