@@ -160,7 +160,7 @@ def send_payment(node: NodeClient, wallet: Wallet, form: Any) -> tuple[str, str]
         answer = node.pay(tx.to_dict())
         accepted = (
             f"Payment accepted: {format_coins(amount)} coins, fee {format_coins(answer['fee'])} "
-            f"coins, transaction {str(answer['txid'])[:12]}…. It is pending until someone "
+            f"coins, transaction {str(answer['txid'])[:12]}…; it is pending until someone "
             "mines a block."
         )
     except FormError as error:
