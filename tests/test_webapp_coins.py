@@ -182,3 +182,61 @@ def test_paying_through_a_node_that_is_down_says_so(wallet):
         and f"Cannot reach the node at <code>http://127.0.0.1:{port}" in html
     )
     assert "The payment was not sent: cannot reach" in html
+
+
+@pytest.fixture(scope="module")
+def strict_node():
+    """A node that holds a coin for anyone and refuses every payment with the status and
+    words set in ``answers`` (what a node says for a broken rule, or when asked too fast)."""
+    app = Flask("strict node")
+    answers = {"status": 400, "error": "input 0 does not verify"}
+    coin = {"txid": "ab" * 32, "index": 0, "amount": SUBSIDY, "height": 1, "coinbase": False}
+
+    @app.get("/chain")
+    def chain():
+        return jsonify({"length": 1, "chain": [{"index": 0, "transactions": []}]})
+
+    @app.get("/pending_tx")
+    def pending():
+        return jsonify([])
+
+    @app.get("/coins/balance/<owner>")
+    def balance(owner):
+        if answers.get("garbled"):
+            return jsonify({"balance": "lots"})
+        unspent = [dict(coin, spendable_at=0)]
+        return jsonify(owner=owner, balance=SUBSIDY, height=5, unspent=unspent)
+
+    @app.post("/coins/pay")
+    def refuse():
+        return jsonify(error=answers["error"]), answers["status"]
+
+    with WaitressInThread(app) as server:
+        yield server.url, answers
+
+
+@pytest.mark.parametrize(
+    "status, error",
+    [
+        (400, "input 0 does not verify"),
+        (409, "spends ab…:0, which a pending payment spends (first seen wins)"),
+        (429, "too many posts from you: wait 3 s"),
+    ],
+)
+def test_each_refusal_of_the_node_is_shown_in_its_words(strict_node, wallet, status, error):
+    url, answers = strict_node
+    answers.update(status=status, error=error, garbled=False)
+    browser = create_app(url, wallet).test_client()
+    html = pay(browser, to="bob", amount="1").replace("&#39;", "'")
+    assert f"The node refused the payment: {error}" in html
+
+
+def test_a_balance_the_page_cannot_read_is_a_sentence(strict_node, wallet):
+    url, answers = strict_node
+    answers.update(garbled=True)
+    browser = create_app(url, wallet).test_client()
+    reply = browser.get("/")
+    assert reply.status_code == 200
+    html = reply.get_data(as_text=True)
+    assert "The node answered for balances in a form this page cannot read." in html
+    assert "could not be read" in pay(browser, to="bob", amount="1")
