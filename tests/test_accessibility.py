@@ -92,6 +92,7 @@ def test_the_posts_page_passes_wcag_21_aa(driver, room, tmp_path):
     room[0].node.submit_post({"author": "carol", "content": "pending", "timestamp": 1767225602})
     with AppServer(room[0].url, wallet) as app:
         assert violations(driver, app.url + "/") == []
+        assert 'id="pay-form"' in driver.page_source  # the coins and the pay form were checked
 
 
 def test_the_node_down_page_passes_wcag_21_aa(driver, tmp_path):

@@ -1,5 +1,6 @@
-"""The pages of the posts app (a blueprint): the feed, and the three actions a learner
-takes on it (post, mine, resync), each ending back on the page with a message.
+"""The pages of the posts app (a blueprint): the feed with each local identity's coins,
+and the four actions a learner takes on it (post, pay, mine, resync), each ending back on
+the page with a message. What the coins need (balances, the pay form) is in ``coins.py``.
 
 The node and the wallet come from the app (``create_app`` in ``__init__.py`` keeps them
 in ``app.extensions``); a post is shown as :func:`entry` makes it, whatever a node sends.
@@ -17,6 +18,7 @@ from ..errors import EduChainError, PeerError
 from ..network.client import NodeClient
 from ..transactions import Post
 from ..wallet import Wallet
+from .coins import holdings, send_payment
 
 PAGE_SIZE = 10
 UNSIGNED = ""
@@ -46,6 +48,7 @@ def index():
     pages = max(1, math.ceil(len(entries) / page_size))
     page = min(max(1, request.args.get("page", 1, type=int)), pages)
     shown = entries[(page - 1) * page_size : page * page_size]
+    coins, coins_note = holdings(node, backing().wallet)
     return render_template(
         "index.html",
         entries=shown,
@@ -54,6 +57,8 @@ def index():
         total=len(entries),
         height=chain["length"] - 1,
         identities=identities(backing().wallet),
+        coins=coins,
+        coins_note=coins_note,
     )
 
 
@@ -75,6 +80,14 @@ def post():
         flash(f"The post was not sent: {error}", "error")
     else:
         flash("Posted. It is pending until someone mines a block.", "ok")
+    return back_to_page()
+
+
+@bp.post("/pay")
+def pay():
+    """The pay form: a payment built and signed here, sent to the node; its fate flashed."""
+    category, message = send_payment(backing().node, backing().wallet, request.form)
+    flash(message, category)
     return back_to_page()
 
 
