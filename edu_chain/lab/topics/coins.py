@@ -96,6 +96,7 @@ class World:
     utxos: UtxoSet = field(default_factory=UtxoSet)
     height: int = 0  # the next block's height
     spent: list[OutPoint] = field(default_factory=list)  # outpoints earlier blocks spent
+    blocks: list[list[Transaction]] = field(default_factory=list)  # every block applied
 
     def key_of(self, owner: bytes) -> ec.EllipticCurvePrivateKey:
         return next(k for k in self.keys if owner_of(k) == owner)
@@ -107,6 +108,7 @@ class World:
         first = coinbase(self.height, owner_of(self.keys[miner]), reward)
         undo = apply_block(self.utxos, self.height, [first, *transactions], self.rules)
         self.spent += [point for point, _ in undo.spent]
+        self.blocks.append([first, *transactions])
         self.height += 1
 
     def fee(self, tx: Transaction) -> int:
