@@ -27,7 +27,7 @@ Block = list[Transaction]
 
 @cache
 def _world(seed: int) -> World:
-    return grown_world(random.Random(seed))
+    return grown_world(random.Random(seed), blocks=8)
 
 
 def _payments(world: World, rng: random.Random, count: int = 2, chained: bool = True) -> Block:
@@ -102,7 +102,7 @@ def _fee_cases() -> Cases:
         Case((coinbase(world.height, owner, 5_000), utxos), "a coinbase"),
         Case((pay([(one, key)], [Output(amount + 1, owner)]), utxos), "pays one unit more"),
         Case(
-            (pay([(one, key), (one, key)], [Output(amount + 10, owner)]), utxos), "one input twice"
+            (pay([(one, key), (one, key)], [Output(amount + 1, owner)]), utxos), "one input twice"
         ),
         Case((pay([(ghost, key)], [Output(10, owner)]), utxos), "an output that is not in the set"),
     ]
@@ -123,7 +123,7 @@ def _block_cases() -> list[tuple[World, Block, str]]:
     coin = world.utxos.coins[point].output
     owner = owner_of(world.keys[3])
     twice_in_tx = pay([(point, key), (point, key)], [Output(2 * coin.amount - 1, owner)])
-    rival = pay([(point, key)], [Output(coin.amount - 5, owner)])
+    rival = pay([(point, key)], [Output(max(1, coin.amount - 5), owner)])
     broken = {
         "one output twice in one transaction (CVE-2018-17144)": [twice_in_tx, b],
         "the same output spent by two transactions": [a, rival],
@@ -327,14 +327,17 @@ EXERCISES: dict[str, Exercise] = {
     ),
     "block_verdict": Exercise(
         (
-            "one pass in order, as for apply_block, but remembering which coins this block "
-            "already spent, so that a second spend is named for what it is",
-            "for each input: spent already in this block → 'double spend'; not in the set → "
-            "'unknown output'; a coinbase's coin too young → 'immature'; then "
-            "signature_ok(tx, index, owner) → else 'bad signature'; after the inputs, "
-            "'overspend'",
-            "the coinbase (index 0) is judged last: its outputs may sum to at most "
-            "subsidy + the fees of all the other transactions, else (0, 'coinbase overpays')",
+            "a block is judged as it would be applied: in order, each transaction seeing what "
+            "the ones before it spent and made; the first broken rule decides, so a coin spent "
+            "twice is a double spend, not an unknown output",
+            "keep a working copy of the set and the outpoints spent so far in this block; test "
+            "each input by the docstring's rules in their order, stopping at the first broken; "
+            "the overspend test and the fee come after a transaction's inputs, the coinbase's "
+            "test after every transaction",
+            "if point in spent: return (position, 'double spend') … if not signature_ok(tx, "
+            "index, owner): return (position, 'bad signature') … at the end: if "
+            "sum(o.amount for o in transactions[0].outputs) > subsidy + fees: "
+            "return (0, 'coinbase overpays')",
         ),
         _verdict_cases,
         idea="the first rule a block breaks (coins)",

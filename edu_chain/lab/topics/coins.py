@@ -124,8 +124,10 @@ class World:
         )
 
     def payment(self, rng: random.Random, points: list[OutPoint], fee: int) -> Transaction:
-        """A payment spending ``points`` to one or two random keys, leaving ``fee``."""
-        total = sum(self.utxos.coins[p].output.amount for p in points) - fee
+        """A payment spending ``points`` to one or two random keys, leaving ``fee`` (less
+        when the coins hold too little)."""
+        brought = sum(self.utxos.coins[p].output.amount for p in points)
+        total = brought - min(fee, brought - 1)  # at least one unit is paid out
         first = rng.randrange(1, total) if total > 1 and rng.random() < 0.7 else total
         amounts = [first, total - first] if first < total else [total]
         outputs = [Output(a, owner_of(rng.choice(self.keys))) for a in amounts]
