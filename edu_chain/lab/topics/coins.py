@@ -97,6 +97,7 @@ class World:
     height: int = 0  # the next block's height
     spent: list[OutPoint] = field(default_factory=list)  # outpoints earlier blocks spent
     blocks: list[list[Transaction]] = field(default_factory=list)  # every block applied
+    fees: int = 0  # every fee the blocks' coinbases collected
 
     def key_of(self, owner: bytes) -> ec.EllipticCurvePrivateKey:
         return next(k for k in self.keys if owner_of(k) == owner)
@@ -109,6 +110,7 @@ class World:
         undo = apply_block(self.utxos, self.height, [first, *transactions], self.rules)
         self.spent += [point for point, _ in undo.spent]
         self.blocks.append([first, *transactions])
+        self.fees += fees
         self.height += 1
 
     def fee(self, tx: Transaction) -> int:
