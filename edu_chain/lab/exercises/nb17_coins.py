@@ -281,7 +281,7 @@ EXERCISES: dict[str, Exercise] = {
         _fee_cases,
         idea="the fee: inputs minus outputs",
         notebook="17",
-        reference="",
+        reference=f"{PREFIX}.apply_block (the fees in its undo data)",
         prompt="Compute the fee a transaction pays its miner, given the UTXO set it spends "
         "from (plain data, as shown above). `None` when it cannot be in a block: an input "
         "not in the set, one output spent twice, or more paid out than spent in. A coinbase "
