@@ -114,6 +114,26 @@ def _verdict(utxos, height, txs, subsidy, maturity, **mistake):
     return None
 
 
+def _pool(pool, utxos, tx, *, conflicts=True, pending=True, duplicates=True):
+    taken = {(i.spends.txid, i.spends.index) for p in pool for i in p.inputs}
+    made = {(p.txid, k): o.amount for p in pool for k, o in enumerate(p.outputs)}
+    seen, value = set(), 0
+    for tx_input in tx.inputs:
+        point = (tx_input.spends.txid, tx_input.spends.index)
+        if duplicates and point in seen:
+            return "double spend"
+        if conflicts and point in taken:
+            return "conflict"
+        if point in utxos:
+            value += utxos[point][0]
+        elif pending and point in made:
+            value += made[point]
+        else:
+            return "unknown output"
+        seen.add(point)
+    return "overspend" if sum(o.amount for o in tx.outputs) > value else None
+
+
 MISTAKES = {
     "transaction_id": {
         "the signatures hashed too (a re-signed payment changes its id)": lambda tx: _txid(
@@ -156,5 +176,16 @@ MISTAKES = {
             *a, fees=False
         ),
         "signatures not checked": lambda *a: _verdict(*a, signatures=False),
+    },
+    "pool_verdict": {
+        "no first-seen check (a conflicting payment joins the pool)": lambda p, u, t: _pool(
+            p, u, t, conflicts=False
+        ),
+        "outputs of pending payments unknown (no chain of pending payments)": lambda p, u, t: _pool(
+            p, u, t, pending=False
+        ),
+        "a coin twice in one transaction accepted": lambda p, u, t: _pool(
+            p, u, t, duplicates=False
+        ),
     },
 }

@@ -17,6 +17,8 @@ import random
 from dataclasses import replace
 from functools import cache
 
+from cryptography.hazmat.primitives.asymmetric import ec
+
 from ...keys.curve import N
 from ...ledger import OutPoint, Output, Transaction, TxInput, coinbase, sign_input
 from ..course.cases import Case, Cases, Exercise
@@ -247,6 +249,55 @@ def _maturity_blocks(world: World) -> dict[str, Block]:
     return blocks
 
 
+def _pool_cases() -> Cases:
+    """A pool of two pending payments (the second spends the first's output 0), and
+    newcomers: independent, conflicting, chained on a pending output, broken."""
+    world = _world(184)
+    rng = random.Random(185)
+    free = world.spendable()
+    rng.shuffle(free)
+    free.sort(key=lambda p: -world.utxos.coins[p].output.amount)  # the biggest coin first
+    big, other = free[0], free[1]
+    amount = world.utxos.coins[big].output.amount
+    payee = owner_of(world.keys[2])
+    part = rng.randrange(1, amount)
+    first = pay([(big, _key(world, big))], [Output(part, payee), Output(amount - part, payee)])
+    pool = [first, _spend_output(world, first, 0)]
+    utxos = plain(world.utxos)
+    other_amount = world.utxos.coins[other].output.amount
+    newcomers = {
+        "an independent payment": world.payment(rng, [other], 5),
+        "spends the coin a pending payment spends (first seen wins)": pay(
+            [(big, _key(world, big))], [Output(amount, payee)]
+        ),
+        "spends an output of a pending payment": _spend_output(world, first, 1),
+        "spends a pending output another pending payment spends": _spend_output(world, first, 0),
+        "one coin twice in one transaction": pay(
+            [(other, _key(world, other)), (other, _key(world, other))], [Output(1, payee)]
+        ),
+        "an output an earlier block spent": pay(
+            [(world.spent[0], _key(world, other))], [Output(1, payee)]
+        ),
+        "pays one unit more than it spends": pay(
+            [(other, _key(world, other))], [Output(other_amount + 1, payee)]
+        ),
+    }
+    cases: Cases = [Case((pool, utxos, tx), label) for label, tx in newcomers.items()]
+    cases.append(Case(([], utxos, pool[0]), "an empty pool"))
+    cases.append(Case(([], utxos, pool[1]), "an empty pool: its parent is not pending"))
+    return cases
+
+
+def _key(world: World, point: OutPoint) -> ec.EllipticCurvePrivateKey:
+    return world.key_of(world.utxos.coins[point].output.owner)
+
+
+def _spend_output(world: World, tx: Transaction, index: int) -> Transaction:
+    owner = tx.outputs[index].owner
+    key = world.key_of(owner)
+    return pay([(OutPoint(tx.txid, index), key)], [Output(tx.outputs[index].amount, owner)])
+
+
 PREFIX = "edu_chain.ledger"
 SLOW = 20.0
 
@@ -349,5 +400,26 @@ EXERCISES: dict[str, Exercise] = {
         "'coinbase overpays' (the rules are stated in the docstring; check a transaction's "
         "inputs in order, each against the rules in that order).",
         time_limit=SLOW,
+    ),
+    "pool_verdict": Exercise(
+        (
+            "the pool holds promises, not blocks: a newcomer may spend a coin of the set or an "
+            "output of a pending payment, but never a coin a pending payment already spends — "
+            "the first seen keeps it",
+            "collect the coins the pending payments spend and the outputs they make; then "
+            "judge each input of the newcomer by the docstring's rules in their order, and the "
+            "overspend after its inputs",
+            "taken = {(i.spends.txid, i.spends.index) for p in pool for i in p.inputs}; "
+            "made = {(p.txid, k): o.amount for p in pool for k, o in enumerate(p.outputs)}; "
+            "if point in taken: return 'conflict'",
+        ),
+        _pool_cases,
+        idea="the pending pool's first-seen rule",
+        notebook="17",
+        reference=f"{PREFIX}.apply_block (the same rules, for a block)",
+        prompt="Decide whether a node adds a newcomer to its pending pool: `None` if it does, "
+        "else the first rule it breaks: 'double spend', 'conflict', 'unknown output' or "
+        "'overspend' (stated in the docstring). Signatures and maturity are checked "
+        "elsewhere.",
     ),
 }

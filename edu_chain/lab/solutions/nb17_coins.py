@@ -113,3 +113,32 @@ def block_verdict(utxos, height, transactions, subsidy, maturity):
     if sum(o.amount for o in transactions[0].outputs) > subsidy + fees:
         return (0, "coinbase overpays")
     return None
+
+
+def pool_verdict(pool, utxos, tx):
+    """None if a node adds the transaction `tx` to its pending pool `pool` (a list of
+    pending transactions, valid together against `utxos`), else the first rule it breaks.
+    Its inputs are judged in order, each by these rules in this order:
+    'double spend' (the same output twice in `tx`),
+    'conflict' (a pending transaction spends that output already: the first seen wins),
+    'unknown output' (neither in the UTXO set `utxos` nor an output of a pending transaction);
+    then 'overspend' (outputs above inputs)."""
+    taken = {(i.spends.txid, i.spends.index) for pending in pool for i in pending.inputs}
+    made = {(p.txid, k): o.amount for p in pool for k, o in enumerate(p.outputs)}
+    seen, value = set(), 0
+    for tx_input in tx.inputs:
+        point = (tx_input.spends.txid, tx_input.spends.index)
+        if point in seen:
+            return "double spend"
+        if point in taken:
+            return "conflict"
+        if point in utxos:
+            value += utxos[point][0]
+        elif point in made:
+            value += made[point]
+        else:
+            return "unknown output"
+        seen.add(point)
+    if sum(o.amount for o in tx.outputs) > value:
+        return "overspend"
+    return None
