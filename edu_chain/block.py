@@ -8,6 +8,11 @@ followed by the nonce written in decimal::
                                    "timestamp": 1767225600}) + b"12345"
     block.hash   = sha256(header_bytes).hexdigest()
 
+A block may also carry coin transactions (``coins``, :mod:`edu_chain.ledger`), the
+first a coinbase. Then, and only then, the header gains a sixth field, ``coins_root``:
+the Merkle root of their wtxids (signatures included). A block without coins has
+exactly the header, and so the hash, it always had.
+
 The posts enter only through ``merkle_root``, one digest over their ids, so the
 header is small and fixed while mining: the miner hashes the JSON prefix once
 and then only appends nonces. (Any single digest would give that; a Merkle tree
@@ -23,8 +28,9 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .errors import InvalidBlock, InvalidPost
+from .errors import InvalidBlock, InvalidCoins, InvalidPost
 from .hashing import HASH_HEX_LENGTH, canonical_json, meets_target
+from .ledger import MAX_COINS_PER_BLOCK, Transaction, transaction_from_dict
 from .merkle import merkle_root
 from .rules import MAX_POSTS_PER_BLOCK, MAX_TARGET_BITS, check_post_count, work
 from .transactions import Post
@@ -44,11 +50,13 @@ class Block:
     difficulty: int  # target bits: the hash must have this many leading zero bits
     transactions: tuple[Post, ...] = ()  # the posts, in order (the tutorial's name)
     nonce: int = 0  # what the miner varies, 0 .. 2**63-1
+    coins: tuple[Transaction, ...] = ()  # coin transactions, the coinbase first; or none
     merkle_root: str = field(init=False, compare=False)
     hash: str = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "transactions", tuple(self.transactions))
+        object.__setattr__(self, "coins", tuple(self.coins))
         object.__setattr__(
             self, "merkle_root", merkle_root([post.id for post in self.transactions])
         )
@@ -56,14 +64,27 @@ class Block:
 
     # -- the header ---------------------------------------------------------
     def header_fields(self) -> dict[str, Any]:
-        """Everything the hash covers except the nonce."""
-        return {
+        """Everything the hash covers except the nonce (``coins_root`` only with coins)."""
+        fields: dict[str, Any] = {
             "difficulty": self.difficulty,
             "index": self.index,
             "merkle_root": self.merkle_root,
             "previous_hash": self.previous_hash,
             "timestamp": self.timestamp,
         }
+        if self.coins:
+            fields["coins_root"] = self.coins_root
+        return fields
+
+    @property
+    def coins_root(self) -> str:
+        """The Merkle root of the coin transactions' wtxids (signatures and all)."""
+        return merkle_root([tx.wtxid for tx in self.coins])
+
+    @property
+    def payments(self) -> tuple[Transaction, ...]:
+        """The coin transactions but the coinbase."""
+        return self.coins[1:]
 
     def header_prefix(self) -> bytes:
         """The part of the header that mining never changes."""
@@ -100,6 +121,11 @@ class Block:
             "difficulty": self.difficulty,
             "merkle_root": self.merkle_root,
             "hash": self.hash,
+            **(
+                {"coins": [tx.to_dict() for tx in self.coins], "coins_root": self.coins_root}
+                if self.coins
+                else {}
+            ),
         }
 
     @classmethod
@@ -136,14 +162,26 @@ class Block:
             data["difficulty"],
             transactions,
             data["nonce"],
+            _coins_from(data.get("coins", []), label),
         )
-        for name in ("merkle_root", "hash"):
+        for name in ("merkle_root", "hash", "coins_root"):
             if name in data and data[name] != getattr(block, name):
                 raise InvalidBlock(
                     f"field '{name}' does not match the block's contents (altered on its way?)",
                     label,
                 )
         return block
+
+
+def _coins_from(items: Any, label: int | None) -> tuple[Transaction, ...]:
+    if not isinstance(items, list) or len(items) > MAX_COINS_PER_BLOCK:
+        raise InvalidBlock(
+            f"field 'coins' must be a list of at most {MAX_COINS_PER_BLOCK} transactions", label
+        )
+    try:
+        return tuple(transaction_from_dict(item) for item in items)
+    except InvalidCoins as error:
+        raise InvalidBlock(f"field 'coins': {error}", label) from None
 
 
 def _is_int(value: Any) -> bool:

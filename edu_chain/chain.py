@@ -5,6 +5,8 @@ choice); this class applies those rules to one node's state. Fork choice is by
 cumulative work (the sum of 2**difficulty over the blocks), not by length, with the
 lower tip hash breaking a tie. Replacing the chain never loses a post: the posts of
 dropped blocks go back into the pool, and posts the new chain confirms leave it.
+Payments are another matter (:mod:`edu_chain.coins`): those of dropped blocks return
+only if the winning chain did not spend their coins elsewhere.
 """
 
 from __future__ import annotations
@@ -16,10 +18,18 @@ from dataclasses import dataclass, field
 
 from . import pow, rules
 from .block import Block
-from .errors import DuplicatePost, InvalidChain, InvalidPost, StoreError, UnlinkedBlock
+from .coins import Branch, CoinState, DroppedPayment
+from .errors import (
+    DuplicatePost,
+    InvalidChain,
+    InvalidPost,
+    StoreError,
+    UnlinkedBlock,
+)
+from .ledger import Transaction, UtxoSet
 from .params import NetworkParams
 from .rules import MAX_POSTS_PER_BLOCK, check_post
-from .store import Store
+from .store import CoinChanges, Store
 from .transactions import Post
 
 MAX_PENDING_POSTS = 10_000
@@ -35,6 +45,7 @@ class ChainUpdate:
     dropped: list[Block] = field(default_factory=list)  # our blocks that left the chain
     added: list[Block] = field(default_factory=list)  # the candidate's blocks we took
     returned_posts: list[Post] = field(default_factory=list)  # back in the pool
+    dropped_payments: list[DroppedPayment] = field(default_factory=list)  # gone for good
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,8 @@ class Blockchain:
         self._confirmed: dict[str, int] = {}  # post id -> height of its block
         self._heights: dict[str, int] = {}  # block hash -> height
         self.pending: dict[str, Post] = {}
+        self.coins = CoinState()
+        self.coin_key: bytes | None = None  # the miner's coin key (SEC); None: no coinbase
         self._load()
 
     def _load(self) -> None:
@@ -83,12 +96,13 @@ class Blockchain:
             self.store.apply(blocks=[self.genesis])
             blocks = [self.genesis]
         try:
-            self.validate_chain(blocks)
+            branch = self.validate_chain(blocks)
         except InvalidChain as error:
             raise StoreError(f"the stored chain is not valid: {error}") from None
         for block in blocks:
             self._append(block)
         self._publish_head()
+        self._load_coins(branch, blocks)
         now = self.clock()
         for post in self.store.load_pool():
             try:
@@ -97,6 +111,17 @@ class Blockchain:
                 continue
             if post.id not in self._confirmed:
                 self.pending[post.id] = post
+
+    def _load_coins(self, branch: Branch, blocks: list[Block]) -> None:
+        """The coins the blocks give (checked by every rule on the way); the store's set
+        must agree, and is rewritten if it does not (a store older than coins)."""
+        self.coins.adopt(branch, blocks[1:])
+        undos = [u for u in self.coins.undos if u is not None]
+        stored = self.store.load_utxos(), self.store.load_undos()
+        if stored != (self.coins.utxos.coins, {u.height: u for u in undos}):
+            self.store.replace_utxos(self.coins.utxos.coins, undos)
+        height = self.height + 1
+        self.coins.refill(self.store.load_coin_pool(), height)
 
     # -- looking ------------------------------------------------------------
     @property
@@ -162,6 +187,18 @@ class Blockchain:
             self.pending[post.id] = post
         return post
 
+    def add_payment(self, tx: Transaction) -> int:
+        """Put a signed payment in the pool, refusing any that breaks a coin rule or spends
+        a coin a pending payment spends (first seen wins); return its fee."""
+        with self.lock:
+            fee = self.coins.add_pending(tx, self.height + 1)
+            try:
+                self.store.apply(coins=CoinChanges(pool_add=[tx]))
+            except BaseException:
+                self.coins.refill([], self.height + 1)  # takes it back out
+                raise
+            return fee
+
     # -- blocks -------------------------------------------------------------
     def new_block(
         self, timestamp: int | None = None, max_posts: int = MAX_POSTS_PER_BLOCK
@@ -174,13 +211,14 @@ class Blockchain:
             index = parent.index + 1
             difficulty = self.params.difficulty_for(index, self.blocks.__getitem__)
             posts = list(self.pending.values())[:max_posts]
-            block = Block(index, stamp, parent.hash, difficulty, tuple(posts), 0)
+            coins = () if self.coin_key is None else self.coins.template(index, self.coin_key)
+            block = Block(index, stamp, parent.hash, difficulty, tuple(posts), 0, coins)
             block_at, confirmed = self.blocks.__getitem__, self._confirmed_before(index)
             while posts and not rules.meets_post_rules(
                 block, block_at, confirmed, self.params, self.clock()
             ):
                 posts.pop()  # the newest post waits for the next block
-                block = Block(index, stamp, parent.hash, difficulty, tuple(posts), 0)
+                block = Block(index, stamp, parent.hash, difficulty, tuple(posts), 0, coins)
             return block
 
     def add_block(self, block: Block) -> Block:
@@ -193,10 +231,20 @@ class Blockchain:
                     block.index,
                 )
             self.check_block(block, self.blocks.__getitem__, self._confirmed_before(block.index))
-            self.store.apply(
-                blocks=[block],
-                pool_remove=[p.id for p in block.transactions if p.id in self.pending],
-            )
+            pool_before = list(self.coins.pending.values())
+            changes = self.coins.extend(block)
+            dropped = self.coins.drop_conflicts(block)
+            changes.pool_remove = [tx.txid for tx in block.coins] + [d.txid for d in dropped]
+            try:
+                self.store.apply(
+                    blocks=[block],
+                    pool_remove=[p.id for p in block.transactions if p.id in self.pending],
+                    coins=changes,
+                )
+            except BaseException:
+                self.coins.retract(block)
+                self.coins.refill(pool_before, block.index)  # the pool as it was
+                raise
             self._append(block)
             self._publish_head()
             return block
@@ -212,7 +260,7 @@ class Blockchain:
     ) -> Block | None:
         """Mine the pending posts into a block and append it; None if nothing to mine."""
         template = self.new_block(timestamp)
-        if not template.transactions and not allow_empty:
+        if not template.transactions and not template.payments and not allow_empty:
             return None
         mined = pow.mine(template, workers=workers, stop=stop, progress=progress)
         return self.add_block(mined)
@@ -228,13 +276,34 @@ class Blockchain:
         rules.check_block(block, block_at, confirmed_before, self.params, self.clock())
 
     # -- whole chains and fork choice ---------------------------------------
-    def validate_chain(self, blocks: list[Block], start: int = 1) -> None:
-        """Raise :class:`InvalidChain` naming the first bad block and the rule it broke."""
+    def validate_chain(self, blocks: list[Block], start: int = 1) -> Branch:
+        """Raise :class:`InvalidChain` naming the first bad block and the rule it broke;
+        return the coins of the chain (its UTXO set and undo data)."""
         if not blocks:
             raise InvalidChain("the chain is empty", 0)
         rules.check_genesis(blocks[0], self.genesis, self.params)
         earlier = {post.id for block in blocks[:start] for post in block.transactions}
-        rules.check_blocks_from(blocks, max(start, 1), self.check_block, earlier.__contains__)
+        branch = Branch(UtxoSet(), 0)
+        for block in blocks[1:start]:
+            branch.apply(block)
+        rules.check_blocks_from(
+            blocks, max(start, 1), self._checking_coins(branch), earlier.__contains__
+        )
+        return branch
+
+    def _checking_coins(
+        self, branch: Branch
+    ) -> Callable[[Block, Callable[[int], Block], Callable[[str], bool]], None]:
+        """The block check of a chain being walked: every rule of the list
+        (:meth:`check_block`), then the coins against the branch's UTXO set (applied)."""
+
+        def check(
+            block: Block, block_at: Callable[[int], Block], confirmed: Callable[[str], bool]
+        ) -> None:
+            self.check_block(block, block_at, confirmed)
+            branch.apply(block)
+
+        return check
 
     def consider_chain(self, candidate: Iterable[Block]) -> ChainUpdate:
         """Adopt ``candidate`` if it is valid and has more cumulative work than ours."""
@@ -245,12 +314,13 @@ class Blockchain:
                 return ChainUpdate(False, "the candidate holds nothing we lack", fork)
             if fork == 0:
                 self.validate_chain(candidate[:1])
+            branch = self.coins.branch_from(max(fork, 1) - 1)
             rules.check_blocks_from(
-                candidate, max(fork, 1), self.check_block, self._confirmed_before(fork)
+                candidate, max(fork, 1), self._checking_coins(branch), self._confirmed_before(fork)
             )
             work = self._cumulative_work[fork - 1] + sum(b.work for b in candidate[fork:])
             if self.prefers(work, candidate[-1].hash):
-                return self._reorganise(fork, candidate[fork:])
+                return self._reorganise(fork, candidate[fork:], branch)
             if work < self.total_work:
                 return ChainUpdate(
                     False,
@@ -271,15 +341,20 @@ class Blockchain:
                 return height
         return len(candidate)
 
-    def _reorganise(self, fork: int, new_blocks: list[Block]) -> ChainUpdate:
+    def _reorganise(self, fork: int, new_blocks: list[Block], branch: Branch) -> ChainUpdate:
         """Switch to ``new_blocks`` from height ``fork`` on, in one store transaction."""
         dropped = self.blocks[fork:]
         old_work = self.total_work
         new_ids = {p.id for b in new_blocks for p in b.transactions}
         returned = [p for b in dropped for p in b.transactions if p.id not in new_ids]
         leaving_pool = [pid for pid in self.pending if pid in new_ids]
+        coin_changes, gone = self._reorganise_coins(dropped, new_blocks, branch)
         self.store.apply(
-            truncate_from=fork, blocks=new_blocks, pool_add=returned, pool_remove=leaving_pool
+            truncate_from=fork,
+            blocks=new_blocks,
+            pool_add=returned,
+            pool_remove=leaving_pool,
+            coins=coin_changes,
         )
         for block in dropped:
             del self._heights[block.hash]
@@ -300,12 +375,33 @@ class Blockchain:
         )
         return ChainUpdate(
             True,
-            f"adopted a chain with {why}, replacing {len(dropped)} block(s) from #{fork}",
+            f"adopted a chain with {why}, replacing {len(dropped)} block(s) from #{fork}"
+            + (
+                f"; {len(gone)} payment(s) gone for good (the winning chain spent their "
+                f"coins): {', '.join(d.txid[:12] for d in gone)}"
+                if gone
+                else ""
+            ),
             fork,
             dropped,
             new_blocks,
             returned,
+            gone,
         )
+
+    def _reorganise_coins(
+        self, dropped: list[Block], new_blocks: list[Block], branch: Branch
+    ) -> tuple[CoinChanges, list[DroppedPayment]]:
+        """Take the winning branch's coins; the payments of dropped blocks return to the
+        pool if still valid, and those that are not (their coins spent by the winner) are
+        gone: returned with the reason. (The store is written by the caller.)"""
+        before = set(self.coins.pending)
+        old_payments = [tx for block in dropped for tx in block.payments]
+        changes = self.coins.adopt(branch, new_blocks)
+        gone = self.coins.refill(old_payments, branch.base + len(branch.undos) + 1)
+        changes.pool_add = [t for i, t in self.coins.pending.items() if i not in before]
+        changes.pool_remove = [i for i in before if i not in self.coins.pending]
+        return changes, gone
 
     def _confirmed_before(self, height: int) -> Callable[[str], bool]:
         def confirmed(post_id: str) -> bool:

@@ -143,3 +143,7 @@ class CrossSite(Forbidden):
 
 class InvalidCoins(EduChainError):
     """A transaction or block breaks a coin rule (edu_chain.ledger): the message says which."""
+
+
+class ConflictingPayment(InvalidCoins):
+    """A payment spends a coin a pending payment spends already (first seen wins: 409)."""

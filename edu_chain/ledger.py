@@ -1,7 +1,8 @@
 """Coins: a UTXO ledger with ECDSA-signed inputs, applied block by block and undone exactly.
 
-Standalone: the chain does not use it yet (issue 23's coins half will put it beside the
-posts). It is Bitcoin's model, simplified where that does not change the lesson:
+The chain carries these transactions beside its posts (``Block.coins``; the rule is
+``rules.check_coins``, the chain's state ``edu_chain.coins``). It is Bitcoin's model,
+simplified where that does not change the lesson:
 
 - a transaction spends *outputs* (named by the id of the transaction that made them and
   their index) and creates new ones, each an amount in integer units and the owner's
@@ -26,6 +27,8 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -40,6 +43,7 @@ from .errors import InvalidCoins
 from .keys.curve import N
 
 __all__ = [
+    "Coin",
     "CoinRules",
     "InvalidCoins",
     "OutPoint",
@@ -49,11 +53,17 @@ __all__ = [
     "Undo",
     "UtxoSet",
     "apply_block",
+    "check_block_form",
+    "check_transaction",
     "coinbase",
     "sighash",
     "sign_input",
+    "transaction_from_dict",
     "undo_block",
 ]
+
+MAX_TX_PARTS = 100  # inputs, and outputs, of one transaction at most (a bound on work)
+MAX_COINS_PER_BLOCK = 100  # coin transactions in one block, the coinbase included
 
 
 @dataclass(frozen=True)
@@ -113,6 +123,93 @@ class Transaction:
     def txid(self) -> str:
         return hashlib.sha256(hashlib.sha256(self.unsigned_bytes()).digest()).hexdigest()
 
+    @property
+    def wtxid(self) -> str:
+        """The hash of the whole transaction, signatures too (SegWit's wtxid): what a
+        block's header commits to, so nobody can swap a signature in a mined block."""
+        signatures = b"".join(
+            len(i.signature).to_bytes(2, "big") + i.signature for i in self.inputs
+        )
+        return hashlib.sha256(
+            hashlib.sha256(self.unsigned_bytes() + signatures).digest()
+        ).hexdigest()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form blocks and the HTTP routes carry (bytes in hex)."""
+        data: dict[str, Any] = {
+            "txid": self.txid,
+            "inputs": [
+                {"txid": i.spends.txid, "index": i.spends.index, "signature": i.signature.hex()}
+                for i in self.inputs
+            ],
+            "outputs": [{"amount": o.amount, "owner": o.owner.hex()} for o in self.outputs],
+        }
+        if self.height is not None:
+            data["height"] = self.height
+        return data
+
+
+def transaction_from_dict(data: Any) -> Transaction:
+    """A transaction from its JSON form, refusing malformed data with the field's name
+    (:class:`InvalidCoins`). Rules that need the UTXO set are checked elsewhere."""
+    if not isinstance(data, dict):
+        raise InvalidCoins("a transaction must be a JSON object")
+    inputs, outputs = data.get("inputs"), data.get("outputs")
+    for name, parts in (("inputs", inputs), ("outputs", outputs)):
+        if not isinstance(parts, list) or len(parts) > MAX_TX_PARTS:
+            raise InvalidCoins(f"field '{name}' must be a list of at most {MAX_TX_PARTS}")
+    assert isinstance(inputs, list) and isinstance(outputs, list)
+    height = data.get("height")
+    if height is not None and not _is_int(height, 0, 2**40):
+        raise InvalidCoins("field 'height' must be an integer between 0 and 2**40")
+    tx = Transaction(
+        tuple(_input_from(item) for item in inputs),
+        tuple(_output_from(item) for item in outputs),
+        height,
+    )
+    if "txid" in data and data["txid"] != tx.txid:
+        raise InvalidCoins("field 'txid' does not match the transaction (altered on its way?)")
+    return tx
+
+
+def _is_int(value: Any, low: int, high: int) -> bool:
+    return type(value) is int and low <= value <= high
+
+
+def _hex(value: Any, name: str, lengths: range) -> bytes:
+    try:
+        if not isinstance(value, str) or len(value) not in lengths:
+            raise ValueError
+        return bytes.fromhex(value)
+    except ValueError:
+        raise InvalidCoins(
+            f"field '{name}' must be hex of {lengths.start // 2}…{(lengths.stop - 1) // 2} bytes"
+        ) from None
+
+
+def _input_from(item: Any) -> TxInput:
+    if not isinstance(item, dict):
+        raise InvalidCoins("an input must be an object with txid, index and signature")
+    txid = _hex(item.get("txid"), "inputs.txid", range(64, 65)).hex()
+    if not _is_int(item.get("index"), 0, 2**32 - 1):
+        raise InvalidCoins("field 'inputs.index' must be an integer between 0 and 2**32-1")
+    signature = _hex(item.get("signature", ""), "inputs.signature", range(0, 147, 2))
+    return TxInput(OutPoint(txid, item["index"]), signature)
+
+
+def _output_from(item: Any) -> Output:
+    if not isinstance(item, dict):
+        raise InvalidCoins("an output must be an object with amount and owner")
+    amount = item.get("amount")
+    if type(amount) is not int:
+        raise InvalidCoins("field 'outputs.amount' must be an integer number of units")
+    if not -(2**63) <= amount < 2**63:
+        raise InvalidCoins(f"field 'outputs.amount' is out of range ({amount})")
+    owner = _hex(item.get("owner"), "outputs.owner", range(66, 67))
+    if owner[0] not in (2, 3):
+        raise InvalidCoins("field 'outputs.owner' must be a compressed SEC public key (02/03…)")
+    return Output(amount, owner)
+
 
 def coinbase(height: int, owner: bytes, amount: int) -> Transaction:
     """The first transaction of the block at ``height``: ``amount`` new units to ``owner``."""
@@ -167,12 +264,19 @@ class Undo:
     fees: int
 
 
+@lru_cache(maxsize=4096)
+def _public_key(owner: bytes) -> ec.EllipticCurvePublicKey:
+    """The key object of a SEC key, kept: decompressing a point costs an eighth of a
+    verification, and a room's coins belong to a few dozen keys."""
+    return ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256K1(), owner)
+
+
 def _signature_ok(tx: Transaction, index: int, owner: bytes) -> str | None:
     """None when input ``index`` is signed by ``owner``, low s; else what is wrong."""
     signature = tx.inputs[index].signature
     try:
         r, s = decode_dss_signature(signature)
-        key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256K1(), owner)
+        key = _public_key(owner)
     except ValueError:
         return "a malformed signature or key"
     if not 1 <= s <= N // 2:
@@ -210,12 +314,13 @@ def _check_spend(
         raise InvalidCoins(f"{where}: only a coinbase carries a height")
     paid = _check_amounts(tx, rules, where)
     seen: set[OutPoint] = set()
-    spent, value = [], 0
-    for index, tx_input in enumerate(tx.inputs):
-        point = tx_input.spends
+    for point in (i.spends for i in tx.inputs):  # before any lookup: the cheap rule first
         if point in seen:
             raise InvalidCoins(f"{where}: spends {point.txid[:12]}:{point.index} twice")
         seen.add(point)
+    spent, value = [], 0
+    for index, tx_input in enumerate(tx.inputs):
+        point = tx_input.spends
         coin = view.get(point, utxos.coins.get(point))
         if coin is None:
             raise InvalidCoins(f"{where}: spends {point.txid[:12]}:{point.index}, not unspent")
@@ -232,6 +337,43 @@ def _check_spend(
     if value < paid:
         raise InvalidCoins(f"{where}: spends {value} but pays {paid}")
     return value - paid, spent
+
+
+def check_block_form(height: int, transactions: tuple[Transaction, ...], rules: CoinRules) -> None:
+    """The coin rules a block meets whatever the UTXO set (checked at a node's door): a
+    coinbase first naming its height and no other, amounts in range, at most
+    ``MAX_COINS_PER_BLOCK`` transactions, no output spent twice in the block (CVE-2018-17144)."""
+    if len(transactions) > MAX_COINS_PER_BLOCK:
+        raise InvalidCoins(
+            f"block {height}: {len(transactions)} coin transactions (at most {MAX_COINS_PER_BLOCK})"
+        )
+    if not transactions[0].is_coinbase or transactions[0].height != height:
+        raise InvalidCoins(
+            f"block {height}: the first transaction must be a coinbase naming height {height}"
+        )
+    spent: set[OutPoint] = set()
+    for position, tx in enumerate(transactions):
+        _check_amounts(tx, rules, f"block {height}, transaction {tx.txid[:12]}")
+        if position and (tx.is_coinbase or tx.height is not None):
+            raise InvalidCoins(f"block {height}: a second coinbase {tx.txid[:12]}")
+        for tx_input in tx.inputs:
+            point = tx_input.spends
+            if point in spent:
+                raise InvalidCoins(
+                    f"block {height}: {point.txid[:12]}:{point.index} spent twice in the block"
+                )
+            spent.add(point)
+
+
+def check_transaction(
+    utxos: UtxoSet, tx: Transaction, height: int, rules: CoinRules = CoinRules()
+) -> int:
+    """The fee of ``tx`` if it may go in the block at ``height`` on top of ``utxos`` (a
+    payment waiting in a pool); :class:`InvalidCoins` naming the rule if not."""
+    if tx.is_coinbase:
+        raise InvalidCoins(f"transaction {tx.txid[:12]}: a coinbase comes only with its block")
+    fee, _ = _check_spend(tx, utxos, {}, height, rules)
+    return fee
 
 
 def apply_block(

@@ -15,6 +15,11 @@ these, and nothing else decides what is valid.
 - **Blocks**: the list :data:`BLOCK_RULES`, in order: linked to the parent, not earlier
   than it nor too far ahead, the difficulty the network requires there, a valid proof, at
   most ``MAX_POSTS_PER_BLOCK`` posts, valid posts and no replays.
+- **Coins**: a block may carry coin transactions (:mod:`edu_chain.ledger`), the first a
+  coinbase; the rule "coins" of :data:`BLOCK_RULES` checks what needs no UTXO set
+  (:func:`check_coin_form`), :func:`check_coins` the rest against the set of the chain
+  before the block (inputs unspent, signatures, maturity, fees, the coinbase's amount).
+  The numbers are :data:`COIN_RULES`.
 - **Chains**: the genesis of this network, then every block in turn.
 
 **Adding a block rule** is one entry in :data:`BLOCK_RULES`: the chain
@@ -24,9 +29,10 @@ meets the :attr:`Rule.posts` rules) and the learner's node (``lab.course.student
 which swaps the learner's functions in for the rules they cover and keeps the others) all
 read this list.
 
-At run time this module imports only the errors and :mod:`edu_chain.hashing` (what a
-hash is, and when it meets a target); the classes it names are for type checkers only,
-so the block, the miner and the chain can all build on it.
+At run time this module imports only the errors, :mod:`edu_chain.hashing` (what a
+hash is, and when it meets a target) and :mod:`edu_chain.ledger` (the coin arithmetic);
+the classes it names are for type checkers only, so the block, the miner and the chain
+can all build on it.
 """
 
 from __future__ import annotations
@@ -36,8 +42,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from .errors import InvalidBlock, InvalidChain, InvalidPost
+from .errors import InvalidBlock, InvalidChain, InvalidCoins, InvalidPost
 from .hashing import expected_attempts, meets_target
+from .ledger import (
+    CoinRules,
+    Transaction,
+    Undo,
+    UtxoSet,
+    apply_block,
+    check_block_form,
+)
 
 if TYPE_CHECKING:  # names for type checkers; at run time the rules need no class
     from .block import Block
@@ -48,6 +62,8 @@ MAX_TARGET_BITS = 64  # the most bits a difficulty may have: far beyond a laptop
 MAX_FUTURE_SECONDS = 2 * 3600  # a post or a block may not claim a time more than 2 h ahead
 MAX_POSTS_PER_BLOCK = 100
 MAX_RETARGET_STEP = 2  # bits: at most a factor 4 per retarget, as in Bitcoin
+COINBASE_MATURITY = 10  # blocks (Bitcoin: 100): a classroom's blocks come every few seconds
+COIN_RULES = CoinRules(maturity=COINBASE_MATURITY)  # Bitcoin's subsidy schedule and 21 M cap
 
 BlockAt = Callable[[int], "Block"]  # the block at a height of the chain being checked
 Confirmed = Callable[[str], bool]  # is this post id already in an earlier block?
@@ -237,6 +253,38 @@ def _difficulty(block: Block, context: Context) -> None:
         )
 
 
+def check_coin_form(block: Block) -> None:
+    """The coin rules that need no UTXO set (``ledger.check_block_form``); a block without
+    coins meets them (old blocks, genesis, a miner with no coin key)."""
+    if block.coins:
+        try:
+            check_block_form(block.index, block.coins, COIN_RULES)
+        except InvalidCoins as error:
+            raise InvalidBlock(str(error), block.index) from None
+
+
+def check_coins(block: Block, utxos: UtxoSet) -> Undo | None:
+    """Every coin rule for ``block`` on top of ``utxos`` (the set after its parent), applied:
+    ``utxos`` becomes the set after the block, and the undo data is returned (None for a
+    block without coins). A refused block leaves ``utxos`` as it was."""
+    if not block.coins:
+        return None
+    try:
+        check_block_form(block.index, block.coins, COIN_RULES)
+        return apply_block(utxos, block.index, list(block.coins), COIN_RULES)
+    except InvalidCoins as error:
+        raise InvalidBlock(str(error), block.index) from None
+
+
+def coinbase_amount(utxos: UtxoSet, height: int, payments: Sequence[Transaction]) -> int:
+    """What a miner may pay itself at ``height``: the subsidy plus the payments' fees."""
+    fees = 0
+    for tx in payments:
+        spent = sum(utxos.coins[i.spends].output.amount for i in tx.inputs)
+        fees += spent - sum(o.amount for o in tx.outputs)
+    return COIN_RULES.subsidy(height) + fees
+
+
 BLOCK_RULES: tuple[Rule, ...] = (
     Rule("previous_hash", _link),
     Rule("timestamp", _not_before_parent),
@@ -254,6 +302,7 @@ BLOCK_RULES: tuple[Rule, ...] = (
         lambda block, context: check_posts(block, context.confirmed_before, context.now),
         needs_chain=False,
     ),
+    Rule("coins", lambda block, context: check_coin_form(block), needs_chain=False),
 )
 """Every rule a block must meet, in the order a node checks them (the first broken one
 is the reason given). Its index is checked by the loop over a chain

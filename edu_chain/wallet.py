@@ -1,5 +1,9 @@
 """A wallet: named Ed25519 identities kept in a local folder.
 
+One identity signs posts (Ed25519) and owns coins (secp256k1, as Bitcoin): the coin key
+is derived from the same private key (SHA-256 of it, as a scalar), so a student has one
+file, one name, and both keys; an identity made before coins has its coin key too.
+
 Each identity is one PEM file ``NAME.pem`` holding a private key, readable by its
 owner alone (mode 0600, in a folder of mode 0700). The public key travels with
 every signed post; the private key never leaves this folder.
@@ -7,15 +11,20 @@ every signed post; the private key never leaves this folder.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from .errors import WalletError
+from .keys.curve import N
+from .ledger import OutPoint, Output, Transaction, TxInput, sign_input
 from .transactions import Post, public_key_hex
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
@@ -38,12 +47,86 @@ class Identity:
         return public_key_hex(self.private_key.public_key())
 
     @property
+    def coin_key(self) -> ec.EllipticCurvePrivateKey:
+        """The secp256k1 key that owns this identity's coins, derived from its Ed25519 key."""
+        return coin_key_from(self.private_key)
+
+    @property
+    def coin_public(self) -> bytes:
+        """The coin key's public half, 33-byte compressed SEC (what outputs name)."""
+        return sec(self.coin_key)
+
+    @property
     def short_key(self) -> str:
         return self.public_key[:8]
 
     def sign(self, content: str, timestamp: int | None = None, author: str | None = None) -> Post:
         """A post by this identity, signed."""
         return Post.signed(author or self.name, content, self.private_key, timestamp)
+
+
+def coin_key_from(key: Ed25519PrivateKey) -> ec.EllipticCurvePrivateKey:
+    """A secp256k1 key from an Ed25519 one: the scalar is SHA-256 of a label and the raw
+    private bytes, reduced into 1 … n-1 (one secret, two curves)."""
+    raw = key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    digest = hashlib.sha256(b"edu_chain coin key" + raw).digest()
+    return ec.derive_private_key(int.from_bytes(digest, "big") % (N - 1) + 1, ec.SECP256K1())
+
+
+def sec(key: ec.EllipticCurvePrivateKey) -> bytes:
+    """The compressed SEC encoding of ``key``'s public half."""
+    return key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint
+    )
+
+
+def miner_coin_key(path: str | Path) -> bytes:
+    """The public coin key (SEC) a node pays its coinbases to, from a key file: an identity
+    of ``edu-chain keys new`` (Ed25519: its derived coin key) or a secp256k1 PEM. A missing
+    file is made (a new identity), so a node's data dir keeps its miner's key."""
+    path = Path(path)
+    if not path.exists():
+        return Wallet(path.parent).create(path.stem).coin_public
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except (ValueError, TypeError) as error:
+        raise WalletError(f"{path} is not a PEM private key ({error})") from None
+    if isinstance(key, Ed25519PrivateKey):
+        return sec(coin_key_from(key))
+    if isinstance(key, ec.EllipticCurvePrivateKey) and isinstance(key.curve, ec.SECP256K1):
+        return sec(key)
+    raise WalletError(f"{path} holds neither an edu_chain identity nor a secp256k1 key")
+
+
+def build_payment(
+    key: ec.EllipticCurvePrivateKey,
+    unspent: list[dict[str, Any]],
+    height: int,
+    to: bytes,
+    amount: int,
+    fee: int = 0,
+) -> Transaction:
+    """A signed payment of ``amount`` to ``to`` plus ``fee``, from the oldest spendable of
+    ``unspent`` (a node's ``/coins/balance`` list), the change back to ``key``."""
+    if amount <= 0 or fee < 0:
+        raise WalletError("the amount must be positive and the fee not negative")
+    chosen, total = [], 0
+    for coin in unspent:
+        if coin["spendable_at"] > height + 1 or total >= amount + fee:
+            continue
+        chosen.append(OutPoint(coin["txid"], coin["index"]))
+        total += coin["amount"]
+    if total < amount + fee:
+        raise WalletError(f"not enough spendable coins: {total} units, {amount + fee} needed")
+    outputs = [Output(amount, to)]
+    if total > amount + fee:
+        outputs.append(Output(total - amount - fee, sec(key)))
+    tx = Transaction(tuple(TxInput(p) for p in chosen), tuple(outputs))
+    for index in range(len(chosen)):
+        tx = sign_input(tx, index, key)
+    return tx
 
 
 class Wallet:

@@ -98,8 +98,10 @@ def offline_node(difficulty: int = 4, **options):
 
 
 def node_state(node):
-    """What a refused request must leave unchanged: the tip and the pending posts."""
-    return node.chain.tip.hash, sorted(node.chain.pending)
+    """What a refused request must leave unchanged: the tip, the pending posts and payments,
+    the UTXO set."""
+    coins = node.chain.coins
+    return node.chain.tip.hash, sorted(node.chain.pending), list(coins.pending), coins.utxos.coins
 
 
 def form_token(browser, url: str = "/") -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -82,6 +83,26 @@ def test_fresh_cases_per_submission_are_reproducible_from_the_seed():
     assert [c.args for c in one] == [c.args for c in again]
     assert [c.args for c in one] != [c.args for c in other]
     assert [c.args for c in cases_for(exercise)] == [c.args for c in fixed]  # restored
+
+
+def test_cases_drawn_from_many_threads_are_each_threads_own():
+    """A grader may draw from several threads: each draw must see its own seed's cases, not
+    a neighbour's nor the fixed ones (a table of the fixed cases once passed parse_der)."""
+    from edu_chain.lab.course.cases import cases_for
+
+    exercise = EXERCISES["leading_zero_bits"]  # its draws are reproducible from the seed
+    alone = {seed: [repr(c.args) for c in cases_for(exercise, seed)] for seed in ("a", "b")}
+    alone[None] = [repr(c.args) for c in cases_for(exercise)]
+    seeds = [("a", "b", None)[i % 3] for i in range(300)]
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns often, as on a busy machine
+    try:
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            drawn = list(pool.map(lambda s: [repr(c.args) for c in cases_for(exercise, s)], seeds))
+    finally:
+        sys.setswitchinterval(switching)
+    wrong = [seed for seed, cases in zip(seeds, drawn, strict=True) if cases != alone[seed]]
+    assert not wrong, f"{len(wrong)} of {len(seeds)} draws saw another draw's cases"
 
 
 def test_every_exercise_draws_fresh_cases_from_a_seed():

@@ -12,7 +12,7 @@ from flask import Flask, jsonify
 
 from edu_chain.dashboard import RoomWatcher, node_address
 from edu_chain.dashboard.app import create_app
-from edu_chain.dashboard.render import room_html
+from edu_chain.dashboard.render import room_html, summary_line
 from edu_chain.lab.live.network import LocalNetwork
 from edu_chain.network.serving import ThreadedServer
 
@@ -335,3 +335,48 @@ def test_a_large_room_is_drawn_as_groups_by_tip_and_health_not_a_row_per_node():
     html = room_html(room)
     assert html.count("<tr") == 1 + 3  # a header and three groups, not 200 rows
     assert "180" in html and "and 168 more" in html and "unreachable" in html
+
+
+def test_the_room_s_coin_supply_is_shown_and_checked_against_the_subsidies():
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from edu_chain import rules
+    from edu_chain.dashboard.tree import coin_supply
+
+    alice, bob = (ec.derive_private_key(n, ec.SECP256K1()) for n in (5, 6))
+    with LocalNetwork(2, difficulty=8, name="dashboard coins") as network:
+        watcher = RoomWatcher(network[0].url)
+        try:
+            room = _coin_room(network, watcher, alice, bob)
+        finally:
+            watcher.close()
+    blocks = rules.COINBASE_MATURITY + 2
+    coins = room["tree"]["coins"]
+    assert coins == {
+        "blocks": blocks,
+        "supply": blocks * rules.COIN_RULES.subsidy(1),
+        "subsidies": blocks * rules.COIN_RULES.subsidy(1),
+        "equal": True,
+    }
+    said = f"coins: {coins['supply']} units in {blocks} coin block(s), equal to"
+    assert said in summary_line(room)
+    forged = [{"index": 1, "created": {("ab" * 32, 0): 10**12}, "spent": []}]
+    assert coin_supply(forged)["equal"] is False  # a coinbase above the subsidy is seen
+
+
+def _coin_room(network, watcher, alice, bob):
+    """The room before coins (no coin line), then after blocks paying alice and a payment."""
+    from edu_chain import rules
+    from edu_chain.wallet import build_payment, sec
+
+    assert "coins:" not in summary_line(watcher.look())
+    miner = network[0].node
+    miner.chain.coin_key = sec(alice)
+    for _ in range(rules.COINBASE_MATURITY + 1):
+        miner.mine(allow_empty=True)
+    found = network[0].client.balance(sec(alice).hex())
+    tx = build_payment(alice, found["unspent"], found["height"], sec(bob), 10, fee=3)
+    miner.submit_payment(tx.to_dict())
+    miner.mine()
+    wait_for(lambda: len(set(network.tips())) == 1, 20, "both nodes on one tip")
+    return watcher.look()

@@ -9,8 +9,10 @@ unpicklable result, a wrong answer, the cheats)."""
 
 import hashlib
 import math
+import re
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -162,6 +164,28 @@ def test_hints_come_in_steps_and_end_at_show_solution(capsys):
     assert "show_solution('prefer')" in _said(capsys)
 
 
+def test_a_solution_opens_only_after_failed_checks_unless_the_teacher_says(
+    capsys, monkeypatch, tmp_path
+):
+    monkeypatch.chdir(tmp_path)  # no edu-chain-course.toml above: the default holds
+    monkeypatch.delenv("EDU_CHAIN_SHOW_SOLUTION", raising=False)
+    exercises._failures.clear()
+    exercises.show_solution("prefer")
+    assert "opens after 3 failed checks (3 to go)" in _said(capsys)
+    for _ in range(3):
+        exercises.check("prefer", lambda ours, theirs: False)
+    _said(capsys)
+    exercises.show_solution("prefer")
+    assert "def prefer(" in _said(capsys)
+    (tmp_path / "edu-chain-course.toml").write_text('show_solution = "always"\n')
+    exercises._failures.clear()
+    exercises.show_solution("prefer")
+    assert "def prefer(" in _said(capsys)
+    monkeypatch.setenv("EDU_CHAIN_SHOW_SOLUTION", "never")
+    exercises.show_solution("prefer")
+    assert "chosen not to show solutions" in _said(capsys)
+
+
 def test_an_endless_loop_is_reported_in_a_sentence(capsys):
     assert not exercises.passes("find_nonce", _forever, time_limit=0.3)
     assert "did not return within 0.3 s" in _said(capsys)
@@ -217,3 +241,11 @@ def _said(capsys) -> str:
     test cell with stderr output 0)."""
     captured = capsys.readouterr()
     return captured.out + captured.err
+
+
+def test_the_docs_state_how_many_exercises_there_are():
+    """README and docs/exercises.md say "(N in all"; N must be the checker's count."""
+    root = Path(__file__).resolve().parents[1]
+    for doc in ("README.md", "docs/exercises.md"):
+        said = re.findall(r"\((\d+) in all", (root / doc).read_text())
+        assert said == [str(len(EXERCISES))], f"{doc} says {said}, the checker has {len(EXERCISES)}"

@@ -61,7 +61,7 @@ def test_12_opens_with_the_payer_as_attacker_and_her_conflicting_payment():
     opening = notebook("12").cells[1].source
     assert "Mallory is the attacker: she is the payer" in opening
     assert "the same 10 coins — to herself" in opening.replace("\n", " ")
-    assert "Our node carries no coins yet" in opening and "notebook 17 teaches coins" in opening
+    assert "Here the payments are posts" in opening and "notebook 17" in opening
     assert "payment to herself on chain:    True" in output_of("12", "PAY_HERSELF = ")
 
 

@@ -14,6 +14,7 @@ from edu_chain import Blockchain, NetworkParams, Post, rules
 from edu_chain.block import Block
 from edu_chain.errors import InvalidBlock, InvalidChain
 from edu_chain.lab.course.student_node import Rules, StudentChain
+from edu_chain.ledger import OutPoint, Output, Transaction, TxInput, coinbase
 from edu_chain.pow import mine
 
 T0 = 1767225600
@@ -82,7 +83,19 @@ def _crafted(chain):
         if not unproven.has_valid_proof():
             break
     many = tuple(Post("carol", f"many {n}", T0 + n) for n in range(rules.MAX_POSTS_PER_BLOCK + 1))
+    owner = bytes([2]) + bytes(range(32))  # the door does not read the key
+    subsidy = rules.COIN_RULES.subsidy(tip.index + 1)
+    paid = coinbase(tip.index + 1, owner, subsidy)
+    twice = TxInput(OutPoint("cd" * 32, 0))
+    double = Transaction((twice,), (Output(1, owner),)), Transaction((twice,), (Output(2, owner),))
     return [
+        ("a coinbase of the subsidy", _next(chain, coins=(paid,)), "accepted"),
+        (
+            "a coinbase naming another height",
+            _next(chain, coins=(coinbase(0, owner, 1),)),
+            "refused",
+        ),
+        ("one coin spent twice in the block", _next(chain, coins=(paid, *double)), "refused"),
         ("a valid block", _next(chain, (Post("dave", "new", T0 + 9),)), "accepted"),
         ("3 hours in the future", _next(chain, timestamp=NOW + 3 * HOUR), "refused"),
         ("exactly 2 hours ahead (allowed)", _next(chain, timestamp=NOW + 2 * HOUR), "accepted"),

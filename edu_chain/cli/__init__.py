@@ -85,10 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.set_defaults(handler=run_bench)
 
-    from . import apps, dashboard, lab, learn, netsim, network  # each adds its commands
+    from . import apps, coins, dashboard, lab, learn, netsim, network  # each adds its commands
 
     network.add_commands(commands)
     apps.add_commands(commands)
+    coins.add_commands(commands)
     dashboard.add_commands(commands)
     lab.add_commands(commands)
     netsim.add_commands(commands)

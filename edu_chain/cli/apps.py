@@ -27,7 +27,9 @@ def add_commands(commands) -> None:
         "--dir", type=Path, default=None, help="folder of identities (default ~/.edu_chain/keys)"
     )
     actions = keys.add_subparsers(dest="action", metavar="ACTION", required=True)
-    new = actions.add_parser("new", help="create a new identity (an Ed25519 key pair)")
+    new = actions.add_parser(
+        "new", help="create a new identity (Ed25519 for posts; its secp256k1 coin key derived)"
+    )
     new.add_argument("name", help="1 to 32 letters, digits, '-' or '_'")
     actions.add_parser("list", help="list the identities and their public keys")
     keys.set_defaults(handler=run_keys)
@@ -43,6 +45,7 @@ def run_keys(args) -> int:
         if args.action == "new":
             identity = wallet.create(args.name)
             print(f"created '{identity.name}' with public key {identity.public_key}")
+            print(f"its coin key (secp256k1, derived from it) is {identity.coin_public.hex()}")
             print(
                 f"its private key is in {wallet.folder / (identity.name + '.pem')} "
                 "(readable by you alone; never share it)"
@@ -52,7 +55,8 @@ def run_keys(args) -> int:
             if not found:
                 print(f"no identities in {wallet.folder}; create one with: edu-chain keys new NAME")
             for identity in found:
-                print(f"{identity.name:<20} {identity.public_key}")
+                coins = identity.coin_public.hex()
+                print(f"{identity.name:<20} {identity.public_key}  coins: {coins}")
     except WalletError as error:
         raise CliError(str(error)) from None
     return 0

@@ -57,6 +57,14 @@ def add_node(commands) -> None:
         help="the URL other nodes should use to reach this one",
     )
     node.add_argument("--require-signatures", action="store_true", help="refuse unsigned posts")
+    node.add_argument(
+        "--coin-key",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="the key its coinbases pay: an identity (~/.edu_chain/keys/NAME.pem) or a "
+        "secp256k1 PEM (default: DATA-DIR/miner.pem, made if missing)",
+    )
     node.add_argument("--workers", type=int, default=1, help="mining processes (default 1)")
     node.add_argument(
         "--max-peers",
@@ -125,6 +133,7 @@ def run_node(args) -> int:
     from ..network.serving import room_server
     from ..params import NetworkParams
     from ..store import Store
+    from ..wallet import miner_coin_key
     from .common import CliError, serve_until_stopped
 
     try:
@@ -137,6 +146,7 @@ def run_node(args) -> int:
         if params is None and store.load_params() is None:
             params = NetworkParams()
         chain = Blockchain(params, store)
+        chain.coin_key = miner_coin_key(args.coin_key or data_dir / "miner.pem")
     except (EduChainError, ValueError) as error:
         raise CliError(str(error)) from None
     address = normalize_address(args.advertise or own_address(args.host, args.port, peers))
@@ -161,6 +171,7 @@ def run_node(args) -> int:
     print(
         f"  chain: height {chain.height}, {len(chain.pending)} pending post(s), kept in {data_dir}"
     )
+    print(f"  coinbases pay {chain.coin_key.hex()}")
     if not _is_loopback(args.host):
         from ..network.addresses import reachable_urls
 

@@ -31,8 +31,21 @@ def summary_line(room: dict) -> str:
         f"{room['reachable']} node(s) reachable, {room['unreachable']} unreachable; "
         f"height {room['height'] if room['height'] is not None else '?'}; {agreement}; "
         f"{room['tree']['forks']} live fork(s), {room['tree']['abandoned']} abandoned "
-        f"block(s) in view (looked in {room['seconds']:.2f} s)"
+        f"block(s) in view (looked in {room['seconds']:.2f} s)" + _coins_said(room["tree"])
     )
+
+
+def _coins_said(tree: dict) -> str:
+    """The room's coins on the highest chain, checked against the subsidies (when any)."""
+    coins = tree.get("coins")
+    if not coins or not coins["blocks"]:
+        return ""
+    check = (
+        "equal to the sum of the subsidies"
+        if coins["equal"]
+        else f"NOT equal to the sum of the subsidies ({coins['subsidies']} units)"
+    )
+    return f"; coins: {coins['supply']} units in {coins['blocks']} coin block(s), {check}"
 
 
 GROUP_ABOVE = 30  # a room larger than this is drawn as groups, not one row per node

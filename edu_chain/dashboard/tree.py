@@ -6,6 +6,10 @@ no node holds any more was abandoned in a reorganisation (its posts went back to
 pools). Blocks carry no miner field: the tree records the node on which the dashboard
 first found each block, when it found it on that node alone (most likely its miner),
 and the authors of the posts inside.
+
+For coins, the tree keeps what each block's coin transactions created and spent, and adds
+up the room's supply on the highest chain (outputs created minus outputs spent) beside
+the sum of the subsidies of its coin blocks: the two must be equal (:func:`coin_supply`).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from __future__ import annotations
 import threading
 import time
 from html import escape
+
+from ..rules import COIN_RULES
 
 WINDOW = 24  # heights drawn
 MAX_LANES = 8  # rows of forks drawn under the main chain
@@ -111,7 +117,7 @@ class BlockTree:
         forks = len({self._branch_root(h, main) for h in held - main})
         rows = [
             dict(
-                b,
+                {k: v for k, v in b.items() if k not in ("created", "spent")},
                 lane=lanes[b["hash"]],
                 tips=sorted(holders.get(b["hash"], []), key=_label_order),
                 state="main" if b["hash"] in main else "fork" if b["hash"] in held else "abandoned",
@@ -121,6 +127,7 @@ class BlockTree:
         ]
         return {
             "svg": _svg(rows, low),
+            "coins": coin_supply([self.blocks[h] for h in self.chain_of(best, 0)]),
             "forks": forks,
             "blocks": rows,
             "note": MINER_NOTE,
@@ -187,6 +194,47 @@ def _entry(block: object, seen_on: str | None) -> dict | None:
         "first_seen_on": seen_on,
         "first_seen_at": time.time(),
         "held_by_at_first": None,
+        **_coins_of(block.get("coins")),
+    }
+
+
+def _coins_of(coins: object) -> dict:
+    """What a block's coin transactions created (txid, index → amount) and spent."""
+    if not isinstance(coins, list) or not coins:
+        return {}
+    created: dict[tuple[str, int], int] = {}
+    spent: list[tuple[str, int]] = []
+    for tx in coins:
+        if not isinstance(tx, dict) or not isinstance(tx.get("txid"), str):
+            continue
+        for index, output in enumerate(tx.get("outputs") or []):
+            if isinstance(output, dict) and type(output.get("amount")) is int:
+                created[(tx["txid"], index)] = output["amount"]
+        for tx_input in tx.get("inputs") or []:
+            if isinstance(tx_input, dict) and type(tx_input.get("index")) is int:
+                spent.append((str(tx_input.get("txid")), tx_input["index"]))
+    return {"created": created, "spent": spent}
+
+
+def coin_supply(chain: list[dict]) -> dict:
+    """The coins of a chain of tree entries (any order): the supply (every output created
+    minus every output spent) and the sum of the subsidies of its coin blocks, which the
+    supply must equal when every miner claims its due (the kit's miner does)."""
+    created: dict[tuple[str, int], int] = {}
+    spent: list[tuple[str, int]] = []
+    subsidies = blocks = 0
+    for entry in chain:
+        if "created" in entry:
+            created.update(entry["created"])
+            spent += entry["spent"]
+            subsidies += COIN_RULES.subsidy(entry["index"])
+            blocks += 1
+    supply = sum(created.values()) - sum(created.get(point, 0) for point in spent)
+    return {
+        "blocks": blocks,
+        "supply": supply,
+        "subsidies": subsidies,
+        "equal": supply == subsidies,
     }
 
 

@@ -20,11 +20,13 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from ..errors import (
     BadAddress,
     BadRequest,
+    ConflictingPayment,
     DuplicatePost,
     EduChainError,
     Forbidden,
     InvalidBlock,
     InvalidChain,
+    InvalidCoins,
     InvalidPost,
     MiningBusy,
     MiningStopped,
@@ -36,7 +38,7 @@ from ..errors import (
     Unavailable,
     UnsupportedMediaType,
 )
-from . import openapi, routes
+from . import coin_routes, openapi, routes
 from .guard import ClientAddress
 from .limits import (
     CLIENT_BURST,
@@ -51,7 +53,7 @@ from .web import EXTENSION, NodeBlueprint, Serving, at_the_door
 
 # The route modules' blueprints, in the order their routes are listed: a new module of
 # routes (a NodeBlueprint) is served, and documented, once it is added here.
-BLUEPRINTS: list[NodeBlueprint] = [routes.bp]
+BLUEPRINTS: list[NodeBlueprint] = [routes.bp, coin_routes.bp]
 
 MAX_BODY_BYTES = 1024 * 1024  # a full block of 100 maximal posts is ~250 kB
 
@@ -63,6 +65,8 @@ STATUS: list[tuple[type[EduChainError], int]] = [
     (DuplicatePost, 409),  # we hold it already
     (InvalidPost, 400),  # the post breaks a rule
     (InvalidBlock, 400),  # the block breaks a rule
+    (ConflictingPayment, 409),  # a pending payment spends that coin already (first seen wins)
+    (InvalidCoins, 400),  # the payment breaks a coin rule
     (InvalidChain, 409),  # a peer's chain we cannot take
     (NotOurNetwork, 409),  # a node, but of another network
     (BadAddress, 400),  # not a usable node address

@@ -177,6 +177,9 @@ class PeerClient:
     def send_post(self, address: str, post: dict, sender: str | None) -> Any:
         return self.request("POST", address, "/new_transaction", json=post, headers=_from(sender))
 
+    def send_payment(self, address: str, transaction: dict, sender: str | None) -> Any:
+        return self.request("POST", address, "/coins/pay", json=transaction, headers=_from(sender))
+
     def peer_list(self, address: str, sender: str | None = None) -> dict:
         """A peer's verified peers (address gossip)."""
         return self.request("GET", address, "/peers", headers=_from(sender))
@@ -221,6 +224,20 @@ class NodeClient:
 
     def chain(self) -> dict:
         return self._call("GET", "/chain")
+
+    def pay(self, transaction: dict) -> dict:
+        """POST /coins/pay: a signed coin transaction into the node's pool."""
+        return self._call("POST", "/coins/pay", json=transaction)
+
+    def balance(self, owner: str) -> dict:
+        """GET /coins/balance/OWNER: the balance and unspent outputs of a coin key (hex)."""
+        return self._call("GET", f"/coins/balance/{owner}")
+
+    def transaction(self, txid: str) -> dict:
+        return self._call("GET", f"/coins/tx/{txid}")
+
+    def coin_status(self) -> dict:
+        return self._call("GET", "/coins/status")
 
     def pending(self) -> list:
         return self._call("GET", "/pending_tx")

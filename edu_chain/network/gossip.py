@@ -46,7 +46,7 @@ class GossipQueue:
         for thread in self._threads:
             thread.start()
 
-    def submit(self, priority: int, job: Callable, *args) -> bool:
+    def submit(self, priority: int, job: Callable[..., object], *args: object) -> bool:
         """Queue ``job(*args)``; False (and dropped) when the queue is full or closed."""
         if self._closed.is_set():
             return False

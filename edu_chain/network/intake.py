@@ -25,6 +25,7 @@ from ..errors import (
     Unavailable,
     UnlinkedBlock,
 )
+from ..ledger import Transaction, transaction_from_dict
 from ..rules import check_announced_block
 from ..transactions import Post
 from .gossip import BLOCK, BLOCK_FANOUT, OTHER, POST, POST_FANOUT, RELAY_FANOUT
@@ -164,9 +165,20 @@ class Intake(NodeParts):
             holders = tuple(self._holders.get(post_id, ()))
         return self.peers.sample(count, exclude=(exclude, *holders))
 
+    # -- payments -------------------------------------------------------------
+    def submit_payment(self, data: Any, sender: str | None = None) -> tuple[Transaction, int]:
+        """A signed payment into the pool (the chain's coin rules, first seen wins), passed on
+        to ``POST_FANOUT`` peers; a peer that holds it already answers 409 and stops there."""
+        tx = transaction_from_dict(data)
+        fee = self.chain.add_payment(tx)
+        self.log(f"payment {tx.txid[:12]} pooled (fee {fee}) from {sender or 'a client'}")
+        self._gossip(POST, POST_FANOUT, self.client.send_payment, tx.to_dict(), sender)
+        return tx, fee
+
     # -- blocks ---------------------------------------------------------------
     def mine(self, *, allow_empty: bool = False, wait: bool = True) -> Block | None:
-        """Mine the pending posts into a block and announce it; None if nothing to mine.
+        """Mine the pending posts and payments into a block and announce it; None if
+        nothing to mine.
 
         With ``wait=False`` (the HTTP API), a second call while one mines raises
         :class:`MiningBusy` at once instead of holding another server thread.
@@ -185,7 +197,7 @@ class Intake(NodeParts):
         for _ in range(5):
             self._tip_changed.clear()
             template = self.chain.new_block()
-            if not template.transactions and not allow_empty:
+            if not template.transactions and not template.payments and not allow_empty:
                 return None
             try:
                 block = pow.mine(
@@ -199,7 +211,10 @@ class Intake(NodeParts):
                     raise ShuttingDown("the node is shutting down") from None
                 self.log(f"abandoned block #{template.index}: a peer's block came first")
                 continue
-            self.log(f"mined block #{block.index} ({len(block.transactions)} posts)")
+            self.log(
+                f"mined block #{block.index} ({len(block.transactions)} posts"
+                + (f", {len(block.payments)} payments)" if block.payments else ")")
+            )
             self.gossip_block(block.to_dict())
             return block
         raise Unavailable("the chain kept changing while this node mined; try again")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from typing import Any
 
 from ..block import Block
@@ -317,7 +318,7 @@ class Membership(NodeParts):
                 continue
             self.join(seed)
 
-    def join(self, seed: str, report=None) -> bool:
+    def join(self, seed: str, report: Callable[[str], object] | None = None) -> bool:
         """Register with ``seed`` once; on failure schedule a retry (back-off up to 5 s) and
         tell ``report`` why."""
         failures = self._seed_failures.get(seed, 0)

@@ -4,6 +4,7 @@ chain, peers, health, errors. ``openapi.py`` puts them together into the documen
 from __future__ import annotations
 
 from ..block import MAX_NONCE
+from ..ledger import MAX_COINS_PER_BLOCK, MAX_TX_PARTS
 from ..rules import MAX_FUTURE_SECONDS, MAX_POSTS_PER_BLOCK, MAX_TARGET_BITS
 from ..transactions import MAX_AUTHOR_CHARS, MAX_CONTENT_CHARS, MAX_TIMESTAMP
 
@@ -174,6 +175,42 @@ def post_in(now: float, timestamp_required: bool = False) -> dict:
     return object_schema(properties, required)
 
 
+MAX_UNITS = 21_000_000 * 10**8  # rules.COIN_RULES.max_money: no amount above it
+COIN_KEY = {"type": "string", "pattern": "^0[23][0-9a-fA-F]{64}$"}  # compressed SEC, in hex
+TX_IN = object_schema(
+    {
+        "txid": hex_string(64),
+        "inputs": {
+            "type": "array",
+            "maxItems": MAX_TX_PARTS,
+            "items": object_schema(
+                {
+                    "txid": hex_string(64),
+                    "index": integer_in(0, 2**32 - 1),
+                    "signature": {"type": "string", "pattern": "^([0-9a-fA-F]{2}){0,73}$"},
+                },
+                ["txid", "index", "signature"],
+            ),
+        },
+        "outputs": {
+            "type": "array",
+            "maxItems": MAX_TX_PARTS,
+            "items": object_schema(
+                {"amount": integer_in(1, MAX_UNITS), "owner": COIN_KEY},
+                ["amount", "owner"],
+            ),
+        },
+        "height": integer_in(0, 2**40),
+    },
+    ["inputs", "outputs"],
+)
+TX_OUT = object_schema(
+    {"txid": hex_string(64), "inputs": {"type": "array"}, "outputs": {"type": "array"}},
+    ["txid", "inputs", "outputs"],
+    False,
+)
+
+
 def block_in(now: float) -> dict:
     return object_schema(
         {
@@ -189,6 +226,8 @@ def block_in(now: float) -> dict:
             "difficulty": integer_in(0, MAX_TARGET_BITS),
             "merkle_root": hex_string(64),
             "hash": hex_string(64),
+            "coins": {"type": "array", "maxItems": MAX_COINS_PER_BLOCK, "items": TX_IN},
+            "coins_root": hex_string(64),
         },
         ["index", "transactions", "timestamp", "previous_hash", "nonce", "difficulty"],
     )

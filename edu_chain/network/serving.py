@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable
+from typing import Any
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -39,7 +41,7 @@ CONNECTIONS_PER_CLIENT = 64
 LOOPBACK_CONNECTIONS = 900
 
 
-def room_server(app, host: str, port: int, max_body: int):
+def room_server(app: Callable[..., Any], host: str, port: int, max_body: int) -> Any:
     """A waitress server for ``app`` with the settings above (not yet running).
 
     Requests waitress refuses itself, before the app sees them (a body over the limit,
@@ -74,13 +76,13 @@ def connection_cap(client: str) -> int:
     return LOOPBACK_CONNECTIONS if loopback else CONNECTIONS_PER_CLIENT
 
 
-def _guarded(server_class):
+def _guarded(server_class: Any) -> Any:
     """``server_class`` with a cap per client address and a deadline per request."""
 
     class GuardedServer(server_class):
         clients: dict[str, int]
 
-        def handle_accept(self):
+        def handle_accept(self) -> None:
             try:
                 pair = self.accept()
                 if pair is None:
@@ -99,7 +101,7 @@ def _guarded(server_class):
                 return
             self.channel_class(self, conn, self.fix_addr(addr), self.adj, map=self._map)
 
-        def maintenance(self, now):
+        def maintenance(self, now: float) -> None:
             super().maintenance(now)
             cutoff = now - REQUEST_SECONDS
             for channel in list(self.active_channels.values()):
@@ -111,7 +113,7 @@ def _guarded(server_class):
     return GuardedServer
 
 
-def _json_error_channel():
+def _json_error_channel() -> Any:
     import json
     import time
 
@@ -119,7 +121,7 @@ def _json_error_channel():
     from waitress.task import ErrorTask
 
     class JsonErrorTask(ErrorTask):
-        def execute(self):
+        def execute(self) -> None:
             error = self.request.error
             reasons = {
                 413: "the request body is larger than the limit of "
@@ -140,7 +142,7 @@ def _json_error_channel():
         request_started: float | None = None
         client: str | None = None
 
-        def __init__(self, server, sock, addr, adj, map=None):
+        def __init__(self, server: Any, sock: Any, addr: Any, adj: Any, map: Any = None) -> None:
             super().__init__(server, sock, addr, adj, map)
             self.request_started = time.time()  # a connection that says nothing is slow too
             self.client = str(addr[0]) if isinstance(addr, tuple) else str(addr)
@@ -148,7 +150,7 @@ def _json_error_channel():
             if clients is not None:
                 clients[self.client] = clients.get(self.client, 0) + 1
 
-        def received(self, data):
+        def received(self, data: bytes) -> Any:
             if data and self.request is None and self.request_started is None:
                 self.request_started = time.time()
             result = super().received(data)
@@ -156,7 +158,7 @@ def _json_error_channel():
                 self.request_started = None
             return result
 
-        def del_channel(self, map=None):
+        def del_channel(self, map: Any = None) -> None:
             clients = getattr(self.server, "clients", None)
             if clients is not None and self.client is not None:
                 left = clients.get(self.client, 1) - 1
@@ -173,14 +175,20 @@ def _json_error_channel():
 class QuietHandler(WSGIRequestHandler):
     """No access-log lines: they would spill into notebook cells."""
 
-    def log(self, type: str, message: str, *args) -> None:  # noqa: A002
+    def log(self, type: str, message: str, *args: Any) -> None:  # noqa: A002
         return None
 
 
 class ThreadedServer:
     """Serve ``app`` on ``host:port`` (0: any free port) from a daemon thread."""
 
-    def __init__(self, app, host: str = "127.0.0.1", port: int = 0, name: str = "server"):
+    def __init__(
+        self,
+        app: Callable[..., Any],
+        host: str = "127.0.0.1",
+        port: int = 0,
+        name: str = "server",
+    ) -> None:
         self.server = make_server(host, port, app, threaded=True, request_handler=QuietHandler)
         self.url = f"http://{host}:{self.server.server_port}"
         self.thread = threading.Thread(
@@ -197,8 +205,8 @@ class ThreadedServer:
         self.server.server_close()
         self.thread.join(timeout=5)
 
-    def __enter__(self):
+    def __enter__(self) -> ThreadedServer:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()

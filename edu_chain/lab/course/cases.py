@@ -7,6 +7,7 @@ checker (:mod:`edu_chain.lab.course.checker`) runs them. Neither imports the oth
 from __future__ import annotations
 
 import random
+import threading
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,8 +58,19 @@ def cases_for(exercise: Exercise, seed: str | None = None) -> list[Case]:
     generator is seeded with ``(seed, n)`` instead, so the fixed and edge cases stay and
     the random ones are new: a table of answers copied from the fixed cases fails them.
     """
-    if seed is None:
-        return as_cases(exercise)
+    # Drawing patches the exercise modules' ``random`` for a moment: one drawing at a time,
+    # or a grader working from several threads hands one thread's cases to another (a
+    # table of the fixed cases then passes the draw that saw ``random`` restored early).
+    with _DRAWING:
+        if seed is None:
+            return as_cases(exercise)
+        return _drawn_afresh(exercise, seed)
+
+
+_DRAWING = threading.RLock()
+
+
+def _drawn_afresh(exercise: Exercise, seed: str) -> list[Case]:
     namespaces = [getattr(exercise.cases, "__globals__", {})]
     namespaces += [
         vars(value) for value in namespaces[0].values() if isinstance(value, types.ModuleType)

@@ -66,6 +66,9 @@ def hint(name: str) -> None:
     print(_hint_text(name, exercise, failures + 1))
 
 
+DEFAULT_SOLUTION_POLICY = "after 3"
+
+
 def show_solution(name: str) -> None:
     """Print the reference solution of exercise ``name``, when the course allows it now."""
     _exercise(name)
@@ -86,6 +89,8 @@ def show_solution(name: str) -> None:
 def solution_policy() -> str:
     """The course's one setting for ``show_solution``: "always", "never" or "after N".
 
+    Unset (or unreadable), it is ``DEFAULT_SOLUTION_POLICY``: a solution opens only after a
+    few failed checks, so the first thing a learner meets is the exercise, not its answer.
     Read from ``EDU_CHAIN_SHOW_SOLUTION``, else from the first ``edu-chain-course.toml``
     in the working folder or a folder above it (a line ``show_solution = "after 3"``).
     """
@@ -100,7 +105,7 @@ def solution_policy() -> str:
     text = text.strip().lower()
     if text in ("always", "never") or re.fullmatch(r"after \d+", text):
         return text
-    return "always"
+    return DEFAULT_SOLUTION_POLICY
 
 
 def _exercise(name: str) -> Exercise:
