@@ -59,13 +59,15 @@ def test_each_notebook_states_goals_prerequisites_and_time(number):
 
 
 # -- 05: incentives ----------------------------------------------------------------------
-def test_05_teaches_the_subsidy_with_bitcoin_cores_numbers_and_says_the_kit_has_no_coins():
+def test_05_teaches_the_subsidy_with_bitcoin_cores_numbers_and_says_where_coins_are():
     cells = notebook("05").cells
     text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
     assert "§6" in text and "GetBlockSubsidy" in text and "fees" in text
     assert r"\lfloor h / 210\,000 \rfloor" in text  # the formula, in LaTeX
     assert "2\\,099\\,999\\,997\\,690\\,000" in text
-    assert re.search(r"kit has no coins", text) and "no subsidy" in text
+    assert re.search(r"blocks this notebook mines hold posts", text) and "no subsidy" in text
+    assert "Coins are taught in notebook 17" in text  # where the coins are, said plainly
+    assert "kit has no coins" not in text  # 17 teaches them: the old sentence is untrue
     printed = "".join(outputs_text(c) for c in cells if c.cell_type == "code")
     assert f"{total_supply():,} satoshis" in printed  # computed, not typed in
     assert f"{subsidy(840_000)} satoshis" in printed

@@ -23,6 +23,7 @@ from edu_chain.lab.solutions import (
     merkle_root,
     prefer,
 )
+from tests.coinmistakes import MISTAKES as COINS_MISTAKES  # notebook 17's, named there
 from tests.keymistakes import MISTAKES as KEYS_MISTAKES  # notebook 16's, named there
 
 
@@ -748,6 +749,7 @@ MISTAKES = {
         "a half for every γ (the majority attack's threshold)": lambda gamma: 0.5,
     },
     **KEYS_MISTAKES,
+    **COINS_MISTAKES,
 }
 
 CASES = [(name, label) for name, wrong in MISTAKES.items() for label in wrong]

@@ -79,12 +79,12 @@ def test_words_are_read_by_their_rule_and_the_reason_is_looked_at(capsys):
     assert "for a reason the text below puts differently" in capsys.readouterr().out
 
 
-def test_every_notebook_01_to_13_asks_one_and_its_notebook_uses_it():
+def test_every_notebook_01_to_13_and_17_asks_one_and_its_notebook_uses_it():
     from pathlib import Path
 
     folder = Path(__file__).resolve().parent.parent / "notebooks"
     by_notebook = {q.notebook: name for name, q in QUESTIONS.items()}
-    assert sorted(by_notebook) == [f"{n:02}" for n in range(1, 14)]
+    assert sorted(by_notebook) == [f"{n:02}" for n in range(1, 14)] + ["17"]  # 17: coins
     for number, name in by_notebook.items():
         (path,) = folder.glob(f"{number}_*.ipynb")
         cells = json.loads(path.read_text())["cells"]

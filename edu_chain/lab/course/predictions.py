@@ -1,6 +1,6 @@
 """Predict, then run: the learner commits a guess before the cell that shows the answer.
 
-Each notebook 01-13 asks at least one question *before* the cell (or the plot, or the
+Each notebook 01-13 (and 17) asks at least one question *before* the cell (or the plot, or the
 slider) that answers it. The learner writes a number, picks a choice, or writes a sentence
 that a rule checks, and runs::
 
@@ -201,6 +201,16 @@ QUESTIONS: dict[str, Question] = {
         256,
         tolerance=0.02,
         unit="bits",
+    ),
+    "all the units": Question(
+        "17",
+        "Five blocks were mined, each with a subsidy of 5,000 units, and their payments paid "
+        "fees that the miners collected. How many units does the UTXO set hold now?",
+        "number",
+        0,
+        1e9,
+        tolerance=0,
+        unit="units",
     ),
 }
 
