@@ -105,6 +105,11 @@ class WalletError(EduChainError):
     """An identity cannot be created or found."""
 
 
+class FormError(EduChainError, ValueError):
+    """A pay form of the posts app that cannot become a payment; the message says why, to
+    the learner."""
+
+
 class NotANode(EduChainError):
     """A node's answer was not what an edu_chain node says (the dashboard's walk)."""
 

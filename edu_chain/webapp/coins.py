@@ -15,7 +15,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from ..errors import EduChainError, PeerError
+from ..errors import EduChainError, FormError, PeerError
 from ..ledger import CoinRules
 from ..network.client import NodeClient
 from ..wallet import Wallet, build_payment
@@ -27,10 +27,6 @@ NO_COIN_ROUTES = (
     "This node has no coin routes (it runs a version of the kit from before coins): "
     "balances and payments are not available here."
 )
-
-
-class FormError(ValueError):
-    """A pay form that cannot become a payment; the message says why, to the learner."""
 
 
 def format_coins(units: int) -> str:
