@@ -181,7 +181,10 @@ class Room:
             process.wait(timeout=wait)
         except subprocess.TimeoutExpired:
             process.kill()
-            process.wait(timeout=10)
+            try:  # a machine at load 400 (a room of 100 on 2 cores) is slow even to reap
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                pass  # killed, not yet reaped: close() reaps it at the end
         except ProcessLookupError:
             pass
 
