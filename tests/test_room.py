@@ -211,11 +211,16 @@ def test_two_blocks_at_one_height_are_judged_at_once_without_asking_anyone():
 
 
 class HoldingClient(RecordingClient):
-    """Every peer already holds every post: each send is answered 409."""
+    """Every peer already holds every post (or, with ``held="/coins/pay"``, every payment):
+    each send is answered 409."""
+
+    def __init__(self, held: str = "/new_transaction"):
+        super().__init__()
+        self.held = held
 
     def request(self, method, address, path, **options):
         self.calls.append((method, address, path))
-        if path == "/new_transaction":
+        if path == self.held:
             raise PeerError(f"{address}{path} answered 409: already pending", 409)
         return {}
 
@@ -257,16 +262,6 @@ def test_a_post_every_peer_holds_costs_nothing_more_however_late_the_answers():
         node.close()
 
 
-class PaymentHoldingClient(RecordingClient):
-    """Every peer already holds every payment: each send is answered 409."""
-
-    def request(self, method, address, path, **options):
-        self.calls.append((method, address, path))
-        if path == "/coins/pay":
-            raise PeerError(f"{address}{path} answered 409: already pending", 409)
-        return {}
-
-
 def test_a_payment_every_peer_holds_costs_nothing_more_however_late_the_answers():
     """Payments travel like posts: never back to who sent them, never again to a peer that
     answered "held", never once mined or after waiting long in the queue (a room of 40 on
@@ -277,7 +272,7 @@ def test_a_payment_every_peer_holds_costs_nothing_more_however_late_the_answers(
     from edu_chain.wallet import build_payment, sec
 
     alice, bob = (ec.derive_private_key(n, ec.SECP256K1()) for n in (101, 202))
-    client = PaymentHoldingClient()
+    client = HoldingClient(held="/coins/pay")
     node = Node(
         Blockchain(NetworkParams(difficulty=4)),
         address="http://127.0.0.1:9",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Container
 from typing import Any
 
 from .. import pow
@@ -106,12 +107,19 @@ class Intake(NodeParts):
                 return
         self._note_holder(post["id"], peer)
 
-    def _still_news(self, post_id: str, peer: str, queued_at: float | None) -> bool:
-        """A queued post is sent only if it is still pending here, the peer is not known to
-        hold it, and it did not wait long in the queue: on a slow machine the queue drains
-        late, and a backlog of posts every node already holds must cost nothing (the
-        author's re-sends cover a post that really was missed)."""
-        if post_id not in self.chain.pending:
+    def _still_news(
+        self,
+        post_id: str,
+        peer: str,
+        queued_at: float | None,
+        pending: Container[str] | None = None,
+    ) -> bool:
+        """A queued post (or payment: ``pending`` is then the payment pool) is sent only if
+        it is still pending here, the peer is not known to hold it, and it did not wait long
+        in the queue: on a slow machine the queue drains late, and a backlog every node
+        already holds must cost nothing (the author's re-sends cover a post that really was
+        missed)."""
+        if post_id not in (self.chain.pending if pending is None else pending):
             return False
         if queued_at is not None and time.monotonic() - queued_at > POST_NEWS_SECONDS:
             return False
@@ -192,13 +200,8 @@ class Intake(NodeParts):
 
     def _pass_on_payment(self, peer: str, payment: dict, queued_at: float) -> None:
         txid = payment["txid"]
-        if txid not in self.chain.coins.pending:
+        if not self._still_news(txid, peer, queued_at, self.chain.coins.pending):
             return
-        if time.monotonic() - queued_at > POST_NEWS_SECONDS:
-            return
-        with self._holders_lock:
-            if peer in self._holders.get(txid, ()):
-                return
         try:
             self._call(peer, self.client.send_payment, peer, payment, self.address)
         except EduChainError as error:

@@ -370,12 +370,7 @@ class CoinAttackReport:
     dropped_reason: str | None  # why the honest node's /coins/status says the payment is gone
     supply_equals_subsidies: bool  # on every node, by its /coins/status
 
-    def __str__(self) -> str:
-        outcome = "SUCCEEDED: history rewritten" if self.succeeded else "failed: honest chain kept"
-        return (
-            f"attacker share {self.attacker_share:.0%}, merchant waits "
-            f"{self.confirmations} confirmation(s); blocks found: {self.sequence} → {outcome}"
-        )
+    __str__ = AttackReport.__str__  # the same race, told the same way
 
 
 def coin_double_spend(
