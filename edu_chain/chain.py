@@ -172,20 +172,28 @@ class Blockchain:
     # -- the pool -----------------------------------------------------------
     def add_post(self, post: Post) -> Post:
         """Put a post in the pending pool, refusing bad signatures, future times and duplicates."""
+        self._refuse_known(post)  # a copy a peer sends again costs no signature check
         check_post(post, self.clock())
         with self.lock:
-            if post.id in self.pending:
-                raise DuplicatePost(f"post {post.id[:12]} is already pending")
-            height = self._confirmed.get(post.id)
-            if height is not None:
-                raise DuplicatePost(
-                    f"post {post.id[:12]} is already on the chain in block #{height} (a replay)"
-                )
+            self._refuse_known(post)
             if len(self.pending) >= MAX_PENDING_POSTS:
                 raise InvalidPost(f"the pool is full ({MAX_PENDING_POSTS} posts); mine first")
             self.store.apply(pool_add=[post])
             self.pending[post.id] = post
         return post
+
+    def knows_post(self, post_id: str) -> bool:
+        """Is the post pending here, or on our chain?"""
+        return post_id in self.pending or post_id in self._confirmed
+
+    def _refuse_known(self, post: Post) -> None:
+        if post.id in self.pending:
+            raise DuplicatePost(f"post {post.id[:12]} is already pending")
+        height = self._confirmed.get(post.id)
+        if height is not None:
+            raise DuplicatePost(
+                f"post {post.id[:12]} is already on the chain in block #{height} (a replay)"
+            )
 
     def add_payment(self, tx: Transaction) -> int:
         """Put a signed payment in the pool, refusing any that breaks a coin rule or spends

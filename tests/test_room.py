@@ -15,15 +15,32 @@ from .netutil import wait_for
 
 
 class RecordingClient(PeerClient):
-    """Records every call instead of making it."""
+    """Records every call instead of making it (and the news each carried)."""
 
     def __init__(self):
         super().__init__()
         self.calls = []
+        self.news = []  # (address, kind, item) for every item sent, batched or not
 
     def request(self, method, address, path, **options):
         self.calls.append((method, address, path))
+        body = options.get("json")
+        if path == "/relay":
+            for kind, items in body.items():
+                self.news += [(address, kind[:-1], item) for item in items]
+        elif path in ONE_ITEM:
+            self.news.append((address, ONE_ITEM[path], body))
         return {}
+
+    def clear(self):
+        self.calls.clear()
+        self.news.clear()
+
+    def sent(self, kind):
+        return [(address, item) for address, k, item in self.news if k == kind]
+
+
+ONE_ITEM = {"/new_transaction": "post", "/add_block": "block", "/coins/pay": "payment"}
 
 
 def recording_node(peers: int = 30):
@@ -40,7 +57,12 @@ def recording_node(peers: int = 30):
 
 
 def settle(node):
-    wait_for(lambda: not len(node._gossip_queue), 5, "the gossip queue to drain")
+    node._outboxes.pace = 0.01  # a test does not wait for a busy link's next turn
+    wait_for(
+        lambda: not len(node._gossip_queue) and not node._outboxes.waiting(),
+        5,
+        "the outboxes and the gossip queue to drain",
+    )
     time.sleep(0.2)
 
 
@@ -49,11 +71,11 @@ def test_a_post_and_a_block_go_to_a_bounded_random_fanout_not_to_every_peer():
     try:
         node.submit_post({"author": "a", "content": "hello"})
         settle(node)
-        posts = [c for c in client.calls if c[2] == "/new_transaction"]
+        posts = client.sent("post")
         assert 1 <= len(posts) <= intake.POST_FANOUT
         node.mine()
         settle(node)
-        blocks = [c for c in client.calls if c[2] == "/add_block"]
+        blocks = [address for address, _ in client.sent("block")]
         assert 1 <= len(blocks) <= intake.BLOCK_FANOUT and len(set(blocks)) == len(blocks)
     finally:
         node.close()
@@ -65,7 +87,7 @@ def test_posts_from_peers_are_passed_on_within_a_budget_but_all_are_kept():
         for n in range(200):
             node.submit_post(Post("flood", f"p{n}", T0 + n).to_dict(), "http://127.0.0.1:10000")
         settle(node)
-        forwarded = [c for c in client.calls if c[2] == "/new_transaction"]
+        forwarded = client.sent("post")
         assert len(node.chain.pending) == 200
         burst = limits.FORWARD_BURST + 2  # the burst (and what trickles in meanwhile)
         assert len(forwarded) <= burst * intake.POST_FANOUT  # not 200 x fan-out
@@ -78,19 +100,19 @@ def test_a_flood_from_the_nodes_own_client_goes_out_within_a_budget_then_by_rese
     try:
         posts = [node.submit_post({"author": "flood", "content": f"p{n}"}) for n in range(200)]
         settle(node)
-        told = [c for c in client.calls if c[2] == "/new_transaction"]
+        told = client.sent("post")
         budget = limits.OWN_BURST + 2  # the burst (and what trickles in meanwhile)
         assert limits.OWN_BURST <= len(told) // intake.POST_FANOUT <= budget
         assert len(node.chain.pending) == 200  # all kept, and every one will go out again
         assert {p.id for p in posts} == set(node._resend)
         soon = [p.id for p in posts if node._resend[p.id][1] == intake.RESEND_SOON]
         assert len(soon) >= 200 - budget  # over the budget: at the next re-send rounds
-        client.calls.clear()
+        client.clear()
         for post_id in soon:  # their time has come
             node._resend[post_id] = (0.0, intake.RESEND_SOON)
         node.resend_pending()
         settle(node)
-        assert len(client.calls) == intake.RESEND_BATCH  # a few per round, one peer each
+        assert len(client.sent("post")) == intake.RESEND_BATCH  # a few per round, one peer each
     finally:
         node.close()
 
@@ -102,14 +124,13 @@ def test_posts_returned_by_a_switch_are_passed_on_even_when_a_flood_spent_the_fo
             node.submit_post(Post("flood", f"p{n}", T0 + n).to_dict(), "http://127.0.0.1:10000")
         settle(node)
         assert not node._forwarding.allow("forward")
-        client.calls.clear()
+        client.clear()
         returned = [Post("alice", f"in a dropped block {n}", T0 + n) for n in range(3)]
         for post in returned:  # a switch puts them back in the pool, then passes them on
             node.chain.add_post(post)
         node.pass_on_returned(returned)  # what a switch of chains hands back
         settle(node)
-        told = [c for c in client.calls if c[2] == "/new_transaction"]
-        assert len(told) == 3 * intake.POST_FANOUT
+        assert len(client.sent("post")) == 3 * intake.POST_FANOUT
     finally:
         node.close()
 
@@ -151,10 +172,10 @@ def test_own_pending_posts_are_re_sent_until_mined(monkeypatch):
         unreachable["on"] = False
         node.resend_pending()
         settle(node)
-        assert [c[2] for c in client.calls] == ["/new_transaction"]
+        assert [c[2] for c in client.calls] == ["/relay"]
         assert node._resend[post.id][1] == intake.RESEND_LONGEST  # a peer has it now
         node.chain.mine()  # mined: never re-sent again
-        client.calls.clear()
+        client.clear()
         node._resend[post.id] = (0.0, 0.0)
         node.resend_pending()
         settle(node)
@@ -198,7 +219,7 @@ def test_two_blocks_at_one_height_are_judged_at_once_without_asking_anyone():
         low, high = twins
         assert node.receive_block(high.to_dict(), "http://127.0.0.1:10001")[0] == "added"
         settle(node)
-        client.calls.clear()
+        client.clear()
         assert node.receive_block(low.to_dict(), "http://127.0.0.1:10002")[0] == "added"
         assert node.chain.tip.hash == low.hash  # equal work: the lower hash wins
         assert node.receive_block(high.to_dict(), "http://127.0.0.1:10001")[0] == "stale"
@@ -211,17 +232,12 @@ def test_two_blocks_at_one_height_are_judged_at_once_without_asking_anyone():
 
 
 class HoldingClient(RecordingClient):
-    """Every peer already holds every post (or, with ``held="/coins/pay"``, every payment):
-    each send is answered 409."""
-
-    def __init__(self, held: str = "/new_transaction"):
-        super().__init__()
-        self.held = held
+    """Every peer already holds every piece of news: it answers each batch "known"."""
 
     def request(self, method, address, path, **options):
-        self.calls.append((method, address, path))
-        if path == self.held:
-            raise PeerError(f"{address}{path} answered 409: already pending", 409)
+        super().request(method, address, path, **options)
+        if path == "/relay":
+            return {kind: ["known"] * len(items) for kind, items in options["json"].items()}
         return {}
 
 
@@ -246,17 +262,18 @@ def test_a_post_every_peer_holds_costs_nothing_more_however_late_the_answers():
                     pass
             node.gossip_post(post.to_dict())  # and something asks to pass it on
         settle(node)
-        sent = [c for c in client.calls if c[2] == "/new_transaction"]
-        assert all(address != "http://127.0.0.1:10000" for _, address, _ in sent)  # its sender
-        assert len(sent) <= intake.POST_FANOUT  # once each peer said "held", never again
+        sent = client.sent("post")
+        assert all(address != "http://127.0.0.1:10000" for address, _ in sent)  # its sender
+        assert len(sent) <= intake.POST_FANOUT  # once each peer took it, never again
 
-        client.calls.clear()  # news that waited too long in the queue (a slow machine) is dropped
+        client.clear()  # news that waited too long in the queue (a slow machine) is dropped
         late = Post("bob", "queued long ago", T0 + 1)
         node.chain.add_post(late)
         stale = time.monotonic() - intake.POST_NEWS_SECONDS - 1
-        node._pass_on_post("http://127.0.0.1:10001", late.to_dict(), stale)
+        node._send_news("http://127.0.0.1:10001", [("post", late.id, late.to_dict(), stale)])
         node.chain.mine()  # and a post mined meanwhile is news to no one
-        node._pass_on_post("http://127.0.0.1:10002", post.to_dict(), time.monotonic())
+        fresh = ("post", post.id, post.to_dict(), time.monotonic())
+        node._send_news("http://127.0.0.1:10002", [fresh])
         assert client.calls == []
     finally:
         node.close()
@@ -272,7 +289,7 @@ def test_a_payment_every_peer_holds_costs_nothing_more_however_late_the_answers(
     from edu_chain.wallet import build_payment, sec
 
     alice, bob = (ec.derive_private_key(n, ec.SECP256K1()) for n in (101, 202))
-    client = HoldingClient(held="/coins/pay")
+    client = HoldingClient()
     node = Node(
         Blockchain(NetworkParams(difficulty=4)),
         address="http://127.0.0.1:9",
@@ -302,17 +319,17 @@ def test_a_payment_every_peer_holds_costs_nothing_more_however_late_the_answers(
                 except ConflictingPayment:
                     pass
         settle(node)
-        sent = [c for c in client.calls if c[2] == "/coins/pay"]
-        assert all(address != "http://127.0.0.1:10000" for _, address, _ in sent)  # its sender
-        assert len(sent) <= intake.POST_FANOUT  # once each peer said "held", never again
+        sent = client.sent("payment")
+        assert all(address != "http://127.0.0.1:10000" for address, _ in sent)  # its sender
+        assert len(sent) <= intake.POST_FANOUT  # once each peer took it, never again
 
-        client.calls.clear()  # news that waited too long in the queue is dropped
+        client.clear()  # news that waited too long in the queue is dropped
         late = paying[1]
         node.chain.add_payment(late)
         stale = time.monotonic() - intake.POST_NEWS_SECONDS - 1
-        node._pass_on_payment("http://127.0.0.1:10001", late.to_dict(), stale)
+        node._send_news("http://127.0.0.1:10001", [("payment", late.txid, late.to_dict(), stale)])
         node.chain.mine()  # and a payment mined meanwhile is news to no one
-        node._pass_on_payment("http://127.0.0.1:10002", tx, time.monotonic())
+        node._send_news("http://127.0.0.1:10002", [("payment", tx["txid"], tx, time.monotonic())])
         assert client.calls == []
     finally:
         node.close()

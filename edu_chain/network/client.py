@@ -180,6 +180,10 @@ class PeerClient:
     def send_payment(self, address: str, transaction: dict, sender: str | None) -> Any:
         return self.request("POST", address, "/coins/pay", json=transaction, headers=_from(sender))
 
+    def relay(self, address: str, news: dict, sender: str | None) -> Any:
+        """A batch of blocks, posts and payments (:mod:`.relay`)."""
+        return self.request("POST", address, "/relay", json=news, headers=_from(sender))
+
     def peer_list(self, address: str, sender: str | None = None) -> dict:
         """A peer's verified peers (address gossip)."""
         return self.request("GET", address, "/peers", headers=_from(sender))

@@ -16,6 +16,7 @@ from typing import Any
 from .. import pow
 from ..block import Block
 from ..errors import (
+    BadRequest,
     ConflictingPayment,
     DuplicatePost,
     EduChainError,
@@ -28,10 +29,14 @@ from ..errors import (
     UnlinkedBlock,
 )
 from ..ledger import Transaction, transaction_from_dict
-from ..rules import check_announced_block
+from ..rules import check_announced_block, check_post
 from ..transactions import Post
-from .gossip import BLOCK, BLOCK_FANOUT, OTHER, POST, POST_FANOUT, RELAY_FANOUT
+from .gossip import BLOCK, BLOCK_FANOUT, POST, POST_FANOUT, RELAY_FANOUT
 from .parts import NodeParts
+from .relay import BLOCK as BLOCK_NEWS
+from .relay import PAYMENT as PAYMENT_NEWS
+from .relay import POST as POST_NEWS
+from .relay import RELAY_TICK, Item
 
 RESEND_FIRST = 30.0  # seconds before a node re-sends its own post still pending ...
 RESEND_LONGEST = 300.0  # ... doubling up to this
@@ -75,37 +80,12 @@ class Intake(NodeParts):
             self._schedule_resend(post.id, RESEND_FIRST)  # until it is mined
             if self._own_posts.allow("own"):
                 for peer in self.peers.sample(POST_FANOUT):
-                    self._gossip_queue.submit(
-                        POST, self._push_own, peer, post.to_dict(), time.monotonic()
-                    )
+                    self._outboxes.add(peer, POST_NEWS, post.id, post.to_dict())
             else:  # a flood from our own client: the re-send rounds trickle it out instead
                 self._schedule_resend(post.id, RESEND_SOON)
         elif self._forwarding.allow("forward"):  # a peer's: passed on while there is budget
             self.gossip_post(post.to_dict(), exclude=sender)
         return post
-
-    def _push_own(self, peer: str, post: dict, queued_at: float | None = None) -> None:
-        """Send our own post to a peer; once a peer holds it, re-sending can wait long."""
-        if not self._still_news(post["id"], peer, queued_at):
-            return
-        try:
-            self._call(peer, self.client.send_post, peer, post, self.address)
-        except EduChainError as error:
-            if getattr(error, "status", None) != 409:  # 409: the peer has it already
-                return
-        self._note_holder(post["id"], peer)
-        self._schedule_resend(post["id"], RESEND_LONGEST)
-
-    def _pass_on_post(self, peer: str, post: dict, queued_at: float) -> None:
-        """Tell a peer of a post we learned (gossip), unless that is no longer news."""
-        if not self._still_news(post["id"], peer, queued_at):
-            return
-        try:
-            self._call(peer, self.client.send_post, peer, post, self.address)
-        except EduChainError as error:
-            if getattr(error, "status", None) != 409:
-                return
-        self._note_holder(post["id"], peer)
 
     def _still_news(
         self,
@@ -157,17 +137,16 @@ class Intake(NodeParts):
             if post is None:
                 continue
             for peer in self._post_targets(post_id, 1):
-                self._gossip_queue.submit(
-                    OTHER, self._push_own, peer, post.to_dict(), time.monotonic()
-                )
+                self._outboxes.add(peer, POST_NEWS, post_id, post.to_dict())
 
     def gossip_post(self, post: dict, exclude: str | None = None) -> None:
-        """Tell ``POST_FANOUT`` random peers not known to hold the post, in the background."""
+        """Tell ``POST_FANOUT`` random peers not known to hold the post, with the next
+        batch to each (:mod:`.relay`)."""
         post_id = post.get("id")
         if not isinstance(post_id, str):
             return
         for peer in self._post_targets(post_id, POST_FANOUT, exclude):
-            self._gossip_queue.submit(POST, self._pass_on_post, peer, post, time.monotonic())
+            self._outboxes.add(peer, POST_NEWS, post_id, post)
 
     def _post_targets(self, post_id: str, count: int, exclude: str | None = None) -> list[str]:
         with self._holders_lock:
@@ -193,21 +172,131 @@ class Intake(NodeParts):
         if sender is None or self._forwarding.allow("forward"):
             payment = tx.to_dict()
             for peer in self._post_targets(tx.txid, POST_FANOUT, sender):
-                self._gossip_queue.submit(
-                    POST, self._pass_on_payment, peer, payment, time.monotonic()
-                )
+                self._outboxes.add(peer, PAYMENT_NEWS, tx.txid, payment)
         return tx, fee
 
-    def _pass_on_payment(self, peer: str, payment: dict, queued_at: float) -> None:
-        txid = payment["txid"]
-        if not self._still_news(txid, peer, queued_at, self.chain.coins.pending):
-            return
+    # -- batches (:mod:`.relay`) ------------------------------------------------
+    def check_news(self, news: dict) -> dict[str, list[dict]]:
+        """A peer's batch (``POST /relay``), every item checked as far as it can be without
+        the chain: its fields, its shape, a post's signature and time. One malformed item
+        refuses the batch (:class:`BadRequest`, 400) before anything is taken."""
+        now = self.chain.clock()
+        checked: dict[str, list[dict]] = {}
+        for kind, items in news.items():
+            for number, item in enumerate(items):
+                where = f"{kind} item {number}"
+                try:
+                    if not isinstance(item, dict):
+                        raise InvalidPost("it is not a JSON object")
+                    if kind == "blocks":
+                        block = Block.from_dict(item)
+                        chain = self.chain
+                        check_announced_block(block, chain.params, chain.genesis.hash, now)
+                    elif kind == "posts":
+                        if "timestamp" not in item:
+                            raise InvalidPost("a relayed post carries its timestamp")
+                        post = Post.from_dict(item)
+                        if not self.chain.knows_post(post.id):
+                            check_post(post, now)
+                    else:
+                        transaction_from_dict(item)
+                except EduChainError as error:
+                    raise BadRequest(f"{where}: {error} (nothing of this batch taken)") from None
+            checked[kind] = list(items)
+        return checked
+
+    def receive_news(self, news: dict[str, list[dict]], sender: str | None) -> dict:
+        """Take a checked batch, item by item as its own endpoint would (blocks first, in
+        the order sent: a parent before its child): for each, 'added', 'known', 'stale',
+        'syncing' or 'refused: why' (a rule of the chain that needs its state: a payment
+        spending a coin already spent, a block that does not fit)."""
+        answer: dict[str, list[str]] = {}
+        for data in news.get("blocks", []):
+            answer.setdefault("blocks", []).append(self._taken(self.receive_block, data, sender))
+        for data in news.get("posts", []):
+            answer.setdefault("posts", []).append(self._taken(self.submit_post, data, sender))
+        for data in news.get("payments", []):
+            answer.setdefault("payments", []).append(self._taken(self.submit_payment, data, sender))
+        return answer
+
+    @staticmethod
+    def _taken(take: Any, data: dict, sender: str | None) -> str:
         try:
-            self._call(peer, self.client.send_payment, peer, payment, self.address)
+            outcome = take(data, sender)
+        except (DuplicatePost, ConflictingPayment) as error:
+            return "known" if " is already " in str(error) else f"refused: {error}"
         except EduChainError as error:
-            if getattr(error, "status", None) != 409:
+            return f"refused: {error}"
+        if isinstance(outcome, tuple) and isinstance(outcome[0], str):
+            return outcome[0]  # a block: added, known, stale or syncing
+        return "added"
+
+    def relay_forever(self) -> None:
+        """The relayer: hand each link whose turn has come its batch (to the gossip queue's
+        workers, blocks ahead of the rest)."""
+        boxes = self._outboxes
+        while not self._closed.is_set():
+            boxes.wake.wait(boxes.pause())  # no timeout while nothing waits: an idle room
+            boxes.wake.clear()  # costs nothing here
+            time.sleep(RELAY_TICK)  # news arriving together leaves together
+            for peer, items in boxes.due():
+                priority = BLOCK if any(kind == BLOCK_NEWS for kind, *_ in items) else POST
+                self._gossip_queue.submit(priority, self._send_news, peer, items)
+
+    def _send_news(self, peer: str, items: list[Item]) -> None:
+        """One batch to one peer: the news it may still lack, in one ``POST /relay`` (one
+        call per item to a peer that has no /relay: an older node, or a learner's)."""
+        if peer not in self.peers:  # dropped while its news waited
+            return
+        fresh = [item for item in items if self._news_for(peer, item)]
+        if not fresh:
+            return
+        if peer in self._no_relay:
+            for item in fresh:
+                self._send_one(peer, item)
+            return
+        body: dict[str, list[dict]] = {}
+        for kind, _, news, _ in fresh:
+            body.setdefault(kind + "s", []).append(news)
+        try:
+            self._call(peer, self.client.relay, peer, body, self.address)
+        except EduChainError as error:
+            if getattr(error, "status", None) in (404, 405):  # it has no /relay
+                self._no_relay.add(peer)
+                for item in fresh:
+                    self._send_one(peer, item)
+            return
+        for item in fresh:
+            self._took(peer, item)
+
+    def _news_for(self, peer: str, item: Item) -> bool:
+        kind, key, _, queued_at = item
+        if kind == BLOCK_NEWS:
+            with self._holders_lock:
+                return peer not in self._holders.get(f"block {key}", ())
+        pending = self.chain.coins.pending if kind == PAYMENT_NEWS else None
+        return self._still_news(key, peer, queued_at, pending)
+
+    def _send_one(self, peer: str, item: Item) -> None:
+        kind, _, news, _ = item
+        call = {
+            BLOCK_NEWS: self.client.announce_block,
+            POST_NEWS: self.client.send_post,
+            PAYMENT_NEWS: self.client.send_payment,
+        }[kind]
+        try:
+            self._call(peer, call, peer, news, self.address)
+        except EduChainError as error:
+            if getattr(error, "status", None) != 409:  # 409: the peer has it already
                 return
-        self._note_holder(txid, peer)
+        self._took(peer, item)
+
+    def _took(self, peer: str, item: Item) -> None:
+        """``peer`` holds the news now: never send it again; our own post may wait long."""
+        kind, key, _, _ = item
+        self._note_holder(f"block {key}" if kind == BLOCK_NEWS else key, peer)
+        if kind == POST_NEWS and key in self._resend:
+            self._schedule_resend(key, RESEND_LONGEST)
 
     # -- blocks ---------------------------------------------------------------
     def mine(self, *, allow_empty: bool = False, wait: bool = True) -> Block | None:
@@ -260,18 +349,11 @@ class Intake(NodeParts):
         fanout = BLOCK_FANOUT if exclude is None else RELAY_FANOUT
         with self._holders_lock:
             holders = tuple(self._holders.get(key, ()))
+        block_hash = block.get("hash")
+        if not isinstance(block_hash, str):
+            return
         for peer in self.peers.sample(fanout, exclude=(exclude, *holders)):
-            self._gossip_queue.submit(BLOCK, self._announce, peer, block, key)
-
-    def _announce(self, peer: str, block: dict, key: str) -> None:
-        with self._holders_lock:  # a copy from that peer may have come in meanwhile
-            if peer in self._holders.get(key, ()):
-                return
-        try:
-            self._call(peer, self.client.announce_block, peer, block, self.address)
-        except EduChainError:
-            return  # recorded in the peer's status; the watcher catches up
-        self._note_holder(key, peer)
+            self._outboxes.add(peer, BLOCK_NEWS, block_hash, block)
 
     def receive_block(self, data: Any, sender: str | None = None) -> tuple[str, Block]:
         """A block announced by a peer: 'added', 'known', 'stale' (on a branch with no more

@@ -84,6 +84,7 @@ class Membership(NodeParts):
 
     def forget(self, address: str) -> None:
         self.peers.remove(address)
+        self._outboxes.forget(address)
         self.chain.store.remove_peer(address)
 
     # -- registration ----------------------------------------------------------

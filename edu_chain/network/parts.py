@@ -23,6 +23,7 @@ from .gossip import GossipQueue
 from .limits import RateLimiter
 from .outbound import OutboundPolicy
 from .peers import PeerSet
+from .relay import Outboxes
 
 
 class NodeParts:
@@ -68,6 +69,8 @@ class NodeParts:
     _resend_lock: threading.Lock
     _holders: OrderedDict[str, set[str]]
     _holders_lock: threading.Lock
+    _outboxes: Outboxes
+    _no_relay: set[str]
 
     if TYPE_CHECKING:  # provided by the part named; declared for readers and type checkers
         # service.Node: the plumbing

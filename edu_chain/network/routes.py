@@ -15,6 +15,7 @@ from flask import Response, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
 from ..errors import (
+    BadRequest,
     EduChainError,
     NotOurNetwork,
     PeerError,
@@ -25,6 +26,7 @@ from ..errors import (
 from . import openapi
 from .openapi import operation, query, retry_after
 from .outbound import FAILED
+from .relay import RELAY_BLOCKS, RELAY_ITEMS
 from .schemas import (
     ADDRESS,
     BAD,
@@ -37,11 +39,13 @@ from .schemas import (
     JSON_BODY,
     PEER_STATUS,
     POST_OUT,
+    RELAY_KINDS,
     STRING_LIST,
     block_in,
     hex_string,
     object_schema,
     post_in,
+    relay_in,
     reply,
 )
 from .service import PAGE_SIZE
@@ -302,6 +306,38 @@ def block_body() -> object:
             if isinstance(post, dict):
                 only_known(post, post_fields, "a post of the block")
     return block
+
+
+def relay_operation(now: float) -> dict:
+    answered = object_schema(
+        {kind: {"type": "array", "items": {"type": "string"}} for kind in RELAY_KINDS},
+        [],
+        False,
+    )
+    return operation(
+        "News from a peer in one batch: blocks (parents first), posts and payments. "
+        "Each item is taken as its own endpoint would take it; the answer says, for each, "
+        "'added', 'known', 'stale', 'syncing' or 'refused: why'. A malformed item refuses "
+        "the whole batch (400), and nothing changes.",
+        {"200": reply("each item's outcome", answered), "429": TOO_FAST, **JSON_BODY},
+        relay_in(now),
+    )
+
+
+@bp.documented_route("/relay", ["POST"], relay_operation)
+def relay() -> ResponseReturnValue:
+    news = json_object(relay_in(time.time()))
+    for kind, items in news.items():
+        if not isinstance(items, list):
+            raise BadRequest(f"'{kind}' must be a list")
+        largest = RELAY_BLOCKS if kind == "blocks" else RELAY_ITEMS
+        if len(items) > largest:
+            raise BadRequest(f"'{kind}' holds at most {largest} items in one batch")
+    for _ in range(len(news.get("posts", [])) + len(news.get("payments", []))):
+        limit_posts()  # each post or payment spends the budget its own endpoint would
+    node = the_node()
+    parsed = node.check_news(news)  # every item checked before any is taken
+    return jsonify(node.receive_news(parsed, sender())), 200
 
 
 def peers_operation(now: float) -> dict:

@@ -7,6 +7,7 @@ from ..block import MAX_NONCE
 from ..ledger import MAX_COINS_PER_BLOCK, MAX_TX_PARTS
 from ..rules import MAX_FUTURE_SECONDS, MAX_POSTS_PER_BLOCK, MAX_TARGET_BITS
 from ..transactions import MAX_AUTHOR_CHARS, MAX_CONTENT_CHARS, MAX_TIMESTAMP
+from .relay import RELAY_BLOCKS, RELAY_ITEMS
 
 POST_FIELDS = ("author", "content", "timestamp", "public_key", "signature", "id")
 BLOCK_FIELDS = (
@@ -230,6 +231,25 @@ def block_in(now: float) -> dict:
             "coins_root": hex_string(64),
         },
         ["index", "transactions", "timestamp", "previous_hash", "nonce", "difficulty"],
+    )
+
+
+RELAY_KINDS = ("blocks", "posts", "payments")  # what a batch of news between peers holds
+
+
+def relay_in(now: float) -> dict:
+    """A batch of news between peers (:mod:`.relay`): each kind optional."""
+    return object_schema(
+        {
+            "blocks": {"type": "array", "maxItems": RELAY_BLOCKS, "items": block_in(now)},
+            "posts": {
+                "type": "array",
+                "maxItems": RELAY_ITEMS,
+                "items": post_in(now, timestamp_required=True),
+            },
+            "payments": {"type": "array", "maxItems": RELAY_ITEMS, "items": TX_IN},
+        },
+        [],
     )
 
 

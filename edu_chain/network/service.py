@@ -35,6 +35,7 @@ from .limits import (
 from .membership import Membership
 from .outbound import REFUSED, OutboundPolicy
 from .peers import MAX_PEERS, OUTBOUND_PEERS, PeerSet, normalize_address
+from .relay import Outboxes
 from .sync import PAGE_SIZE, Sync
 
 __all__ = ["Node", "MiningBusy", "PAGE_SIZE"]
@@ -102,6 +103,12 @@ class Node(Intake, Sync, Membership):
         self._resend_lock = threading.Lock()
         self._holders: OrderedDict[str, set[str]] = OrderedDict()  # post id -> peers holding it
         self._holders_lock = threading.Lock()
+        self._outboxes = Outboxes()  # news waiting for each peer (:mod:`.relay`)
+        self._no_relay: set[str] = set()  # peers without /relay: told one call per item
+        self._relayer = threading.Thread(
+            target=self.relay_forever, daemon=True, name="edu-chain-relay"
+        )
+        self._relayer.start()
         for post in self.chain.pending_posts():  # after a restart: re-announce the pool soon
             self._resend[post.id] = (time.monotonic() + 5.0, RESEND_FIRST)
 
@@ -145,6 +152,7 @@ class Node(Intake, Sync, Membership):
 
     def close(self) -> None:
         self._closed.set()
+        self._outboxes.close()
         self._gossip_queue.close()
         self._sync_pool.shutdown(wait=False, cancel_futures=True)
         if self._watcher is not None:
