@@ -381,6 +381,54 @@ def test_a_peer_serving_an_invalid_chain_is_dropped_and_its_chain_never_fetched_
     assert DISCOURAGE_SCORE == 100  # Bitcoin Core's threshold
 
 
+def test_a_peer_whose_chain_changes_while_we_fetch_it_is_not_taken_for_a_liar():
+    """A busy room reorganises often: the block a peer gives after our probe may sit on
+    another branch than the one probed. That chain does not link; it is no invalid chain,
+    and neither the peer nor its tip may be held against it (a room of 100 on 2 cores
+    discouraged every peer of its teacher this way and left it 5 blocks behind)."""
+    params = NetworkParams(difficulty=4)
+    node = Node(Blockchain(params), sync_interval=None)
+    node.set_address("http://127.0.0.1:9")
+    node.chain.add_post(Post("a", "ours", 1767225600))
+    ours = node.chain.mine(timestamp=1767225600)
+    theirs = Blockchain(params)  # another branch from the genesis, one block longer
+    for n in range(2):
+        theirs.add_post(Post("b", f"theirs {n}", 1767225600 + n))
+        theirs.mine(timestamp=1767225600 + n)
+    app = Flask("shifting peer")
+
+    @app.get("/health")
+    def health():
+        return jsonify(
+            node_id="shifting",
+            height=2,
+            tip=theirs.tip.hash,
+            total_work=theirs.total_work,
+            genesis=theirs.genesis.hash,
+        )
+
+    @app.get("/blocks")
+    def blocks():
+        from flask import request
+
+        since = int(request.args.get("since", 0))
+        if since == 1:  # the probe: our block, as if the peer were still on our branch
+            return jsonify(blocks=[ours.to_dict()], height=2, next=None)
+        return jsonify(blocks=[b.to_dict() for b in theirs.blocks[since:]], height=2, next=None)
+
+    server = ThreadedServer(app, name="shifting peer")
+    try:
+        node.add_peer(server.url)
+        update = node.sync_from(server.url)
+        assert not update.adopted and "changed while we fetched it" in update.reason
+        assert server.url in node.peers and not node.conduct.discouraged(server.url)
+        assert not node.conduct.is_bad(theirs.tip.hash)
+        assert node.chain.tip.hash == ours.hash
+    finally:
+        node.close()
+        server.stop()
+
+
 # -- 7. one post-time rule everywhere; each field named once ---------------------------
 def test_a_block_stamped_ahead_cannot_carry_a_post_further_ahead():
     chain = Blockchain(NetworkParams(difficulty=4))

@@ -46,7 +46,12 @@ class Sync(NodeParts):
         try:
             common = self._common_height(peer, min(self.chain.height, int(health["height"])))
             fetched = self._fetch_blocks(peer, common + 1, int(health["height"]))
-            update = self.chain.consider_chain(self.chain.blocks[: common + 1] + fetched)
+            ours = self.chain.blocks[: common + 1]
+            if not _linked(ours[-1:] + fetched):
+                # the peer's chain (or ours) changed between our questions: a busy room
+                # reorganises often, and that is no misbehaviour; the watcher asks again
+                return ChainUpdate(False, f"{peer}'s chain changed while we fetched it")
+            update = self.chain.consider_chain(ours + fetched)
         except InvalidChain as error:
             bad = error.bad_index
             if bad is not None and fetched and 0 <= bad - (common + 1) < len(fetched):
@@ -199,6 +204,11 @@ class Sync(NodeParts):
             self.rejoin_seeds()
             self.fill_outbound()
             self.resend_pending()
+
+
+def _linked(blocks: list[Block]) -> bool:
+    """Does each block name the one before it as its parent?"""
+    return all(b.previous_hash == a.hash for a, b in zip(blocks, blocks[1:], strict=False))
 
 
 def _jitter() -> float:
