@@ -2,6 +2,14 @@
 
 The observer's calls (``/health``, ``/peers``) are not a student's requests: they never
 count as failures, but every one has a deadline and every wait here is bounded in time.
+
+The observer must not load the room it measures: :meth:`Watcher.reach` and
+:meth:`Watcher.converge` ask every node's ``/health`` in rounds at least
+:func:`poll_period` apart (at most ~400 requests/s at any size, 4 rounds/s for a small
+room), and take the times from the nodes' own record of when they adopted their tip
+(``tip_since``, Unix seconds; every node runs on this machine, on the same clock), so a
+slow round costs no precision. A node that does not send ``tip_since`` (an older version,
+when two trees are compared) is timed by the poll that saw it, as before.
 """
 
 from __future__ import annotations
@@ -24,6 +32,20 @@ def peer_list(reply) -> list[str]:
         elif isinstance(item, dict) and isinstance(item.get("address"), str):
             addresses.append(item["address"].rstrip("/"))
     return addresses
+
+
+def poll_period(count: int) -> float:
+    """Seconds between the starts of two rounds of ``/health`` over ``count`` nodes: at
+    least 0.25 s, and ``count``/400 s for a room over 100 (~400 requests/s at most)."""
+    return max(0.25, count / 400)
+
+
+def tip_since(answer) -> float | None:
+    """When the node adopted its tip (Unix seconds, its ``/health``); None if not sent."""
+    value = answer.get("tip_since") if isinstance(answer, dict) else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
 
 
 def percentile(values: list[float], share: float) -> float | None:
@@ -81,29 +103,58 @@ class Watcher:
         interval: float = 0.1,
         since: float | None = None,
     ) -> float | None:
-        """Seconds until every node answers with the same tip, counted from ``since``
-        (default: now); None if not within ``timeout``."""
+        """Seconds until every node answers with the same tip, counted from ``since`` (a
+        ``time.monotonic()``; default: now); None if not within ``timeout``.
+
+        Rounds of polls start at least ``interval`` and :func:`poll_period` apart. Once the
+        room agrees, the time is when the last node adopted that tip (the latest
+        ``tip_since``, within 0 and the poll that saw it), not when the poll came back."""
         began = time.monotonic() if since is None else since
+        began_wall = time.time() - (time.monotonic() - began)
+        period = max(interval, poll_period(len(nodes)))
         while time.monotonic() - began < timeout:
-            answers = self.healths(nodes, timeout=2.0).values()
+            round_began = time.monotonic()
+            answers = list(self.healths(nodes, timeout=2.0).values())
+            polled = time.monotonic() - began
             tips = {a.get("tip") if isinstance(a, dict) else None for a in answers}
             if len(tips) == 1 and None not in tips:
-                return time.monotonic() - began
-            time.sleep(interval)
+                stamps = [s for s in map(tip_since, answers) if s is not None]
+                if len(stamps) < len(answers):  # a node that does not say: the poll's time
+                    return polled
+                return min(polled, max(0.0, max(stamps) - began_wall))
+            _sleep_until(min(round_began + period, began + timeout))
         return None
 
     def reach(
         self, nodes: list[NodeProcess], index: int, block_hash: str, timeout: float
     ) -> float | None:
-        """Seconds until every node holds block ``index`` (its tip, or a higher height)."""
-        began = time.monotonic()
-        waiting = list(nodes)
+        """Seconds from now until every node holds block ``index`` (its tip, or a higher
+        height); None if not within ``timeout``.
+
+        Rounds of polls start at least :func:`poll_period` apart. A node whose tip is the
+        block counts from its own ``tip_since`` (within 0 and the poll that saw it); a
+        node already past the block, or one that does not send ``tip_since``, counts
+        when the poll that saw it came back."""
+        began, began_wall = time.monotonic(), time.time()
+        period = poll_period(len(nodes))
+        waiting, slowest = list(nodes), 0.0
         while waiting and time.monotonic() - began < timeout:
+            round_began = time.monotonic()
             answers = self.healths(waiting, timeout=2.0)
-            waiting = [n for n in waiting if not _holds(answers[n.name], index, block_hash)]
+            polled = time.monotonic() - began
+            still = []
+            for node in waiting:
+                answer = answers[node.name]
+                if not _holds(answer, index, block_hash):
+                    still.append(node)
+                    continue
+                stamp = tip_since(answer) if answer.get("tip") == block_hash else None
+                at = polled if stamp is None else min(polled, max(0.0, stamp - began_wall))
+                slowest = max(slowest, at)
+            waiting = still
             if waiting:
-                time.sleep(0.05)
-        return None if waiting else time.monotonic() - began
+                _sleep_until(min(round_began + period, began + timeout))
+        return None if waiting else slowest
 
     def joined(
         self, student: NodeProcess, teacher: NodeProcess, teacher_peers: list[str] | None = None
@@ -147,6 +198,11 @@ class Watcher:
                     seen.add(other)
                     todo.append(other)
         return len(seen & set(lists))
+
+
+def _sleep_until(moment: float) -> None:
+    """Sleep until ``moment`` (a ``time.monotonic()``), if it is still to come."""
+    time.sleep(max(0.0, moment - time.monotonic()))
 
 
 def _holds(answer, index: int, block_hash: str) -> bool:

@@ -56,6 +56,7 @@ class Head:
     tip: str  # the tip block's hash
     total_work: int
     next_difficulty: int  # the difficulty the next block must carry
+    since: float  # when this node adopted the tip, by the chain's clock (Unix seconds)
 
 
 class Blockchain:
@@ -426,6 +427,7 @@ class Blockchain:
             self.blocks[-1].hash,
             self._cumulative_work[-1],
             self.params.difficulty_for(height + 1, self.blocks.__getitem__),
+            self.clock(),
         )
 
     def _append(self, block: Block) -> None:

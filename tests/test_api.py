@@ -44,6 +44,29 @@ def test_health_blocks_and_peers(http, node):
     assert http.get("/peers").json == {"peers": [], "status": []}
 
 
+def test_health_says_when_the_node_adopted_its_tip_by_the_chains_clock(http, node):
+    now = [T0 + 100.5]
+    node.chain.clock = lambda: now[0]
+    first = http.get("/health").json
+    assert isinstance(first["tip_since"], float)  # the genesis, adopted at start-up
+    now[0] += 5
+    assert http.get("/health").json["tip_since"] == first["tip_since"]  # asking moves nothing
+    assert http.post("/new_transaction", json={"author": "a", "content": "x"}).status_code == 201
+    assert http.get("/health").json["tip_since"] == first["tip_since"]  # a post is no new tip
+    now[0] = T0 + 130.25
+    assert http.post("/mine").status_code == 200
+    health = http.get("/health").json
+    assert health["height"] == 1 and health["tip_since"] == T0 + 130.25
+
+
+def test_the_openapi_document_lists_every_health_field_and_tip_since_is_optional(http):
+    schema = openapi_document()["paths"]["/health"]["get"]["responses"]["200"]
+    schema = schema["content"]["application/json"]["schema"]
+    assert set(http.get("/health").json) <= set(schema["properties"])
+    assert schema["properties"]["tip_since"]["type"] == "number"
+    assert "tip_since" not in schema["required"]  # older nodes do not send it
+
+
 @pytest.mark.parametrize("method, path, body, status, message", BAD_REQUESTS)
 def test_bad_requests_get_a_4xx_json_error_and_change_nothing(
     http, node, method, path, body, status, message

@@ -130,6 +130,11 @@ HEALTH = object_schema(
         "tip": hex_string(64),
         "total_work": {"type": "integer"},
         "difficulty": {"type": "integer"},
+        "tip_since": {
+            "type": "number",
+            "description": "when this node adopted its tip, Unix seconds by its own clock "
+            "(an observer times a block's spread from it without polling fast)",
+        },
         "network": {"type": "object"},
         "genesis": hex_string(64),
         "pending": {"type": "integer"},

@@ -36,6 +36,7 @@ def health_of(node: Node) -> dict:
         "tip": head.tip,
         "total_work": head.total_work,
         "difficulty": head.next_difficulty,
+        "tip_since": head.since,
         "network": chain.params.to_dict(),
         "genesis": chain.genesis.hash,
         "pending": len(chain.pending),
