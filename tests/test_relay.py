@@ -188,3 +188,20 @@ def test_peer_client_sends_the_batch_to_relay():
 
     Spy().relay("http://127.0.0.1:1", {"posts": []}, "http://127.0.0.1:2")
     assert calls == [("POST", "/relay", {"posts": []})]
+
+
+def test_a_batch_brings_a_longer_branch_whole_and_the_node_switches_without_a_sync(http, node):
+    """A block of a branch alone may have no more work than our tip (and is not kept);
+    judged with the rest of its batch, the branch wins at once, with no /blocks asked."""
+    ours = _fork(node, 1, "us")[0]
+    assert http.post("/add_block", json=ours.to_dict()).status_code == 201
+    genesis = node.chain.blocks[0]
+    branch, parent = [], genesis
+    for n in range(2):
+        block = mine(Block(n + 1, T0 + n + 1, parent.hash, 4, (Post("them", f"t{n}", T0),)))
+        branch.append(block)
+        parent = block
+    reply = http.post("/relay", json={"blocks": [b.to_dict() for b in branch]})
+    assert reply.status_code == 200 and reply.json == {"blocks": ["added", "added"]}
+    assert node.chain.tip.hash == branch[-1].hash and node.chain.height == 2
+    assert [p.content for p in node.chain.pending_posts()] == ["b0"]  # ours came back

@@ -36,7 +36,7 @@ from .parts import NodeParts
 from .relay import BLOCK as BLOCK_NEWS
 from .relay import PAYMENT as PAYMENT_NEWS
 from .relay import POST as POST_NEWS
-from .relay import RELAY_TICK, Item
+from .relay import RELAY_BLOCKS, RELAY_TICK, Item
 
 RESEND_FIRST = 30.0  # seconds before a node re-sends its own post still pending ...
 RESEND_LONGEST = 300.0  # ... doubling up to this
@@ -211,13 +211,41 @@ class Intake(NodeParts):
         'syncing' or 'refused: why' (a rule of the chain that needs its state: a payment
         spending a coin already spent, a block that does not fit)."""
         answer: dict[str, list[str]] = {}
-        for data in news.get("blocks", []):
+        blocks = news.get("blocks", [])
+        if len(blocks) > 1:
+            answer["blocks"] = self._receive_branch(blocks, sender)
+        for data in blocks if len(blocks) == 1 else []:
             answer.setdefault("blocks", []).append(self._taken(self.receive_block, data, sender))
         for data in news.get("posts", []):
             answer.setdefault("posts", []).append(self._taken(self.submit_post, data, sender))
         for data in news.get("payments", []):
             answer.setdefault("payments", []).append(self._taken(self.submit_payment, data, sender))
         return answer
+
+    def _receive_branch(self, data: list[dict], sender: str | None) -> list[str]:
+        """Blocks of one batch, parents first. Those that follow each other from a block
+        on our chain are judged as one branch (fork choice on the whole of it: a block of
+        it alone may have no more work than our tip, and a block we do not keep cannot be
+        the parent of the next); any others go one at a time."""
+        blocks = [Block.from_dict(item) for item in data]
+        known = [self.chain.has_block(b.hash) for b in blocks]
+        rest = [b for b, held in zip(blocks, known, strict=True) if not held]
+        if sender is not None and sender in self.peers:
+            for block in blocks:
+                self._note_holder(f"block {block.hash}", sender)
+        linked = len(rest) > 1 and all(
+            b.previous_hash == a.hash for a, b in zip(rest, rest[1:], strict=False)
+        )
+        if not linked or not self.chain.has_block(rest[0].previous_hash):
+            return [
+                "known" if held else self._taken(self.receive_block, item, sender)
+                for item, held in zip(data, known, strict=True)
+            ]
+        try:
+            status = self._judge_branch(rest, sender)[0]
+        except EduChainError as error:
+            status = f"refused: {error}"
+        return ["known" if held else status for held in known]
 
     @staticmethod
     def _taken(take: Any, data: dict, sender: str | None) -> str:
@@ -345,15 +373,21 @@ class Intake(NodeParts):
     def gossip_block(self, block: dict, exclude: str | None = None) -> None:
         """Announce a block: ours to ``BLOCK_FANOUT`` peers, a peer's (``exclude`` told us)
         to ``RELAY_FANOUT``; never to a peer known to hold it (it announced it to us)."""
-        key = f"block {block.get('hash')}"
+        self.gossip_branch([block], exclude)
+
+    def gossip_branch(self, blocks: list[dict], exclude: str | None = None) -> None:
+        """Announce blocks that follow each other (a branch we switched to): the same peers
+        get all of them, parents first, in one batch, and can take the branch whole instead
+        of syncing for each block's missing parent."""
+        if not blocks or not all(isinstance(b.get("hash"), str) for b in blocks):
+            return
+        keys = [f"block {b['hash']}" for b in blocks]
         fanout = BLOCK_FANOUT if exclude is None else RELAY_FANOUT
         with self._holders_lock:
-            holders = tuple(self._holders.get(key, ()))
-        block_hash = block.get("hash")
-        if not isinstance(block_hash, str):
-            return
+            holders = tuple(self._holders.get(keys[-1], ()))
         for peer in self.peers.sample(fanout, exclude=(exclude, *holders)):
-            self._outboxes.add(peer, BLOCK_NEWS, block_hash, block)
+            for block in blocks[-RELAY_BLOCKS:]:
+                self._outboxes.add(peer, BLOCK_NEWS, block["hash"], block)
 
     def receive_block(self, data: Any, sender: str | None = None) -> tuple[str, Block]:
         """A block announced by a peer: 'added', 'known', 'stale' (on a branch with no more
@@ -378,7 +412,7 @@ class Intake(NodeParts):
             if self.chain.has_block(block.hash):
                 return "known", block  # another peer's copy of it arrived a moment earlier
             if self.chain.has_block(block.previous_hash):
-                return self._judge_branch(block, sender)
+                return self._judge_branch([block], sender)
             self.log(
                 f"block #{block.index} from {sender or 'a client'} does not fit our tip "
                 f"#{self.chain.height}; syncing"
@@ -390,21 +424,24 @@ class Intake(NodeParts):
         self.gossip_block(block.to_dict(), exclude=sender)
         return "added", block
 
-    def _judge_branch(self, block: Block, sender: str | None) -> tuple[str, Block]:
-        """A block whose parent we hold, off our tip (two miners found a block at once):
-        fork choice decides here and now, with no round trip to anyone."""
+    def _judge_branch(self, branch: list[Block], sender: str | None) -> tuple[str, Block]:
+        """Blocks whose first one's parent we hold, off our tip (two miners found a block
+        at once, or a peer's batch brings a branch): fork choice decides here and now,
+        with no round trip to anyone."""
+        block = branch[-1]
         with self.chain.lock:
             parent = self.chain.blocks[: self.chain.height + 1]
-            cut = next((h for h, b in enumerate(parent) if b.hash == block.previous_hash), None)
+            first = branch[0].previous_hash
+            cut = next((h for h, b in enumerate(parent) if b.hash == first), None)
             if cut is None:  # the parent left our chain meanwhile
                 self.schedule_sync(sender)
                 return "syncing", block
-            update = self.chain.consider_chain(parent[: cut + 1] + [block])
+            update = self.chain.consider_chain(parent[: cut + 1] + branch)
         if not update.adopted:
             return "stale", block
         self._tip_changed.set()
         self.log(f"switched to block #{block.index} from {sender or 'a client'}: {update.reason}")
-        self.gossip_block(block.to_dict(), exclude=sender)
+        self.gossip_branch([b.to_dict() for b in update.added], exclude=sender)
         self.pass_on_returned(update.returned_posts)
         return "added", block
 

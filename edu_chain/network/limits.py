@@ -19,8 +19,10 @@ CLIENT_POSTS_PER_SECOND = 20.0  # a person types far slower; a script must pace 
 CLIENT_BURST = 40
 PEER_POSTS_PER_SECOND = 200.0  # gossip from a verified peer carries a whole room
 PEER_BURST = 400
-FORWARD_POSTS_PER_SECOND = 0.5  # posts a node passes on for others
-FORWARD_BURST = 4  # a flood's first second costs the room N x 4 x fan-out
+FORWARD_POSTS_PER_SECOND = 5.0  # posts a node passes on for others (they leave in the
+FORWARD_BURST = 50  # batches of network.relay: this bounds items, not requests). Lower,
+# a busy lesson's posts kept trickling through an idle room for minutes, each node
+# passing on a few a second until every node held all of them
 RETURNED_BURST = 3  # posts of a dropped block passed on at once after a switch:
 # every node that held the block switches, so a reorganisation costs the room
 # N x 3 x fan-out; the authors re-send the rest

@@ -69,7 +69,7 @@ class Sync(NodeParts):
                     else ""
                 )
             )
-            self.gossip_block(self.chain.tip.to_dict(), exclude=peer)
+            self.gossip_branch([b.to_dict() for b in update.added], exclude=peer)
             self.pass_on_returned(update.returned_posts)
         return update
 
