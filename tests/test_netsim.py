@@ -285,3 +285,14 @@ def test_a_sweep_runs_on_a_local_dask_cluster(tmp_path):
     )
     alone = sweep.sweep([10.0, 60.0], [250_000], nodes=40, blocks=20, progress=False)
     assert [r.stale_rate for r in runs] == [r.stale_rate for r in alone]  # same seeds
+
+
+def test_the_miner_tells_miner_fanout_peers_and_relays_fanout():
+    star = from_links(11, {(0, v): 0.01 for v in range(1, 11)})  # node 0 mines, in the middle
+    for miner_fanout, told in ((None, 3), (8, 8)):
+        params = Params(1e9, 0, fanout=3, miner_fanout=miner_fanout)
+        simulation = Simulation(star, [1.0] + [0.0] * 10, params, keep_delays=True)
+        simulation.run(1)
+        assert len(simulation.delays) == 1 + told  # the miner, and the leaves it told
+    with pytest.raises(ValueError, match="miner_fanout"):
+        Params(fanout=None, miner_fanout=8).check()
