@@ -285,3 +285,86 @@ def test_a_sweep_runs_on_a_local_dask_cluster(tmp_path):
     )
     alone = sweep.sweep([10.0, 60.0], [250_000], nodes=40, blocks=20, progress=False)
     assert [r.stale_rate for r in runs] == [r.stale_rate for r in alone]  # same seeds
+
+
+def test_the_halls_constants_are_the_kits():
+    from edu_chain.network import gossip, peers
+
+    assert scenarios.KIT_MINER_FANOUT == gossip.BLOCK_FANOUT
+    assert scenarios.KIT_RELAY_FANOUT == gossip.RELAY_FANOUT
+    assert scenarios.KIT_OUTBOUND_PEERS == peers.OUTBOUND_PEERS
+    assert scenarios.KIT_MAX_PEERS == peers.MAX_PEERS
+
+
+def connected(network):
+    seen, todo = {0}, [0]
+    while todo:
+        for peer in network.peers[todo.pop()]:
+            if peer not in seen:
+                seen.add(peer)
+                todo.append(peer)
+    return len(seen) == network.size
+
+
+@pytest.mark.parametrize("students", [10, 40, 100, 200])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_lecture_hall_is_bounded_connected_and_the_teacher_a_seed(students, seed):
+    outbound, cap = scenarios.KIT_OUTBOUND_PEERS, scenarios.KIT_MAX_PEERS
+    network = scenarios.lecture_hall(students, hop=0.1, seed=seed).network
+    assert network.size == students + 1 and connected(network)
+    assert all(len(network.peers[s]) >= outbound for s in range(1, network.size))
+    teacher = len(network.peers[0])
+    assert min(students, cap) <= teacher <= cap + outbound  # its seed slots, and its own picks
+    if students > cap + outbound:
+        assert max(len(p) for p in network.peers[1:]) < teacher  # the seed is the hub
+        assert network.degree() < 3 * outbound  # not a mesh: ~2 x outbound links a node
+    for row in network.latency:
+        assert all(0.05 <= seconds <= 0.15 for seconds in row)  # hop x (1 ± 0.5)
+
+
+def test_a_hall_teacher_with_fewer_seed_slots_takes_fewer():
+    network = scenarios.lecture_hall(100, hop=0.1, teacher_inbound=10, seed=1).network
+    assert 10 <= len(network.peers[0]) <= 10 + scenarios.KIT_OUTBOUND_PEERS
+    assert connected(network)
+
+
+def test_the_miner_tells_miner_fanout_peers_and_relays_fanout():
+    star = from_links(11, {(0, v): 0.01 for v in range(1, 11)})  # node 0 mines, in the middle
+    for miner_fanout, told in ((None, 3), (8, 8)):
+        params = Params(1e9, 0, fanout=3, miner_fanout=miner_fanout)
+        simulation = Simulation(star, [1.0] + [0.0] * 10, params, keep_delays=True)
+        simulation.run(1)
+        assert len(simulation.delays) == 1 + told  # the miner, and the leaves it told
+    with pytest.raises(ValueError, match="miner_fanout"):
+        Params(fanout=None, miner_fanout=8).check()
+
+
+def test_in_a_lecture_hall_every_block_reaches_every_node():
+    scenario = scenarios.lecture_hall(100, hop=0.1, seed=3)
+    result = scenario.run(20, seed=3)
+    assert result.published == 20 and len(result.t100) == 20
+
+
+def test_a_bounded_hall_needs_more_hops_than_a_full_mesh():
+    # told to every peer with one hop on every link, the mesh reaches each node in 1 hop;
+    # a hall of 100 on ~8 links a node needs at least 2 (its diameter), whoever mines
+    flood = Params(1e6, 0)
+    hall = scenarios.lecture_hall(100, hop=0.1, jitter=0.0, seed=1)
+    mesh = scenarios.classroom(100, hop=0.1, jitter=0.0, seed=1)
+    hall_run = simulate(hall.network, hall.shares, 20, flood, seed=1)
+    mesh_run = simulate(mesh.network, mesh.shares, 20, flood, seed=1)
+    assert mesh_run.t100 == pytest.approx([0.1] * 20)
+    assert min(hall_run.t100) >= 0.2 - 1e-9
+
+
+def test_with_the_kits_fanouts_half_a_hall_holds_a_block_later_than_half_a_mesh():
+    # the same hop, fan-outs (miner 8, relays 6) and watcher: on ~8 links a node a relay's
+    # picks fall more often on peers that hold the block already, so the first half of
+    # the room is reached later (10 of 10 seeds; 0.006-0.026 s at 40 blocks). The time to
+    # *every* node is not ordered so: at N = 100 it is a tie (hall higher in 7 seeds of 10),
+    # and the mesh's fan-out misses a node more often, which the watcher catches up later
+    rounds = 40
+    hall = scenarios.lecture_hall(100, hop=0.1, seed=1).run(rounds, seed=1)
+    mesh = scenarios.classroom(100, hop=0.1, seed=1, miner_fanout=8).run(rounds, seed=1)
+    assert len(hall.t100) == len(mesh.t100) == rounds
+    assert median(hall.t50) > median(mesh.t50)

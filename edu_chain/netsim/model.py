@@ -44,12 +44,17 @@ class Params:
     # pool's block on a tie with this probability ("gamma forced", Eyal and Sirer)
     catch_up: float | None = None  # a node asks one random peer every ~this many
     # seconds whether it has more (the kit's watcher: 2 s); None: never
+    miner_fanout: int | None = None  # the node that makes a block public tells this many
+    # random peers (the kit: BLOCK_FANOUT 8, relays RELAY_FANOUT 6); None: as ``fanout``
 
     def check(self) -> None:
         if not self.interval > 0 or self.block_size < 0 or self.validation < 0:
             raise ValueError("need interval > 0, block_size >= 0 and validation >= 0")
-        if self.messages < 1 or (self.fanout is not None and self.fanout < 1):
-            raise ValueError("messages and fanout must be at least 1")
+        fanouts = (self.fanout, self.miner_fanout)
+        if self.messages < 1 or any(f is not None and f < 1 for f in fanouts):
+            raise ValueError("messages, fanout and miner_fanout must be at least 1")
+        if self.miner_fanout is not None and self.fanout is None:
+            raise ValueError("miner_fanout needs a fanout for the relays")
         if self.catch_up is not None and not self.catch_up > 0:
             raise ValueError("catch_up is a number of seconds above 0, or None")
         if isinstance(self.tie, str):
@@ -255,14 +260,18 @@ class Simulation:
 
     def _relay_one_by_one(self, node: int, block: int, soonest: array, sender: int) -> None:
         """Relay with a shared uplink (one peer after another) or to a random few peers
-        (never back to the ``sender``, as the kit's gossip)."""
+        (never back to the ``sender``, as the kit's gossip); a node's own block (no sender)
+        goes to ``miner_fanout`` peers when it is set."""
         network, params, now = self.network, self.params, self.env.now
         have = self.have[block]
         peers, latencies = network.peers[node], network.latency[node]
         order: Iterable[int] = range(len(peers))
         if params.fanout is not None:
+            fanout = params.fanout
+            if sender < 0 and params.miner_fanout is not None:
+                fanout = params.miner_fanout
             others = [i for i in range(len(peers)) if peers[i] != sender]
-            order = sorted(self.rng.sample(others, min(params.fanout, len(others))))
+            order = sorted(self.rng.sample(others, min(fanout, len(others))))
         upload, size = network.upload[node], params.block_size
         for i in order:
             peer = peers[i]
