@@ -335,3 +335,21 @@ def test_a_payment_every_peer_holds_costs_nothing_more_however_late_the_answers(
         assert client.calls == []
     finally:
         node.close()
+
+
+def test_a_full_pool_stops_passing_on_peers_posts_but_keeps_them():
+    """A flood fills pools; past FORWARD_POOL pending posts a node keeps what peers send
+    but passes none of it on (its author's node re-sends it until it is mined)."""
+    node, client = recording_node(8)
+    try:
+        for n in range(intake.FORWARD_POOL):
+            node.chain.add_post(Post("flood", f"p{n}", T0 + n))
+        node.submit_post(Post("bob", "one more", T0).to_dict(), "http://127.0.0.1:10000")
+        settle(node)
+        assert client.sent("post") == [] and len(node.chain.pending) == intake.FORWARD_POOL + 1
+        node.chain.mine()  # the pool empties: news is passed on again
+        node.submit_post(Post("bob", "after the block", T0).to_dict(), "http://127.0.0.1:10000")
+        settle(node)
+        assert len(client.sent("post")) == intake.POST_FANOUT
+    finally:
+        node.close()

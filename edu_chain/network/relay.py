@@ -30,8 +30,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 RELAY_SECONDS = 2.0  # a busy link carries one batch per this, on average ...
-RELAY_BURST = 5  # ... after a burst of this many (a quiet link sends at once: five
-# students mining at the same moment cost a link up to five batches)
+RELAY_BURST = 8  # ... after a burst of this many (a quiet link sends at once: five
+# students mining at the same moment cost a link up to five batches, and a switch more)
 RELAY_TICK = 0.05  # how often the relayer looks for a link whose turn has come
 RELAY_ITEMS = 100  # posts and payments in one batch at most; more wait for the next turn
 RELAY_BLOCKS = 10  # blocks in one batch at most
