@@ -192,10 +192,13 @@ def coin_account(lesson: Lesson) -> None:
     paid = lesson.payments
     waiting = [t for t in paid if t not in on_chain and t not in dropped]
     still_pending = 0
-    for txid in waiting:
-        answer = lesson.room.observe(lesson.teacher, f"/coins/tx/{txid}")
-        if isinstance(answer, dict) and answer.get("status") == "pending":
-            still_pending += 1
+    for txid in waiting:  # pending anywhere (the teacher first, then its payer's node)
+        payer = next((n for n in nodes if n.name == paid[txid]), None)
+        for node in [lesson.teacher] + ([payer] if payer is not None else []):
+            answer = lesson.room.observe(node, f"/coins/tx/{txid}")
+            if isinstance(answer, dict) and answer.get("status") == "pending":
+                still_pending += 1
+                break
     lesson.figures.update(
         payments_mined=sum(1 for t in paid if t in on_chain),
         payments_dropped=sum(1 for t in paid if t not in on_chain and t in dropped),
@@ -203,4 +206,7 @@ def coin_account(lesson: Lesson) -> None:
         payments_lost=len(waiting) - still_pending,
     )
     for txid in waiting[:5]:
-        lesson.details.append(f"payment {txid[:12]} by {paid[txid]}: not on the teacher's chain")
+        lesson.details.append(
+            f"payment {txid[:12]} by {paid[txid]}: not on the teacher's chain "
+            "(pending, or lost: the figures above say which)"
+        )

@@ -44,6 +44,7 @@ ROOM_HOP_S = 0.11  # the hop fitted to the 10-student room (its p50)
 HALLS = [
     (40, 0.50, 0.55, "main@b9ec9c7, 10 rounds, load 0.4 -> 3.2 (quiet; docs/classroom.md)"),
     (40, 0.40, 0.61, "main@72c4afa, 10 rounds, load 0.3 (quiet; docs/classroom.md, coins)"),
+    (100, 0.97, 1.24, "main@e2bd1fa, 10 rounds, load 36.8 -> 141 (whole lesson; batches)"),
     (200, 9.47, 9.93, "hall@ab832ae, 5 rounds, load 41.8 -> 247 (loaded; relay fan-out 4)"),
 ]
 HALL_SIZES = (40, 100, 200)

@@ -353,3 +353,52 @@ def test_a_full_pool_stops_passing_on_peers_posts_but_keeps_them():
         assert len(client.sent("post")) == intake.POST_FANOUT
     finally:
         node.close()
+
+
+def test_own_pending_payments_are_re_sent_until_mined(monkeypatch):
+    """A payment whose batch failed (peers away, a timeout) is not left in one pool: its
+    node re-sends it as it does its posts, and a restarted node re-announces its pool."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from edu_chain.wallet import build_payment, sec
+
+    monkeypatch.setattr(intake, "RESEND_FIRST", 0.0)
+    alice, bob = (ec.derive_private_key(n, ec.SECP256K1()) for n in (101, 202))
+    node, client = recording_node(3)
+    node.chain.coin_key = sec(alice)
+    for _ in range(12):
+        node.chain.mine(allow_empty=True, timestamp=node.chain.tip.timestamp + 1)
+    unspent = [
+        {"txid": p.txid, "index": p.index, "amount": c.output.amount, "spendable_at": 0}
+        for p, c in node.chain.coins.unspent_of(sec(alice))
+        if c.height + 10 <= node.chain.height
+    ]
+    tx = build_payment(alice, unspent[:1], node.chain.height, sec(bob), 5)
+    unreachable = {"on": True}
+    recorded = client.request
+
+    def request(method, address, path, **options):
+        if unreachable["on"]:
+            raise PeerError(f"cannot reach {address}")
+        return recorded(method, address, path, **options)
+
+    client.request = request
+    try:
+        node.submit_payment(tx.to_dict())
+        settle(node)  # every send failed: the peers were away
+        assert client.sent("payment") == [] and tx.txid in node._resend
+        unreachable["on"] = False
+        node.resend_pending()
+        settle(node)
+        assert [item["txid"] for _, item in client.sent("payment")] == [tx.txid]
+        assert node._resend[tx.txid][1] == intake.RESEND_LONGEST  # a peer has it now
+        restarted = Node(node.chain, address="http://127.0.0.1:9", client=client)
+        try:
+            assert tx.txid in restarted._resend  # a restart re-announces the pool
+        finally:
+            restarted.close()
+        node.chain.mine()  # mined: never re-sent again
+        node.resend_pending()
+        assert tx.txid not in node._resend
+    finally:
+        node.close()

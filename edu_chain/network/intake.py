@@ -124,25 +124,31 @@ class Intake(NodeParts):
             self._resend[post_id] = (time.monotonic() + delay, delay)
 
     def resend_pending(self) -> None:
-        """A node's own posts still pending go out again until mined: a post accepted just
-        before its node lost its peers (or died) still reaches the room. Every 30 s, doubling,
-        while no peer took it; every 5 minutes once one did."""
+        """A node's own posts and payments still pending go out again until mined: one
+        accepted just before its node lost its peers (or died), or whose batch failed, still
+        reaches the room. Every 30 s, doubling, while no peer took it; every 5 minutes once
+        one did."""
         now = time.monotonic()
+        payments = self.chain.coins.pending
         with self._resend_lock:
-            for post_id in [p for p in self._resend if p not in self.chain.pending]:
-                del self._resend[post_id]
+            for key in [k for k in self._resend if k not in self.chain.pending]:
+                if key not in payments:
+                    del self._resend[key]
             due = sorted(
                 (when, post_id) for post_id, (when, _) in self._resend.items() if when <= now
             )[:RESEND_BATCH]
             for _, post_id in due:
                 delay = min(RESEND_LONGEST, 2 * self._resend[post_id][1])
                 self._resend[post_id] = (now + delay, delay)
-        for _, post_id in due:
-            post = self.chain.pending.get(post_id)
-            if post is None:
+        for _, key in due:
+            post, payment = self.chain.pending.get(key), payments.get(key)
+            kind, body = (POST_NEWS, post.to_dict()) if post else (PAYMENT_NEWS, None)
+            if body is None and payment is not None:
+                body = payment.to_dict()
+            if body is None:
                 continue
-            for peer in self._post_targets(post_id, 1):
-                self._outboxes.add(peer, POST_NEWS, post_id, post.to_dict())
+            for peer in self._post_targets(key, 1):
+                self._outboxes.add(peer, kind, key, body)
 
     def gossip_post(self, post: dict, exclude: str | None = None) -> None:
         """Tell ``POST_FANOUT`` random peers not known to hold the post, with the next
@@ -174,6 +180,8 @@ class Intake(NodeParts):
         if sender is not None:
             self._note_holder(tx.txid, sender)
         self.log(f"payment {tx.txid[:12]} pooled (fee {fee}) from {sender or 'a client'}")
+        if sender is None:  # our own client's: out now, and again until it is mined
+            self._schedule_resend(tx.txid, RESEND_FIRST)
         if sender is None or self._forwarding.allow("forward"):
             payment = tx.to_dict()
             for peer in self._post_targets(tx.txid, POST_FANOUT, sender):
@@ -328,7 +336,7 @@ class Intake(NodeParts):
         """``peer`` holds the news now: never send it again; our own post may wait long."""
         kind, key, _, _ = item
         self._note_holder(f"block {key}" if kind == BLOCK_NEWS else key, peer)
-        if kind == POST_NEWS and key in self._resend:
+        if kind != BLOCK_NEWS and key in self._resend:
             self._schedule_resend(key, RESEND_LONGEST)
 
     # -- blocks ---------------------------------------------------------------

@@ -111,6 +111,8 @@ class Node(Intake, Sync, Membership):
         self._relayer.start()
         for post in self.chain.pending_posts():  # after a restart: re-announce the pool soon
             self._resend[post.id] = (time.monotonic() + 5.0, RESEND_FIRST)
+        for txid in list(self.chain.coins.pending):  # and the payments
+            self._resend[txid] = (time.monotonic() + 5.0, RESEND_FIRST)
 
     def set_address(self, address: str) -> None:
         """The URL other nodes reach this one at (it never lists itself as a peer)."""
