@@ -3,6 +3,8 @@
 import socket
 import time
 
+from edu_chain.network.client import PeerClient
+
 
 def wait_for(condition, timeout: float = 10.0, what: str = "condition"):
     """Poll ``condition`` until it is truthy; fail with ``what`` after ``timeout`` seconds."""
@@ -113,3 +115,32 @@ def form_token(browser, url: str = "/") -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert found, "the page has no form token"
     return found.group(1)
+
+
+class RecordingClient(PeerClient):
+    """Records every call instead of making it (and the news each carried)."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls = []
+        self.news = []  # (address, kind, item) for every item sent, batched or not
+
+    def request(self, method, address, path, **options):
+        self.calls.append((method, address, path))
+        body = options.get("json")
+        if path == "/relay":
+            for kind, items in body.items():
+                self.news += [(address, kind[:-1], item) for item in items]
+        elif path in ONE_ITEM:
+            self.news.append((address, ONE_ITEM[path], body))
+        return {}
+
+    def clear(self):
+        self.calls.clear()
+        self.news.clear()
+
+    def sent(self, kind):
+        return [(address, item) for address, k, item in self.news if k == kind]
+
+
+ONE_ITEM = {"/new_transaction": "post", "/add_block": "block", "/coins/pay": "payment"}

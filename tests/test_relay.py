@@ -12,9 +12,8 @@ from edu_chain.network.client import PeerClient, PeerError
 from edu_chain.network.service import Node
 
 from .chainutil import T0
+from .netutil import RecordingClient, wait_for
 from .netutil import node_state as state
-from .netutil import wait_for
-from .test_room import RecordingClient
 
 
 class Clock:

@@ -6,41 +6,12 @@ import time
 from edu_chain import Blockchain, NetworkParams, Post, Store
 from edu_chain.lab.live.network import LocalNetwork
 from edu_chain.network import intake, limits
-from edu_chain.network.client import PeerClient, PeerError
+from edu_chain.network.client import PeerError
 from edu_chain.network.gossip import GossipQueue
 from edu_chain.network.service import Node
 
 from .chainutil import T0
-from .netutil import wait_for
-
-
-class RecordingClient(PeerClient):
-    """Records every call instead of making it (and the news each carried)."""
-
-    def __init__(self):
-        super().__init__()
-        self.calls = []
-        self.news = []  # (address, kind, item) for every item sent, batched or not
-
-    def request(self, method, address, path, **options):
-        self.calls.append((method, address, path))
-        body = options.get("json")
-        if path == "/relay":
-            for kind, items in body.items():
-                self.news += [(address, kind[:-1], item) for item in items]
-        elif path in ONE_ITEM:
-            self.news.append((address, ONE_ITEM[path], body))
-        return {}
-
-    def clear(self):
-        self.calls.clear()
-        self.news.clear()
-
-    def sent(self, kind):
-        return [(address, item) for address, k, item in self.news if k == kind]
-
-
-ONE_ITEM = {"/new_transaction": "post", "/add_block": "block", "/coins/pay": "payment"}
+from .netutil import RecordingClient, wait_for
 
 
 def recording_node(peers: int = 30):

@@ -277,12 +277,12 @@ class Intake(NodeParts):
         workers, blocks ahead of the rest)."""
         boxes = self._outboxes
         while not self._closed.is_set():
-            boxes.wake.wait(boxes.pause())  # no timeout while nothing waits: an idle room
-            boxes.wake.clear()  # costs nothing here
-            time.sleep(RELAY_TICK)  # news arriving together leaves together
-            for peer, items in boxes.due():
+            for peer, items in boxes.due():  # a quiet link's news leaves at once
                 priority = BLOCK if any(kind == BLOCK_NEWS for kind, *_ in items) else POST
                 self._gossip_queue.submit(priority, self._send_news, peer, items)
+            pause = boxes.pause()  # None while nothing waits: an idle room costs nothing
+            boxes.wake.wait(None if pause is None else max(pause, RELAY_TICK))
+            boxes.wake.clear()
 
     def _send_news(self, peer: str, items: list[Item]) -> None:
         """One batch to one peer: the news it may still lack, in one ``POST /relay`` (one
