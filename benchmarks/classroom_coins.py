@@ -154,6 +154,7 @@ def payments(lesson: Lesson) -> None:
             lesson.mine("payments", miner)
         time.sleep(1.0)
     lesson.payments.update(accepted)
+    lesson.note_drops()
     lesson.figures.update(
         payments_accepted=outcome["accepted"],
         payments_skipped=outcome["skipped"],
@@ -188,7 +189,10 @@ def coin_account(lesson: Lesson) -> None:
     chain = all_blocks(lesson, lesson.teacher) or []
     lesson.figures["outputs_spent_twice"] = _spent_twice(chain) if chain else None
     on_chain = {tx.get("txid") for b in chain for tx in b.get("coins", []) or []}
-    dropped = {d.get("txid"): d.get("reason") for s in read for d in s.get("dropped", []) or []}
+    dropped = dict(lesson.drops)  # what nodes said before any was killed, and now
+    dropped.update(
+        {d.get("txid"): d.get("reason") for s in read for d in s.get("dropped", []) or []}
+    )
     paid = lesson.payments
     waiting = [t for t in paid if t not in on_chain and t not in dropped]
     still_pending = 0

@@ -56,6 +56,7 @@ class Lesson:
     details: list[str] = field(default_factory=list)  # more about a figure
     ports: list[int] = field(default_factory=list)
     resting: set[str] = field(default_factory=set)  # students about to be killed
+    drops: dict[str, str] = field(default_factory=dict)  # payments dropped for good, and why
     _counter: itertools.count = field(default_factory=itertools.count)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -67,6 +68,16 @@ class Lesson:
 
     def everyone(self) -> list[NodeProcess]:
         return [n for n in self.room.nodes.values() if n.alive]
+
+    def note_drops(self) -> None:
+        """Remember the payments each node says it dropped for good (and why): a node keeps
+        that list in memory, so a node killed later would forget them, and the account
+        at the end would count them lost."""
+        for node in self.everyone():
+            status = self.room.observe(node, "/coins/status")
+            for drop in status.get("dropped", []) if isinstance(status, dict) else []:
+                if isinstance(drop, dict) and isinstance(drop.get("txid"), str):
+                    self.drops[drop["txid"]] = str(drop.get("reason"))
 
     def live_students(self) -> list[NodeProcess]:
         return [s for s in self.students if s.up and s.name not in self.resting]
@@ -300,6 +311,7 @@ def faults(lesson: Lesson) -> None:
     with Activity(lesson, "faults"):
         lesson.resting.update(v.name for v in victims)  # nobody posts to a node being killed
         time.sleep(2)
+        lesson.note_drops()  # what the victims know of dropped payments dies with them
         for victim, how in zip(victims, [signal.SIGKILL, signal.SIGKILL, signal.SIGTERM]):
             room.stop(victim, how)
         time.sleep(3)
