@@ -1,4 +1,4 @@
-"""Talking to nodes over HTTP with ``requests``; every call has an overall deadline.
+"""Talking to nodes over HTTP with ``urllib3``; every call has an overall deadline.
 
 :class:`PeerClient` is what a node uses to reach its peers. :class:`NodeClient`
 is for people (notebooks, the posts app): ``NodeClient(url).post("alice", "hi")``.
@@ -6,7 +6,7 @@ is for people (notebooks, the posts app): ``NodeClient(url).post("alice", "hi")`
 Two limits keep a node healthy in a busy room:
 
 - one shared, bounded pool of keep-alive connections per client (a single
-  ``requests.Session``), instead of a session per thread that leaves idle
+  ``urllib3.PoolManager``), instead of a session per thread that leaves idle
   connections piling up on every peer;
 - one deadline per call that covers everything, name resolution included:
   the call runs in a small worker pool and the caller stops waiting when the
@@ -15,14 +15,17 @@ Two limits keep a node healthy in a busy room:
 
 from __future__ import annotations
 
+import json as jsonlib
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
+from urllib.parse import urlencode
 
-import requests
-from requests.adapters import HTTPAdapter
+import urllib3
+from urllib3.exceptions import HTTPError, MaxRetryError, NewConnectionError
+from urllib3.exceptions import TimeoutError as SocketTimeout
 
 from ..errors import PeerError
 from .outbound import OutboundPolicy
@@ -57,11 +60,8 @@ class PeerClient:
         self.policy = policy  # a node's: where it may connect (None: anywhere, for people)
         socket_times = timeout if isinstance(timeout, tuple) else (timeout, timeout)
         self.deadline = deadline if deadline is not None else sum(socket_times) + 0.5
-        self._session = requests.Session()
-        self._session.trust_env = False  # no system proxies between nodes of one room
-        adapter = HTTPAdapter(pool_connections=POOL_HOSTS, pool_maxsize=CALL_WORKERS, max_retries=0)
-        self._session.mount("http://", adapter)
-        self._session.mount("https://", adapter)
+        # no system proxies between nodes of one room (a PoolManager reads no environment)
+        self._pool = urllib3.PoolManager(num_pools=POOL_HOSTS, maxsize=CALL_WORKERS)
         self._workers: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 
@@ -78,7 +78,7 @@ class PeerClient:
             workers, self._workers = self._workers, None
         if workers is not None:
             workers.shutdown(wait=False, cancel_futures=True)
-        self._session.close()
+        self._pool.clear()
 
     def request(
         self,
@@ -119,41 +119,46 @@ class PeerClient:
         base, host = address.rstrip("/"), None
         if self.policy is not None:  # checked before any connection, name resolved once
             base, host = self.policy.target(base)
+        sent = {"Accept": "*/*", **(headers or {})}
         if host is not None:
-            headers = {**(headers or {}), "Host": host}
+            sent["Host"] = host
+        body = None
+        if json is not None:
+            body = jsonlib.dumps(json, allow_nan=False).encode("utf-8")
+            sent["Content-Type"] = "application/json"
+        url = base + path + ("?" + urlencode(params) if params else "")
+        connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
         try:
-            reply = self._session.request(
+            reply = self._pool.request(
                 method,
-                base + path,
-                json=json,
-                params=params,
-                headers=headers,
-                timeout=timeout,
-                allow_redirects=False,  # a node goes where it means to, never where it is sent
+                url,
+                body=body,
+                headers=sent,
+                timeout=urllib3.Timeout(connect=connect, read=read),
+                retries=False,
+                redirect=False,  # a node goes where it means to, never where it is sent
             )
-        except requests.Timeout:
-            raise PeerError(f"{address} did not answer within the timeout") from None
-        except requests.RequestException as error:
-            reason = type(error).__name__
+        except (HTTPError, OSError, ValueError) as error:
+            cause = error.reason if isinstance(error, MaxRetryError) else error
+            if isinstance(cause, SocketTimeout) and not isinstance(cause, NewConnectionError):
+                raise PeerError(f"{address} did not answer within the timeout") from None
             raise PeerError(
-                f"cannot reach {address} ({reason}); is a node running there?"
+                f"cannot reach {address} ({_why(error)}); is a node running there?"
             ) from None
+        status = reply.status
         try:
-            body = reply.json()
+            answer: Any = jsonlib.loads(reply.data)
         except ValueError:
-            body = reply.text
-        if 300 <= reply.status_code < 400:
+            answer = reply.data.decode("utf-8", "replace")
+        if 300 <= status < 400:
             raise PeerError(
-                f"{address}{path} answered with a redirect ({reply.status_code}), "
-                "which nodes never follow",
-                reply.status_code,
+                f"{address}{path} answered with a redirect ({status}), which nodes never follow",
+                status,
             )
-        if reply.status_code >= 400:
-            detail = body.get("error") if isinstance(body, dict) else str(body)[:200]
-            raise PeerError(
-                f"{address}{path} answered {reply.status_code}: {detail}", reply.status_code
-            )
-        return body
+        if status >= 400:
+            detail = answer.get("error") if isinstance(answer, dict) else str(answer)[:200]
+            raise PeerError(f"{address}{path} answered {status}: {detail}", status)
+        return answer
 
     # -- the calls a node makes ---------------------------------------------
     def health(self, address: str, sender: str | None = None) -> dict:
@@ -187,6 +192,14 @@ class PeerClient:
     def peer_list(self, address: str, sender: str | None = None) -> dict:
         """A peer's verified peers (address gossip)."""
         return self.request("GET", address, "/peers", headers=_from(sender))
+
+
+def _why(error: BaseException) -> str:
+    """What went wrong, in a word: 'connection refused', or the error's kind."""
+    reason = getattr(error, "reason", None) or error
+    if isinstance(reason, ConnectionRefusedError) or "refused" in str(reason).lower():
+        return "connection refused"
+    return type(reason).__name__
 
 
 def _from(sender: str | None) -> dict | None:

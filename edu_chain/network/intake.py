@@ -189,22 +189,33 @@ class Intake(NodeParts):
         return tx, fee
 
     # -- batches (:mod:`.relay`) ------------------------------------------------
-    def check_news(self, news: dict) -> dict[str, list[dict]]:
+    def check_news(self, news: dict) -> dict[str, list[Any]]:
         """A peer's batch (``POST /relay``), every item checked as far as it can be without
         the chain: its fields, its shape, a post's signature and time. One malformed item
-        refuses the batch (:class:`BadRequest`, 400) before anything is taken."""
+        refuses the batch (:class:`BadRequest`, 400) before anything is taken.
+
+        A block is parsed here once and handed on parsed; a block whose hash we hold on our
+        chain is not parsed at all (most blocks a room relays are copies of one a node has
+        already: it will be answered 'known' and nothing of it is taken)."""
         now = self.chain.clock()
-        checked: dict[str, list[dict]] = {}
+        checked: dict[str, list[Any]] = {}
         for kind, items in news.items():
+            taken: list[Any] = []
             for number, item in enumerate(items):
                 where = f"{kind} item {number}"
                 try:
                     if not isinstance(item, dict):
                         raise InvalidPost("it is not a JSON object")
                     if kind == "blocks":
+                        claimed = item.get("hash")
+                        if isinstance(claimed, str) and self.chain.block_with_hash(claimed):
+                            taken.append(item)  # a copy of a block we hold
+                            continue
                         block = Block.from_dict(item)
                         chain = self.chain
                         check_announced_block(block, chain.params, chain.genesis.hash, now)
+                        taken.append(block)
+                        continue
                     elif kind == "posts":
                         if "timestamp" not in item:
                             raise InvalidPost("a relayed post carries its timestamp")
@@ -215,10 +226,11 @@ class Intake(NodeParts):
                         transaction_from_dict(item)
                 except EduChainError as error:
                     raise BadRequest(f"{where}: {error} (nothing of this batch taken)") from None
-            checked[kind] = list(items)
+                taken.append(item)
+            checked[kind] = taken
         return checked
 
-    def receive_news(self, news: dict[str, list[dict]], sender: str | None) -> dict:
+    def receive_news(self, news: dict[str, list[Any]], sender: str | None) -> dict:
         """Take a checked batch, item by item as its own endpoint would (blocks first, in
         the order sent: a parent before its child): for each, 'added', 'known', 'stale',
         'syncing' or 'refused: why' (a rule of the chain that needs its state: a payment
@@ -235,17 +247,23 @@ class Intake(NodeParts):
             answer.setdefault("payments", []).append(self._taken(self.submit_payment, data, sender))
         return answer
 
-    def _receive_branch(self, data: list[dict], sender: str | None) -> list[str]:
-        """Blocks of one batch, parents first. Those that follow each other from a block
-        on our chain are judged as one branch (fork choice on the whole of it: a block of
-        it alone may have no more work than our tip, and a block we do not keep cannot be
-        the parent of the next); any others go one at a time."""
-        blocks = [Block.from_dict(item) for item in data]
-        known = [self.chain.has_block(b.hash) for b in blocks]
-        rest = [b for b, held in zip(blocks, known, strict=True) if not held]
+    def _receive_branch(self, data: list[Any], sender: str | None) -> list[str]:
+        """Blocks of one batch, parents first (parsed by :meth:`check_news`, or the dict of
+        one we hold). Those that follow each other from a block on our chain are judged as
+        one branch (fork choice on the whole of it: a block of it alone may have no more
+        work than our tip, and a block we do not keep cannot be the parent of the next);
+        any others go one at a time."""
+        hashes = [item.hash if isinstance(item, Block) else item["hash"] for item in data]
+        known = [self.chain.has_block(h) for h in hashes]
+        rest = [b for b, held in zip(data, known, strict=True) if not held]
         if sender is not None and sender in self.peers:
-            for block in blocks:
-                self._note_holder(f"block {block.hash}", sender)
+            for block_hash in hashes:
+                self._note_holder(f"block {block_hash}", sender)
+        if not all(isinstance(b, Block) for b in rest):  # held when checked, gone since
+            return [
+                "known" if held else self._taken(self.receive_block, item, sender)
+                for item, held in zip(data, known, strict=True)
+            ]
         linked = len(rest) > 1 and all(
             b.previous_hash == a.hash for a, b in zip(rest, rest[1:], strict=False)
         )
@@ -404,14 +422,16 @@ class Intake(NodeParts):
 
     def receive_block(self, data: Any, sender: str | None = None) -> tuple[str, Block]:
         """A block announced by a peer: 'added', 'known', 'stale' (on a branch with no more
-        work), or 'syncing' (we are behind or forked)."""
-        claimed = data.get("hash") if isinstance(data, dict) else None
+        work), or 'syncing' (we are behind or forked). ``data`` is the block's JSON, or the
+        block already parsed (a batch's, by :meth:`check_news`)."""
+        parsed = data if isinstance(data, Block) else None
+        claimed = parsed.hash if parsed else data.get("hash") if isinstance(data, dict) else None
         if sender is not None and isinstance(claimed, str) and sender in self.peers:
             self._note_holder(f"block {claimed}", sender)  # it has it: never tell it back
         ours = self.chain.block_with_hash(claimed) if isinstance(claimed, str) else None
         if ours is not None:  # most announcements are copies of a block we hold: the hash
             return "known", ours  # says so, without parsing a hundred posts
-        block = Block.from_dict(data)
+        block = parsed or Block.from_dict(data)
         if self.chain.has_block(block.hash):
             return "known", block
         if self.conduct.is_bad(block.hash) or self.conduct.is_bad(block.previous_hash):

@@ -10,6 +10,7 @@ The app-wide parts (the door every request passes, the budgets) are set up by
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from .client import SENDER_HEADER
 from .guard import ClientAddress, cross_site, sender_fits
 from .limits import RateLimiter
 from .outbound import HandshakeBudget, is_loopback_address
-from .peers import normalize_address
+from .peers import MAX_ADDRESS_CHARS, normalize_address
 from .service import Node
 
 EXTENSION = "edu_chain_node"  # the key of :class:`Serving` in ``app.extensions``
@@ -86,9 +87,16 @@ def client() -> str:
 
 def claimed_sender() -> str | None:
     """The address the caller says it is a node at (a claim, checked by :func:`sender`)."""
+    value = request.headers.get(SENDER_HEADER)
+    if not value or len(value) > MAX_ADDRESS_CHARS:
+        return None
+    return _spelled(value)
+
+
+@functools.lru_cache(maxsize=1024)  # a room's peers send the same few headers all day
+def _spelled(value: str) -> str | None:
     try:
-        value = request.headers.get(SENDER_HEADER)
-        return normalize_address(value) if value else None
+        return normalize_address(value)
     except BadAddress:
         return None
 
