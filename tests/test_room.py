@@ -204,6 +204,46 @@ def test_two_blocks_at_one_height_are_judged_at_once_without_asking_anyone():
         node.close()
 
 
+def test_a_block_built_on_the_losing_side_of_a_fork_is_judged_with_it_without_a_sync():
+    """The losing twin of a fork is kept aside: its copies are answered 'stale' without
+    being judged again, and a block built on it switches the node at once (before, the
+    node could not link that block and fetched the sender's chain)."""
+    from edu_chain import Block, mine
+
+    node, client = recording_node(5)
+    try:
+        parent = node.chain.tip
+        low, high = sorted(
+            (mine(Block(1, T0, parent.hash, 4, (Post("m", f"twin {n}", T0),))) for n in range(2)),
+            key=lambda b: b.hash,
+        )
+        assert node.receive_block(low.to_dict(), "http://127.0.0.1:10001")[0] == "added"
+        assert node.receive_block(high.to_dict(), "http://127.0.0.1:10002")[0] == "stale"
+        judged = []
+        real = node.chain.consider_chain
+        node.chain.consider_chain = lambda blocks: judged.append(1) or real(blocks)
+        assert node.receive_news(node.check_news({"blocks": [high.to_dict()]}), None) == {
+            "blocks": ["stale"]
+        }
+        assert judged == []  # a copy of the loser costs no second judgement
+        child = mine(Block(2, T0 + 1, high.hash, 4, (Post("m", "on the losing side", T0),)))
+        settle(node)
+        client.clear()
+        assert node.receive_block(child.to_dict(), "http://127.0.0.1:10003")[0] == "added"
+        assert [b.hash for b in node.chain.blocks[1:]] == [high.hash, child.hash]
+        settle(node)
+        assert not any(path in ("/health", "/blocks") for _, _, path in client.calls)
+        other = mine(Block(2, T0 + 2, low.hash, 4, ()))  # on the side the node just left
+        client.clear()
+        wins = other.hash < child.hash  # equal work: the lower hash wins
+        assert node.receive_block(other.to_dict(), None)[0] == ("added" if wins else "stale")
+        assert node.chain.tip.hash == (other.hash if wins else child.hash)
+        settle(node)
+        assert not any(path in ("/health", "/blocks") for _, _, path in client.calls)
+    finally:
+        node.close()
+
+
 class HoldingClient(RecordingClient):
     """Every peer already holds every piece of news: it answers each batch "known"."""
 

@@ -211,6 +211,10 @@ class Intake(NodeParts):
                         if isinstance(claimed, str) and self.chain.block_with_hash(claimed):
                             taken.append(item)  # a copy of a block we hold
                             continue
+                        side = self._side.get(claimed)
+                        if side is not None:  # a copy of one we judged, off our chain
+                            taken.append(side)
+                            continue
                         block = Block.from_dict(item)
                         chain = self.chain
                         check_announced_block(block, chain.params, chain.genesis.hash, now)
@@ -267,6 +271,9 @@ class Intake(NodeParts):
         linked = len(rest) > 1 and all(
             b.previous_hash == a.hash for a, b in zip(rest, rest[1:], strict=False)
         )
+        if linked and not self.chain.has_block(rest[0].previous_hash):
+            side = self._side.ancestry(rest[0].previous_hash, self.chain.has_block)
+            rest = rest if side is None else side + rest
         if not linked or not self.chain.has_block(rest[0].previous_hash):
             return [
                 "known" if held else self._taken(self.receive_block, item, sender)
@@ -434,6 +441,8 @@ class Intake(NodeParts):
         block = parsed or Block.from_dict(data)
         if self.chain.has_block(block.hash):
             return "known", block
+        if self._side.get(block.hash) is not None:  # lost a fork choice here: loses for good
+            return "stale", block
         if self.conduct.is_bad(block.hash) or self.conduct.is_bad(block.previous_hash):
             self.conduct.remember_bad(block.hash, "it builds on a block found invalid")
             raise InvalidBlock("this block is, or builds on, a block found invalid before")
@@ -446,6 +455,9 @@ class Intake(NodeParts):
                 return "known", block  # another peer's copy of it arrived a moment earlier
             if self.chain.has_block(block.previous_hash):
                 return self._judge_branch([block], sender)
+            side = self._side.ancestry(block.previous_hash, self.chain.has_block)
+            if side is not None:  # it builds on a branch we hold off our chain
+                return self._judge_branch(side + [block], sender)
             self.log(
                 f"block #{block.index} from {sender or 'a client'} does not fit our tip "
                 f"#{self.chain.height}; syncing"
@@ -471,7 +483,10 @@ class Intake(NodeParts):
                 return "syncing", block
             update = self.chain.consider_chain(parent[: cut + 1] + branch)
         if not update.adopted:
+            self._side.keep(branch)  # its copies, and blocks built on it, cost no sync
             return "stale", block
+        self._side.forget(b.hash for b in update.added)
+        self._side.keep(update.dropped)  # the branch we left may come back
         self._tip_changed.set()
         self.log(f"switched to block #{block.index} from {sender or 'a client'}: {update.reason}")
         self.gossip_branch([b.to_dict() for b in update.added], exclude=sender)

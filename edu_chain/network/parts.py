@@ -24,6 +24,7 @@ from .limits import RateLimiter
 from .outbound import OutboundPolicy
 from .peers import PeerSet
 from .relay import Outboxes
+from .side import SideBlocks
 
 
 class NodeParts:
@@ -71,6 +72,7 @@ class NodeParts:
     _holders_lock: threading.Lock
     _outboxes: Outboxes
     _no_relay: set[str]
+    _side: SideBlocks
 
     if TYPE_CHECKING:  # provided by the part named; declared for readers and type checkers
         # service.Node: the plumbing

@@ -36,6 +36,7 @@ from .membership import Membership
 from .outbound import REFUSED, OutboundPolicy
 from .peers import MAX_PEERS, OUTBOUND_PEERS, PeerSet, normalize_address
 from .relay import Outboxes
+from .side import SideBlocks
 from .sync import PAGE_SIZE, Sync
 
 __all__ = ["Node", "MiningBusy", "PAGE_SIZE"]
@@ -105,6 +106,7 @@ class Node(Intake, Sync, Membership):
         self._holders_lock = threading.Lock()
         self._outboxes = Outboxes()  # news waiting for each peer (:mod:`.relay`)
         self._no_relay: set[str] = set()  # peers without /relay: told one call per item
+        self._side = SideBlocks()  # blocks off our chain we checked (:mod:`.side`)
         self._relayer = threading.Thread(
             target=self.relay_forever, daemon=True, name="edu-chain-relay"
         )
