@@ -267,3 +267,24 @@ def test_a_room_larger_than_max_peers_forms_through_address_gossip(served):
         20,
         "the block to reach every node",
     )
+
+
+def test_registering_parses_only_the_blocks_a_peer_has_beyond_ours(served, monkeypatch):
+    """A room registers again and again with peers whose chain is nearly one's own: the
+    shared blocks (hash for hash from the genesis) are not parsed again; the rest are,
+    and are judged as any chain."""
+    from edu_chain import Block
+
+    a, b = served(), served()
+    for n in range(5):  # both hold the same five blocks ...
+        a.node.submit_post({"author": "a", "content": f"shared {n}"})
+        a.node.mine()
+    for block in a.node.chain.blocks[1:]:
+        b.node.chain.add_block(block)
+    b.node.submit_post({"author": "b", "content": "only b has this"})
+    b.node.mine()  # ... and b one more
+    parsed = []
+    real = Block.from_dict
+    monkeypatch.setattr(Block, "from_dict", lambda data: parsed.append(data["index"]) or real(data))
+    a.node.register_with(b.url)
+    assert parsed == [6] and a.node.chain.tip.hash == b.node.chain.tip.hash

@@ -26,24 +26,46 @@ class Clock:
 
 def test_a_quiet_link_sends_at_once_and_a_busy_one_waits_for_its_turn_then_sends_all():
     clock = Clock()
-    boxes = relay.Outboxes(pace=2.0, burst=3, clock=clock)
+    boxes = relay.Outboxes(pace=2.0, burst=3, clock=clock, trickle=5.0)
     peer = "http://127.0.0.1:10000"
     sent = []
-    for n in range(3):  # a quiet link: its burst goes out at once, one batch each
-        boxes.add(peer, relay.POST, f"p{n}", {"n": n})
+    for n in range(3):  # a quiet link: blocks go out at once, one batch each, its burst
+        boxes.add(peer, relay.BLOCK, f"b{n}", {"hash": f"b{n}"})
         sent += boxes.due()
     assert [len(items) for _, items in sent] == [1, 1, 1]
-    for n in range(3, 250):  # a busy link: nothing until its next turn ...
+    for n in range(250):  # a busy link: nothing until its next turn ...
         boxes.add(peer, relay.POST, f"p{n}", {"n": n})
-    boxes.add(peer, relay.BLOCK, "b1", {"hash": "b1"})
+    boxes.add(peer, relay.BLOCK, "b3", {"hash": "b3"})
     assert boxes.due() == [] and boxes.pause() > 0
     clock.now += 2.0  # ... then everything that waited, blocks first, in one batch
     (to, items), *more = boxes.due()
     assert to == peer and not more
     assert items[0][0] == relay.BLOCK and len(items) == 1 + relay.RELAY_ITEMS
-    assert boxes.waiting() == 247 - relay.RELAY_ITEMS  # the rest: the next turn
+    assert boxes.waiting() == 250 - relay.RELAY_ITEMS  # the rest: the next turn
     boxes.add(peer, relay.POST, "p249", {"n": 249})  # news already waiting: not queued twice
-    assert boxes.waiting() == 247 - relay.RELAY_ITEMS
+    assert boxes.waiting() == 250 - relay.RELAY_ITEMS
+
+
+def test_posts_alone_trickle_and_a_block_takes_them_along():
+    """Bitcoin Core relays a block at once and trickles transactions: with only posts
+    waiting, a link carries a batch per trickle, however full its bucket."""
+    clock = Clock()
+    boxes = relay.Outboxes(pace=2.0, burst=8, clock=clock, trickle=5.0)
+    peer = "http://127.0.0.1:10000"
+    boxes.add(peer, relay.POST, "p0", {"n": 0})
+    assert [len(items) for _, items in boxes.due()] == [1]  # a quiet link: at once
+    boxes.add(peer, relay.POST, "p1", {"n": 1})
+    boxes.add(peer, relay.POST, "p2", {"n": 2})
+    assert boxes.due() == [] and boxes.pause() == 5.0  # the bucket is full; the trickle waits
+    clock.now += 1.0
+    boxes.add(peer, relay.BLOCK, "b", {"hash": "b"})  # a block leaves now, the posts with it
+    (_, items), *_ = boxes.due()
+    assert [key for _, key, _, _ in items] == ["b", "p1", "p2"]
+    boxes.add(peer, relay.POST, "p3", {"n": 3})
+    clock.now += 4.9
+    assert boxes.due() == []
+    clock.now += 0.1
+    assert [len(items) for _, items in boxes.due()] == [1]
 
 
 def test_a_room_full_of_posts_costs_requests_by_links_not_by_posts():
@@ -96,7 +118,7 @@ def test_a_peer_without_relay_is_told_one_call_per_item_and_remembered():
     )
     node.add_peer("http://127.0.0.1:10000")
     try:
-        node._outboxes.pace = 0.01
+        node._outboxes.pace = node._outboxes.trickle = 0.01
         node.submit_post({"author": "a", "content": "to an older node"})
         wait_for(lambda: "/new_transaction" in {c[2] for c in client.calls}, 5, "the post")
         node.mine()
@@ -204,3 +226,21 @@ def test_a_batch_brings_a_longer_branch_whole_and_the_node_switches_without_a_sy
     assert reply.status_code == 200 and reply.json == {"blocks": ["added", "added"]}
     assert node.chain.tip.hash == branch[-1].hash and node.chain.height == 2
     assert [p.content for p in node.chain.pending_posts()] == ["b0"]  # ours came back
+
+
+def test_a_batch_is_parsed_once_and_a_block_we_hold_not_at_all(monkeypatch):
+    """Most blocks a room relays are copies of one the node holds: the hash says so, and
+    the block is not parsed; a new block is parsed once, by the check, not again."""
+    node = Node(Blockchain(NetworkParams(difficulty=4)), sync_interval=None)
+    try:
+        held = mine(Block(1, T0, node.chain.tip.hash, 4, (Post("m", "held", T0),)))
+        node.chain.add_block(held)
+        new = mine(Block(2, T0 + 1, held.hash, 4, (Post("m", "new", T0),)))
+        parsed = []
+        real = Block.from_dict
+        monkeypatch.setattr(Block, "from_dict", lambda data: parsed.append(1) or real(data))
+        news = node.check_news({"blocks": [held.to_dict(), new.to_dict()]})
+        assert node.receive_news(news, None) == {"blocks": ["known", "added"]}
+        assert len(parsed) == 1 and node.chain.tip.hash == new.hash
+    finally:
+        node.close()

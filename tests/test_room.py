@@ -28,7 +28,8 @@ def recording_node(peers: int = 30):
 
 
 def settle(node):
-    node._outboxes.pace = 0.01  # a test does not wait for a busy link's next turn
+    node._outboxes.pace = node._outboxes.trickle = 0.01  # a test does not wait for a busy
+    node._outboxes.wake.set()  # link's next turn
     wait_for(
         lambda: not len(node._gossip_queue) and not node._outboxes.waiting(),
         5,
