@@ -414,3 +414,49 @@ def test_own_pending_payments_are_re_sent_until_mined(monkeypatch):
         assert tx.txid not in node._resend
     finally:
         node.close()
+
+
+def test_a_quiet_rooms_watcher_stretches_its_rounds_and_news_brings_them_back(monkeypatch):
+    """An idle room's work is its watchers' rounds: each round that finds every peer
+    level and our tip where it was doubles the wait (up to QUIET_STRETCH intervals); a
+    new tip, or a peer ahead, brings back the short interval."""
+    from edu_chain import Block, mine
+    from edu_chain.network import sync
+
+    class Level(RecordingClient):  # every peer is exactly where we are, or once ahead
+        ahead_once = False
+
+        def request(self, method, address, path, **options):
+            super().request(method, address, path, **options)
+            head = node.chain.head
+            extra = 1 if path == "/health" and self.ahead_once else 0
+            self.ahead_once = False
+            return {"height": head.height, "tip": head.tip, "total_work": head.total_work + extra}
+
+    monkeypatch.setattr(sync, "_jitter", lambda: 0.5)  # no jitter: the waits are exact
+    monkeypatch.setattr(Node, "start_sync", lambda self, peer: None)
+    client = Level()
+    node = Node(Blockchain(NetworkParams(difficulty=4)), client=client, sync_interval=2.0)
+    node.add_peer("http://127.0.0.1:10000")
+    waits = []
+
+    class Closed:  # the watcher's clock: each wait is recorded, and news comes on cue
+        def wait(self, timeout):
+            waits.append(timeout)
+            if len(waits) == 5:  # a block arrives during the fifth wait
+                tip = node.chain.tip
+                node.chain.add_block(mine(Block(1, T0, tip.hash, 4, ())))
+            if len(waits) == 8:  # a peer is ahead in the eighth round
+                client.ahead_once = True
+            return len(waits) > 9
+
+        def is_set(self):
+            return False
+
+    closed, node._closed = node._closed, Closed()
+    try:
+        node._watch()
+    finally:
+        node._closed = closed
+        node.close()
+    assert waits == [2.0, 4.0, 8.0, 8.0, 8.0, 2.0, 4.0, 8.0, 2.0, 4.0]
